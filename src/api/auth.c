@@ -1,0 +1,83 @@
+/*
+ * auth.c - login (argon2id check, new bearer token), logout (revoke), me.
+ */
+#include "api.h"
+#include "secret.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LX_SESSION_MS (12LL * 3600 * 1000)
+
+int lx_api_login(lx_req *r)
+{
+	json_t *body = NULL;
+	const char *login, *password;
+	char *hash = NULL;
+	lx_user u = {0};
+	int rc = lx_req_json(r, &body);
+	if (rc != LX_OK)
+		goto cleanup;
+	if (!lx_in_str(r, body, "login", true, 64, &login) ||
+	    !lx_in_str(r, body, "password", true, 256, &password)) {
+		rc = LX_BADREQ;
+		goto cleanup;
+	}
+	rc = lx_user_by_login(r->db, login, &u, &hash);
+	if (rc == LX_NOTFOUND || (rc == LX_OK && (!u.active || !lx_password_verify(hash, password)))) {
+		rc = lx_reply_error(r, 401, "bad_credentials", NULL, "wrong login or password");
+		goto cleanup;
+	}
+	if (rc != LX_OK) {
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	char token[65], th[65];
+	lx_token_new(token);
+	lx_token_hash(token, th);
+	rc = lx_session_insert(r->db, th, u.id, lx_now_ms() + LX_SESSION_MS);
+	if (rc != LX_OK) {
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "token", json_string(token));
+	json_object_set_new(j, "user", lx_user_json(&u));
+	r->extra_header[0] = lx_xstrdup("Set-Cookie");
+	r->extra_header[1] = lx_xasprintf("lx_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
+					  token, LX_SESSION_MS / 1000);
+	rc = lx_reply_json(r, 200, j);
+cleanup:
+	free(hash);
+	lx_user_clear(&u);
+	json_decref(body);
+	return rc;
+}
+
+int lx_api_logout(lx_req *r)
+{
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	const char *h = lx_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *tok = h && strlen(h) > 7 ? h + 7 : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lx_session");
+	char th[65];
+	lx_token_hash(tok, th);
+	rc = lx_session_revoke(r->db, th, lx_now_ms());
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	r->extra_header[0] = lx_xstrdup("Set-Cookie");
+	r->extra_header[1] = lx_xstrdup("lx_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	json_t *j = json_object();
+	json_object_set_new(j, "ok", json_true());
+	return lx_reply_json(r, 200, j);
+}
+
+int lx_api_me(lx_req *r)
+{
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	return lx_reply_json(r, 200, lx_user_json(&r->user));
+}

@@ -1,0 +1,921 @@
+/*
+ * cases.c - intake, reading, listing and the workflow actions of cases.
+ *
+ * Every change is one write transaction: load the case in the caller's
+ * scope, let core/workflow decide, write the case with its version check and
+ * append the timeline event, commit. Intake also locates the case in the
+ * grid and dispatches it by the duty list in that same transaction.
+ */
+#include "api.h"
+#include "text.h"
+#include "workflow.h"
+#include "geo.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LX_DEFAULT_ACCEPT_H 2.0
+#define LX_DEFAULT_RESOLVE_H 168.0
+
+/* ---------------- shaping ---------------- */
+
+static json_t *lx_time_json(lx_req *r, lx_ms t)
+{
+	char buf[40];
+	if (!t)
+		return json_null();
+	return json_string(lx_time_format(t, r->app->tz_offset_min, buf, sizeof buf));
+}
+
+static json_t *lx_str_json(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Fills the workflow input for the caller and case c. */
+static void lx_wf_input_for(lx_req *r, const lx_case *c, lx_wf_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->type = (lx_case_type)lx_type_parse(c->type);
+	in->status = (lx_status)lx_status_parse(c->status);
+	in->roles = r->user.roles;
+	in->has_handler = c->handler_unit_id != 0;
+	in->actor_handles = in->has_handler && lx_scope_contains(r->user.scope, c->scope_path);
+	in->open_tasks = c->open_tasks > 0;
+}
+
+/* May the caller see the reporter's phone and name in full? */
+static bool lx_sees_reporter(lx_req *r, const lx_case *c, bool listing)
+{
+	if (lx_req_role(r, LX_ROLE_ADMIN))
+		return !listing;
+	if (listing)
+		return false;
+	if (lx_req_role(r, LX_ROLE_DISPATCHER))
+		return true;
+	return !c->reporter_anonymous && c->handler_unit_id &&
+	       lx_scope_contains(r->user.scope, c->scope_path) &&
+	       lx_req_role(r, LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER);
+}
+
+static json_t *lx_case_json(lx_req *r, const lx_case *c, bool listing)
+{
+	json_t *o = json_object();
+	char number[40], day[40];
+	lx_time_format(c->created_at, r->app->tz_offset_min, day, sizeof day);
+	snprintf(number, sizeof number, "%.4s%.2s%.2s%06lld", day, day + 5, day + 8, (long long)c->id);
+	json_object_set_new(o, "id", json_integer(c->id));
+	json_object_set_new(o, "number", json_string(number));
+	json_object_set_new(o, "type", json_string(c->type));
+	json_object_set_new(o, "channel", json_string(c->channel));
+	json_object_set_new(o, "status", json_string(c->status));
+	json_object_set_new(o, "category_code", lx_str_json(c->category_code));
+	json_object_set_new(o, "title", json_string(c->title));
+	json_object_set_new(o, "description", json_string(c->description));
+	json_object_set_new(o, "lat", c->has_point ? json_real(c->lat) : json_null());
+	json_object_set_new(o, "lon", c->has_point ? json_real(c->lon) : json_null());
+	json_object_set_new(o, "address", lx_str_json(c->address));
+	json_object_set_new(o, "unit_id", c->unit_id ? json_integer(c->unit_id) : json_null());
+	json_object_set_new(o, "handler_unit_id", c->handler_unit_id ? json_integer(c->handler_unit_id) : json_null());
+	json_object_set_new(o, "urgent", json_boolean(c->urgent));
+	json_t *rep = json_object();
+	bool full = lx_sees_reporter(r, c, listing);
+	bool hide = c->reporter_anonymous && !full;
+	json_object_set_new(rep, "name", hide ? json_null() : lx_str_json(c->reporter_name));
+	if (hide || !c->reporter_phone) {
+		json_object_set_new(rep, "phone", json_null());
+	} else if (full) {
+		json_object_set_new(rep, "phone", json_string(c->reporter_phone));
+	} else {
+		char *m = lx_mask_phone(c->reporter_phone);
+		json_object_set_new(rep, "phone", json_string(m));
+		free(m);
+	}
+	json_object_set_new(rep, "anonymous", json_boolean(c->reporter_anonymous));
+	json_object_set_new(o, "reporter", rep);
+	json_object_set_new(o, "created_at", lx_time_json(r, c->created_at));
+	json_object_set_new(o, "dispatched_at", lx_time_json(r, c->dispatched_at));
+	json_object_set_new(o, "accept_due_at", lx_time_json(r, c->accept_due_at));
+	json_object_set_new(o, "resolve_due_at", lx_time_json(r, c->resolve_due_at));
+	json_object_set_new(o, "accepted_at", lx_time_json(r, c->accepted_at));
+	json_object_set_new(o, "resolved_at", lx_time_json(r, c->resolved_at));
+	json_object_set_new(o, "closed_at", lx_time_json(r, c->closed_at));
+	json_object_set_new(o, "updated_at", lx_time_json(r, c->updated_at));
+	json_object_set_new(o, "reply", lx_str_json(c->reply));
+	json_object_set_new(o, "rating", c->rating[0] ? json_string(c->rating) : json_null());
+	json_object_set_new(o, "solved", c->solved < 0 ? json_null() : json_boolean(c->solved));
+	lx_status st = (lx_status)lx_status_parse(c->status);
+	lx_ms now = lx_now_ms();
+	bool overdue = !lx_status_done(st) && c->resolve_due_at && c->resolve_due_at < now;
+	json_object_set_new(o, "overdue", json_boolean(overdue));
+	json_object_set_new(o, "accept_overdue",
+			    json_boolean((st == LX_ST_DISPATCHED || st == LX_ST_REOPENED) &&
+					 c->accept_due_at && c->accept_due_at < now));
+	json_object_set_new(o, "supervised", json_integer(c->supervised));
+	json_object_set_new(o, "version", json_integer(c->version));
+	if (!listing) {
+		lx_wf_input in;
+		lx_wf_input_for(r, c, &in);
+		unsigned allowed = lx_wf_allowed(&in);
+		json_t *acts = json_array();
+		for (int a = 0; a < LX_ACT__N; a++)
+			if (allowed & (1u << a))
+				json_array_append_new(acts, json_string(lx_action_name((lx_action)a)));
+		json_object_set_new(o, "allowed_actions", acts);
+	}
+	return o;
+}
+
+/* The full case with timeline and tasks. */
+static int lx_reply_case(lx_req *r, int status, const lx_case *c)
+{
+	json_t *o = lx_case_json(r, c, false);
+	json_t *tl = lx_case_events(r->db, c->id, r->app->tz_offset_min);
+	json_t *tasks = lx_task_list(r->db, c->id, r->app->tz_offset_min);
+	if (!tl || !tasks) {
+		json_decref(o);
+		json_decref(tl);
+		json_decref(tasks);
+		return lx_reply_store_error(r, LX_ERR);
+	}
+	json_object_set_new(o, "timeline", tl);
+	json_object_set_new(o, "tasks", tasks);
+	return lx_reply_json(r, status, o);
+}
+
+/* ---------------- dispatch by the duty list ---------------- */
+
+/* Finds the unit a category's rule names for a case located at loc (may be
+ * NULL). Returns LX_OK with *out, LX_NOTFOUND when the rule gives none. */
+static int lx_duty_unit(lx_db *db, const lx_category *cat, const lx_unit *loc, lx_unit *out)
+{
+	int rc = LX_NOTFOUND;
+	lx_unit *anc = NULL;
+	size_t n = 0;
+	if (!cat || !cat->resp_kind || !cat->resp_value)
+		return LX_NOTFOUND;
+	if (strcmp(cat->resp_kind, "unit_id") == 0)
+		return lx_unit_get(db, "/", strtoll(cat->resp_value, NULL, 10), out);
+	if (loc) {
+		rc = lx_unit_ancestors(db, loc, &anc, &n);
+		if (rc != LX_OK)
+			return rc;
+		rc = LX_NOTFOUND;
+	}
+	if (strcmp(cat->resp_kind, "unit_kind") == 0) {
+		for (size_t i = n; i-- > 0;) {
+			if (strcmp(anc[i].kind, cat->resp_value) == 0) {
+				*out = anc[i];
+				memset(&anc[i], 0, sizeof anc[i]);
+				rc = LX_OK;
+				break;
+			}
+		}
+	} else if (strcmp(cat->resp_kind, "unit_name") == 0) {
+		const char *under = NULL;
+		for (size_t i = 0; i < n && !under; i++)
+			if (strcmp(anc[i].kind, "district") == 0)
+				under = anc[i].path;
+		rc = lx_unit_find_named(db, under, "department", cat->resp_value, out);
+	}
+	for (size_t i = 0; i < n; i++)
+		lx_unit_clear(&anc[i]);
+	free(anc);
+	return rc;
+}
+
+/* Loads the category's hours (defaults when none). */
+static void lx_case_hours(lx_db *db, const char *code, double *acc, double *res)
+{
+	lx_category cat;
+	*acc = LX_DEFAULT_ACCEPT_H;
+	*res = LX_DEFAULT_RESOLVE_H;
+	if (code && lx_category_get(db, code, &cat) == LX_OK) {
+		*acc = cat.accept_hours;
+		*res = cat.resolve_hours;
+		lx_category_clear(&cat);
+	}
+}
+
+/* Hands c to unit u as a new dispatch with fresh deadlines. */
+static void lx_case_assign(lx_db *db, lx_case *c, const lx_unit *u, lx_ms now)
+{
+	double acc, res;
+	lx_case_hours(db, c->category_code, &acc, &res);
+	c->handler_unit_id = u->id;
+	free(c->scope_path);
+	c->scope_path = lx_xstrdup(u->path);
+	c->dispatched_at = now;
+	if (!c->first_dispatched_at)
+		c->first_dispatched_at = now;
+	lx_sla_deadlines(now, acc, res, c->urgent, &c->accept_due_at, &c->resolve_due_at);
+	c->accepted_at = 0;
+	c->accept_overdue = false;
+	c->overdue = false;
+}
+
+/* ---------------- intake ---------------- */
+
+static bool lx_phone_ok(const char *s)
+{
+	size_t digits = 0;
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			digits++;
+		else if (*s != '-' && *s != '+' && *s != ' ')
+			return false;
+	}
+	return digits >= 3 && digits <= 20;
+}
+
+int lx_api_cases_create(lx_req *r)
+{
+	json_t *body = NULL;
+	lx_case c = {0};
+	lx_category cat = {0};
+	lx_unit loc = {0}, duty = {0};
+	bool has_cat = false, has_loc = false, has_duty = false, in_tx = false;
+	const char *type, *channel, *code, *title, *desc, *address, *rname = NULL, *rphone = NULL;
+	double lat = 0, lon = 0;
+	bool has_lat, has_lon, has_unit, urgent = false, anonymous = false;
+	int64_t unit_id = 0;
+	char *terms = NULL, *text = NULL;
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	if (!lx_req_role(r, LX_ROLE__ALL & ~LX_ROLE_LEADER))
+		return lx_reply_error(r, 403, "forbidden", NULL, "leaders read; they do not file cases");
+	rc = lx_req_json(r, &body);
+	if (rc != LX_OK)
+		goto cleanup;
+	rc = LX_BADREQ;
+	if (!lx_in_str(r, body, "type", true, 16, &type) || !lx_in_str(r, body, "channel", true, 16, &channel) ||
+	    !lx_in_str(r, body, "category_code", false, 16, &code) ||
+	    !lx_in_str(r, body, "title", true, 100, &title) ||
+	    !lx_in_str(r, body, "description", true, 4000, &desc) ||
+	    !lx_in_str(r, body, "address", false, 200, &address) ||
+	    !lx_in_num(r, body, "lat", &lat, &has_lat) || !lx_in_num(r, body, "lon", &lon, &has_lon) ||
+	    !lx_in_int(r, body, "unit_id", false, &unit_id, &has_unit) ||
+	    !lx_in_bool(r, body, "urgent", &urgent, NULL))
+		goto cleanup;
+	json_t *rep = json_object_get(body, "reporter");
+	if (rep && !json_is_null(rep)) {
+		if (!json_is_object(rep)) {
+			rc = lx_reply_error(r, 400, "bad_type", "reporter", "reporter must be an object");
+			goto cleanup;
+		}
+		if (!lx_in_str(r, rep, "name", false, 32, &rname) || !lx_in_str(r, rep, "phone", false, 20, &rphone) ||
+		    !lx_in_bool(r, rep, "anonymous", &anonymous, NULL))
+			goto cleanup;
+		if (rphone && !lx_phone_ok(rphone)) {
+			rc = lx_reply_error(r, 422, "invalid", "reporter.phone", "phone may hold 3-20 digits, + - and spaces");
+			goto cleanup;
+		}
+	}
+	if (lx_type_parse(type) < 0) {
+		rc = lx_reply_error(r, 422, "unknown_type", "type", "type must be one of request, hazard, dispute, "
+				    "proxy, opinion, suggestion, onekey");
+		goto cleanup;
+	}
+	if (lx_channel_parse(channel) < 0) {
+		rc = lx_reply_error(r, 422, "unknown_channel", "channel", "channel must be one of hotline, web, "
+				    "grid_visit, deputy_station, onekey, open311, import, inspection");
+		goto cleanup;
+	}
+	if (has_lat != has_lon) {
+		rc = lx_reply_error(r, 422, "invalid", has_lat ? "lon" : "lat", "lat and lon go together");
+		goto cleanup;
+	}
+	if (has_lat && !lx_geo_valid_point(lat, lon)) {
+		rc = lx_reply_error(r, 422, "out_of_range", lat < -90 || lat > 90 ? "lat" : "lon",
+				    "lat must be in [-90, 90] and lon in [-180, 180]");
+		goto cleanup;
+	}
+	if (code) {
+		rc = lx_category_get(r->db, code, &cat);
+		if (rc == LX_NOTFOUND) {
+			rc = lx_reply_error(r, 422, "unknown_category", "category_code", "no such category");
+			goto cleanup;
+		}
+		if (rc != LX_OK) {
+			rc = lx_reply_store_error(r, rc);
+			goto cleanup;
+		}
+		has_cat = true;
+	}
+
+	rc = lx_db_begin(r->db, true);
+	if (rc != LX_OK) {
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	in_tx = true;
+	/* Locate: an explicit unit, else the point, else the caller's own unit. */
+	if (has_unit) {
+		rc = lx_unit_get(r->db, r->user.scope, unit_id, &loc);
+		if (rc == LX_NOTFOUND) {
+			rc = lx_reply_error(r, 422, "unknown_unit", "unit_id", "no such unit in your scope");
+			goto cleanup;
+		}
+	} else if (has_lat) {
+		rc = lx_api_locate_point(r->db, lat, lon, &loc);
+		if (rc == LX_NOTFOUND && r->user.unit_id)
+			rc = lx_unit_get(r->db, "/", r->user.unit_id, &loc);
+	} else if (r->user.unit_id) {
+		rc = lx_unit_get(r->db, "/", r->user.unit_id, &loc);
+	} else {
+		rc = LX_NOTFOUND;
+	}
+	if (rc == LX_OK)
+		has_loc = true;
+	else if (rc != LX_NOTFOUND) {
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+
+	lx_ms now = lx_now_ms();
+	snprintf(c.type, sizeof c.type, "%s", type);
+	snprintf(c.channel, sizeof c.channel, "%s", channel);
+	snprintf(c.status, sizeof c.status, "new");
+	c.category_code = lx_xstrdup(code);
+	c.title = lx_xstrdup(title);
+	c.description = lx_xstrdup(desc);
+	c.address = lx_xstrdup(address);
+	c.has_point = has_lat;
+	c.lat = lat;
+	c.lon = lon;
+	c.unit_id = has_loc ? loc.id : 0;
+	c.unit_path = has_loc ? lx_xstrdup(loc.path) : NULL;
+	c.scope_path = lx_xstrdup(has_loc ? loc.path : "/");
+	c.urgent = urgent;
+	c.reporter_name = lx_xstrdup(rname);
+	c.reporter_phone = lx_xstrdup(rphone);
+	c.reporter_anonymous = anonymous;
+	c.created_by = r->user.id;
+	c.created_at = c.updated_at = now;
+	c.solved = -1;
+	if (has_cat) {
+		rc = lx_duty_unit(r->db, &cat, has_loc ? &loc : NULL, &duty);
+		if (rc == LX_OK)
+			has_duty = true;
+		else if (rc != LX_NOTFOUND) {
+			rc = lx_reply_store_error(r, rc);
+			goto cleanup;
+		}
+	}
+	if (has_duty) {
+		lx_case_assign(r->db, &c, &duty, now);
+		snprintf(c.status, sizeof c.status, "dispatched");
+	}
+	text = lx_xasprintf("%s %s", title, desc);
+	terms = lx_text_terms(text);
+	rc = lx_case_insert(r->db, &c, terms);
+	if (rc == LX_OK)
+		rc = lx_case_event(r->db, c.id, now, r->user.id, "create", NULL, "new",
+				   has_loc ? loc.id : 0, NULL);
+	if (rc == LX_OK && has_duty) {
+		char *note = lx_xasprintf("按履职事项清单派发至%s", duty.name);
+		rc = lx_case_event(r->db, c.id, now, r->user.id, "dispatch", "new", "dispatched", duty.id, note);
+		free(note);
+	}
+	if (rc == LX_OK)
+		rc = lx_db_commit(r->db);
+	in_tx = false;
+	if (rc != LX_OK) {
+		lx_db_rollback(r->db);
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	rc = lx_reply_case(r, 201, &c);
+cleanup:
+	if (in_tx)
+		lx_db_rollback(r->db);
+	free(text);
+	free(terms);
+	lx_case_clear(&c);
+	lx_category_clear(&cat);
+	lx_unit_clear(&loc);
+	lx_unit_clear(&duty);
+	json_decref(body);
+	return rc;
+}
+
+/* ---------------- read ---------------- */
+
+int lx_api_cases_get(lx_req *r)
+{
+	int64_t id;
+	lx_case c;
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	if (!lx_req_id(r, 0, &id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such case");
+	rc = lx_case_get(r->db, r->user.scope, id, &c);
+	if (rc != LX_OK)
+		return rc == LX_NOTFOUND ? lx_reply_error(r, 404, "not_found", NULL, "no such case")
+					 : lx_reply_store_error(r, rc);
+	rc = lx_reply_case(r, 200, &c);
+	lx_case_clear(&c);
+	return rc;
+}
+
+struct lx_list_ctx {
+	lx_req *r;
+	json_t *items;
+	int64_t last_id;
+};
+
+static int lx_list_cb(void *arg, const lx_case *c)
+{
+	struct lx_list_ctx *ctx = arg;
+	json_array_append_new(ctx->items, lx_case_json(ctx->r, c, true));
+	ctx->last_id = c->id;
+	return 0;
+}
+
+static bool lx_arg_time(lx_req *r, const char *key, lx_ms *out)
+{
+	const char *s = lx_req_arg(r, key);
+	*out = 0;
+	if (!s || !*s)
+		return true;
+	if (lx_time_parse(s, r->app->tz_offset_min, out) != LX_OK) {
+		lx_reply_error(r, 400, "bad_parameter", key, "%s must be an RFC 3339 time or a date", key);
+		return false;
+	}
+	return true;
+}
+
+static bool lx_arg_posint(lx_req *r, const char *key, int64_t max, int64_t *out)
+{
+	const char *s = lx_req_arg(r, key);
+	char *end;
+	*out = 0;
+	if (!s || !*s)
+		return true;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (*end || errno || v <= 0 || v > max) {
+		lx_reply_error(r, 400, "bad_parameter", key, "%s must be an integer from 1 to %lld", key,
+			       (long long)max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+int lx_api_cases_list(lx_req *r)
+{
+	lx_case_filter f = {0};
+	lx_text_query tq = {0};
+	lx_unit u = {0};
+	int64_t limit = 0, cursor = 0;
+	struct lx_list_ctx ctx = {.r = r};
+	bool more = false;
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	f.status = lx_req_arg(r, "status");
+	f.type = lx_req_arg(r, "type");
+	f.category_code = lx_req_arg(r, "category_code");
+	const char *overdue = lx_req_arg(r, "overdue"), *q = lx_req_arg(r, "q");
+	if (f.status && !*f.status)
+		f.status = NULL;
+	if (f.type && !*f.type)
+		f.type = NULL;
+	if (f.category_code && !*f.category_code)
+		f.category_code = NULL;
+	if (f.status && lx_status_parse(f.status) < 0)
+		return lx_reply_error(r, 422, "unknown_status", "status", "unknown status");
+	if (f.type && lx_type_parse(f.type) < 0)
+		return lx_reply_error(r, 422, "unknown_type", "type", "unknown case type");
+	if (f.category_code && (strlen(f.category_code) > 16 || !lx_utf8_valid(f.category_code, strlen(f.category_code))))
+		return lx_reply_error(r, 400, "bad_parameter", "category_code", "bad category code");
+	if (overdue && *overdue) {
+		if (strcmp(overdue, "true") == 0)
+			f.overdue = true;
+		else if (strcmp(overdue, "false") != 0)
+			return lx_reply_error(r, 400, "bad_parameter", "overdue", "overdue must be true or false");
+	}
+	if (!lx_arg_time(r, "from", &f.from) || !lx_arg_time(r, "to", &f.to) ||
+	    !lx_arg_posint(r, "limit", 200, &limit) || !lx_arg_posint(r, "cursor", INT64_MAX / 2, &cursor) ||
+	    !lx_arg_posint(r, "unit_id", INT64_MAX / 2, &f.unit_id))
+		return LX_BADREQ;
+	f.limit = limit ? (int)limit : 50;
+	f.cursor = cursor;
+	if (f.unit_id) {
+		rc = lx_unit_get(r->db, r->user.scope, f.unit_id, &u);
+		if (rc == LX_NOTFOUND)
+			return lx_reply_error(r, 404, "not_found", "unit_id", "no such unit in your scope");
+		if (rc != LX_OK)
+			return lx_reply_store_error(r, rc);
+		f.unit_path = u.path;
+	}
+	if (q && *q) {
+		if (!lx_utf8_valid(q, strlen(q))) {
+			rc = lx_reply_error(r, 400, "bad_encoding", "q", "q is not valid UTF-8");
+			goto cleanup;
+		}
+		if (lx_text_query_parse(q, &tq) != LX_OK) {
+			if (strlen(q) > 200) {
+				rc = lx_reply_error(r, 400, "bad_parameter", "q", "q is longer than 200 bytes");
+				goto cleanup;
+			}
+		}
+		f.match = tq.match;
+		f.words = tq.words;
+		f.nwords = tq.nwords;
+	}
+	ctx.items = json_array();
+	rc = lx_case_list(r->db, r->user.scope, &f, lx_list_cb, &ctx, &more);
+	if (rc != LX_OK) {
+		json_decref(ctx.items);
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "items", ctx.items);
+	if (more) {
+		char cur[32];
+		snprintf(cur, sizeof cur, "%lld", (long long)ctx.last_id);
+		json_object_set_new(j, "next_cursor", json_string(cur));
+	} else {
+		json_object_set_new(j, "next_cursor", json_null());
+	}
+	rc = lx_reply_json(r, 200, j);
+cleanup:
+	lx_text_query_free(&tq);
+	lx_unit_clear(&u);
+	return rc;
+}
+
+/* ---------------- workflow actions ---------------- */
+
+/* Parses the action's own fields and applies it to c; replies on error.
+ * `to` is the status the workflow chose. *event_unit receives the unit the
+ * event concerns, *note the timeline note (malloc'd). */
+static int lx_apply_action(lx_req *r, json_t *body, lx_action act, lx_status to, lx_case *c,
+			   int64_t *event_unit, char **note)
+{
+	const char *s = NULL;
+	lx_ms now = lx_now_ms();
+	int rc = LX_OK;
+	lx_unit u = {0};
+
+	switch (act) {
+	case LX_ACT_DISPATCH: {
+		int64_t uid = 0;
+		const char *n;
+		if (!lx_in_int(r, body, "unit_id", true, &uid, NULL) || !lx_in_str(r, body, "note", false, 500, &n))
+			return LX_BADREQ;
+		rc = lx_unit_get(r->db, r->user.scope, uid, &u);
+		if (rc == LX_NOTFOUND)
+			return lx_reply_error(r, 422, "unknown_unit", "unit_id", "no such unit in your scope");
+		if (rc != LX_OK)
+			return lx_reply_store_error(r, rc);
+		lx_case_assign(r->db, c, &u, now);
+		*event_unit = u.id;
+		*note = n ? lx_xasprintf("派发至%s：%s", u.name, n) : lx_xasprintf("派发至%s", u.name);
+		break;
+	}
+	case LX_ACT_ACCEPT:
+		if (!lx_in_str(r, body, "note", false, 500, &s))
+			return LX_BADREQ;
+		c->accepted_at = now;
+		*event_unit = c->handler_unit_id;
+		*note = lx_xstrdup(s);
+		break;
+	case LX_ACT_RETURN:
+		if (!lx_in_str(r, body, "reason", true, 500, &s))
+			return LX_BADREQ;
+		*event_unit = c->handler_unit_id;
+		c->handler_unit_id = 0;
+		free(c->scope_path);
+		c->scope_path = lx_xstrdup(c->unit_path ? c->unit_path : "/");
+		c->accepted_at = 0;
+		*note = lx_xstrdup(s);
+		break;
+	case LX_ACT_ESCALATE: {
+		lx_unit cur = {0};
+		if (!lx_in_str(r, body, "reason", true, 500, &s))
+			return LX_BADREQ;
+		rc = lx_unit_get(r->db, "/", c->handler_unit_id, &cur);
+		if (rc != LX_OK)
+			return lx_reply_store_error(r, rc);
+		int64_t parent = cur.parent_id;
+		lx_unit_clear(&cur);
+		if (!parent)
+			return lx_reply_error(r, 409, "no_parent", NULL, "the handling unit has no parent to escalate to");
+		rc = lx_unit_get(r->db, "/", parent, &u);
+		if (rc != LX_OK)
+			return lx_reply_store_error(r, rc);
+		lx_ms keep_resolve = c->resolve_due_at;
+		lx_case_assign(r->db, c, &u, now);
+		c->resolve_due_at = keep_resolve ? keep_resolve : c->resolve_due_at;
+		*event_unit = u.id;
+		*note = lx_xasprintf("上报至%s：%s", u.name, s);
+		break;
+	}
+	case LX_ACT_ASSIST: {
+		json_t *ids = json_object_get(body, "unit_ids"), *e;
+		size_t i;
+		const char *n;
+		if (!lx_in_str(r, body, "note", false, 500, &n))
+			return LX_BADREQ;
+		if (!json_is_array(ids))
+			return lx_reply_error(r, ids ? 400 : 422, ids ? "bad_type" : "required", "unit_ids",
+					      "unit_ids must be an array of unit ids");
+		if (json_array_size(ids) == 0 || json_array_size(ids) > 20)
+			return lx_reply_error(r, 422, "invalid", "unit_ids", "name 1 to 20 assisting units");
+		json_array_foreach(ids, i, e) {
+			if (!json_is_integer(e))
+				return lx_reply_error(r, 400, "bad_type", "unit_ids", "unit_ids must be integers");
+			for (size_t k = 0; k < i; k++)
+				if (json_integer_value(json_array_get(ids, k)) == json_integer_value(e))
+					return lx_reply_error(r, 422, "invalid", "unit_ids", "a unit is named twice");
+			if (json_integer_value(e) == c->handler_unit_id)
+				return lx_reply_error(r, 422, "invalid", "unit_ids", "the handling unit cannot assist itself");
+		}
+		lx_buf names;
+		lx_buf_init(&names);
+		json_array_foreach(ids, i, e) {
+			int64_t tid;
+			rc = lx_unit_get(r->db, "/", json_integer_value(e), &u);
+			if (rc == LX_OK)
+				rc = lx_task_insert(r->db, c->id, &u, n, now, &tid);
+			if (rc == LX_OK) {
+				lx_buf_printf(&names, "%s%s", i ? "、" : "", u.name);
+				c->open_tasks++;
+			}
+			lx_unit_clear(&u);
+			if (rc != LX_OK) {
+				lx_buf_free(&names);
+				if (rc == LX_NOTFOUND)
+					return lx_reply_error(r, 422, "unknown_unit", "unit_ids", "no such unit");
+				return lx_reply_store_error(r, rc);
+			}
+		}
+		*note = n ? lx_xasprintf("请%s协办：%s", names.data, n) : lx_xasprintf("请%s协办", names.data);
+		lx_buf_free(&names);
+		*event_unit = c->handler_unit_id;
+		break;
+	}
+	case LX_ACT_RESOLVE:
+		if (!lx_in_str(r, body, "reply", true, 2000, &s))
+			return LX_BADREQ;
+		free(c->reply);
+		c->reply = lx_xstrdup(s);
+		c->resolved_at = now;
+		*event_unit = c->handler_unit_id;
+		*note = lx_xstrdup(s);
+		break;
+	case LX_ACT_RATE: {
+		/* validated before the decision; see lx_api_cases_action */
+		const char *rating = json_string_value(json_object_get(body, "rating"));
+		bool solved = json_is_true(json_object_get(body, "solved"));
+		const char *n;
+		if (!lx_in_str(r, body, "note", false, 500, &n))
+			return LX_BADREQ;
+		snprintf(c->rating, sizeof c->rating, "%s", rating);
+		c->solved = solved;
+		c->rated_at = now;
+		if (to == LX_ST_CLOSED)
+			c->closed_at = now;
+		*note = lx_xasprintf("%s，%s%s%s", strcmp(rating, "satisfied") == 0 ? "满意"
+						   : strcmp(rating, "basic") == 0 ? "基本满意" : "不满意",
+				     solved ? "已解决" : "未解决", n ? "：" : "", n ? n : "");
+		*event_unit = c->handler_unit_id;
+		break;
+	}
+	case LX_ACT_REOPEN:
+		if (!lx_in_str(r, body, "reason", true, 500, &s))
+			return LX_BADREQ;
+		*note = lx_xstrdup(s);
+		*event_unit = c->handler_unit_id;
+		break;
+	case LX_ACT_CLOSE:
+		if (!lx_in_str(r, body, "note", false, 500, &s))
+			return LX_BADREQ;
+		c->closed_at = now;
+		*note = lx_xstrdup(s);
+		*event_unit = c->handler_unit_id;
+		break;
+	case LX_ACT_SUPERVISE:
+		if (!lx_in_str(r, body, "note", true, 500, &s))
+			return LX_BADREQ;
+		c->supervised++;
+		*note = lx_xstrdup(s);
+		*event_unit = c->handler_unit_id;
+		break;
+	case LX_ACT_COMMENT:
+		if (!lx_in_str(r, body, "note", true, 2000, &s))
+			return LX_BADREQ;
+		*note = lx_xstrdup(s);
+		*event_unit = c->handler_unit_id;
+		break;
+	default:
+		assert(0);
+	}
+	/* A reopened case is back with its handling unit as a new dispatch. */
+	if (to == LX_ST_REOPENED && c->handler_unit_id) {
+		lx_unit h = {0};
+		rc = lx_unit_get(r->db, "/", c->handler_unit_id, &h);
+		if (rc != LX_OK)
+			return lx_reply_store_error(r, rc);
+		lx_case_assign(r->db, c, &h, now);
+		lx_unit_clear(&h);
+		c->resolved_at = 0;
+		c->closed_at = 0;
+	}
+	lx_unit_clear(&u);
+	snprintf(c->status, sizeof c->status, "%s", lx_status_name(to));
+	c->updated_at = now;
+	return LX_OK;
+}
+
+int lx_api_cases_action(lx_req *r)
+{
+	json_t *body = NULL;
+	lx_case c = {0};
+	int64_t id, version = 0;
+	bool has_version, in_tx = false;
+	char *note = NULL;
+	int64_t event_unit = 0;
+	lx_wf_input in = {0};
+	lx_status to;
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	int act = lx_action_parse(r->params[1]);
+	if (!lx_req_id(r, 0, &id) || act < 0)
+		return lx_reply_error(r, 404, "not_found", NULL, "no such case or action");
+	if (r->body.len || r->too_large) {
+		rc = lx_req_json(r, &body);
+		if (rc != LX_OK)
+			return rc;
+	} else {
+		body = json_object();
+	}
+	if (!lx_in_int(r, body, "version", false, &version, &has_version)) {
+		rc = LX_BADREQ;
+		goto cleanup;
+	}
+	if (act == LX_ACT_RATE) {
+		const char *rating;
+		json_t *solved = json_object_get(body, "solved");
+		if (!lx_in_str(r, body, "rating", true, 16, &rating)) {
+			rc = LX_BADREQ;
+			goto cleanup;
+		}
+		if (lx_rating_parse(rating) < 0) {
+			rc = lx_reply_error(r, 422, "unknown_rating", "rating", "rating must be satisfied, basic or unsatisfied");
+			goto cleanup;
+		}
+		if (!solved || json_is_null(solved)) {
+			rc = lx_reply_error(r, 422, "required", "solved", "solved is required");
+			goto cleanup;
+		}
+		if (!json_is_boolean(solved)) {
+			rc = lx_reply_error(r, 400, "bad_type", "solved", "solved must be true or false");
+			goto cleanup;
+		}
+		in.rating = (lx_rating)lx_rating_parse(rating);
+		in.solved = json_is_true(solved);
+	}
+	rc = lx_db_begin(r->db, true);
+	if (rc != LX_OK) {
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	in_tx = true;
+	rc = lx_case_get(r->db, r->user.scope, id, &c);
+	if (rc != LX_OK) {
+		rc = rc == LX_NOTFOUND ? lx_reply_error(r, 404, "not_found", NULL, "no such case")
+				       : lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	if (has_version && version != c.version) {
+		rc = lx_reply_error(r, 409, "stale_version", "version",
+				    "the case changed since version %lld (now %lld)", (long long)version,
+				    (long long)c.version);
+		goto cleanup;
+	}
+	lx_rating keep_rating = in.rating;
+	bool keep_solved = in.solved;
+	lx_wf_input_for(r, &c, &in);
+	in.rating = keep_rating;
+	in.solved = keep_solved;
+	rc = lx_wf_decide((lx_action)act, &in, &to);
+	if (rc == LX_FORBIDDEN) {
+		rc = lx_reply_error(r, 403, "forbidden", NULL, "you may not %s this case", lx_action_name((lx_action)act));
+		goto cleanup;
+	}
+	if (rc == LX_CONFLICT) {
+		if (act == LX_ACT_RESOLVE && in.open_tasks && strcmp(c.status, "accepted") == 0)
+			rc = lx_reply_error(r, 409, "tasks_open", NULL, "assisting units have not finished");
+		else
+			rc = lx_reply_error(r, 409, "illegal_transition", NULL, "cannot %s a case that is %s",
+					    lx_action_name((lx_action)act), c.status);
+		goto cleanup;
+	}
+	const char *from = lx_status_name(in.status);
+	int64_t expected = c.version;
+	rc = lx_apply_action(r, body, (lx_action)act, to, &c, &event_unit, &note);
+	if (rc != LX_OK)
+		goto cleanup;
+	rc = lx_case_update(r->db, &c, expected);
+	if (rc == LX_CONFLICT) {
+		rc = lx_reply_error(r, 409, "stale_version", "version", "the case changed meanwhile; reload it");
+		goto cleanup;
+	}
+	if (rc == LX_OK)
+		rc = lx_case_event(r->db, c.id, c.updated_at, r->user.id, lx_action_name((lx_action)act), from,
+				   c.status, event_unit, note);
+	if (rc == LX_OK)
+		rc = lx_db_commit(r->db);
+	in_tx = false;
+	if (rc != LX_OK) {
+		lx_db_rollback(r->db);
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	rc = lx_reply_case(r, 200, &c);
+cleanup:
+	if (in_tx)
+		lx_db_rollback(r->db);
+	free(note);
+	lx_case_clear(&c);
+	json_decref(body);
+	return rc;
+}
+
+int lx_api_cases_task_done(lx_req *r)
+{
+	json_t *body = NULL;
+	lx_case c = {0};
+	int64_t id, task_id, unit_id = 0;
+	const char *note = NULL;
+	bool in_tx = false;
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	if (!lx_req_id(r, 0, &id) || !lx_req_id(r, 1, &task_id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such case or task");
+	if (!lx_req_role(r, LX_ROLE_ADMIN | LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER))
+		return lx_reply_error(r, 403, "forbidden", NULL, "only handlers finish assist tasks");
+	if (r->body.len || r->too_large) {
+		rc = lx_req_json(r, &body);
+		if (rc != LX_OK)
+			return rc;
+		if (!lx_in_str(r, body, "note", false, 2000, &note)) {
+			rc = LX_BADREQ;
+			goto cleanup;
+		}
+	}
+	rc = lx_db_begin(r->db, true);
+	if (rc != LX_OK) {
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	in_tx = true;
+	rc = lx_case_get(r->db, r->user.scope, id, &c);
+	if (rc == LX_OK && strcmp(c.status, "accepted") != 0)
+		rc = LX_CONFLICT;
+	if (rc == LX_OK)
+		rc = lx_task_done(r->db, r->user.scope, id, task_id, r->user.id, lx_now_ms(), &unit_id);
+	if (rc == LX_NOTFOUND) {
+		rc = lx_reply_error(r, 404, "not_found", NULL, "no such task in your scope");
+		goto cleanup;
+	}
+	if (rc == LX_CONFLICT) {
+		rc = lx_reply_error(r, 409, "illegal_transition", NULL, "the task is done or the case is not in hand");
+		goto cleanup;
+	}
+	lx_ms now = lx_now_ms();
+	c.updated_at = now;
+	if (rc == LX_OK)
+		rc = lx_case_update(r->db, &c, c.version);
+	if (rc == LX_OK)
+		rc = lx_case_event(r->db, id, now, r->user.id, "assist_done", c.status, c.status, unit_id, note);
+	if (rc == LX_OK)
+		rc = lx_db_commit(r->db);
+	in_tx = false;
+	if (rc != LX_OK) {
+		lx_db_rollback(r->db);
+		rc = lx_reply_store_error(r, rc);
+		goto cleanup;
+	}
+	c.open_tasks--;
+	rc = lx_reply_case(r, 200, &c);
+cleanup:
+	if (in_tx)
+		lx_db_rollback(r->db);
+	lx_case_clear(&c);
+	json_decref(body);
+	return rc;
+}

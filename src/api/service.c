@@ -1,0 +1,90 @@
+/*
+ * service.c - /healthz, /metrics and the static web files.
+ */
+#include "api.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int lx_api_healthz(lx_req *r)
+{
+	int64_t one = 0;
+	int rc = lx_db_query_int(r->db, "SELECT 1", &one);
+	if (rc != LX_OK)
+		return lx_reply_error(r, 503, "unavailable", NULL, "database unavailable");
+	json_t *j = json_object();
+	json_object_set_new(j, "status", json_string("ok"));
+	json_object_set_new(j, "db", json_string(lx_db_kind(r->db)));
+	json_object_set_new(j, "version", json_string(LX_VERSION));
+	return lx_reply_json(r, 200, j);
+}
+
+int lx_api_metrics(lx_req *r)
+{
+	lx_buf b;
+	int64_t open = 0, overdue = 0;
+	lx_buf_init(&b);
+	lx_metrics_render(r->app->metrics, &b);
+	if (lx_case_counts(r->db, lx_now_ms(), &open, &overdue) == LX_OK)
+		lx_buf_printf(&b, "# HELP lianxin_cases_open Cases not yet resolved or closed.\n"
+				  "# TYPE lianxin_cases_open gauge\nlianxin_cases_open %lld\n"
+				  "# HELP lianxin_cases_overdue Open cases past their resolve deadline.\n"
+				  "# TYPE lianxin_cases_overdue gauge\nlianxin_cases_overdue %lld\n",
+			      (long long)open, (long long)overdue);
+	size_t len = b.len;
+	return lx_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", lx_buf_steal(&b), len);
+}
+
+static const char *lx_mime(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+		{".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+		{".ico", "image/x-icon"}, {".woff2", "font/woff2"}, {".map", "application/json"},
+	};
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+int lx_api_static(lx_req *r)
+{
+	const char *root = r->app->web_root;
+	if (!root || strncmp(r->url, "/api/", 5) == 0 || strstr(r->url, ".."))
+		return LX_NOTFOUND;
+	const char *rel = strcmp(r->url, "/") == 0 ? "/index.html" : r->url;
+	char *path = lx_xasprintf("%s%s", root, rel);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return LX_NOTFOUND;
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > 32 * 1024 * 1024) {
+		close(fd);
+		return LX_NOTFOUND;
+	}
+	char *buf = lx_xmalloc((size_t)sb.st_size + 1);
+	ssize_t got = 0;
+	while (got < sb.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)(sb.st_size - got));
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	if (got != sb.st_size) {
+		free(buf);
+		return LX_NOTFOUND;
+	}
+	r->route = "static";
+	return lx_reply_raw(r, 200, lx_mime(rel), buf, (size_t)got);
+}

@@ -1,0 +1,108 @@
+/*
+ * http.h - the libmicrohttpd glue: the server, one request's context, the
+ * reply helpers every handler uses, authentication and metrics.
+ */
+#ifndef LX_HTTP_H
+#define LX_HTTP_H
+
+#include "lx.h"
+#include "db.h"
+#include "repo.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+typedef struct lx_metrics lx_metrics;
+
+/* Server-wide settings and shared state; lives as long as the server. */
+typedef struct lx_app {
+	lx_pool *pool;
+	const char *db_url;
+	int tz_offset_min;       /* server zone, minutes east of UTC */
+	size_t body_limit;       /* bytes */
+	unsigned threads;
+	unsigned conn_timeout_s;
+	const char *web_root;    /* static files, or NULL */
+	lx_metrics *metrics;
+	int sweep_interval_ms;
+	volatile int stopping;
+} lx_app;
+
+/* One request, from the first callback to the queued response. */
+typedef struct lx_req {
+	lx_app *app;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *url;
+	lx_buf body;
+	bool too_large;
+	const char *route;       /* the matched route pattern, for logs and metrics */
+	char *params[4];         /* path captures, e.g. the :id */
+	int nparams;
+	lx_db *db;               /* this thread's connection */
+	lx_user user;            /* valid when authed */
+	bool authed;
+	int status;
+	char *out;               /* response body (owned) */
+	size_t outlen;
+	const char *ctype;
+	char *extra_header[2];   /* one optional extra header: name, value (owned) */
+	lx_ms t0;
+} lx_req;
+
+typedef int (*lx_handler)(lx_req *r);
+
+/* Starts the server on bind:port and blocks until SIGTERM/SIGINT, then stops
+ * accepting, lets in-flight requests finish and returns LX_OK (LX_ERR when
+ * it could not start). */
+int lx_http_serve(lx_app *app, const char *bind, int port);
+
+/* Query-string argument or NULL (owned by the connection). */
+const char *lx_req_arg(lx_req *r, const char *key);
+/* Request header or NULL (owned by the connection). */
+const char *lx_req_header(lx_req *r, const char *name);
+/* Path capture i as a positive id; returns false when it is not one. */
+bool lx_req_id(lx_req *r, int i, int64_t *id);
+
+/* Replies with j (reference stolen) as JSON. Always returns LX_OK. */
+int lx_reply_json(lx_req *r, int status, json_t *j);
+/* Replies with the contract's error body. field may be NULL. Returns the
+ * status-derived LX_ code so handlers can `return lx_reply_error(...)`. */
+int lx_reply_error(lx_req *r, int status, const char *code, const char *field,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Replies with an owned body of the given content type. */
+int lx_reply_raw(lx_req *r, int status, const char *ctype, char *body, size_t len);
+/* Maps a store status to the right reply (404 not found, 409 conflict,
+ * 503 busy, 500 otherwise). */
+int lx_reply_store_error(lx_req *r, int rc);
+
+/* Parses the body as a JSON object into *out (caller decrefs). On failure
+ * replies 400/413 and returns LX_BADREQ. */
+int lx_req_json(lx_req *r, json_t **out);
+/* Authenticates the bearer token (or the lx_session cookie). On failure
+ * replies 401 and returns LX_FORBIDDEN. */
+int lx_req_auth(lx_req *r);
+/* True when the authenticated user has any role in mask. */
+bool lx_req_role(lx_req *r, unsigned mask);
+
+/* ---- metrics ---- */
+lx_metrics *lx_metrics_new(void);
+void lx_metrics_free(lx_metrics *m);
+void lx_metrics_observe(lx_metrics *m, const char *route, int status, double ms);
+/* Appends the Prometheus text of m to b. */
+void lx_metrics_render(lx_metrics *m, lx_buf *b);
+
+/* ---- JSON input helpers: each replies 400/422 itself and returns false ---- */
+/* Optional string field: *out NULL when absent or null. Checks UTF-8 and
+ * max length (code points). */
+bool lx_in_str(lx_req *r, json_t *body, const char *key, bool required, size_t maxlen,
+	       const char **out);
+/* Optional integer field (> 0 when positive is set). *present tells if given. */
+bool lx_in_int(lx_req *r, json_t *body, const char *key, bool required, int64_t *out,
+	       bool *present);
+/* Optional boolean field. */
+bool lx_in_bool(lx_req *r, json_t *body, const char *key, bool *out, bool *present);
+/* Optional number field. */
+bool lx_in_num(lx_req *r, json_t *body, const char *key, double *out, bool *present);
+
+#endif

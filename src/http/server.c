@@ -1,0 +1,346 @@
+/*
+ * server.c - libmicrohttpd set-up, the request life cycle, replies, the
+ * access log and graceful shutdown.
+ *
+ * MHD runs a pool of polling threads (epoll), one per core; handlers run
+ * blocking inside them, each with its own database connection. The first
+ * callback of a request only allocates its context; the body is gathered on
+ * the following ones (up to the body limit) and the handler runs and queues
+ * the response on the last, which keeps keep-alive working.
+ */
+#include "http.h"
+#include "router.h"
+#include "secret.h"
+#include "workflow.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+const char *lx_req_arg(lx_req *r, const char *key)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *lx_req_header(lx_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+bool lx_req_id(lx_req *r, int i, int64_t *id)
+{
+	if (i >= r->nparams || !r->params[i])
+		return false;
+	const char *s = r->params[i];
+	if (!*s || strlen(s) > 18)
+		return false;
+	int64_t v = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	if (v <= 0)
+		return false;
+	*id = v;
+	return true;
+}
+
+int lx_reply_raw(lx_req *r, int status, const char *ctype, char *body, size_t len)
+{
+	free(r->out);
+	r->status = status;
+	r->ctype = ctype;
+	r->out = body;
+	r->outlen = len;
+	return LX_OK;
+}
+
+int lx_reply_json(lx_req *r, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(j);
+	if (!s)
+		s = lx_xstrdup("null");
+	return lx_reply_raw(r, status, "application/json; charset=utf-8", s, strlen(s));
+}
+
+int lx_reply_error(lx_req *r, int status, const char *code, const char *field, const char *fmt,
+		   ...)
+{
+	lx_buf msg;
+	va_list ap;
+	lx_buf_init(&msg);
+	va_start(ap, fmt);
+	lx_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	json_t *err = json_object();
+	json_object_set_new(err, "code", json_string(code));
+	/* messages may quote user input: keep them valid UTF-8 */
+	json_object_set_new(err, "message", json_string(msg.data && lx_utf8_valid(msg.data, msg.len)
+							? msg.data : "invalid request"));
+	if (field)
+		json_object_set_new(err, "field", json_string(field));
+	lx_buf_free(&msg);
+	json_t *body = json_object();
+	json_object_set_new(body, "error", err);
+	lx_reply_json(r, status, body);
+	switch (status) {
+	case 401:
+	case 403:
+		return LX_FORBIDDEN;
+	case 404:
+		return LX_NOTFOUND;
+	case 409:
+		return LX_CONFLICT;
+	case 422:
+		return LX_INVALID;
+	default:
+		return status >= 500 ? LX_ERR : LX_BADREQ;
+	}
+}
+
+int lx_reply_store_error(lx_req *r, int rc)
+{
+	switch (rc) {
+	case LX_NOTFOUND:
+		return lx_reply_error(r, 404, "not_found", NULL, "没有找到（not found）");
+	case LX_CONFLICT:
+		return lx_reply_error(r, 409, "conflict", NULL, "conflicting change");
+	case LX_BUSY:
+		return lx_reply_error(r, 503, "unavailable", NULL, "database busy, try again");
+	default:
+		return lx_reply_error(r, 500, "internal", NULL, "internal error");
+	}
+}
+
+int lx_req_json(lx_req *r, json_t **out)
+{
+	json_error_t e;
+	if (r->too_large)
+		return lx_reply_error(r, 413, "too_large", NULL, "body larger than %zu bytes",
+				      r->app->body_limit);
+	if (!r->body.len)
+		return lx_reply_error(r, 400, "bad_json", NULL, "a JSON object body is required");
+	if (!lx_utf8_valid(r->body.data, r->body.len))
+		return lx_reply_error(r, 400, "bad_encoding", NULL, "body is not valid UTF-8");
+	json_t *j = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &e);
+	if (!j)
+		return lx_reply_error(r, 400, "bad_json", NULL, "malformed JSON at line %d column %d: %s",
+				      e.line, e.column, e.text);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return lx_reply_error(r, 400, "bad_json", NULL, "the body must be a JSON object");
+	}
+	*out = j;
+	return LX_OK;
+}
+
+static const char *lx_bearer(lx_req *r)
+{
+	const char *h = lx_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h && strncasecmp(h, "Bearer ", 7) == 0)
+		return h + 7;
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lx_session");
+}
+
+int lx_req_auth(lx_req *r)
+{
+	if (r->authed)
+		return LX_OK;
+	const char *tok = lx_bearer(r);
+	if (!tok || strlen(tok) != 64)
+		return lx_reply_error(r, 401, "unauthorized", NULL, "login required");
+	char hash[65];
+	lx_token_hash(tok, hash);
+	int rc = lx_session_user(r->db, hash, lx_now_ms(), &r->user);
+	if (rc == LX_NOTFOUND)
+		return lx_reply_error(r, 401, "unauthorized", NULL, "invalid or expired token");
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	r->authed = true;
+	return LX_OK;
+}
+
+bool lx_req_role(lx_req *r, unsigned mask)
+{
+	return r->authed && (r->user.roles & mask);
+}
+
+/* ---- the request life cycle ---- */
+
+static void lx_req_free(lx_req *r)
+{
+	if (!r)
+		return;
+	lx_buf_free(&r->body);
+	for (int i = 0; i < r->nparams; i++)
+		free(r->params[i]);
+	lx_user_clear(&r->user);
+	free(r->out);
+	free(r->extra_header[0]);
+	free(r->extra_header[1]);
+	free(r);
+}
+
+static double lx_elapsed_ms(lx_ms t0)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)(ts.tv_sec * 1000000000LL + ts.tv_nsec - t0) / 1e6;
+}
+
+static lx_ms lx_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void lx_access_log(lx_req *r, double ms)
+{
+	char ts[40];
+	lx_time_format(lx_now_ms(), r->app->tz_offset_min, ts, sizeof ts);
+	/* The path carries ids only; the query string (which may hold a phone
+	 * number in a search) is never logged. */
+	fprintf(stderr, "ts=%s method=%s route=%s path=%s status=%d ms=%.2f user=%lld bytes=%zu\n",
+		ts, r->method, r->route ? r->route : "-", r->url, r->status, ms,
+		r->authed ? (long long)r->user.id : 0LL, r->outlen);
+}
+
+static enum MHD_Result lx_send(struct MHD_Connection *conn, lx_req *r)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(r->outlen, r->out,
+								     MHD_RESPMEM_MUST_FREE);
+	r->out = NULL; /* now owned by MHD */
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->extra_header[0])
+		MHD_add_response_header(resp, r->extra_header[0], r->extra_header[1]);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result lx_access(void *cls, struct MHD_Connection *conn, const char *url,
+				 const char *method, const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **con_cls)
+{
+	lx_app *app = cls;
+	lx_req *r = *con_cls;
+	(void)version;
+
+	if (!r) {
+		r = lx_xcalloc(1, sizeof *r);
+		r->app = app;
+		r->conn = conn;
+		r->url = url;
+		r->method = method;
+		r->t0 = lx_mono_ns();
+		lx_buf_init(&r->body);
+		*con_cls = r;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > app->body_limit)
+			r->too_large = true;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!r->too_large) {
+			if (r->body.len + *upload_data_size > app->body_limit) {
+				r->too_large = true;
+				lx_buf_free(&r->body);
+			} else {
+				lx_buf_append(&r->body, upload_data, *upload_data_size);
+			}
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+
+	r->db = lx_pool_conn(app->pool);
+	if (!r->db)
+		lx_reply_error(r, 503, "unavailable", NULL, "database unavailable");
+	else
+		lx_route(r);
+	if (!r->out)
+		lx_reply_error(r, 500, "internal", NULL, "no response");
+	double ms = lx_elapsed_ms(r->t0);
+	lx_metrics_observe(app->metrics, r->route ? r->route : "unmatched", r->status, ms);
+	lx_access_log(r, ms);
+	return lx_send(conn, r);
+}
+
+static void lx_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	lx_req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static void lx_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("mhd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+int lx_http_serve(lx_app *app, const char *bind, int port)
+{
+	struct sockaddr_in addr;
+	sigset_t set;
+	int sig = 0;
+
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, bind, &addr.sin_addr) != 1) {
+		fprintf(stderr, "lianxin: bad --bind address %s\n", bind);
+		return LX_ERR;
+	}
+	/* Block the stop signals in every thread; the main thread waits for them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct MHD_Daemon *d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		(uint16_t)port, NULL, NULL, lx_access, app,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->conn_timeout_s,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_NOTIFY_COMPLETED, lx_completed, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, lx_mhd_log, NULL,
+		MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "lianxin: cannot listen on %s:%d: %s\n", bind, port, strerror(errno));
+		return LX_ERR;
+	}
+	fprintf(stderr, "lianxin: serving http://%s:%d/ (db %s, %u threads)\n", bind, port,
+		lx_pool_kind(app->pool), app->threads);
+	while (sigwait(&set, &sig) != 0)
+		;
+	fprintf(stderr, "lianxin: signal %d, finishing in-flight requests\n", sig);
+	app->stopping = 1;
+	MHD_quiesce_daemon(d);
+	MHD_stop_daemon(d);
+	fprintf(stderr, "lianxin: stopped\n");
+	return LX_OK;
+}

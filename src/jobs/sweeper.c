@@ -1,0 +1,97 @@
+/*
+ * sweeper.c - marks overdue work. Each pass is one write transaction per
+ * batch; the UPDATE ... WHERE flag = 0 makes a second node's pass over the
+ * same case a no-op, so running it on every node marks each case once.
+ */
+#include "sweeper.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct lx_sweeper {
+	lx_app *app;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+};
+
+int lx_sweep_once(lx_db *db, lx_ms now)
+{
+	int total = 0;
+	for (;;) {
+		int n = 0;
+		if (lx_db_begin(db, true) != LX_OK)
+			return -1;
+		int rc = lx_case_sweep(db, now, 200, &n);
+		if (rc == LX_OK)
+			rc = lx_db_commit(db);
+		else
+			lx_db_rollback(db);
+		if (rc != LX_OK)
+			return -1;
+		total += n;
+		if (n < 200)
+			return total;
+	}
+}
+
+static void *lx_sweeper_main(void *arg)
+{
+	lx_sweeper *s = arg;
+	lx_db *db = lx_pool_conn(s->app->pool);
+	pthread_mutex_lock(&s->mu);
+	while (!s->stop) {
+		pthread_mutex_unlock(&s->mu);
+		if (!db)
+			db = lx_pool_conn(s->app->pool);
+		if (db) {
+			int n = lx_sweep_once(db, lx_now_ms());
+			if (n > 0)
+				fprintf(stderr, "job=sweeper marked=%d\n", n);
+			else if (n < 0)
+				fprintf(stderr, "job=sweeper error=\"%s\"\n", lx_db_errmsg(db));
+		}
+		pthread_mutex_lock(&s->mu);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		long long ns = ts.tv_nsec + (long long)s->app->sweep_interval_ms * 1000000LL;
+		ts.tv_sec += ns / 1000000000LL;
+		ts.tv_nsec = ns % 1000000000LL;
+		if (!s->stop)
+			pthread_cond_timedwait(&s->cv, &s->mu, &ts);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+lx_sweeper *lx_sweeper_start(lx_app *app)
+{
+	lx_sweeper *s = lx_xcalloc(1, sizeof *s);
+	s->app = app;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	if (pthread_create(&s->thread, NULL, lx_sweeper_main, s) != 0) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void lx_sweeper_stop(lx_sweeper *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stop = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+}

@@ -1,0 +1,91 @@
+/*
+ * db.h - the one driver-neutral database interface of lianxin.
+ *
+ * SQL handed to this interface is portable: `?` placeholders (the PostgreSQL
+ * driver rewrites them to $1..$n), INSERT ... RETURNING for new ids, integer
+ * milliseconds for times, TEXT for strings. Only store/ includes this file.
+ *
+ * Connections are not shared between threads: each thread takes its own
+ * from a pool (lx_pool_conn). A statement belongs to its connection and is
+ * cached by SQL text, so preparing the same SQL twice is cheap.
+ */
+#ifndef LX_DB_H
+#define LX_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+typedef struct lx_db lx_db;
+typedef struct lx_stmt lx_stmt;
+typedef struct lx_pool lx_pool;
+
+/* lx_stmt_step results (besides negative LX_ status codes). */
+enum { LX_DONE = 0, LX_ROW = 1 };
+
+/* Opens a connection for url ("sqlite:PATH", a plain path, or later
+ * "postgresql://..."). Returns LX_OK and sets *out (caller closes with
+ * lx_db_close), or LX_ERR with a message in err. */
+int lx_db_open(const char *url, lx_db **out, char *err, size_t errsz);
+/* Closes a connection and every cached statement. NULL is ignored. */
+void lx_db_close(lx_db *db);
+/* Returns "sqlite" or "postgresql" (static string). */
+const char *lx_db_kind(const lx_db *db);
+/* Returns the last driver error message (owned by db, valid until the next call). */
+const char *lx_db_errmsg(lx_db *db);
+
+/* Runs one or more statements without parameters. Returns LX_OK or LX_ERR/LX_BUSY. */
+int lx_db_exec(lx_db *db, const char *sql);
+/* Transactions. begin(write=true) takes the write lock up front (SQLite
+ * BEGIN IMMEDIATE) so a read-then-write transaction never deadlocks.
+ * Returns LX_OK, LX_BUSY (could not get the lock in time) or LX_ERR. */
+int lx_db_begin(lx_db *db, bool write);
+int lx_db_commit(lx_db *db);
+/* Rolls back if a transaction is open; always safe to call. */
+void lx_db_rollback(lx_db *db);
+
+/* Returns a prepared statement for sql, reset and with no bindings, owned by
+ * db (do not free; call lx_stmt_done when finished). NULL on error. */
+lx_stmt *lx_db_prepare(lx_db *db, const char *sql);
+/* Parameter binding, 1-based like SQL. */
+void lx_stmt_bind_int(lx_stmt *st, int i, int64_t v);
+void lx_stmt_bind_double(lx_stmt *st, int i, double v);
+/* Binds a copy of s (NULL binds SQL NULL). */
+void lx_stmt_bind_text(lx_stmt *st, int i, const char *s);
+void lx_stmt_bind_null(lx_stmt *st, int i);
+/* Executes or advances: returns LX_ROW, LX_DONE, LX_CONFLICT (constraint
+ * violation), LX_BUSY or LX_ERR. */
+int lx_stmt_step(lx_stmt *st);
+/* Column access for the current row, 0-based. Text is owned by the
+ * statement and valid until the next step or lx_stmt_done. */
+bool lx_stmt_isnull(lx_stmt *st, int col);
+int64_t lx_stmt_int(lx_stmt *st, int col);
+double lx_stmt_double(lx_stmt *st, int col);
+const char *lx_stmt_text(lx_stmt *st, int col);
+/* Returns a malloc'd copy of the column text or NULL; caller frees. */
+char *lx_stmt_dup(lx_stmt *st, int col);
+/* Resets the statement so the connection can reuse it. */
+void lx_stmt_done(lx_stmt *st);
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t lx_db_changes(lx_db *db);
+
+/* Convenience: prepares, binds nothing, steps once and returns the first
+ * column of the first row as an integer in *out. LX_OK, LX_NOTFOUND or LX_ERR. */
+int lx_db_query_int(lx_db *db, const char *sql, int64_t *out);
+
+/* Applies every embedded migration not yet recorded in schema_migrations, each
+ * in its own transaction. Returns LX_OK or LX_ERR (message in err). */
+int lx_db_migrate(lx_db *db, char *err, size_t errsz);
+
+/* A pool hands each thread its own connection to the same database. */
+/* Creates a pool for url. Returns LX_OK or LX_ERR with err. Caller frees with lx_pool_free. */
+int lx_pool_new(const char *url, lx_pool **out, char *err, size_t errsz);
+/* Returns the calling thread's connection (opened on first use), or NULL
+ * when the database cannot be reached. Owned by the pool. */
+lx_db *lx_pool_conn(lx_pool *p);
+/* Closes every connection. */
+void lx_pool_free(lx_pool *p);
+/* Returns the pool's driver kind ("sqlite" / "postgresql"). */
+const char *lx_pool_kind(const lx_pool *p);
+
+#endif

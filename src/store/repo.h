@@ -1,0 +1,214 @@
+/*
+ * repo.h - the repositories: every read and write of lianxin's tables.
+ *
+ * Each function takes the caller's connection (lx_pool_conn) and, where
+ * rows belong to the grid, a scope: the materialised path of the caller's
+ * unit ("/1/7/"; "/" for the whole system). Scope is part of every query's
+ * WHERE clause, so a row outside it reads as LX_NOTFOUND.
+ *
+ * Structs returned by value own their strings; free them with the matching
+ * *_clear function. Listings that are only shown come back as jansson
+ * arrays of plain row objects (the caller owns the reference).
+ */
+#ifndef LX_REPO_H
+#define LX_REPO_H
+
+#include "db.h"
+#include "lx.h"
+
+#include <jansson.h>
+
+/* ---------------- units ---------------- */
+
+typedef struct lx_unit {
+	int64_t id;
+	int64_t parent_id; /* 0: none */
+	char kind[16];
+	char *code;
+	char *name;
+	char *path;        /* "/1/7/42/" */
+	int depth;
+	char *boundary;    /* GeoJSON text or NULL */
+	double bbox[4];    /* valid when boundary != NULL */
+} lx_unit;
+
+void lx_unit_clear(lx_unit *u);
+/* True when path lies inside scope (scope is a prefix of path). */
+bool lx_scope_contains(const char *scope, const char *path);
+/* Writes the exclusive upper bound of the subtree range of path ("/1/7/" ->
+ * "/1/70") into hi. */
+void lx_scope_upper(const char *path, char *hi, size_t hisz);
+
+/* Loads unit id into *out when it lies in scope. LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out);
+/* Loads a unit by code (no scope: used by imports). LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_unit_get_by_code(lx_db *db, const char *code, lx_unit *out);
+/* Inserts u (parent_id, kind, code, name, boundary, bbox); computes path and
+ * depth from the parent and sets u->id, u->path, u->depth.
+ * LX_OK, LX_CONFLICT (duplicate code), LX_NOTFOUND (no parent), LX_ERR. */
+int lx_unit_insert(lx_db *db, lx_unit *u);
+/* Updates name, code, kind, boundary and bbox of u->id. LX_OK, LX_CONFLICT, LX_ERR. */
+int lx_unit_update(lx_db *db, const lx_unit *u);
+/* Lists units in scope, filtered by parent (0: any) and kind (NULL: any),
+ * ordered by path. Returns a new array of unit objects (with boundary
+ * parsed when with_boundary). NULL on error. */
+json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char *kind,
+		     bool with_boundary);
+/* Calls fn for every unit with a boundary whose bbox contains the point, in
+ * no particular order. fn returns 0 to go on. Returns LX_OK or LX_ERR. */
+int lx_unit_candidates(lx_db *db, double lat, double lon,
+		       int (*fn)(void *arg, const lx_unit *u), void *arg);
+/* Returns the ancestors of u (district first, u last) as units in *out (n in
+ * *n); caller frees each with lx_unit_clear and the array with free. */
+int lx_unit_ancestors(lx_db *db, const lx_unit *u, lx_unit **out, size_t *n);
+/* Finds the unit of `kind` named `name` inside path prefix `under` (NULL:
+ * anywhere, and then only when exactly one matches). LX_OK or LX_NOTFOUND. */
+int lx_unit_find_named(lx_db *db, const char *under, const char *kind, const char *name,
+		       lx_unit *out);
+/* Unit object as the API shows it. Caller owns the result. */
+json_t *lx_unit_json(const lx_unit *u, bool with_boundary);
+/* Children of parent (ids and paths) in *out; caller frees with lx_unit_clear each and free. */
+int lx_unit_children(lx_db *db, int64_t parent_id, lx_unit **out, size_t *n);
+
+/* ---------------- users and sessions ---------------- */
+
+typedef struct lx_user {
+	int64_t id;
+	char *login;
+	char *name;
+	char *phone;
+	unsigned roles;
+	int64_t unit_id;   /* 0: whole system */
+	char *scope;       /* unit path, "/" for the whole system */
+	bool active;
+} lx_user;
+
+void lx_user_clear(lx_user *u);
+/* Inserts a user; sets u->id. LX_OK, LX_CONFLICT (login taken), LX_ERR. */
+int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash);
+/* Updates name, phone, roles, unit_id, active and (when not NULL) the password hash. */
+int lx_user_update(lx_db *db, const lx_user *u, const char *password_hash);
+/* Loads a user whose unit lies in scope. LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out);
+/* Loads a user and its password hash by login (no scope). *hash is malloc'd. */
+int lx_user_by_login(lx_db *db, const char *login, lx_user *out, char **hash);
+/* Lists users in scope as API objects. NULL on error. */
+json_t *lx_user_list(lx_db *db, const char *scope);
+/* User object as the API shows it (never the password). Caller owns. */
+json_t *lx_user_json(const lx_user *u);
+/* Stores a session for token_hash. */
+int lx_session_insert(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires);
+/* Loads the live (not revoked, not expired) session's user. LX_OK or LX_NOTFOUND. */
+int lx_session_user(lx_db *db, const char *token_hash, lx_ms now, lx_user *out);
+/* Revokes a session. */
+int lx_session_revoke(lx_db *db, const char *token_hash, lx_ms now);
+
+/* ---------------- categories ---------------- */
+
+typedef struct lx_category {
+	char *code;
+	char *name;
+	char *parent_code;
+	char case_type[16];
+	double accept_hours;
+	double resolve_hours;
+	char *resp_kind;  /* "unit_id" | "unit_kind" | "unit_name" | NULL */
+	char *resp_value;
+} lx_category;
+
+void lx_category_clear(lx_category *c);
+int lx_category_get(lx_db *db, const char *code, lx_category *out);
+/* Inserts or, when update is true, updates by code. LX_OK, LX_CONFLICT, LX_NOTFOUND, LX_ERR. */
+int lx_category_put(lx_db *db, const lx_category *c, bool update);
+json_t *lx_category_list(lx_db *db);
+json_t *lx_category_json(const lx_category *c);
+
+/* ---------------- cases ---------------- */
+
+typedef struct lx_case {
+	int64_t id;
+	char type[16], channel[16], status[16];
+	char *category_code;
+	char *title, *description, *address;
+	bool has_point;
+	double lat, lon;
+	int64_t unit_id;          /* 0: none */
+	char *unit_path;
+	int64_t handler_unit_id;  /* 0: none */
+	char *scope_path;         /* handler unit path, else unit_path, else "/" */
+	bool urgent;
+	char *reporter_name, *reporter_phone;
+	bool reporter_anonymous;
+	int64_t created_by;
+	lx_ms created_at, first_dispatched_at, dispatched_at, accept_due_at, resolve_due_at,
+		accepted_at, resolved_at, closed_at, rated_at, updated_at; /* 0: never */
+	char *reply;
+	char rating[16];          /* "" none */
+	int solved;               /* -1 none, 0, 1 */
+	bool accept_overdue, overdue;
+	int supervised;
+	int64_t version;
+	int open_tasks;           /* filled by lx_case_get */
+} lx_case;
+
+void lx_case_clear(lx_case *c);
+/* Inserts c with its search terms; sets c->id. LX_OK or LX_ERR. */
+int lx_case_insert(lx_db *db, lx_case *c, const char *terms);
+/* Loads a case visible in scope (located in it, handled in it, or assisted
+ * by a unit in it). LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_case_get(lx_db *db, const char *scope, int64_t id, lx_case *out);
+/* Writes every mutable field of c when the stored version is still
+ * expected_version, and bumps c->version. LX_OK, LX_CONFLICT (stale), LX_ERR. */
+int lx_case_update(lx_db *db, lx_case *c, int64_t expected_version);
+/* Appends a timeline event. LX_OK or LX_ERR. */
+int lx_case_event(lx_db *db, int64_t case_id, lx_ms at, int64_t actor_id, const char *action,
+		  const char *from, const char *to, int64_t unit_id, const char *note);
+/* Timeline of a case, oldest first, as API objects (times formatted with offset_min). */
+json_t *lx_case_events(lx_db *db, int64_t case_id, int offset_min);
+
+typedef struct lx_case_filter {
+	const char *status, *type, *category_code;
+	int64_t unit_id;          /* limit to this unit's subtree (must be in scope) */
+	const char *unit_path;    /* its path, resolved by the caller */
+	bool overdue;
+	const char *match;        /* FTS expression or NULL */
+	char **words;             /* substrings that must all occur */
+	size_t nwords;
+	lx_ms from, to;           /* 0: unbounded */
+	int limit;
+	int64_t cursor;           /* list ids below this (0: from the newest) */
+} lx_case_filter;
+/* Lists cases in scope, newest first. Calls fn for each; *more is set when
+ * another page exists. LX_OK or LX_ERR. */
+int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
+		 int (*fn)(void *arg, const lx_case *c), void *arg, bool *more);
+
+/* Assist sub-tasks. */
+int lx_task_insert(lx_db *db, int64_t case_id, const lx_unit *u, const char *note, lx_ms now,
+		   int64_t *id);
+/* Marks a task done when it is open and its unit lies in scope.
+ * LX_OK, LX_NOTFOUND, LX_CONFLICT (already done), LX_ERR. */
+int lx_task_done(lx_db *db, const char *scope, int64_t case_id, int64_t task_id,
+		 int64_t actor_id, lx_ms now, int64_t *unit_id);
+json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min);
+
+/* Marks open cases whose deadlines passed; appends one timeline event each.
+ * Returns the number marked in *n. */
+int lx_case_sweep(lx_db *db, lx_ms now, int limit, int *n);
+/* Counts open and overdue cases (for /metrics). */
+int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue);
+
+/* ---------------- statistics ---------------- */
+
+typedef struct lx_stats {
+	int64_t received, dispatched, due_for_response, accepted_on_time, rated, solved,
+		satisfied, basic, unsatisfied, overdue_open;
+} lx_stats;
+/* Counts over cases created in [from, to) whose scope_path lies under path. */
+int lx_stats_subtree(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
+		     lx_stats *out);
+/* The same per category_code; fn is called once per category with counts. */
+int lx_stats_by_category(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
+			 int (*fn)(void *arg, const char *code, const lx_stats *s), void *arg);
+
+#endif

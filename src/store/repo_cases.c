@@ -1,0 +1,660 @@
+/*
+ * repo_cases.c - cases, their timeline, assist sub-tasks, search and the
+ * SLA sweep.
+ *
+ * A case is visible in a scope when it is located there (unit_path), handled
+ * there (scope_path) or a unit there was asked to assist (case_tasks).
+ */
+#include "repo.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LX_CASE_COLS \
+	"c.id, c.type, c.channel, c.status, c.category_code, c.title, c.description, c.address, " \
+	"c.lat, c.lon, c.unit_id, c.unit_path, c.handler_unit_id, c.scope_path, c.urgent, " \
+	"c.reporter_name, c.reporter_phone, c.reporter_anonymous, c.created_by, c.created_at, " \
+	"c.first_dispatched_at, c.dispatched_at, c.accept_due_at, c.resolve_due_at, " \
+	"c.accepted_at, c.resolved_at, c.closed_at, c.rated_at, c.updated_at, c.reply, c.rating, " \
+	"c.solved, c.accept_overdue, c.overdue, c.supervised, c.version"
+
+/* The scope predicate; binds ?1 = scope, ?2 = its upper bound. */
+#define LX_CASE_SCOPE \
+	"((c.scope_path >= ?1 AND c.scope_path < ?2) OR (c.unit_path >= ?1 AND c.unit_path < ?2) " \
+	"OR EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = c.id " \
+	"AND t.unit_path >= ?1 AND t.unit_path < ?2))"
+
+void lx_case_clear(lx_case *c)
+{
+	free(c->category_code);
+	free(c->title);
+	free(c->description);
+	free(c->address);
+	free(c->unit_path);
+	free(c->scope_path);
+	free(c->reporter_name);
+	free(c->reporter_phone);
+	free(c->reply);
+	memset(c, 0, sizeof *c);
+}
+
+static lx_ms lx_col_ms(lx_stmt *st, int col)
+{
+	return lx_stmt_isnull(st, col) ? 0 : lx_stmt_int(st, col);
+}
+
+static void lx_case_row(lx_stmt *st, lx_case *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = lx_stmt_int(st, 0);
+	snprintf(c->type, sizeof c->type, "%s", lx_stmt_text(st, 1));
+	snprintf(c->channel, sizeof c->channel, "%s", lx_stmt_text(st, 2));
+	snprintf(c->status, sizeof c->status, "%s", lx_stmt_text(st, 3));
+	c->category_code = lx_stmt_dup(st, 4);
+	c->title = lx_stmt_dup(st, 5);
+	c->description = lx_stmt_dup(st, 6);
+	c->address = lx_stmt_dup(st, 7);
+	c->has_point = !lx_stmt_isnull(st, 8) && !lx_stmt_isnull(st, 9);
+	c->lat = lx_stmt_double(st, 8);
+	c->lon = lx_stmt_double(st, 9);
+	c->unit_id = lx_col_ms(st, 10);
+	c->unit_path = lx_stmt_dup(st, 11);
+	c->handler_unit_id = lx_col_ms(st, 12);
+	c->scope_path = lx_stmt_dup(st, 13);
+	c->urgent = lx_stmt_int(st, 14) != 0;
+	c->reporter_name = lx_stmt_dup(st, 15);
+	c->reporter_phone = lx_stmt_dup(st, 16);
+	c->reporter_anonymous = lx_stmt_int(st, 17) != 0;
+	c->created_by = lx_col_ms(st, 18);
+	c->created_at = lx_col_ms(st, 19);
+	c->first_dispatched_at = lx_col_ms(st, 20);
+	c->dispatched_at = lx_col_ms(st, 21);
+	c->accept_due_at = lx_col_ms(st, 22);
+	c->resolve_due_at = lx_col_ms(st, 23);
+	c->accepted_at = lx_col_ms(st, 24);
+	c->resolved_at = lx_col_ms(st, 25);
+	c->closed_at = lx_col_ms(st, 26);
+	c->rated_at = lx_col_ms(st, 27);
+	c->updated_at = lx_col_ms(st, 28);
+	c->reply = lx_stmt_dup(st, 29);
+	snprintf(c->rating, sizeof c->rating, "%s", lx_stmt_isnull(st, 30) ? "" : lx_stmt_text(st, 30));
+	c->solved = lx_stmt_isnull(st, 31) ? -1 : (int)lx_stmt_int(st, 31);
+	c->accept_overdue = lx_stmt_int(st, 32) != 0;
+	c->overdue = lx_stmt_int(st, 33) != 0;
+	c->supervised = (int)lx_stmt_int(st, 34);
+	c->version = lx_stmt_int(st, 35);
+}
+
+static void lx_bind_ms(lx_stmt *st, int i, lx_ms v)
+{
+	if (v)
+		lx_stmt_bind_int(st, i, v);
+	else
+		lx_stmt_bind_null(st, i);
+}
+
+static void lx_bind_id(lx_stmt *st, int i, int64_t v)
+{
+	lx_bind_ms(st, i, v);
+}
+
+/* Binds the mutable columns in the order of LX_CASE_SET, from index first. */
+#define LX_CASE_SET \
+	"status = ?, category_code = ?, handler_unit_id = ?, scope_path = ?, urgent = ?, " \
+	"first_dispatched_at = ?, dispatched_at = ?, accept_due_at = ?, resolve_due_at = ?, " \
+	"accepted_at = ?, resolved_at = ?, closed_at = ?, rated_at = ?, updated_at = ?, reply = ?, " \
+	"rating = ?, solved = ?, accept_overdue = ?, overdue = ?, supervised = ?"
+#define LX_CASE_NSET 20
+
+static void lx_case_bind_mutable(lx_stmt *st, int i, const lx_case *c)
+{
+	lx_stmt_bind_text(st, i++, c->status);
+	lx_stmt_bind_text(st, i++, c->category_code);
+	lx_bind_id(st, i++, c->handler_unit_id);
+	lx_stmt_bind_text(st, i++, c->scope_path);
+	lx_stmt_bind_int(st, i++, c->urgent);
+	lx_bind_ms(st, i++, c->first_dispatched_at);
+	lx_bind_ms(st, i++, c->dispatched_at);
+	lx_bind_ms(st, i++, c->accept_due_at);
+	lx_bind_ms(st, i++, c->resolve_due_at);
+	lx_bind_ms(st, i++, c->accepted_at);
+	lx_bind_ms(st, i++, c->resolved_at);
+	lx_bind_ms(st, i++, c->closed_at);
+	lx_bind_ms(st, i++, c->rated_at);
+	lx_bind_ms(st, i++, c->updated_at);
+	lx_stmt_bind_text(st, i++, c->reply);
+	lx_stmt_bind_text(st, i++, c->rating[0] ? c->rating : NULL);
+	if (c->solved < 0)
+		lx_stmt_bind_null(st, i++);
+	else
+		lx_stmt_bind_int(st, i++, c->solved);
+	lx_stmt_bind_int(st, i++, c->accept_overdue);
+	lx_stmt_bind_int(st, i++, c->overdue);
+	lx_stmt_bind_int(st, i++, c->supervised);
+}
+
+int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
+{
+	int rc;
+	lx_stmt *st = lx_db_prepare(db,
+		"INSERT INTO cases(" "status, category_code, handler_unit_id, scope_path, urgent, "
+		"first_dispatched_at, dispatched_at, accept_due_at, resolve_due_at, accepted_at, "
+		"resolved_at, closed_at, rated_at, updated_at, reply, rating, solved, accept_overdue, "
+		"overdue, supervised, "
+		"type, channel, title, description, address, lat, lon, unit_id, unit_path, "
+		"reporter_name, reporter_phone, reporter_anonymous, created_by, created_at, version) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id");
+	if (!st)
+		return LX_ERR;
+	lx_case_bind_mutable(st, 1, c);
+	int i = LX_CASE_NSET + 1;
+	lx_stmt_bind_text(st, i++, c->type);
+	lx_stmt_bind_text(st, i++, c->channel);
+	lx_stmt_bind_text(st, i++, c->title);
+	lx_stmt_bind_text(st, i++, c->description);
+	lx_stmt_bind_text(st, i++, c->address);
+	if (c->has_point) {
+		lx_stmt_bind_double(st, i++, c->lat);
+		lx_stmt_bind_double(st, i++, c->lon);
+	} else {
+		lx_stmt_bind_null(st, i++);
+		lx_stmt_bind_null(st, i++);
+	}
+	lx_bind_id(st, i++, c->unit_id);
+	lx_stmt_bind_text(st, i++, c->unit_path);
+	lx_stmt_bind_text(st, i++, c->reporter_name);
+	lx_stmt_bind_text(st, i++, c->reporter_phone);
+	lx_stmt_bind_int(st, i++, c->reporter_anonymous);
+	lx_bind_id(st, i++, c->created_by);
+	lx_stmt_bind_int(st, i++, c->created_at);
+	rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		c->id = lx_stmt_int(st, 0);
+		c->version = 1;
+		rc = LX_OK;
+	}
+	lx_stmt_done(st);
+	if (rc != LX_OK)
+		return rc;
+	if (terms && *terms) {
+		st = lx_db_prepare(db, "INSERT INTO case_fts(rowid, terms) VALUES (?, ?)");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, c->id);
+		lx_stmt_bind_text(st, 2, terms);
+		rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
+		lx_stmt_done(st);
+	}
+	return rc;
+}
+
+int lx_case_get(lx_db *db, const char *scope, int64_t id, lx_case *out)
+{
+	char hi[512];
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CASE_COLS ", (SELECT COUNT(*) FROM case_tasks ot "
+					"WHERE ot.case_id = c.id AND ot.status = 'open') "
+					"FROM cases c WHERE c.id = ?3 AND " LX_CASE_SCOPE);
+	if (!st)
+		return LX_ERR;
+	lx_scope_upper(scope, hi, sizeof hi);
+	lx_stmt_bind_text(st, 1, scope);
+	lx_stmt_bind_text(st, 2, hi);
+	lx_stmt_bind_int(st, 3, id);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		lx_case_row(st, out);
+		out->open_tasks = (int)lx_stmt_int(st, 36);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+int lx_case_update(lx_db *db, lx_case *c, int64_t expected_version)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE cases SET " LX_CASE_SET ", version = version + 1 "
+					"WHERE id = ? AND version = ?");
+	if (!st)
+		return LX_ERR;
+	lx_case_bind_mutable(st, 1, c);
+	lx_stmt_bind_int(st, LX_CASE_NSET + 1, c->id);
+	lx_stmt_bind_int(st, LX_CASE_NSET + 2, expected_version);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return rc;
+	if (lx_db_changes(db) != 1)
+		return LX_CONFLICT;
+	c->version = expected_version + 1;
+	return LX_OK;
+}
+
+int lx_case_event(lx_db *db, int64_t case_id, lx_ms at, int64_t actor_id, const char *action,
+		  const char *from, const char *to, int64_t unit_id, const char *note)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_events(case_id, at, actor_id, action, "
+					"from_status, to_status, unit_id, note) "
+					"VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, case_id);
+	lx_stmt_bind_int(st, 2, at);
+	lx_bind_id(st, 3, actor_id);
+	lx_stmt_bind_text(st, 4, action);
+	lx_stmt_bind_text(st, 5, from);
+	lx_stmt_bind_text(st, 6, to);
+	lx_bind_id(st, 7, unit_id);
+	lx_stmt_bind_text(st, 8, note);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+static json_t *lx_json_text(lx_stmt *st, int col)
+{
+	return lx_stmt_isnull(st, col) ? json_null() : json_string(lx_stmt_text(st, col));
+}
+
+json_t *lx_case_events(lx_db *db, int64_t case_id, int offset_min)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT e.at, e.actor_id, e.action, e.from_status, "
+					"e.to_status, e.note, e.unit_id, u.name, n.name "
+					"FROM case_events e LEFT JOIN users u ON u.id = e.actor_id "
+					"LEFT JOIN units n ON n.id = e.unit_id "
+					"WHERE e.case_id = ? ORDER BY e.id");
+	if (!st)
+		return NULL;
+	lx_stmt_bind_int(st, 1, case_id);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		char at[40];
+		json_t *o = json_object();
+		json_object_set_new(o, "at", json_string(lx_time_format(lx_stmt_int(st, 0), offset_min,
+									at, sizeof at)));
+		json_object_set_new(o, "actor_id", lx_stmt_isnull(st, 1) ? json_null()
+									  : json_integer(lx_stmt_int(st, 1)));
+		json_object_set_new(o, "actor_name", lx_json_text(st, 7));
+		json_object_set_new(o, "action", lx_json_text(st, 2));
+		json_object_set_new(o, "from_status", lx_json_text(st, 3));
+		json_object_set_new(o, "to_status", lx_json_text(st, 4));
+		json_object_set_new(o, "note", lx_json_text(st, 5));
+		json_object_set_new(o, "unit_id", lx_stmt_isnull(st, 6) ? json_null()
+									: json_integer(lx_stmt_int(st, 6)));
+		json_object_set_new(o, "unit_name", lx_json_text(st, 8));
+		json_array_append_new(arr, o);
+	}
+	lx_stmt_done(st);
+	if (rc != LX_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* Escapes LIKE wildcards in s with backslash; returns malloc'd "%s%". */
+static char *lx_like_pattern(const char *s)
+{
+	lx_buf b;
+	lx_buf_init(&b);
+	lx_buf_putc(&b, '%');
+	for (const char *p = s; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			lx_buf_putc(&b, '\\');
+		lx_buf_putc(&b, *p);
+	}
+	lx_buf_putc(&b, '%');
+	return lx_buf_steal(&b);
+}
+
+int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
+		 int (*fn)(void *arg, const lx_case *c), void *arg, bool *more)
+{
+	int rc = LX_ERR;
+	char hi[512], uhi[512];
+	lx_buf sql;
+	char **likes = NULL;
+	lx_ms now = lx_now_ms();
+
+	lx_buf_init(&sql);
+	*more = false;
+	lx_scope_upper(scope, hi, sizeof hi);
+	/* Fixed parameter numbers keep one cached statement per filter shape. */
+	lx_buf_puts(&sql, "SELECT " LX_CASE_COLS " FROM cases c WHERE " LX_CASE_SCOPE);
+	if (f->status)
+		lx_buf_puts(&sql, " AND c.status = ?3");
+	if (f->type)
+		lx_buf_puts(&sql, " AND c.type = ?4");
+	if (f->category_code)
+		lx_buf_puts(&sql, " AND (c.category_code = ?5 OR c.category_code IN "
+				  "(SELECT code FROM categories WHERE parent_code = ?5))");
+	if (f->unit_path)
+		lx_buf_puts(&sql, " AND ((c.scope_path >= ?6 AND c.scope_path < ?7) OR "
+				  "(c.unit_path >= ?6 AND c.unit_path < ?7))");
+	if (f->overdue)
+		lx_buf_puts(&sql, " AND c.status NOT IN ('resolved', 'closed') AND c.resolve_due_at < ?8");
+	if (f->from)
+		lx_buf_puts(&sql, " AND c.created_at >= ?9");
+	if (f->to)
+		lx_buf_puts(&sql, " AND c.created_at < ?10");
+	if (f->cursor)
+		lx_buf_puts(&sql, " AND c.id < ?11");
+	if (f->match)
+		lx_buf_puts(&sql, " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?12)");
+	likes = lx_xcalloc(f->nwords + 1, sizeof *likes);
+	for (size_t i = 0; i < f->nwords && i < 8; i++) {
+		likes[i] = lx_like_pattern(f->words[i]);
+		lx_buf_printf(&sql, " AND (c.title LIKE ?%zu ESCAPE '\\' OR c.description LIKE ?%zu ESCAPE '\\')",
+			      14 + i, 14 + i);
+	}
+	lx_buf_puts(&sql, " ORDER BY c.id DESC LIMIT ?13");
+
+	lx_stmt *st = lx_db_prepare(db, sql.data);
+	if (!st)
+		goto cleanup;
+	lx_stmt_bind_text(st, 1, scope);
+	lx_stmt_bind_text(st, 2, hi);
+	if (f->status)
+		lx_stmt_bind_text(st, 3, f->status);
+	if (f->type)
+		lx_stmt_bind_text(st, 4, f->type);
+	if (f->category_code)
+		lx_stmt_bind_text(st, 5, f->category_code);
+	if (f->unit_path) {
+		lx_scope_upper(f->unit_path, uhi, sizeof uhi);
+		lx_stmt_bind_text(st, 6, f->unit_path);
+		lx_stmt_bind_text(st, 7, uhi);
+	}
+	if (f->overdue)
+		lx_stmt_bind_int(st, 8, now);
+	if (f->from)
+		lx_stmt_bind_int(st, 9, f->from);
+	if (f->to)
+		lx_stmt_bind_int(st, 10, f->to);
+	if (f->cursor)
+		lx_stmt_bind_int(st, 11, f->cursor);
+	if (f->match)
+		lx_stmt_bind_text(st, 12, f->match);
+	lx_stmt_bind_int(st, 13, f->limit + 1);
+	for (size_t i = 0; i < f->nwords && i < 8; i++)
+		lx_stmt_bind_text(st, (int)(14 + i), likes[i]);
+	int n = 0, step;
+	while ((step = lx_stmt_step(st)) == LX_ROW) {
+		if (n == f->limit) {
+			*more = true;
+			break;
+		}
+		lx_case c;
+		lx_case_row(st, &c);
+		fn(arg, &c);
+		lx_case_clear(&c);
+		n++;
+	}
+	lx_stmt_done(st);
+	rc = step == LX_ROW || step == LX_DONE ? LX_OK : step;
+cleanup:
+	for (size_t i = 0; likes && likes[i]; i++)
+		free(likes[i]);
+	free(likes);
+	lx_buf_free(&sql);
+	return rc;
+}
+
+int lx_task_insert(lx_db *db, int64_t case_id, const lx_unit *u, const char *note, lx_ms now,
+		   int64_t *id)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_tasks(case_id, unit_id, unit_path, status, "
+					"note, created_at) VALUES (?, ?, ?, 'open', ?, ?) RETURNING id");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, case_id);
+	lx_stmt_bind_int(st, 2, u->id);
+	lx_stmt_bind_text(st, 3, u->path);
+	lx_stmt_bind_text(st, 4, note);
+	lx_stmt_bind_int(st, 5, now);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		*id = lx_stmt_int(st, 0);
+		rc = LX_OK;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+int lx_task_done(lx_db *db, const char *scope, int64_t case_id, int64_t task_id,
+		 int64_t actor_id, lx_ms now, int64_t *unit_id)
+{
+	char hi[512];
+	lx_stmt *st = lx_db_prepare(db, "SELECT status, unit_id FROM case_tasks WHERE id = ? "
+					"AND case_id = ? AND unit_path >= ? AND unit_path < ?");
+	if (!st)
+		return LX_ERR;
+	lx_scope_upper(scope, hi, sizeof hi);
+	lx_stmt_bind_int(st, 1, task_id);
+	lx_stmt_bind_int(st, 2, case_id);
+	lx_stmt_bind_text(st, 3, scope);
+	lx_stmt_bind_text(st, 4, hi);
+	int rc = lx_stmt_step(st);
+	bool open = false;
+	if (rc == LX_ROW) {
+		open = strcmp(lx_stmt_text(st, 0), "open") == 0;
+		*unit_id = lx_stmt_int(st, 1);
+	}
+	lx_stmt_done(st);
+	if (rc == LX_DONE)
+		return LX_NOTFOUND;
+	if (rc != LX_ROW)
+		return rc;
+	if (!open)
+		return LX_CONFLICT;
+	st = lx_db_prepare(db, "UPDATE case_tasks SET status = 'done', done_at = ?, done_by = ? "
+			       "WHERE id = ? AND status = 'open'");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_int(st, 2, actor_id);
+	lx_stmt_bind_int(st, 3, task_id);
+	rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return rc;
+	return lx_db_changes(db) == 1 ? LX_OK : LX_CONFLICT;
+}
+
+json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT t.id, t.unit_id, n.name, t.status, t.note, "
+					"t.created_at, t.done_at FROM case_tasks t "
+					"JOIN units n ON n.id = t.unit_id WHERE t.case_id = ? ORDER BY t.id");
+	if (!st)
+		return NULL;
+	lx_stmt_bind_int(st, 1, case_id);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		char buf[40];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(lx_stmt_int(st, 0)));
+		json_object_set_new(o, "unit_id", json_integer(lx_stmt_int(st, 1)));
+		json_object_set_new(o, "unit_name", lx_json_text(st, 2));
+		json_object_set_new(o, "status", lx_json_text(st, 3));
+		json_object_set_new(o, "note", lx_json_text(st, 4));
+		json_object_set_new(o, "created_at", json_string(lx_time_format(lx_stmt_int(st, 5),
+									  offset_min, buf, sizeof buf)));
+		json_object_set_new(o, "done_at", lx_stmt_isnull(st, 6) ? json_null()
+				    : json_string(lx_time_format(lx_stmt_int(st, 6), offset_min, buf, sizeof buf)));
+		json_array_append_new(arr, o);
+	}
+	lx_stmt_done(st);
+	if (rc != LX_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* Marks one kind of lateness: cases past `due` not yet flagged. */
+static int lx_sweep_one(lx_db *db, lx_ms now, int limit, bool accept, int *n)
+{
+	const char *sel = accept
+		? "SELECT id, status, handler_unit_id FROM cases WHERE status IN ('dispatched', 'reopened') "
+		  "AND accept_overdue = 0 AND accept_due_at < ? LIMIT ?"
+		: "SELECT id, status, handler_unit_id FROM cases WHERE status IN ('new', 'dispatched', "
+		  "'accepted', 'returned', 'reopened') AND overdue = 0 AND resolve_due_at < ? LIMIT ?";
+	const char *upd = accept
+		? "UPDATE cases SET accept_overdue = 1, version = version + 1, updated_at = ? "
+		  "WHERE id = ? AND accept_overdue = 0"
+		: "UPDATE cases SET overdue = 1, version = version + 1, updated_at = ? "
+		  "WHERE id = ? AND overdue = 0";
+	int64_t ids[256];
+	char status[256][16];
+	int64_t units[256];
+	int cnt = 0;
+	if (limit > 256)
+		limit = 256;
+	lx_stmt *st = lx_db_prepare(db, sel);
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_int(st, 2, limit);
+	int rc;
+	while (cnt < limit && (rc = lx_stmt_step(st)) == LX_ROW) {
+		ids[cnt] = lx_stmt_int(st, 0);
+		snprintf(status[cnt], sizeof status[cnt], "%s", lx_stmt_text(st, 1));
+		units[cnt] = lx_stmt_isnull(st, 2) ? 0 : lx_stmt_int(st, 2);
+		cnt++;
+	}
+	lx_stmt_done(st);
+	for (int i = 0; i < cnt; i++) {
+		st = lx_db_prepare(db, upd);
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, now);
+		lx_stmt_bind_int(st, 2, ids[i]);
+		rc = lx_stmt_step(st);
+		lx_stmt_done(st);
+		if (rc != LX_DONE)
+			return rc;
+		if (lx_db_changes(db) != 1)
+			continue;
+		rc = lx_case_event(db, ids[i], now, 0, accept ? "accept_overdue" : "overdue",
+				   status[i], status[i], units[i],
+				   accept ? "超过签收时限" : "超过办理时限");
+		if (rc != LX_OK)
+			return rc;
+		(*n)++;
+	}
+	return LX_OK;
+}
+
+int lx_case_sweep(lx_db *db, lx_ms now, int limit, int *n)
+{
+	*n = 0;
+	int rc = lx_sweep_one(db, now, limit, true, n);
+	if (rc == LX_OK)
+		rc = lx_sweep_one(db, now, limit, false, n);
+	return rc;
+}
+
+int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN resolve_due_at < ? "
+					"THEN 1 ELSE 0 END), 0) FROM cases "
+					"WHERE status NOT IN ('resolved', 'closed')");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		*open = lx_stmt_int(st, 0);
+		*overdue = lx_stmt_int(st, 1);
+		rc = LX_OK;
+	}
+	lx_stmt_done(st);
+	return rc == LX_OK ? LX_OK : LX_ERR;
+}
+
+/* ---------------- statistics ---------------- */
+
+#define LX_STATS_COLS \
+	"COUNT(*), " \
+	"COALESCE(SUM(CASE WHEN c.first_dispatched_at IS NOT NULL THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.dispatched_at IS NOT NULL AND (c.accepted_at IS NOT NULL " \
+	"OR c.accept_due_at < ?5) THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.dispatched_at IS NOT NULL AND c.accepted_at IS NOT NULL " \
+	"AND c.accepted_at <= c.accept_due_at THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.rating IS NOT NULL THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.rating IS NOT NULL AND c.solved = 1 THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.rating = 'satisfied' THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.rating = 'basic' THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.rating = 'unsatisfied' THEN 1 ELSE 0 END), 0), " \
+	"COALESCE(SUM(CASE WHEN c.status NOT IN ('resolved', 'closed') AND c.resolve_due_at < ?5 " \
+	"THEN 1 ELSE 0 END), 0)"
+
+static void lx_stats_row(lx_stmt *st, int first, lx_stats *s)
+{
+	s->received = lx_stmt_int(st, first + 0);
+	s->dispatched = lx_stmt_int(st, first + 1);
+	s->due_for_response = lx_stmt_int(st, first + 2);
+	s->accepted_on_time = lx_stmt_int(st, first + 3);
+	s->rated = lx_stmt_int(st, first + 4);
+	s->solved = lx_stmt_int(st, first + 5);
+	s->satisfied = lx_stmt_int(st, first + 6);
+	s->basic = lx_stmt_int(st, first + 7);
+	s->unsatisfied = lx_stmt_int(st, first + 8);
+	s->overdue_open = lx_stmt_int(st, first + 9);
+}
+
+static void lx_stats_bind(lx_stmt *st, const char *path, lx_ms from, lx_ms to, lx_ms now)
+{
+	char hi[512];
+	lx_scope_upper(path, hi, sizeof hi);
+	lx_stmt_bind_text(st, 1, path);
+	lx_stmt_bind_text(st, 2, hi);
+	lx_stmt_bind_int(st, 3, from);
+	lx_stmt_bind_int(st, 4, to);
+	lx_stmt_bind_int(st, 5, now);
+}
+
+int lx_stats_subtree(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
+		     lx_stats *out)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_STATS_COLS " FROM cases c "
+					"WHERE c.scope_path >= ?1 AND c.scope_path < ?2 "
+					"AND c.created_at >= ?3 AND c.created_at < ?4");
+	if (!st)
+		return LX_ERR;
+	lx_stats_bind(st, path, from, to, now);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		lx_stats_row(st, 0, out);
+		rc = LX_OK;
+	}
+	lx_stmt_done(st);
+	return rc == LX_OK ? LX_OK : LX_ERR;
+}
+
+int lx_stats_by_category(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
+			 int (*fn)(void *arg, const char *code, const lx_stats *s), void *arg)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT c.category_code, " LX_STATS_COLS " FROM cases c "
+					"WHERE c.scope_path >= ?1 AND c.scope_path < ?2 "
+					"AND c.created_at >= ?3 AND c.created_at < ?4 "
+					"GROUP BY c.category_code ORDER BY COUNT(*) DESC, c.category_code");
+	if (!st)
+		return LX_ERR;
+	lx_stats_bind(st, path, from, to, now);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_stats s;
+		lx_stats_row(st, 1, &s);
+		fn(arg, lx_stmt_text(st, 0), &s);
+	}
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}

@@ -1,0 +1,121 @@
+/*
+ * repo_categories.c - the two-level category list and its duty-list rules.
+ */
+#include "repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LX_CAT_COLS "code, name, parent_code, case_type, accept_hours, resolve_hours, " \
+		    "resp_kind, resp_value"
+
+void lx_category_clear(lx_category *c)
+{
+	free(c->code);
+	free(c->name);
+	free(c->parent_code);
+	free(c->resp_kind);
+	free(c->resp_value);
+	memset(c, 0, sizeof *c);
+}
+
+static void lx_category_row(lx_stmt *st, lx_category *c)
+{
+	memset(c, 0, sizeof *c);
+	c->code = lx_stmt_dup(st, 0);
+	c->name = lx_stmt_dup(st, 1);
+	c->parent_code = lx_stmt_dup(st, 2);
+	snprintf(c->case_type, sizeof c->case_type, "%s", lx_stmt_text(st, 3));
+	c->accept_hours = lx_stmt_double(st, 4);
+	c->resolve_hours = lx_stmt_double(st, 5);
+	c->resp_kind = lx_stmt_dup(st, 6);
+	c->resp_value = lx_stmt_dup(st, 7);
+}
+
+int lx_category_get(lx_db *db, const char *code, lx_category *out)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CAT_COLS " FROM categories WHERE code = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, code);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		lx_category_row(st, out);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+int lx_category_put(lx_db *db, const lx_category *c, bool update)
+{
+	lx_ms now = lx_now_ms();
+	lx_stmt *st = lx_db_prepare(db, update
+		? "UPDATE categories SET name = ?, parent_code = ?, case_type = ?, accept_hours = ?, "
+		  "resolve_hours = ?, resp_kind = ?, resp_value = ?, updated_at = ? WHERE code = ?"
+		: "INSERT INTO categories(name, parent_code, case_type, accept_hours, resolve_hours, "
+		  "resp_kind, resp_value, updated_at, code, created_at) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, c->name);
+	lx_stmt_bind_text(st, 2, c->parent_code);
+	lx_stmt_bind_text(st, 3, c->case_type);
+	lx_stmt_bind_double(st, 4, c->accept_hours);
+	lx_stmt_bind_double(st, 5, c->resolve_hours);
+	lx_stmt_bind_text(st, 6, c->resp_kind);
+	lx_stmt_bind_text(st, 7, c->resp_value);
+	lx_stmt_bind_int(st, 8, now);
+	lx_stmt_bind_text(st, 9, c->code);
+	if (!update)
+		lx_stmt_bind_int(st, 10, now);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc == LX_DONE && update && lx_db_changes(db) == 0)
+		return LX_NOTFOUND;
+	return rc == LX_DONE ? LX_OK : rc;
+}
+
+json_t *lx_category_json(const lx_category *c)
+{
+	json_t *o = json_object(), *resp = json_null();
+	json_object_set_new(o, "code", json_string(c->code));
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "parent_code", c->parent_code ? json_string(c->parent_code) : json_null());
+	json_object_set_new(o, "case_type", json_string(c->case_type));
+	json_object_set_new(o, "accept_hours", json_real(c->accept_hours));
+	json_object_set_new(o, "resolve_hours", json_real(c->resolve_hours));
+	if (c->resp_kind && c->resp_value) {
+		resp = json_object();
+		if (strcmp(c->resp_kind, "unit_id") == 0)
+			json_object_set_new(resp, "unit_id", json_integer(strtoll(c->resp_value, NULL, 10)));
+		else
+			json_object_set_new(resp, c->resp_kind, json_string(c->resp_value));
+	}
+	json_object_set_new(o, "responsible", resp);
+	return o;
+}
+
+json_t *lx_category_list(lx_db *db)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CAT_COLS " FROM categories ORDER BY code");
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_category c;
+		lx_category_row(st, &c);
+		json_array_append_new(arr, lx_category_json(&c));
+		lx_category_clear(&c);
+	}
+	lx_stmt_done(st);
+	if (rc != LX_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}

@@ -1,0 +1,226 @@
+/*
+ * repo_users.c - users (scoped by their unit) and login sessions.
+ *
+ * Sessions store only a hash of the bearer token, so a copy of the
+ * database does not hand out live tokens.
+ */
+#include "repo.h"
+#include "workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LX_USER_COLS "u.id, u.login, u.name, u.phone, u.roles, u.unit_id, " \
+		     "COALESCE(n.path, '/'), u.active"
+
+void lx_user_clear(lx_user *u)
+{
+	free(u->login);
+	free(u->name);
+	free(u->phone);
+	free(u->scope);
+	memset(u, 0, sizeof *u);
+}
+
+static void lx_user_row(lx_stmt *st, lx_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = lx_stmt_int(st, 0);
+	u->login = lx_stmt_dup(st, 1);
+	u->name = lx_stmt_dup(st, 2);
+	u->phone = lx_stmt_dup(st, 3);
+	unsigned roles = 0;
+	lx_roles_parse_list(lx_stmt_text(st, 4), &roles);
+	u->roles = roles;
+	u->unit_id = lx_stmt_isnull(st, 5) ? 0 : lx_stmt_int(st, 5);
+	u->scope = lx_stmt_dup(st, 6);
+	u->active = lx_stmt_int(st, 7) != 0;
+}
+
+static void lx_user_bind(lx_stmt *st, int first, const lx_user *u)
+{
+	char roles[128];
+	lx_stmt_bind_text(st, first, u->name);
+	lx_stmt_bind_text(st, first + 1, u->phone);
+	lx_stmt_bind_text(st, first + 2, lx_roles_format(u->roles, roles, sizeof roles));
+	if (u->unit_id)
+		lx_stmt_bind_int(st, first + 3, u->unit_id);
+	else
+		lx_stmt_bind_null(st, first + 3);
+	lx_stmt_bind_int(st, first + 4, u->active ? 1 : 0);
+}
+
+int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash)
+{
+	lx_ms now = lx_now_ms();
+	lx_stmt *st = lx_db_prepare(db,
+		"INSERT INTO users(name, phone, roles, unit_id, active, login, password_hash, "
+		"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	if (!st)
+		return LX_ERR;
+	lx_user_bind(st, 1, u);
+	lx_stmt_bind_text(st, 6, u->login);
+	lx_stmt_bind_text(st, 7, password_hash);
+	lx_stmt_bind_int(st, 8, now);
+	lx_stmt_bind_int(st, 9, now);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		u->id = lx_stmt_int(st, 0);
+		rc = LX_OK;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+int lx_user_update(lx_db *db, const lx_user *u, const char *password_hash)
+{
+	lx_stmt *st = lx_db_prepare(db,
+		"UPDATE users SET name = ?, phone = ?, roles = ?, unit_id = ?, active = ?, "
+		"password_hash = COALESCE(?, password_hash), updated_at = ? WHERE id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_user_bind(st, 1, u);
+	lx_stmt_bind_text(st, 6, password_hash);
+	lx_stmt_bind_int(st, 7, lx_now_ms());
+	lx_stmt_bind_int(st, 8, u->id);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : rc;
+}
+
+int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out)
+{
+	char hi[512];
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS " FROM users u "
+					"LEFT JOIN units n ON n.id = u.unit_id WHERE u.id = ? "
+					"AND COALESCE(n.path, '/') >= ? AND COALESCE(n.path, '/') < ?");
+	if (!st)
+		return LX_ERR;
+	lx_scope_upper(scope, hi, sizeof hi);
+	lx_stmt_bind_int(st, 1, id);
+	lx_stmt_bind_text(st, 2, scope);
+	lx_stmt_bind_text(st, 3, hi);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		lx_user_row(st, out);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+int lx_user_by_login(lx_db *db, const char *login, lx_user *out, char **hash)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS ", u.password_hash FROM users u "
+					"LEFT JOIN units n ON n.id = u.unit_id WHERE u.login = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, login);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		lx_user_row(st, out);
+		*hash = lx_stmt_dup(st, 8);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+json_t *lx_user_json(const lx_user *u)
+{
+	json_t *o = json_object(), *roles = json_array();
+	json_object_set_new(o, "id", json_integer(u->id));
+	json_object_set_new(o, "login", json_string(u->login));
+	json_object_set_new(o, "name", json_string(u->name));
+	for (unsigned bit = 1; bit <= LX_ROLE__ALL; bit <<= 1)
+		if (u->roles & bit)
+			json_array_append_new(roles, json_string(lx_role_name(bit)));
+	json_object_set_new(o, "roles", roles);
+	json_object_set_new(o, "unit_id", u->unit_id ? json_integer(u->unit_id) : json_null());
+	json_object_set_new(o, "phone", u->phone ? json_string(u->phone) : json_null());
+	json_object_set_new(o, "active", json_boolean(u->active));
+	return o;
+}
+
+json_t *lx_user_list(lx_db *db, const char *scope)
+{
+	char hi[512];
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS " FROM users u "
+					"LEFT JOIN units n ON n.id = u.unit_id "
+					"WHERE COALESCE(n.path, '/') >= ? AND COALESCE(n.path, '/') < ? "
+					"ORDER BY u.id");
+	if (!st)
+		return NULL;
+	lx_scope_upper(scope, hi, sizeof hi);
+	lx_stmt_bind_text(st, 1, scope);
+	lx_stmt_bind_text(st, 2, hi);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_user u;
+		lx_user_row(st, &u);
+		json_array_append_new(arr, lx_user_json(&u));
+		lx_user_clear(&u);
+	}
+	lx_stmt_done(st);
+	if (rc != LX_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+int lx_session_insert(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO sessions(token_hash, user_id, created_at, "
+					"expires_at) VALUES (?, ?, ?, ?)");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, token_hash);
+	lx_stmt_bind_int(st, 2, user_id);
+	lx_stmt_bind_int(st, 3, lx_now_ms());
+	lx_stmt_bind_int(st, 4, expires);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : rc;
+}
+
+int lx_session_user(lx_db *db, const char *token_hash, lx_ms now, lx_user *out)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS " FROM sessions s "
+					"JOIN users u ON u.id = s.user_id "
+					"LEFT JOIN units n ON n.id = u.unit_id "
+					"WHERE s.token_hash = ? AND s.revoked_at IS NULL "
+					"AND s.expires_at > ? AND u.active = 1");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, token_hash);
+	lx_stmt_bind_int(st, 2, now);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		lx_user_row(st, out);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+int lx_session_revoke(lx_db *db, const char *token_hash, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE sessions SET revoked_at = ? "
+					"WHERE token_hash = ? AND revoked_at IS NULL");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_text(st, 2, token_hash);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : rc;
+}

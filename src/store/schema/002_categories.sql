@@ -1,0 +1,52 @@
+-- 002_categories.sql: the starting two-level category list and duty list
+-- (履职事项清单) from CATEGORIES.md. Department names become unit_name rules that
+-- resolve once such a department exists; "street" becomes a unit_kind rule.
+-- Admins change categories through the API afterwards; this runs once.
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('01', '供暖供水供电燃气', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0101', '暖气不热/停暖', '01', 'request', 2, 24, 'unit_name', '供热公司', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0102', '停水/水压低/水质', '01', 'request', 2, 24, 'unit_name', '自来水公司', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0103', '停电/线路隐患', '01', 'request', 2, 24, 'unit_name', '供电公司', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0104', '燃气泄漏/燃气设施', '01', 'request', 0.5, 2, 'unit_name', '燃气公司', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('02', '市政设施', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0201', '路灯不亮', '02', 'request', 2, 72, 'unit_name', '城管局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0202', '井盖缺失/破损', '02', 'request', 0.5, 2, 'unit_name', '城管局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0203', '道路破损', '02', 'request', 2, 168, 'unit_name', '住建局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0204', '雨污管网堵塞', '02', 'request', 2, 72, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('03', '环境卫生', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0301', '垃圾清运不及时', '03', 'request', 2, 24, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0302', '楼道/小区卫生', '03', 'request', 2, 72, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0303', '噪音扰民', '03', 'request', 2, 72, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0304', '油烟/异味/扬尘', '03', 'request', 2, 168, 'unit_name', '生态环境局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('04', '物业与房屋', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0401', '物业服务', '04', 'request', 2, 168, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0402', '老旧小区改造', '04', 'request', 2, 360, 'unit_name', '住建局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0403', '房屋漏水/墙体裂缝', '04', 'request', 2, 168, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0404', '电梯故障', '04', 'request', 0.5, 24, 'unit_name', '市场监管局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('05', '城市管理秩序', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0501', '违法建设', '05', 'request', 2, 360, 'unit_name', '城管局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0502', '占道经营', '05', 'request', 2, 24, 'unit_name', '城管局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0503', '乱停车/停车难', '05', 'request', 2, 168, 'unit_name', '交警大队', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0504', '违规广告', '05', 'request', 2, 168, 'unit_name', '城管局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('06', '安全隐患', NULL, 'hazard', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0601', '消防通道堵塞/消防设施', '06', 'hazard', 0.5, 24, 'unit_name', '消防救援大队', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0602', '高层建筑火灾隐患', '06', 'hazard', 2, 168, 'unit_name', '消防救援大队', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0603', '电动车楼道充电', '06', 'hazard', 2, 24, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0604', '危房/坠物', '06', 'hazard', 0.5, 24, 'unit_name', '住建局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('07', '民生服务', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0701', '养老服务/独居老人', '07', 'request', 2, 72, 'unit_name', '民政局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0702', '低保/救助', '07', 'request', 2, 360, 'unit_name', '民政局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0703', '社保/医保', '07', 'request', 2, 168, 'unit_name', '人社局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0704', '教育/入学', '07', 'request', 2, 360, 'unit_name', '教育局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0705', '医疗卫生', '07', 'request', 2, 168, 'unit_name', '卫健局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0706', '食品安全/消费纠纷', '07', 'request', 2, 168, 'unit_name', '市场监管局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('08', '矛盾纠纷', NULL, 'dispute', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0801', '邻里纠纷', '08', 'dispute', 2, 168, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0802', '劳资纠纷/欠薪', '08', 'dispute', 2, 168, 'unit_name', '人社局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0803', '家庭纠纷', '08', 'dispute', 2, 168, 'unit_kind', 'street', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('09', '交通出行', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0901', '公交线路/站点', '09', 'request', 2, 360, 'unit_name', '交通运输局', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('0902', '交通信号/标志', '09', 'request', 2, 72, 'unit_name', '交警大队', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('10', '意见建议', NULL, 'request', 2, 168, NULL, NULL, 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('1001', '社情民意', '10', 'opinion', 24, 720, 'unit_name', '区政协', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('1002', '代表建议', '10', 'suggestion', 24, 2160, 'unit_name', '区人大常委会', 0, 0);
+INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value, created_at, updated_at) VALUES ('1003', '其他建议', '10', 'request', 24, 360, 'unit_kind', 'street', 0, 0);

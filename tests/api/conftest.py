@@ -1,0 +1,153 @@
+"""Fixtures for the API tests: a real `lianxin serve` process on a demo
+database in a temporary directory, and a tiny HTTP client (stdlib only).
+
+LIANXIN_BIN names the binary (default build/lianxin). When the binary is a
+sanitizer build (LIANXIN_SANITIZED=1) the server's stderr is checked for
+sanitizer reports when it stops.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("LIANXIN_BIN", os.path.join(ROOT, "build", "lianxin"))
+DEMO_PASSWORD = "lianxin2026"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Client:
+    """A minimal JSON client for one server."""
+
+    def __init__(self, base):
+        self.base = base
+        self.tokens = {}
+
+    def request(self, method, path, body=None, token=None, raw=None, headers=None):
+        """Returns (status, parsed JSON or text, response headers)."""
+        data = None
+        hdrs = dict(headers or {})
+        if raw is not None:
+            data = raw if isinstance(raw, bytes) else raw.encode()
+            hdrs.setdefault("Content-Type", "application/json")
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            hdrs["Content-Type"] = "application/json"
+        if token:
+            hdrs["Authorization"] = "Bearer " + token
+        path = urllib.parse.quote(path, safe="/?&=:%,+-._~*")
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                status, text, rh = resp.status, resp.read().decode(), resp.headers
+        except urllib.error.HTTPError as e:
+            status, text, rh = e.code, e.read().decode(), e.headers
+        ctype = rh.get("Content-Type", "")
+        parsed = json.loads(text) if "json" in ctype and text else text
+        return status, parsed, rh
+
+    def get(self, path, token=None, **kw):
+        return self.request("GET", path, token=token, **kw)[:2]
+
+    def post(self, path, body=None, token=None, **kw):
+        return self.request("POST", path, body=body, token=token, **kw)[:2]
+
+    def patch(self, path, body=None, token=None, **kw):
+        return self.request("PATCH", path, body=body, token=token, **kw)[:2]
+
+    def login(self, login, password=DEMO_PASSWORD):
+        if login not in self.tokens:
+            st, body = self.post("/api/v1/auth/login", {"login": login, "password": password})
+            assert st == 200, body
+            self.tokens[login] = body["token"]
+        return self.tokens[login]
+
+
+class Server:
+    def __init__(self, db, port, env=None):
+        self.db = db
+        self.port = port
+        self.log = open(db + ".log", "w+")
+        e = dict(os.environ)
+        e.update(env or {})
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", db, "--port", str(port), "--bind", "127.0.0.1"],
+            stdout=self.log, stderr=subprocess.STDOUT, env=e)
+        self.client = Client("http://127.0.0.1:%d" % port)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                st, _ = self.client.get("/healthz")
+                if st == 200:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("server did not start: " + self.output())
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        """SIGTERM; returns the exit code. Fails on any sanitizer report."""
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        out = self.output()
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            assert marker not in out, out[-4000:]
+        return code
+
+
+def run_cli(*args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=e, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def demo_db():
+    d = tempfile.mkdtemp(prefix="lianxin-test-")
+    db = os.path.join(d, "demo.db")
+    r = run_cli("demo", "--db", db)
+    assert r.returncode == 0, r.stderr
+    return db
+
+
+@pytest.fixture(scope="session")
+def server(demo_db):
+    s = Server(demo_db, free_port(), env={"LIANXIN_SWEEP_MS": "200"})
+    yield s
+    assert s.stop() == 0
+
+
+@pytest.fixture(scope="session")
+def api(server):
+    return server.client
+
+
+@pytest.fixture(scope="session")
+def admin(api):
+    return api.login("admin")
