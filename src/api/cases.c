@@ -232,97 +232,70 @@ static bool lx_phone_ok(const char *s)
 	return digits >= 3 && digits <= 20;
 }
 
-int lx_api_cases_create(lx_req *r)
+/* Records an intake error for the caller to shape. Returns LX_INVALID. */
+static int lx_intake_fail(lx_intake_error *e, int status, const char *code, const char *field,
+			  const char *msg)
 {
-	json_t *body = NULL;
+	e->status = status;
+	e->code = code;
+	e->field = field;
+	snprintf(e->message, sizeof e->message, "%s", msg);
+	return LX_INVALID;
+}
+
+int lx_api_intake(lx_req *r, const lx_intake *in, lx_case *out, lx_intake_error *err)
+{
 	lx_case c = {0};
 	lx_category cat = {0};
 	lx_unit loc = {0}, duty = {0};
 	bool has_cat = false, has_loc = false, has_duty = false, in_tx = false;
-	const char *type, *channel, *code, *title, *desc, *address, *rname = NULL, *rphone = NULL;
-	double lat = 0, lon = 0;
-	bool has_lat, has_lon, has_unit, urgent = false, anonymous = false;
-	int64_t unit_id = 0;
 	char *terms = NULL, *text = NULL;
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
-	if (!lx_req_role(r, LX_ROLE__ALL & ~LX_ROLE_LEADER))
-		return lx_reply_error(r, 403, "forbidden", NULL, "leaders read; they do not file cases");
-	rc = lx_req_json(r, &body);
-	if (rc != LX_OK)
-		goto cleanup;
-	rc = LX_BADREQ;
-	if (!lx_in_str(r, body, "type", true, 16, &type) || !lx_in_str(r, body, "channel", true, 16, &channel) ||
-	    !lx_in_str(r, body, "category_code", false, 16, &code) ||
-	    !lx_in_str(r, body, "title", true, 100, &title) ||
-	    !lx_in_str(r, body, "description", true, 4000, &desc) ||
-	    !lx_in_str(r, body, "address", false, 200, &address) ||
-	    !lx_in_num(r, body, "lat", &lat, &has_lat) || !lx_in_num(r, body, "lon", &lon, &has_lon) ||
-	    !lx_in_int(r, body, "unit_id", false, &unit_id, &has_unit) ||
-	    !lx_in_bool(r, body, "urgent", &urgent, NULL))
-		goto cleanup;
-	json_t *rep = json_object_get(body, "reporter");
-	if (rep && !json_is_null(rep)) {
-		if (!json_is_object(rep)) {
-			rc = lx_reply_error(r, 400, "bad_type", "reporter", "reporter must be an object");
-			goto cleanup;
-		}
-		if (!lx_in_str(r, rep, "name", false, 32, &rname) || !lx_in_str(r, rep, "phone", false, 20, &rphone) ||
-		    !lx_in_bool(r, rep, "anonymous", &anonymous, NULL))
-			goto cleanup;
-		if (rphone && !lx_phone_ok(rphone)) {
-			rc = lx_reply_error(r, 422, "invalid", "reporter.phone", "phone may hold 3-20 digits, + - and spaces");
-			goto cleanup;
-		}
-	}
-	if (lx_type_parse(type) < 0) {
-		rc = lx_reply_error(r, 422, "unknown_type", "type", "type must be one of request, hazard, dispute, "
-				    "proxy, opinion, suggestion, onekey");
+	int rc;
+
+	memset(err, 0, sizeof *err);
+	if (lx_type_parse(in->type) < 0) {
+		rc = lx_intake_fail(err, 422, "unknown_type", "type", "type must be one of request, hazard, "
+				    "dispute, proxy, opinion, suggestion, onekey");
 		goto cleanup;
 	}
-	if (lx_channel_parse(channel) < 0) {
-		rc = lx_reply_error(r, 422, "unknown_channel", "channel", "channel must be one of hotline, web, "
+	if (lx_channel_parse(in->channel) < 0) {
+		rc = lx_intake_fail(err, 422, "unknown_channel", "channel", "channel must be one of hotline, web, "
 				    "grid_visit, deputy_station, onekey, open311, import, inspection");
 		goto cleanup;
 	}
-	if (has_lat != has_lon) {
-		rc = lx_reply_error(r, 422, "invalid", has_lat ? "lon" : "lat", "lat and lon go together");
-		goto cleanup;
-	}
-	if (has_lat && !lx_geo_valid_point(lat, lon)) {
-		rc = lx_reply_error(r, 422, "out_of_range", lat < -90 || lat > 90 ? "lat" : "lon",
+	if (in->has_point && !lx_geo_valid_point(in->lat, in->lon)) {
+		rc = lx_intake_fail(err, 422, "out_of_range", in->lat < -90 || in->lat > 90 ? "lat" : "lon",
 				    "lat must be in [-90, 90] and lon in [-180, 180]");
 		goto cleanup;
 	}
-	if (code) {
-		rc = lx_category_get(r->db, code, &cat);
+	if (in->reporter_phone && !lx_phone_ok(in->reporter_phone)) {
+		rc = lx_intake_fail(err, 422, "invalid", "reporter.phone", "phone may hold 3-20 digits, + - and spaces");
+		goto cleanup;
+	}
+	if (in->category_code) {
+		rc = lx_category_get(r->db, in->category_code, &cat);
 		if (rc == LX_NOTFOUND) {
-			rc = lx_reply_error(r, 422, "unknown_category", "category_code", "no such category");
+			rc = lx_intake_fail(err, 422, "unknown_category", "category_code", "no such category");
 			goto cleanup;
 		}
-		if (rc != LX_OK) {
-			rc = lx_reply_store_error(r, rc);
+		if (rc != LX_OK)
 			goto cleanup;
-		}
 		has_cat = true;
 	}
 
 	rc = lx_db_begin(r->db, true);
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
+	if (rc != LX_OK)
 		goto cleanup;
-	}
 	in_tx = true;
 	/* Locate: an explicit unit, else the point, else the caller's own unit. */
-	if (has_unit) {
-		rc = lx_unit_get(r->db, r->user.scope, unit_id, &loc);
+	if (in->has_unit) {
+		rc = lx_unit_get(r->db, r->user.scope, in->unit_id, &loc);
 		if (rc == LX_NOTFOUND) {
-			rc = lx_reply_error(r, 422, "unknown_unit", "unit_id", "no such unit in your scope");
+			rc = lx_intake_fail(err, 422, "unknown_unit", "unit_id", "no such unit in your scope");
 			goto cleanup;
 		}
-	} else if (has_lat) {
-		rc = lx_api_locate_point(r->db, lat, lon, &loc);
+	} else if (in->has_point) {
+		rc = lx_api_locate_point(r->db, in->lat, in->lon, &loc);
 		if (rc == LX_NOTFOUND && r->user.unit_id)
 			rc = lx_unit_get(r->db, "/", r->user.unit_id, &loc);
 	} else if (r->user.unit_id) {
@@ -332,29 +305,27 @@ int lx_api_cases_create(lx_req *r)
 	}
 	if (rc == LX_OK)
 		has_loc = true;
-	else if (rc != LX_NOTFOUND) {
-		rc = lx_reply_store_error(r, rc);
+	else if (rc != LX_NOTFOUND)
 		goto cleanup;
-	}
 
 	lx_ms now = lx_now_ms();
-	snprintf(c.type, sizeof c.type, "%s", type);
-	snprintf(c.channel, sizeof c.channel, "%s", channel);
+	snprintf(c.type, sizeof c.type, "%s", in->type);
+	snprintf(c.channel, sizeof c.channel, "%s", in->channel);
 	snprintf(c.status, sizeof c.status, "new");
-	c.category_code = lx_xstrdup(code);
-	c.title = lx_xstrdup(title);
-	c.description = lx_xstrdup(desc);
-	c.address = lx_xstrdup(address);
-	c.has_point = has_lat;
-	c.lat = lat;
-	c.lon = lon;
+	c.category_code = lx_xstrdup(in->category_code);
+	c.title = lx_xstrdup(in->title);
+	c.description = lx_xstrdup(in->description);
+	c.address = lx_xstrdup(in->address);
+	c.has_point = in->has_point;
+	c.lat = in->lat;
+	c.lon = in->lon;
 	c.unit_id = has_loc ? loc.id : 0;
 	c.unit_path = has_loc ? lx_xstrdup(loc.path) : NULL;
 	c.scope_path = lx_xstrdup(has_loc ? loc.path : "/");
-	c.urgent = urgent;
-	c.reporter_name = lx_xstrdup(rname);
-	c.reporter_phone = lx_xstrdup(rphone);
-	c.reporter_anonymous = anonymous;
+	c.urgent = in->urgent;
+	c.reporter_name = lx_xstrdup(in->reporter_name);
+	c.reporter_phone = lx_xstrdup(in->reporter_phone);
+	c.reporter_anonymous = in->anonymous;
 	c.created_by = r->user.id;
 	c.created_at = c.updated_at = now;
 	c.solved = -1;
@@ -362,16 +333,14 @@ int lx_api_cases_create(lx_req *r)
 		rc = lx_duty_unit(r->db, &cat, has_loc ? &loc : NULL, &duty);
 		if (rc == LX_OK)
 			has_duty = true;
-		else if (rc != LX_NOTFOUND) {
-			rc = lx_reply_store_error(r, rc);
+		else if (rc != LX_NOTFOUND)
 			goto cleanup;
-		}
 	}
 	if (has_duty) {
 		lx_case_assign(r->db, &c, &duty, now);
 		snprintf(c.status, sizeof c.status, "dispatched");
 	}
-	text = lx_xasprintf("%s %s", title, desc);
+	text = lx_xasprintf("%s %s", in->title, in->description);
 	terms = lx_text_terms(text);
 	rc = lx_case_insert(r->db, &c, terms);
 	if (rc == LX_OK)
@@ -385,21 +354,77 @@ int lx_api_cases_create(lx_req *r)
 	if (rc == LX_OK)
 		rc = lx_db_commit(r->db);
 	in_tx = false;
-	if (rc != LX_OK) {
-		lx_db_rollback(r->db);
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
+	if (rc == LX_OK) {
+		*out = c;
+		memset(&c, 0, sizeof c);
 	}
-	rc = lx_reply_case(r, 201, &c);
 cleanup:
 	if (in_tx)
 		lx_db_rollback(r->db);
+	if (rc != LX_OK && rc != LX_INVALID && !err->status) {
+		err->status = rc == LX_BUSY ? 503 : 500;
+		err->code = rc == LX_BUSY ? "unavailable" : "internal";
+		snprintf(err->message, sizeof err->message, "%s",
+			 rc == LX_BUSY ? "database busy, try again" : "internal error");
+	}
 	free(text);
 	free(terms);
 	lx_case_clear(&c);
 	lx_category_clear(&cat);
 	lx_unit_clear(&loc);
 	lx_unit_clear(&duty);
+	return rc == LX_OK ? LX_OK : LX_INVALID;
+}
+
+int lx_api_cases_create(lx_req *r)
+{
+	json_t *body = NULL;
+	lx_case c = {0};
+	lx_intake in = {0};
+	lx_intake_error err;
+	bool has_lon = false;
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	if (!lx_req_role(r, LX_ROLE__ALL & ~LX_ROLE_LEADER))
+		return lx_reply_error(r, 403, "forbidden", NULL, "leaders read; they do not file cases");
+	rc = lx_req_json(r, &body);
+	if (rc != LX_OK)
+		goto cleanup;
+	rc = LX_BADREQ;
+	if (!lx_in_str(r, body, "type", true, 16, &in.type) ||
+	    !lx_in_str(r, body, "channel", true, 16, &in.channel) ||
+	    !lx_in_str(r, body, "category_code", false, 16, &in.category_code) ||
+	    !lx_in_str(r, body, "title", true, 100, &in.title) ||
+	    !lx_in_str(r, body, "description", true, 4000, &in.description) ||
+	    !lx_in_str(r, body, "address", false, 200, &in.address) ||
+	    !lx_in_num(r, body, "lat", &in.lat, &in.has_point) || !lx_in_num(r, body, "lon", &in.lon, &has_lon) ||
+	    !lx_in_int(r, body, "unit_id", false, &in.unit_id, &in.has_unit) ||
+	    !lx_in_bool(r, body, "urgent", &in.urgent, NULL))
+		goto cleanup;
+	json_t *rep = json_object_get(body, "reporter");
+	if (rep && !json_is_null(rep)) {
+		if (!json_is_object(rep)) {
+			rc = lx_reply_error(r, 400, "bad_type", "reporter", "reporter must be an object");
+			goto cleanup;
+		}
+		if (!lx_in_str(r, rep, "name", false, 32, &in.reporter_name) ||
+		    !lx_in_str(r, rep, "phone", false, 20, &in.reporter_phone) ||
+		    !lx_in_bool(r, rep, "anonymous", &in.anonymous, NULL))
+			goto cleanup;
+	}
+	if (in.has_point != has_lon) {
+		rc = lx_reply_error(r, 422, "invalid", in.has_point ? "lon" : "lat", "lat and lon go together");
+		goto cleanup;
+	}
+	rc = lx_api_intake(r, &in, &c, &err);
+	if (rc != LX_OK) {
+		rc = lx_reply_error(r, err.status, err.code, err.field, "%s", err.message);
+		goto cleanup;
+	}
+	rc = lx_reply_case(r, 201, &c);
+cleanup:
+	lx_case_clear(&c);
 	json_decref(body);
 	return rc;
 }
