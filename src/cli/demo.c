@@ -276,6 +276,9 @@ static int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 		type = "onekey";
 	if (strcmp(channel, "deputy_station") == 0 && strcmp(type, "request") == 0 && lx_chance(rng, 0.5))
 		type = "suggestion";
+	/* 帮代办: grid workers file errands for residents (pensions, insurance) */
+	if (strcmp(channel, "grid_visit") == 0 && strncmp(code, "07", 2) == 0 && lx_chance(rng, 0.6))
+		type = "proxy";
 	snprintf(c.type, sizeof c.type, "%s", type);
 	snprintf(c.channel, sizeof c.channel, "%s", channel);
 	c.category_code = lx_xstrdup(code);
