@@ -4,11 +4,66 @@
 #include "api.h"
 #include "secret.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define LX_SESSION_MS (12LL * 3600 * 1000)
+
+/* Login throttling: after LX_MAX_FAILS wrong passwords for one login within
+ * LX_FAIL_WINDOW_MS, further attempts answer 429 until the window passes,
+ * without checking the password. Kept in memory per node: a guard against
+ * guessing, not an account lock. */
+#define LX_MAX_FAILS 10
+#define LX_FAIL_WINDOW_MS (15LL * 60 * 1000)
+#define LX_FAIL_SLOTS 512
+
+struct lx_fail_slot {
+	char login[65];
+	int fails;
+	lx_ms since;
+};
+
+static struct lx_fail_slot lx_fails[LX_FAIL_SLOTS];
+static pthread_mutex_t lx_fails_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct lx_fail_slot *lx_fail_slot(const char *login)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = login; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &lx_fails[h % LX_FAIL_SLOTS];
+}
+
+/* Returns true when login may try now. */
+static bool lx_login_allowed(const char *login, lx_ms now)
+{
+	bool ok = true;
+	pthread_mutex_lock(&lx_fails_mu);
+	struct lx_fail_slot *s = lx_fail_slot(login);
+	if (strcmp(s->login, login) == 0 && now - s->since < LX_FAIL_WINDOW_MS && s->fails >= LX_MAX_FAILS)
+		ok = false;
+	pthread_mutex_unlock(&lx_fails_mu);
+	return ok;
+}
+
+/* Counts a failure (failed) or clears the record (success). */
+static void lx_login_record(const char *login, bool failed, lx_ms now)
+{
+	pthread_mutex_lock(&lx_fails_mu);
+	struct lx_fail_slot *s = lx_fail_slot(login);
+	if (strcmp(s->login, login) != 0 || now - s->since >= LX_FAIL_WINDOW_MS) {
+		snprintf(s->login, sizeof s->login, "%s", login);
+		s->fails = 0;
+		s->since = now;
+	}
+	if (failed)
+		s->fails++;
+	else
+		s->fails = 0;
+	pthread_mutex_unlock(&lx_fails_mu);
+}
 
 int lx_api_login(lx_req *r)
 {
@@ -24,8 +79,15 @@ int lx_api_login(lx_req *r)
 		rc = LX_BADREQ;
 		goto cleanup;
 	}
+	lx_ms now = lx_now_ms();
+	if (!lx_login_allowed(login, now)) {
+		rc = lx_reply_error(r, 429, "too_many_attempts", NULL,
+				    "too many wrong passwords for this login; try again in 15 minutes");
+		goto cleanup;
+	}
 	rc = lx_user_by_login(r->db, login, &u, &hash);
 	if (rc == LX_NOTFOUND || (rc == LX_OK && (!u.active || !lx_password_verify(hash, password)))) {
+		lx_login_record(login, true, now);
 		rc = lx_reply_error(r, 401, "bad_credentials", NULL, "wrong login or password");
 		goto cleanup;
 	}
@@ -33,6 +95,7 @@ int lx_api_login(lx_req *r)
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
 	}
+	lx_login_record(login, false, now);
 	char token[65], th[65];
 	lx_token_new(token);
 	lx_token_hash(token, th);

@@ -73,6 +73,14 @@ int64_t lx_db_changes(lx_db *db);
  * column of the first row as an integer in *out. LX_OK, LX_NOTFOUND or LX_ERR. */
 int lx_db_query_int(lx_db *db, const char *sql, int64_t *out);
 
+/* Full-text search is the one place the drivers' SQL differs: each driver
+ * keeps its own index of the terms of core/text.c. */
+/* Indexes the space-separated terms of row id. LX_OK or LX_ERR. */
+int lx_db_fts_index(lx_db *db, int64_t id, const char *terms);
+/* Returns a boolean SQL condition (static string) that is true when
+ * `c.id` matches the FTS expression bound to parameter ?12. */
+const char *lx_db_fts_condition(lx_db *db);
+
 /* Applies every embedded migration not yet recorded in schema_migrations, each
  * in its own transaction. Returns LX_OK or LX_ERR (message in err). */
 int lx_db_migrate(lx_db *db, char *err, size_t errsz);

@@ -179,15 +179,8 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
 	lx_stmt_done(st);
 	if (rc != LX_OK)
 		return rc;
-	if (terms && *terms) {
-		st = lx_db_prepare(db, "INSERT INTO case_fts(rowid, terms) VALUES (?, ?)");
-		if (!st)
-			return LX_ERR;
-		lx_stmt_bind_int(st, 1, c->id);
-		lx_stmt_bind_text(st, 2, terms);
-		rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
-		lx_stmt_done(st);
-	}
+	if (terms && *terms)
+		rc = lx_db_fts_index(db, c->id, terms);
 	return rc;
 }
 
@@ -344,8 +337,10 @@ int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
 		lx_buf_puts(&sql, " AND c.created_at < ?10");
 	if (f->cursor)
 		lx_buf_puts(&sql, " AND c.id < ?11");
-	if (f->match)
-		lx_buf_puts(&sql, " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?12)");
+	if (f->match) {
+		lx_buf_puts(&sql, " AND ");
+		lx_buf_puts(&sql, lx_db_fts_condition(db));
+	}
 	likes = lx_xcalloc(f->nwords + 1, sizeof *likes);
 	for (size_t i = 0; i < f->nwords && i < 8; i++) {
 		likes[i] = lx_like_pattern(f->words[i]);

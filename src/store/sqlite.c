@@ -291,6 +291,24 @@ int lx_db_query_int(lx_db *db, const char *sql, int64_t *out)
 	return rc;
 }
 
+int lx_db_fts_index(lx_db *db, int64_t id, const char *terms)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_fts(rowid, terms) VALUES (?, ?)");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, id);
+	lx_stmt_bind_text(st, 2, terms);
+	int rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
+	lx_stmt_done(st);
+	return rc;
+}
+
+const char *lx_db_fts_condition(lx_db *db)
+{
+	(void)db;
+	return "c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?12)";
+}
+
 /* ---- pool: one connection per thread ---- */
 
 struct lx_pool {
