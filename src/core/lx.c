@@ -322,15 +322,13 @@ char *lx_mask_phone(const char *phone)
 	if (!phone)
 		return NULL;
 	size_t n = strlen(phone);
-	if (n < 7) {
-		char *m = lx_xstrdup(phone);
-		for (size_t i = n > 2 ? 1 : 0; i < n; i++)
-			m[i] = '*';
-		return m;
-	}
+	/* Mobile numbers keep the carrier prefix and the last four digits
+	 * (138****5678); shorter numbers keep at most two at each end, so at
+	 * least half of every number is hidden. */
+	size_t head = n >= 11 ? 3 : n >= 7 ? 2 : n > 2 ? 1 : 0;
+	size_t tail = n >= 11 ? 4 : n >= 7 ? 2 : 0;
 	char *m = lx_xstrdup(phone);
-	size_t keep_tail = 4, keep_head = 3;
-	for (size_t i = keep_head; i < n - keep_tail; i++)
+	for (size_t i = head; i + tail < n; i++)
 		m[i] = '*';
 	return m;
 }

@@ -147,6 +147,10 @@ int lx_text_query_parse(const char *q, lx_text_query *out)
 			lx_buf_putc(&match, '"');
 			lx_buf_puts(&match, t);
 			lx_buf_putc(&match, '"');
+			/* Latin words match as prefixes ("heat" finds "heating");
+			 * the substring check then keeps only real matches. */
+			if ((unsigned char)t[0] < 0x80)
+				lx_buf_putc(&match, '*');
 		}
 	}
 	if (out->nwords == 0)

@@ -149,8 +149,8 @@ int lx_roles_parse_list(const char *s, unsigned *mask)
 {
 	unsigned m = 0;
 	char name[32];
-	const char *p = s;
-	while (p && *p) {
+	const char *p = s && *s ? s : NULL; /* "" is the empty list */
+	while (p) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
 		if (n == 0 || n >= sizeof name)
@@ -215,7 +215,6 @@ unsigned lx_wf_allowed(const lx_wf_input *in)
 	for (int a = 0; a < LX_ACT__N; a++) {
 		lx_wf_input probe = *in;
 		lx_status to;
-		probe.open_tasks = false;
 		probe.rating = LX_RATING_SATISFIED;
 		probe.solved = true;
 		if (lx_wf_decide((lx_action)a, &probe, &to) == LX_OK)
