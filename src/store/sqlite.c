@@ -6,7 +6,7 @@
  * timeout so writers queue on the write lock instead of failing, and a
  * per-connection statement cache keyed by SQL text.
  */
-#include "db.h"
+#include "driver.h"
 #include "lx.h"
 
 #include <assert.h>
@@ -18,23 +18,34 @@
 
 #define LX_STMT_CACHE 256
 
-struct lx_stmt {
+typedef struct lx_sqlite_db lx_sqlite_db;
+
+typedef struct lx_sqlite_stmt {
+	struct lx_stmt base;
 	sqlite3_stmt *st;
 	uint64_t hash;       /* FNV-1a of the SQL text */
 	char *sql;           /* our copy, compared on a hash match */
-	lx_db *db;
-};
+	lx_sqlite_db *db;
+} lx_sqlite_stmt;
 
-struct lx_db {
+struct lx_sqlite_db {
+	struct lx_db base;
 	sqlite3 *h;
-	lx_stmt cache[LX_STMT_CACHE];
+	lx_sqlite_stmt cache[LX_STMT_CACHE];
 	int ncache;
 	bool in_tx;
 	char err[256];
 };
 
-static int lx_sqlite_status(lx_db *db, int rc)
+#define DB(x) ((lx_sqlite_db *)(x))
+#define ST(x) ((lx_sqlite_stmt *)(x))
+
+static void sq_close(lx_db *base);
+static void sq_rollback(lx_db *base);
+
+static int lx_sqlite_status(lx_db *base, int rc)
 {
+	lx_sqlite_db *db = DB(base);
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 		return LX_OK;
@@ -62,22 +73,19 @@ static const char *lx_sqlite_path(const char *url)
 	return url;
 }
 
-int lx_db_open(const char *url, lx_db **out, char *err, size_t errsz)
+static int sq_open(const char *url, lx_db **out, char *err, size_t errsz)
 {
 	int rc = LX_ERR;
-	lx_db *db = NULL;
+	lx_sqlite_db *db = NULL;
 	const char *path;
 
 	if (!url || !*url) {
 		snprintf(err, errsz, "no database given");
 		goto cleanup;
 	}
-	if (strncmp(url, "postgres", 8) == 0) {
-		snprintf(err, errsz, "this build has no PostgreSQL driver yet");
-		goto cleanup;
-	}
 	path = lx_sqlite_path(url);
 	db = lx_xcalloc(1, sizeof *db);
+	db->base.drv = &lx_sqlite_driver;
 	if (sqlite3_open_v2(path, &db->h,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
@@ -98,18 +106,18 @@ int lx_db_open(const char *url, lx_db **out, char *err, size_t errsz)
 		sqlite3_free(msg);
 		goto cleanup;
 	}
-	*out = db;
+	*out = &db->base;
 	db = NULL;
 	rc = LX_OK;
 cleanup:
-	lx_db_close(db);
+	if (db)
+		sq_close(&db->base);
 	return rc;
 }
 
-void lx_db_close(lx_db *db)
+static void sq_close(lx_db *base)
 {
-	if (!db)
-		return;
+	lx_sqlite_db *db = DB(base);
 	for (int i = 0; i < db->ncache; i++) {
 		sqlite3_finalize(db->cache[i].st);
 		free(db->cache[i].sql);
@@ -118,19 +126,14 @@ void lx_db_close(lx_db *db)
 	free(db);
 }
 
-const char *lx_db_kind(const lx_db *db)
+static const char *sq_errmsg(lx_db *base)
 {
-	(void)db;
-	return "sqlite";
+	return DB(base)->err;
 }
 
-const char *lx_db_errmsg(lx_db *db)
+static int sq_exec(lx_db *base, const char *sql)
 {
-	return db->err;
-}
-
-int lx_db_exec(lx_db *db, const char *sql)
-{
+	lx_sqlite_db *db = DB(base);
 	char *msg = NULL;
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
@@ -141,31 +144,32 @@ int lx_db_exec(lx_db *db, const char *sql)
 	return LX_OK;
 }
 
-int lx_db_begin(lx_db *db, bool write)
+static int sq_begin(lx_db *base, bool write)
 {
+	lx_sqlite_db *db = DB(base);
 	assert(!db->in_tx);
-	int rc = lx_db_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	int rc = sq_exec(base, write ? "BEGIN IMMEDIATE" : "BEGIN");
 	if (rc == LX_OK)
 		db->in_tx = true;
 	return rc;
 }
 
-int lx_db_commit(lx_db *db)
+static int sq_commit(lx_db *base)
 {
+	lx_sqlite_db *db = DB(base);
 	assert(db->in_tx);
-	int rc = lx_db_exec(db, "COMMIT");
+	int rc = sq_exec(base, "COMMIT");
 	if (rc != LX_OK) {
-		lx_db_rollback(db);
+		sq_rollback(base);
 		return rc;
 	}
 	db->in_tx = false;
 	return LX_OK;
 }
 
-void lx_db_rollback(lx_db *db)
+static void sq_rollback(lx_db *base)
 {
-	if (!db)
-		return;
+	lx_sqlite_db *db = DB(base);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = false;
@@ -179,14 +183,15 @@ static uint64_t lx_sql_hash(const char *s)
 	return h;
 }
 
-lx_stmt *lx_db_prepare(lx_db *db, const char *sql)
+static lx_stmt *sq_prepare(lx_db *base, const char *sql)
 {
+	lx_sqlite_db *db = DB(base);
 	uint64_t hash = lx_sql_hash(sql);
 	for (int i = 0; i < db->ncache; i++) {
 		if (db->cache[i].hash == hash && strcmp(db->cache[i].sql, sql) == 0) {
 			sqlite3_reset(db->cache[i].st);
 			sqlite3_clear_bindings(db->cache[i].st);
-			return &db->cache[i];
+			return &db->cache[i].base;
 		}
 	}
 	sqlite3_stmt *st = NULL;
@@ -201,175 +206,123 @@ lx_stmt *lx_db_prepare(lx_db *db, const char *sql)
 		free(db->cache[LX_STMT_CACHE - 1].sql);
 		db->ncache--;
 	}
-	lx_stmt *s = &db->cache[db->ncache++];
+	lx_sqlite_stmt *s = &db->cache[db->ncache++];
+	s->base.drv = &lx_sqlite_driver;
 	s->st = st;
 	s->hash = hash;
 	s->sql = lx_xstrdup(sql);
 	s->db = db;
-	return s;
+	return &s->base;
 }
 
-void lx_stmt_bind_int(lx_stmt *st, int i, int64_t v)
+static void sq_bind_int(lx_stmt *base, int i, int64_t v)
 {
+	lx_sqlite_stmt *st = ST(base);
 	sqlite3_bind_int64(st->st, i, v);
 }
 
-void lx_stmt_bind_double(lx_stmt *st, int i, double v)
+static void sq_bind_double(lx_stmt *base, int i, double v)
 {
+	lx_sqlite_stmt *st = ST(base);
 	sqlite3_bind_double(st->st, i, v);
 }
 
-void lx_stmt_bind_text(lx_stmt *st, int i, const char *s)
+static void sq_bind_text(lx_stmt *base, int i, const char *s)
 {
+	lx_sqlite_stmt *st = ST(base);
 	if (s)
 		sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st->st, i);
 }
 
-void lx_stmt_bind_null(lx_stmt *st, int i)
+static void sq_bind_null(lx_stmt *base, int i)
 {
+	lx_sqlite_stmt *st = ST(base);
 	sqlite3_bind_null(st->st, i);
 }
 
-int lx_stmt_step(lx_stmt *st)
+static int sq_step(lx_stmt *base)
 {
+	lx_sqlite_stmt *st = ST(base);
 	int rc = sqlite3_step(st->st);
-	return lx_sqlite_status(st->db, rc);
+	return lx_sqlite_status(&st->db->base, rc);
 }
 
-bool lx_stmt_isnull(lx_stmt *st, int col)
+static bool sq_isnull(lx_stmt *base, int col)
 {
+	lx_sqlite_stmt *st = ST(base);
 	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
 }
 
-int64_t lx_stmt_int(lx_stmt *st, int col)
+static int64_t sq_col_int(lx_stmt *base, int col)
 {
+	lx_sqlite_stmt *st = ST(base);
 	return sqlite3_column_int64(st->st, col);
 }
 
-double lx_stmt_double(lx_stmt *st, int col)
+static double sq_col_double(lx_stmt *base, int col)
 {
+	lx_sqlite_stmt *st = ST(base);
 	return sqlite3_column_double(st->st, col);
 }
 
-const char *lx_stmt_text(lx_stmt *st, int col)
+static const char *sq_col_text(lx_stmt *base, int col)
 {
-	return (const char *)sqlite3_column_text(st->st, col);
+	return (const char *)sqlite3_column_text(ST(base)->st, col);
 }
 
-char *lx_stmt_dup(lx_stmt *st, int col)
+static void sq_done(lx_stmt *base)
 {
-	const char *t = lx_stmt_text(st, col);
-	return t ? lx_xstrdup(t) : NULL;
+	lx_sqlite_stmt *st = ST(base);
+	sqlite3_reset(st->st);
 }
 
-void lx_stmt_done(lx_stmt *st)
+static int64_t sq_changes(lx_db *base)
 {
-	if (st)
-		sqlite3_reset(st->st);
-}
-
-int64_t lx_db_changes(lx_db *db)
-{
+	lx_sqlite_db *db = DB(base);
 	return sqlite3_changes64(db->h);
 }
 
-int lx_db_query_int(lx_db *db, const char *sql, int64_t *out)
+static int sq_fts_index(lx_db *base, int64_t id, const char *terms)
 {
-	lx_stmt *st = lx_db_prepare(db, sql);
+	lx_stmt *st = sq_prepare(base, "INSERT INTO case_fts(rowid, terms) VALUES (?, ?)");
 	if (!st)
 		return LX_ERR;
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		*out = lx_stmt_int(st, 0);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
+	sq_bind_int(st, 1, id);
+	sq_bind_text(st, 2, terms);
+	int rc = sq_step(st) == LX_DONE ? LX_OK : LX_ERR;
+	sq_done(st);
 	return rc;
 }
 
-int lx_db_fts_index(lx_db *db, int64_t id, const char *terms)
-{
-	lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_fts(rowid, terms) VALUES (?, ?)");
-	if (!st)
-		return LX_ERR;
-	lx_stmt_bind_int(st, 1, id);
-	lx_stmt_bind_text(st, 2, terms);
-	int rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
-	lx_stmt_done(st);
-	return rc;
-}
-
-const char *lx_db_fts_condition(lx_db *db)
+static const char *sq_fts_condition(lx_db *db)
 {
 	(void)db;
 	return "c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?12)";
 }
 
-/* ---- pool: one connection per thread ---- */
-
-struct lx_pool {
-	char *url;
-	pthread_key_t key;
-	pthread_mutex_t mu;
-	lx_db **all;
-	size_t nall, capall;
+const struct lx_db_driver lx_sqlite_driver = {
+	.kind = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.errmsg = sq_errmsg,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_double = sq_bind_double,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.isnull = sq_isnull,
+	.col_int = sq_col_int,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.done = sq_done,
+	.changes = sq_changes,
+	.fts_index = sq_fts_index,
+	.fts_condition = sq_fts_condition,
 };
-
-int lx_pool_new(const char *url, lx_pool **out, char *err, size_t errsz)
-{
-	lx_db *probe = NULL;
-	int rc = lx_db_open(url, &probe, err, errsz);
-	if (rc != LX_OK)
-		return rc;
-	lx_db_close(probe);
-	lx_pool *p = lx_xcalloc(1, sizeof *p);
-	p->url = lx_xstrdup(url);
-	pthread_key_create(&p->key, NULL);
-	pthread_mutex_init(&p->mu, NULL);
-	*out = p;
-	return LX_OK;
-}
-
-lx_db *lx_pool_conn(lx_pool *p)
-{
-	lx_db *db = pthread_getspecific(p->key);
-	if (db)
-		return db;
-	char err[256];
-	if (lx_db_open(p->url, &db, err, sizeof err) != LX_OK) {
-		fprintf(stderr, "lianxin: %s\n", err);
-		return NULL;
-	}
-	pthread_setspecific(p->key, db);
-	pthread_mutex_lock(&p->mu);
-	if (p->nall == p->capall) {
-		p->capall = p->capall ? p->capall * 2 : 16;
-		p->all = lx_xrealloc(p->all, p->capall * sizeof *p->all);
-	}
-	p->all[p->nall++] = db;
-	pthread_mutex_unlock(&p->mu);
-	return db;
-}
-
-void lx_pool_free(lx_pool *p)
-{
-	if (!p)
-		return;
-	for (size_t i = 0; i < p->nall; i++)
-		lx_db_close(p->all[i]);
-	free(p->all);
-	pthread_key_delete(p->key);
-	pthread_mutex_destroy(&p->mu);
-	free(p->url);
-	free(p);
-}
-
-const char *lx_pool_kind(const lx_pool *p)
-{
-	(void)p;
-	return "sqlite";
-}
