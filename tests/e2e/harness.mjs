@@ -1,0 +1,143 @@
+/*
+ * harness.mjs - what the browser tests stand on: a real `lianxin serve` on
+ * a fresh demo database in a temporary directory and a free loopback port,
+ * Debian's Chromium driven by playwright-core with a fresh profile, a small
+ * API client for setting up and checking, and screenshots saved to
+ * tests/artifacts/.
+ *
+ * LIANXIN_BIN names the binary (default build/lianxin); CHROMIUM the browser
+ * (default /usr/bin/chromium).
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.LIANXIN_BIN || path.join(ROOT, 'build', 'lianxin');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+export const PASSWORD = 'lianxin2026';
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1366, height: 900 };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/* Starts a server on a fresh demo database; returns {base, stop, log}. */
+export async function startServer() {
+  for (const f of ['vue.esm-browser.prod.js', 'vant.min.js', 'vant.css', 'echarts.common.min.js']) {
+    if (!fs.existsSync(path.join(ROOT, 'web', 'vendor', f)))
+      throw new Error('web/vendor/' + f + ' is missing: run `make web` (npm ci + scripts/web-vendor.sh)');
+  }
+  if (!fs.existsSync(BIN)) throw new Error(BIN + ' is missing: run `make`');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-e2e-'));
+  const db = path.join(dir, 'demo.db');
+  execFileSync(BIN, ['demo', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120000 });
+  const port = await freePort();
+  const logPath = path.join(dir, 'server.log');
+  const log = fs.openSync(logPath, 'w');
+  const proc = spawn(BIN, ['serve', '--db', db, '--port', String(port), '--bind', '127.0.0.1', '--web-root', path.join(ROOT, 'web')],
+    { stdio: ['ignore', log, log], env: { ...process.env, LIANXIN_SWEEP_MS: '500' } });
+  const base = 'http://127.0.0.1:' + port + '/';
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    try {
+      const r = await fetch(base + 'healthz');
+      if (r.ok) break;
+    } catch { /* not yet */ }
+    if (proc.exitCode !== null || Date.now() > deadline)
+      throw new Error('server did not start: ' + fs.readFileSync(logPath, 'utf8').slice(-2000));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  async function stop() {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => { proc.once('exit', r); setTimeout(r, 10000); });
+    }
+    fs.closeSync(log);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return { base, stop, logPath, dir };
+}
+
+/* A tiny JSON client with per-login tokens (for set-up and checks). */
+export function apiClient(base) {
+  const tokens = {};
+  async function call(method, p, body, who) {
+    const headers = { 'Content-Type': 'application/json' };
+    if (who) headers.Authorization = 'Bearer ' + (await token(who));
+    const r = await fetch(base + 'api/v1' + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    if (!r.ok) {
+      const e = new Error(method + ' ' + p + ' -> ' + r.status + ' ' + text);
+      e.status = r.status;
+      throw e;
+    }
+    return json;
+  }
+  async function token(who) {
+    if (!tokens[who]) {
+      const r = await fetch(base + 'api/v1/auth/login', { method: 'POST', body: JSON.stringify({ login: who, password: PASSWORD }) });
+      if (!r.ok) throw new Error('login ' + who + ': ' + r.status);
+      tokens[who] = (await r.json()).token;
+    }
+    return tokens[who];
+  }
+  return {
+    get: (p, who) => call('GET', p, undefined, who),
+    post: (p, body, who) => call('POST', p, body || {}, who),
+    patch: (p, body, who) => call('PATCH', p, body, who),
+  };
+}
+
+/* Chromium with a fresh profile (launchPersistentContext owns --user-data-dir). */
+export async function startBrowser() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--font-render-hinting=none'],
+    viewport: PHONE,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+    deviceScaleFactor: 1,
+  });
+  context.setDefaultTimeout(10000);
+  const page = context.pages()[0] || await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push('console: ' + m.text());
+  });
+  async function close() {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  return { context, page, problems, close };
+}
+
+let shotNo = 0;
+/* Saves a screenshot as tests/artifacts/NN-name.png; returns the path. */
+export async function shot(page, name, opts = {}) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  shotNo++;
+  const file = path.join(ARTIFACTS, String(shotNo).padStart(2, '0') + '-' + name + '.png');
+  await page.screenshot({ path: file, fullPage: !!opts.fullPage, animations: 'disabled' });
+  return file;
+}

@@ -1,0 +1,97 @@
+/*
+ * api.js - the JSON API client. Same-origin fetch with the HttpOnly
+ * lx_session cookie the server sets at login (no token kept in script
+ * reach). Every failure becomes an ApiError carrying the contract's
+ * error.code and error.message; a 401 anywhere but at login sends the user
+ * back to the login page.
+ */
+import { t } from './i18n.js';
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+let unauthorizedHandler = () => {};
+/* Called (once per burst) when the server answers 401. */
+export function onUnauthorized(fn) { unauthorizedHandler = fn; }
+
+const BASE = 'api/v1';
+
+/* Query string of the defined, non-empty values of params. */
+export function qs(params = {}) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? '?' + s : '';
+}
+
+export function apiUrl(path, params) {
+  return BASE + path + qs(params);
+}
+
+/*
+ * request(method, path, {body, params, raw, contentType, signal}) -> parsed JSON.
+ * raw: a Blob/ArrayBuffer/string body sent as is (imports).
+ */
+export async function request(method, path, opts = {}) {
+  const headers = { Accept: 'application/json' };
+  let body;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    if (opts.contentType) headers['Content-Type'] = opts.contentType;
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['Content-Type'] = 'application/json';
+  }
+  let res;
+  try {
+    res = await fetch(apiUrl(path, opts.params), {
+      method, headers, body, credentials: 'same-origin', signal: opts.signal, cache: 'no-store',
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', t('err.network'));
+  }
+  let data = null;
+  const ct = res.headers.get('Content-Type') || '';
+  if (ct.includes('json')) {
+    try { data = await res.json(); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const err = (data && data.error) || {};
+    if (res.status === 401 && path !== '/auth/login') unauthorizedHandler();
+    const ae = new ApiError(res.status, err.code || 'http_' + res.status,
+      err.message || t('err.http', { status: res.status }), err.field);
+    ae.body = data;
+    throw ae;
+  }
+  return data;
+}
+
+export const api = {
+  get: (path, params, opts) => request('GET', path, { ...opts, params }),
+  post: (path, body, opts) => request('POST', path, { ...opts, body: body || {} }),
+  patch: (path, body, opts) => request('PATCH', path, { ...opts, body }),
+  del: (path, opts) => request('DELETE', path, opts),
+};
+
+/* Follows next_cursor until max items (for counts and maps). */
+export async function listAll(params, max = 2000) {
+  const items = [];
+  let cursor;
+  for (;;) {
+    const page = await api.get('/cases', { ...params, limit: 200, cursor });
+    items.push(...page.items);
+    if (!page.next_cursor || items.length >= max) return { items, more: !!page.next_cursor };
+    cursor = page.next_cursor;
+  }
+}

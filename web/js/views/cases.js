@@ -1,0 +1,144 @@
+/*
+ * cases.js - search and browse cases in the caller's scope with the list's
+ * filters (text, status, type, category, unit, overdue, period), page by
+ * page, and export exactly that list to .xlsx or CSV.
+ */
+import { ref, reactive, computed, watch, onMounted } from 'vue';
+import { t, label } from '../i18n.js';
+import { api } from '../api.js';
+import { loadUnits, loadCategories, unitName, categoryName } from '../session.js';
+import { route, setQuery } from '../router.js';
+import { toastError, ymd } from '../util.js';
+
+const STATUSES = ['', 'new', 'dispatched', 'accepted', 'resolved', 'closed', 'returned', 'reopened'];
+const TYPES = ['request', 'hazard', 'dispute', 'proxy', 'opinion', 'suggestion', 'onekey'];
+const KEYS = ['q', 'status', 'type', 'category_code', 'unit_id', 'overdue', 'from', 'to'];
+
+export default {
+  setup() {
+    const f = reactive(Object.fromEntries(KEYS.map((k) => [k, route.query[k] || ''])));
+    const qInput = ref(f.q);
+    const items = ref([]);
+    const cursor = ref(null);
+    const loading = ref(false);
+    const finished = ref(false);
+    const error = ref(null);
+    const showMore = ref(false);
+    const showUnit = ref(false);
+    const showCat = ref(false);
+    let seq = 0;
+
+    const ui = computed(() => {
+      const o = {};
+      for (const k of KEYS) if (f[k]) o[k] = f[k];
+      return o;
+    });
+    /* What the API and the export get: "to" is exclusive there, inclusive here. */
+    const filters = computed(() => {
+      const o = { ...ui.value };
+      if (o.to) {
+        const d = new Date(o.to + 'T00:00:00');
+        d.setDate(d.getDate() + 1);
+        o.to = ymd(d);
+      }
+      return o;
+    });
+
+    async function page(reset) {
+      const my = reset ? ++seq : seq;
+      if (reset) {
+        items.value = [];
+        cursor.value = null;
+        finished.value = false;
+        error.value = null;
+      }
+      loading.value = true;
+      try {
+        const r = await api.get('/cases', { ...filters.value, limit: 30, cursor: cursor.value || undefined });
+        if (my !== seq) return;
+        items.value = items.value.concat(r.items);
+        cursor.value = r.next_cursor;
+        finished.value = !r.next_cursor;
+      } catch (e) {
+        if (my !== seq) return;
+        error.value = e;
+        finished.value = true;
+      } finally {
+        if (my === seq) loading.value = false;
+      }
+    }
+    onMounted(() => {
+      loadUnits().catch(toastError);
+      loadCategories().catch(toastError);
+      page(true);
+    });
+    watch(ui, (v) => { setQuery(v); page(true); });
+    function search() { f.q = qInput.value.trim(); }
+    function clearAll() { for (const k of KEYS) f[k] = ''; qInput.value = ''; }
+    const activeCount = computed(() => KEYS.filter((k) => k !== 'q' && k !== 'status' && f[k]).length);
+    function pickUnit(u) { f.unit_id = String(u.id); }
+    function pickCat(c) { f.category_code = c.code; }
+    return {
+      f, qInput, items, loading, finished, error, page, search, clearAll, filters, showMore, showUnit, showCat, activeCount,
+      pickUnit, pickCat, unitName, categoryName, STATUSES, TYPES, label, t,
+    };
+  },
+  template: `
+  <div class="lx-cases">
+    <div class="lx-toolbar">
+      <van-search v-model="qInput" :placeholder="t('cases.search_ph')" shape="round" show-action @search="search" @clear="qInput = ''; search()" data-test="cases-search">
+        <template #action><span @click="search">{{ t('common.search') }}</span></template>
+      </van-search>
+    </div>
+    <div class="lx-filter-row">
+      <button v-for="s in STATUSES" :key="s || 'all'" type="button" class="lx-chip lx-chip-sm" :class="{ on: f.status === s }" @click="f.status = s" :data-status="s || 'all'">
+        {{ s ? label('status', s) : t('common.all') }}</button>
+    </div>
+    <div class="lx-toolbar">
+      <van-button size="small" icon="filter-o" :type="activeCount ? 'primary' : 'default'" plain @click="showMore = true">{{ t('cases.more_filters') }}<template v-if="activeCount"> ({{ activeCount }})</template></van-button>
+      <button v-if="f.overdue" type="button" class="lx-chip lx-chip-sm on" @click="f.overdue = ''">{{ t('case.overdue') }} ✕</button>
+      <button v-if="f.unit_id" type="button" class="lx-chip lx-chip-sm on" @click="f.unit_id = ''">{{ unitName(+f.unit_id) }} ✕</button>
+      <button v-if="f.category_code" type="button" class="lx-chip lx-chip-sm on" @click="f.category_code = ''">{{ categoryName(f.category_code) }} ✕</button>
+      <span class="lx-flex1"></span>
+      <lx-export :filters="filters" />
+    </div>
+    <van-list :loading="loading" :finished="finished" :finished-text="items.length ? t('common.no_more') : ''" @load="page(false)" :immediate-check="false"
+              :error="!!error && items.length > 0" :error-text="error ? error.message : ''" @update:error="page(false)" :loading-text="t('common.loading')">
+      <lx-error v-if="error && !items.length" :error="error" @retry="page(true)" />
+      <van-empty v-else-if="!loading && !items.length" image="search" :description="t('cases.empty')" />
+      <div class="lx-grid-list" data-test="cases-list">
+        <lx-case-card v-for="c in items" :key="c.id" :c="c" />
+      </div>
+    </van-list>
+
+    <van-popup v-model:show="showMore" position="bottom" round closeable teleport="body" class="lx-picker-popup">
+      <div class="lx-picker-title">{{ t('cases.more_filters') }}</div>
+      <van-cell-group inset>
+        <van-cell :title="t('case.type')">
+          <template #label>
+            <div class="lx-chips">
+              <button type="button" class="lx-chip lx-chip-sm" :class="{ on: !f.type }" @click="f.type = ''">{{ t('common.all') }}</button>
+              <button v-for="ty in TYPES" :key="ty" type="button" class="lx-chip lx-chip-sm" :class="{ on: f.type === ty }" @click="f.type = ty">{{ label('type', ty) }}</button>
+            </div>
+          </template>
+        </van-cell>
+        <van-cell :title="t('case.category')" is-link :value="f.category_code ? categoryName(f.category_code) : t('common.all')" @click="showCat = true" />
+        <van-cell :title="t('cases.unit')" is-link :value="f.unit_id ? unitName(+f.unit_id) : t('common.all')" @click="showUnit = true" />
+        <van-cell center :title="t('cases.overdue_only')">
+          <template #right-icon><van-switch :model-value="f.overdue === 'true'" @update:model-value="f.overdue = $event ? 'true' : ''" size="22" /></template>
+        </van-cell>
+        <van-cell :title="t('cases.period')">
+          <template #label>
+            <div class="lx-chips"><input type="date" v-model="f.from" class="lx-date" :aria-label="t('cases.from')" /> — <input type="date" v-model="f.to" class="lx-date" :aria-label="t('cases.to')" /></div>
+          </template>
+        </van-cell>
+      </van-cell-group>
+      <div class="lx-pad lx-chips">
+        <van-button round plain @click="clearAll">{{ t('cases.clear') }}</van-button>
+        <van-button round type="primary" class="lx-flex1" @click="showMore = false">{{ t('common.done') }}</van-button>
+      </div>
+    </van-popup>
+    <lx-unit-picker v-model:show="showUnit" @pick="pickUnit" :title="t('cases.unit')" />
+    <lx-category-picker v-model:show="showCat" @pick="pickCat" />
+  </div>`,
+};
