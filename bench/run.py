@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""make bench: generate a synthetic city, serve it on loopback, drive it with
+wrk, and print one table (also written to bench/results.md).
+
+Usage: bench/run.py [--bin build-release/lianxin] [--scales 100000,10000000]
+                    [--seconds 10] [--out bench/results.md] [--data bench/data]
+Only standard library; wrk from Debian. Nothing here asserts a timing: the
+targets are printed beside the figures, met or missed.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def http(base, method, path, body=None, token=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read())
+
+
+def wrk(script, base, seconds, conns, env):
+    cmd = ["wrk", "-t2", "-c%d" % conns, "-d%ds" % seconds, "--timeout", "10s", "-s", script, base]
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, cwd=ROOT,
+                         timeout=seconds * 3 + 60)
+    for line in out.stdout.splitlines():
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError("wrk gave no result: " + out.stdout + out.stderr)
+
+
+def rss_peak_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def point_of(unit):
+    ring = unit["boundary"]["coordinates"][0][:-1]
+    return (sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring))
+
+
+def run_scale(args, n):
+    os.makedirs(args.data, exist_ok=True)
+    db = os.path.join(args.data, "city-%d.db" % n)
+    gen_s = None
+    if not os.path.exists(db) or args.fresh:
+        for f in (db, db + "-wal", db + "-shm"):
+            if os.path.exists(f):
+                os.remove(f)
+        t = time.time()
+        r = subprocess.run([args.bin, "gen", "--db", db, "--cases", str(n), "--households", str(n // 10),
+                            "--seed", "1"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("gen failed: " + r.stderr)
+        gen_s = time.time() - t
+    size = sum(os.path.getsize(f) for f in (db, db + "-wal") if os.path.exists(f))
+    # the server writes to it (intake): keep the generated file pristine
+    work = db + ".run.db"
+    shutil.copy(db, work)
+    for f in (work + "-wal", work + "-shm"):
+        if os.path.exists(f):
+            os.remove(f)
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    log = open(work + ".log", "w")
+    proc = subprocess.Popen([args.bin, "serve", "--db", work, "--port", str(port)], stdout=log,
+                            stderr=subprocess.STDOUT, env={**os.environ, "LIANXIN_SWEEP_MS": "60000"})
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        tok = http(base, "POST", "/api/v1/auth/login", {"login": "dispatcher", "password": "lianxin2026"})["token"]
+        streets = http(base, "GET", "/api/v1/units?kind=street&boundary=false", token=tok)["items"]
+        district = [u for u in http(base, "GET", "/api/v1/units?kind=district&boundary=false", token=tok)["items"]
+                    if u["code"] == "140303"][0]
+        street = [s for s in streets if s["parent_id"] == district["id"]][0]
+        grids = http(base, "GET", "/api/v1/units?kind=grid&parent_id=%d" % (
+            http(base, "GET", "/api/v1/units?parent_id=%d&boundary=false" % street["id"], token=tok)["items"][0]["id"]),
+            token=tok)["items"]
+        points = ";".join("%.6f,%.6f" % point_of(g) for g in grids)
+        year_ago = (datetime.date.today() - datetime.timedelta(days=366)).isoformat()
+        env = {"LX_TOKEN": tok, "LX_CASES": str(n), "LX_POINTS": points, "LX_STREET": str(street["id"]),
+               "LX_FROM": year_ago}
+        s = args.seconds
+        res = {"cases": n, "gen_s": gen_s, "bytes_per_case": size / max(n, 1)}
+        res["floor"] = wrk("bench/healthz.lua", base + "/healthz", s, 64, env)
+        res["read"] = wrk("bench/read.lua", base, s, 64, env)
+        res["list"] = wrk("bench/list.lua", base, s, 8, env)
+        res["stats_district"] = wrk("bench/stats.lua", base, s, 8, {**env, "LX_STATS_UNIT": str(district["id"])})
+        res["stats_street"] = wrk("bench/stats.lua", base, s, 8, {**env, "LX_STATS_UNIT": str(street["id"])})
+        res["intake"] = wrk("bench/intake.lua", base, s, 64, env)
+        res["rss_mib"] = rss_peak_kib(proc.pid) / 1024
+        for k in ("floor", "read", "list", "stats_district", "stats_street", "intake"):
+            if res[k]["errors"] or res[k]["non2xx"]:
+                res.setdefault("problems", []).append("%s: %d errors, %d non-2xx" % (
+                    k, res[k]["errors"], res[k]["non2xx"]))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        log.close()
+        if not args.keep:
+            for f in (work, work + "-wal", work + "-shm"):
+                if os.path.exists(f):
+                    os.remove(f)
+    return res
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def table(results):
+    rows = []
+    head = "| figure | target (10M, 2 cores) | " + " | ".join("%s cases" % format(r["cases"], ",") for r in results) + " |"
+    rows.append(head)
+    rows.append("|" + "---|" * (2 + len(results)))
+
+    def row(name, target, fmt):
+        rows.append("| %s | %s | %s |" % (name, target, " | ".join(fmt(r) for r in results)))
+    row("generate the city", "< 10 min for 10M", lambda r: "%.0f s" % r["gen_s"] if r["gen_s"] else "(cached)")
+    row("1. floor: GET /healthz", "", lambda r: "%.0f req/s" % r["floor"]["rps"])
+    row("2. intake: POST /api/v1/cases", ">= 20,000/s", lambda r: "%.0f/s, p50 %.1f ms, p99 %.1f ms" % (
+        r["intake"]["rps"], r["intake"]["p50_ms"], r["intake"]["p99_ms"]))
+    row("3. read: GET /api/v1/cases/{id}", ">= 50% of floor", lambda r: "%.0f req/s (%.0f%% of floor)" % (
+        r["read"]["rps"], 100 * r["read"]["rps"] / r["floor"]["rps"]))
+    row("4. list and search in a street", "p99 < 20 ms", lambda r: "p50 %.1f ms, p99 %.1f ms" % (
+        r["list"]["p50_ms"], r["list"]["p99_ms"]))
+    row("5. stats summary, district, a year", "p99 < 20 ms", lambda r: "p50 %.1f ms, p99 %.1f ms" % (
+        r["stats_district"]["p50_ms"], r["stats_district"]["p99_ms"]))
+    row("5. stats summary, street, a year", "", lambda r: "p50 %.1f ms, p99 %.1f ms" % (
+        r["stats_street"]["p50_ms"], r["stats_street"]["p99_ms"]))
+    row("6. server peak RSS", "< 1 GiB", lambda r: "%.0f MiB" % r["rss_mib"])
+    row("6. database bytes per case", "< 2 KiB", lambda r: "%.0f B" % r["bytes_per_case"])
+    big = results[-1]
+    rows.append("")
+    rows.append("At %s cases: intake %s, read %s, list %s, stats %s, RSS %s, disk %s." % (
+        format(big["cases"], ","),
+        verdict(big["intake"]["rps"] >= 20000), verdict(big["read"]["rps"] >= 0.5 * big["floor"]["rps"]),
+        verdict(big["list"]["p99_ms"] < 20), verdict(big["stats_district"]["p99_ms"] < 20),
+        verdict(big["rss_mib"] < 1024), verdict(big["bytes_per_case"] < 2048)))
+    for r in results:
+        for p in r.get("problems", []):
+            rows.append("Problem at %d cases: %s" % (r["cases"], p))
+    return "\n".join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build-release", "lianxin"))
+    ap.add_argument("--scales", default="100000,10000000")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results.md"))
+    ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
+    ap.add_argument("--fresh", action="store_true", help="regenerate cached cities")
+    ap.add_argument("--keep", action="store_true", help="keep the served copy")
+    args = ap.parse_args()
+    results = [run_scale(args, int(n)) for n in args.scales.split(",")]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip() or "unknown"
+    text = "# lianxin benchmark\n\nMachine: %d cores (`nproc`), commit %s, %s. wrk -t2: 64 connections for " \
+           "throughput (floor, read, intake), 8 for latency (list, stats); %d s each. Generated by " \
+           "`make bench`; see docs/performance.md for what the figures mean.\n\n%s\n" % (
+               os.cpu_count(), commit, datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), args.seconds,
+               table(results))
+    print(text)
+    with open(args.out, "w") as f:
+        f.write(text)
+    bad = [p for r in results for p in r.get("problems", [])]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

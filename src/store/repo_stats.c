@@ -1,0 +1,285 @@
+/*
+ * repo_stats.c - roll-ups of the three rates and the queries on them.
+ *
+ * Every write of a case goes through lx_rollup_case: its contribution
+ * vector (core: lx_stat_contrib) is added to the rows of the day it was
+ * received, for its handling unit (scope_path) and each ancestor and the
+ * whole system (unit 0), once in total and once for its category. An
+ * update subtracts the old vector and adds the new one, so the roll-ups
+ * always equal what a scan of the cases would count, with the time-based
+ * parts ("accept deadline passed", "overdue") as of the sweeper's last
+ * pass. A summary over whole days reads roll-ups only; the partial days at
+ * the ends of an arbitrary window are counted from the cases themselves.
+ */
+#include "driver.h"
+#include "repo.h"
+#include "workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LX_DAY_MS (24LL * 3600 * 1000)
+
+static int lx_tz_min = 480;
+
+void lx_store_set_tz(int offset_min)
+{
+	lx_tz_min = offset_min;
+}
+
+int64_t lx_day_of(lx_ms t)
+{
+	lx_ms local = t + (lx_ms)lx_tz_min * 60000;
+	return local >= 0 ? local / LX_DAY_MS : (local - LX_DAY_MS + 1) / LX_DAY_MS;
+}
+
+lx_ms lx_day_start(int64_t day)
+{
+	return day * LX_DAY_MS - (lx_ms)lx_tz_min * 60000;
+}
+
+void lx_case_contrib(const lx_case *c, int64_t v[LX_STAT__N])
+{
+	lx_stat_facts f = {
+		.first_dispatched_at = c->first_dispatched_at,
+		.dispatched_at = c->dispatched_at,
+		.accepted_at = c->accepted_at,
+		.accept_due_at = c->accept_due_at,
+		.accept_overdue = c->accept_overdue,
+		.overdue = c->overdue,
+		.done = strcmp(c->status, "resolved") == 0 || strcmp(c->status, "closed") == 0,
+		.rating = c->rating[0] ? lx_rating_parse(c->rating) : -1,
+		.solved = c->solved,
+	};
+	lx_stat_contrib(&f, v);
+}
+
+#define LX_ROLL_COLS "received, dispatched, due, on_time, rated, solved, satisfied, basic, " \
+		     "unsatisfied, overdue_open"
+/* postgresql: the old value is named by its table (`t.received`); a bare
+ * `received` is ambiguous there next to `excluded.received`. */
+#define LX_ROLL_SET(t) \
+	"received = " t ".received + excluded.received, dispatched = " t ".dispatched + excluded.dispatched, " \
+	"due = " t ".due + excluded.due, on_time = " t ".on_time + excluded.on_time, " \
+	"rated = " t ".rated + excluded.rated, solved = " t ".solved + excluded.solved, " \
+	"satisfied = " t ".satisfied + excluded.satisfied, basic = " t ".basic + excluded.basic, " \
+	"unsatisfied = " t ".unsatisfied + excluded.unsatisfied, overdue_open = " t ".overdue_open + excluded.overdue_open"
+
+/* Adds v to the rows of (day, unit) and (day, unit, category). */
+static int lx_rollup_add(lx_db *db, int64_t day, int64_t unit, const char *cat, const int64_t v[LX_STAT__N])
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO stats_unit_day(day, unit_id, " LX_ROLL_COLS ") "
+					"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+					"ON CONFLICT (unit_id, day) DO UPDATE SET " LX_ROLL_SET("stats_unit_day"));
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, day);
+	lx_stmt_bind_int(st, 2, unit);
+	for (int i = 0; i < LX_STAT__N; i++)
+		lx_stmt_bind_int(st, 3 + i, v[i]);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return LX_ERR;
+	st = lx_db_prepare(db, "INSERT INTO stats_cat_day(day, unit_id, category_code, " LX_ROLL_COLS ") "
+			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			       "ON CONFLICT (unit_id, day, category_code) DO UPDATE SET " LX_ROLL_SET("stats_cat_day"));
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, day);
+	lx_stmt_bind_int(st, 2, unit);
+	lx_stmt_bind_text(st, 3, cat ? cat : "");
+	for (int i = 0; i < LX_STAT__N; i++)
+		lx_stmt_bind_int(st, 4 + i, v[i]);
+	rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+/* Applies v to every level of path ("/1/7/42/") and the root (0). */
+static int lx_rollup_path(lx_db *db, int64_t day, const char *path, const char *cat,
+			  const int64_t v[LX_STAT__N])
+{
+	int rc = lx_rollup_add(db, day, 0, cat, v);
+	for (const char *p = path; rc == LX_OK && p && *p == '/' && p[1];) {
+		char *end;
+		long long id = strtoll(p + 1, &end, 10);
+		if (end == p + 1)
+			break;
+		rc = lx_rollup_add(db, day, id, cat, v);
+		p = end;
+	}
+	return rc;
+}
+
+int lx_rollup_case(lx_db *db, const lx_case *c, int sign)
+{
+	int64_t v[LX_STAT__N];
+	lx_case_contrib(c, v);
+	for (int i = 0; i < LX_STAT__N; i++)
+		v[i] *= sign;
+	return lx_rollup_path(db, lx_day_of(c->created_at), c->scope_path, c->category_code, v);
+}
+
+int lx_rollup_change(lx_db *db, const lx_case *before, const lx_case *after)
+{
+	int64_t a[LX_STAT__N], b[LX_STAT__N];
+	bool same_place = strcmp(before->scope_path, after->scope_path) == 0;
+	lx_case_contrib(before, b);
+	lx_case_contrib(after, a);
+	if (same_place) {
+		bool zero = true;
+		for (int i = 0; i < LX_STAT__N; i++) {
+			a[i] -= b[i];
+			zero = zero && a[i] == 0;
+		}
+		if (zero)
+			return LX_OK;
+		return lx_rollup_path(db, lx_day_of(after->created_at), after->scope_path,
+				      after->category_code, a);
+	}
+	int rc = lx_rollup_case(db, before, -1);
+	return rc == LX_OK ? lx_rollup_case(db, after, +1) : rc;
+}
+
+/* ---- reading ---- */
+
+static void lx_stats_from_row(lx_stmt *st, int first, lx_stats *s)
+{
+	s->received = lx_stmt_int(st, first + 0);
+	s->dispatched = lx_stmt_int(st, first + 1);
+	s->due_for_response = lx_stmt_int(st, first + 2);
+	s->accepted_on_time = lx_stmt_int(st, first + 3);
+	s->rated = lx_stmt_int(st, first + 4);
+	s->solved = lx_stmt_int(st, first + 5);
+	s->satisfied = lx_stmt_int(st, first + 6);
+	s->basic = lx_stmt_int(st, first + 7);
+	s->unsatisfied = lx_stmt_int(st, first + 8);
+	s->overdue_open = lx_stmt_int(st, first + 9);
+}
+
+void lx_stats_add(lx_stats *dst, const lx_stats *s)
+{
+	dst->received += s->received;
+	dst->dispatched += s->dispatched;
+	dst->due_for_response += s->due_for_response;
+	dst->accepted_on_time += s->accepted_on_time;
+	dst->rated += s->rated;
+	dst->solved += s->solved;
+	dst->satisfied += s->satisfied;
+	dst->basic += s->basic;
+	dst->unsatisfied += s->unsatisfied;
+	dst->overdue_open += s->overdue_open;
+}
+
+#define LX_SUMS "COALESCE(SUM(received), 0), COALESCE(SUM(dispatched), 0), COALESCE(SUM(due), 0), " \
+		"COALESCE(SUM(on_time), 0), COALESCE(SUM(rated), 0), COALESCE(SUM(solved), 0), " \
+		"COALESCE(SUM(satisfied), 0), COALESCE(SUM(basic), 0), COALESCE(SUM(unsatisfied), 0), " \
+		"COALESCE(SUM(overdue_open), 0)"
+
+int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
+		  int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s), void *arg,
+		  int mode)
+{
+	const char *sql;
+	if (mode == 0)
+		sql = "SELECT unit_id, '', " LX_SUMS " FROM stats_unit_day WHERE unit_id = ? "
+		      "AND day >= ? AND day < ? GROUP BY unit_id";
+	else if (mode == 1)
+		sql = "SELECT s.unit_id, '', " LX_SUMS " FROM stats_unit_day s WHERE s.unit_id IN "
+		      "(SELECT id FROM units WHERE COALESCE(parent_id, 0) = ?) AND s.day >= ? AND s.day < ? "
+		      "GROUP BY s.unit_id";
+	else
+		sql = "SELECT unit_id, category_code, " LX_SUMS " FROM stats_cat_day WHERE unit_id = ? "
+		      "AND day >= ? AND day < ? GROUP BY unit_id, category_code";
+	lx_stmt *st = lx_db_prepare(db, sql);
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, unit_id);
+	lx_stmt_bind_int(st, 2, day_from);
+	lx_stmt_bind_int(st, 3, day_to);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_stats s;
+		lx_stats_from_row(st, 2, &s);
+		fn(arg, lx_stmt_int(st, 0), lx_stmt_text(st, 1), &s);
+	}
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
+		  int (*fn)(void *arg, const char *scope_path, const char *code, const lx_stats *s),
+		  void *arg)
+{
+	char hi[512];
+	lx_stmt *st = lx_db_prepare(db,
+		"SELECT c.scope_path, COALESCE(c.category_code, ''), COUNT(*), "
+		"SUM(CASE WHEN c.first_dispatched_at IS NOT NULL THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.dispatched_at IS NOT NULL AND (c.accepted_at IS NOT NULL "
+		"OR c.accept_overdue = 1) THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.dispatched_at IS NOT NULL AND c.accepted_at IS NOT NULL "
+		"AND c.accepted_at <= c.accept_due_at THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating IS NOT NULL THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating IS NOT NULL AND c.solved = 1 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating = 'satisfied' THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating = 'basic' THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating = 'unsatisfied' THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.status NOT IN ('resolved', 'closed') AND c.overdue = 1 THEN 1 ELSE 0 END) "
+		"FROM cases c WHERE c.created_at >= ? AND c.created_at < ? "
+		"AND c.scope_path >= ? AND c.scope_path < ? GROUP BY c.scope_path, c.category_code");
+	if (!st)
+		return LX_ERR;
+	lx_scope_upper(path, hi, sizeof hi);
+	lx_stmt_bind_int(st, 1, from);
+	lx_stmt_bind_int(st, 2, to);
+	lx_stmt_bind_text(st, 3, path);
+	lx_stmt_bind_text(st, 4, hi);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_stats s;
+		lx_stats_from_row(st, 2, &s);
+		fn(arg, lx_stmt_text(st, 0), lx_stmt_text(st, 1), &s);
+	}
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+/* ---- rebuilding after a bulk load ---- */
+
+void lx_store_bulk(lx_db *db, bool on)
+{
+	db->bulk = on;
+}
+
+int lx_rollup_rebuild(lx_db *db)
+{
+	int rc = lx_db_exec(db, "DELETE FROM stats_unit_day; DELETE FROM stats_cat_day;");
+	int64_t last = 0;
+	while (rc == LX_OK) {
+		lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.id > ? "
+						"ORDER BY c.id LIMIT 5000");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, last);
+		int n = 0, step;
+		/* read a page of cases, then write their roll-ups */
+		lx_case *all = lx_xcalloc(5000, sizeof *all);
+		while ((step = lx_stmt_step(st)) == LX_ROW)
+			lx_case_from_row(st, &all[n++]);
+		lx_stmt_done(st);
+		if (step != LX_DONE)
+			rc = LX_ERR;
+		for (int i = 0; rc == LX_OK && i < n; i++)
+			rc = lx_rollup_case(db, &all[i], +1);
+		if (n)
+			last = all[n - 1].id;
+		for (int i = 0; i < n; i++)
+			lx_case_clear(&all[i]);
+		free(all);
+		if (n == 0)
+			break;
+	}
+	return rc;
+}

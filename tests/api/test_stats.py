@@ -1,0 +1,63 @@
+"""The three rates come from roll-ups kept on every change of a case; a
+window with partial days is counted from the cases themselves. Both must
+give the same numbers, for the whole, each child unit and each category."""
+from datetime import date, timedelta
+
+FIELDS = ("received", "dispatched", "due_for_response", "accepted_on_time", "rated", "solved",
+          "satisfied", "basic", "unsatisfied", "overdue_open")
+
+
+def summary(api, token, **q):
+    qs = "&".join("%s=%s" % kv for kv in q.items())
+    st, body = api.get("/api/v1/stats/summary?" + qs, token)
+    assert st == 200, body
+    return body
+
+
+def counts(s):
+    return {k: s[k] for k in FIELDS}
+
+
+def test_rollups_agree_with_a_scan(api):
+    t = api.login("leader")
+    start = (date.today() - timedelta(days=200)).isoformat()
+    end = (date.today() + timedelta(days=1)).isoformat()
+    whole = summary(api, t, **{"from": start, "to": end})             # roll-ups only
+    # one millisecond later: the first day is then counted from the cases
+    part = summary(api, t, **{"from": start + "T00:00:00.001%2B08:00", "to": end})
+    assert whole["received"] > 1000
+    assert counts(whole) == counts(part)
+    assert [counts(u) for u in whole["by_unit"]] == [counts(u) for u in part["by_unit"]]
+    wc = {c["category_code"]: counts(c) for c in whole["by_category"]}
+    pc = {c["category_code"]: counts(c) for c in part["by_category"]}
+    assert wc == pc
+
+
+def test_street_equals_its_row_in_the_district(api):
+    t = api.login("leader")
+    q = {"from": (date.today() - timedelta(days=365)).isoformat()}
+    district = summary(api, t, **q)
+    for row in district["by_unit"][:3]:
+        own = summary(api, t, unit_id=row["unit_id"], **q)
+        assert counts(own) == counts(row)
+        # a street's communities never hold more than the street
+        assert sum(c["received"] for c in own["by_unit"]) <= own["received"]
+
+
+def test_rates_are_ratios_of_their_counts(api):
+    s = summary(api, api.login("leader"), **{"from": (date.today() - timedelta(days=365)).isoformat()})
+    assert s["response_rate"]["numerator"] == s["accepted_on_time"]
+    assert s["response_rate"]["denominator"] == s["due_for_response"]
+    assert s["resolution_rate"]["numerator"] == s["solved"]
+    assert s["satisfaction_rate"]["numerator"] == s["satisfied"] + s["basic"]
+    assert s["satisfaction_rate"]["denominator"] == s["rated"] == s["satisfied"] + s["basic"] + s["unsatisfied"]
+    # the demo district looks like a real one: most answered, most solved
+    assert 0.8 < s["response_rate"]["value"] < 1
+    assert 0.75 < s["resolution_rate"]["value"] < 0.95
+
+
+def test_an_empty_window_has_null_rates(api):
+    s = summary(api, api.login("leader"), **{"from": "2001-01-01", "to": "2001-01-02"})
+    assert s["received"] == 0
+    for k in ("response_rate", "resolution_rate", "satisfaction_rate"):
+        assert s[k] == {"value": None, "numerator": 0, "denominator": 0}
