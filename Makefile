@@ -6,11 +6,15 @@ JOBS       ?= $(shell nproc)
 PY         ?= /usr/bin/python3
 PORT       ?= 8080
 
-.PHONY: all build deps deps-test demo test test-unit test-api test-asan clean
+.PHONY: all build deps deps-test demo test test-unit test-api test-asan clean web test-e2e
 
 all: build
 
-build:
+# web: the UI's npm packages come with the build where npm exists; plain `make`
+# still builds the binary without it.
+NPM := $(shell command -v npm 2>/dev/null)
+
+build: $(if $(NPM),web)
 	@test -f $(BUILD)/CMakeCache.txt || cmake --preset dev >/dev/null
 	cmake --build $(BUILD) -j$(JOBS)
 
@@ -21,14 +25,14 @@ deps-test:
 	@scripts/deps.sh test
 
 # Build, create var/demo.db with the demo district, serve it on :8080.
-demo: deps build
+demo: deps web build
 	@mkdir -p var
 	$(BUILD)/lianxin demo --db var/demo.db
 	$(BUILD)/lianxin serve --db var/demo.db --port $(PORT)
 
 # Everything: unit tests, API tests against a real server, and both again
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: deps-test build test-unit test-api test-asan
+test: deps-test web build test-unit test-api test-e2e test-asan
 	@echo "make test: all suites passed"
 
 test-unit: build
@@ -36,6 +40,38 @@ test-unit: build
 
 test-api: build
 	LIANXIN_BIN=$(abspath $(BUILD))/lianxin $(PY) -m pytest -q tests/api
+	@$(MAKE) --no-print-directory test-api-pg
+
+# postgresql: the same API suite again on a throw-away PostgreSQL cluster (a
+# temporary directory, a free 127.0.0.1 port: scripts/pg-test.sh), stopped and
+# removed however pytest ends. LIANXIN_TEST_PG tells tests/api/conftest.py to
+# make its databases there; tests/api/test_nodes.py runs only in this pass.
+define lx_pg_pass
+	@env=$$(scripts/pg-test.sh start) || exit 1; export $$env; \
+	trap 'scripts/pg-test.sh stop "$$LIANXIN_TEST_PGDIR"' EXIT; trap 'exit 130' INT TERM; \
+	echo "PostgreSQL pass on $$LIANXIN_TEST_PG"; \
+	$(1) $(PY) -m pytest -q tests/api
+endef
+.PHONY: test-api-pg test-asan-pg
+test-api-pg: build
+	$(call lx_pg_pass,LIANXIN_BIN=$(abspath $(BUILD))/lianxin)
+test-asan-pg:
+	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake --preset asan >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	$(call lx_pg_pass,ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  LIANXIN_BIN=$(abspath $(ASAN_BUILD))/lianxin LIANXIN_SANITIZED=1)
+
+# web: npm ci from the lock file only when node_modules is missing or older than
+# package-lock.json, then copy the dist files into web/vendor (git ignores both).
+web:
+	@command -v npm >/dev/null || scripts/deps.sh web
+	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; fi
+	@scripts/web-vendor.sh
+
+# web: browser tests (Playwright + Debian's Chromium) against a real server.
+test-e2e: web build
+	LIANXIN_BIN=$(abspath $(BUILD))/lianxin node --test --test-concurrency=1 tests/e2e/
 
 test-asan:
 	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake --preset asan >/dev/null
@@ -43,6 +79,7 @@ test-asan:
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LIANXIN_BIN=$(abspath $(ASAN_BUILD))/lianxin LIANXIN_SANITIZED=1 $(PY) -m pytest -q tests/api
+	@$(MAKE) --no-print-directory test-asan-pg
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-release

@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lianxin needs to build and test, only those
-# that are missing. Usage: scripts/deps.sh [build|test]
+# that are missing. Usage: scripts/deps.sh [build|test|web]
 set -euo pipefail
 need=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev)
+need+=(libxlsxwriter-dev)  # web: .xlsx export
+# postgresql: libpq for the driver; the server (initdb, pg_ctl) and psql for the
+# second pass of the API tests on a throw-away cluster (scripts/pg-test.sh).
+need+=(libpq-dev)
+if [ "${1:-build}" = test ]; then need+=(postgresql postgresql-client); fi
 if [ "${1:-build}" = test ]; then
   need+=(libcmocka-dev python3 python3-pytest clang libclang-rt-14-dev curl)
+  # web: browser tests (Playwright drives Debian's Chromium; a CJK font for screenshots).
+  # Node may come from elsewhere (a nodejs that bundles npm conflicts with Debian's npm),
+  # so node and npm are asked for only when the commands are missing.
+  need+=(chromium fonts-wqy-microhei)
+fi
+if [ "${1:-build}" = test ] || [ "${1:-build}" = web ]; then
+  command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
 fi
 missing=()
 for p in "${need[@]}"; do

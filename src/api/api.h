@@ -36,12 +36,37 @@ int lx_api_cases_create(lx_req *r);
 int lx_api_cases_get(lx_req *r);
 int lx_api_cases_action(lx_req *r);
 int lx_api_cases_task_done(lx_req *r);
+/* export: the case list as .xlsx and CSV (export.c) */
+int lx_api_cases_export_xlsx(lx_req *r);
+int lx_api_cases_export_csv(lx_req *r);
 
 int lx_api_stats_summary(lx_req *r);
 
-/* Shared by handlers (defined in units.c): the deepest unit containing the
- * point. LX_OK with *out filled, LX_NOTFOUND, LX_ERR. */
+/* ---- Open311 GeoReport v2 (open311.c; docs/open311.md) ----
+ * Each answers in the format of its path suffix (the route's last capture,
+ * "xml" or "json") and replies itself; the return value is the LX_ status
+ * of the reply, like the other handlers. */
+int lx_api_open311_discovery(lx_req *r);
+int lx_api_open311_services(lx_req *r);
+int lx_api_open311_service(lx_req *r);
+int lx_api_open311_requests(lx_req *r);
+int lx_api_open311_create(lx_req *r);
+int lx_api_open311_request(lx_req *r);
+int lx_api_open311_token(lx_req *r);
+int lx_api_open311_updates(lx_req *r);
+int lx_api_open311_update_post(lx_req *r);
+/* api keys (admin only): list, issue (the secret is in the reply once), revoke */
+int lx_api_apikeys_list(lx_req *r);
+int lx_api_apikeys_create(lx_req *r);
+int lx_api_apikeys_revoke(lx_req *r);
+/* ---- end Open311 ---- */
+
+/* Shared by handlers (geocache.c): the deepest unit containing the point,
+ * without its boundary text. LX_OK with *out filled (caller clears it),
+ * LX_NOTFOUND, LX_ERR. */
 int lx_api_locate_point(lx_db *db, double lat, double lon, lx_unit *out);
+/* Frees the cached geometries (at shutdown). */
+void lx_geocache_free(void);
 
 /* What a new case is made of, whatever the channel's format. Strings are
  * borrowed for the call. */
@@ -54,6 +79,10 @@ typedef struct lx_intake {
 	bool urgent;
 	const char *reporter_name, *reporter_phone;
 	bool anonymous;
+	/* Optional: more writes of the channel's own, in the case's transaction
+	 * (e.g. Open311's extras); a failure undoes the whole intake. */
+	int (*after)(lx_db *db, lx_case *c, void *arg);
+	void *after_arg;
 } lx_intake;
 
 /* Why an intake failed: the HTTP status, a snake_case code, the field at

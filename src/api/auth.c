@@ -130,6 +130,8 @@ int lx_api_logout(lx_req *r)
 	rc = lx_session_revoke(r->db, th, lx_now_ms());
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
+	/* after the revoke, so no request can cache it again */
+	lx_session_forget(th);
 	r->extra_header[0] = lx_xstrdup("Set-Cookie");
 	r->extra_header[1] = lx_xstrdup("lx_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	json_t *j = json_object();

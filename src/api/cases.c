@@ -243,13 +243,104 @@ static int lx_intake_fail(lx_intake_error *e, int status, const char *code, cons
 	return LX_INVALID;
 }
 
+/* The write half of an intake, run by the store's writer (lx_pool_write). */
+struct lx_intake_job {
+	lx_req *r;
+	const lx_intake *in;
+	const lx_category *cat; /* NULL: no category */
+	lx_intake_error *err;
+	lx_case c;              /* the written case (out) */
+};
+
+static int lx_intake_write(lx_db *db, void *arg)
+{
+	struct lx_intake_job *job = arg;
+	lx_req *r = job->r;
+	const lx_intake *in = job->in;
+	lx_case *c = &job->c;
+	lx_unit loc = {0}, duty = {0};
+	bool has_loc = false, has_duty = false;
+	char *terms = NULL, *text = NULL;
+	int rc;
+
+	/* Locate: an explicit unit, else the point, else the caller's own unit. */
+	if (in->has_unit) {
+		rc = lx_unit_get(db, r->user.scope, in->unit_id, &loc);
+		if (rc == LX_NOTFOUND) {
+			rc = lx_intake_fail(job->err, 422, "unknown_unit", "unit_id", "no such unit in your scope");
+			goto cleanup;
+		}
+	} else if (in->has_point) {
+		rc = lx_api_locate_point(db, in->lat, in->lon, &loc);
+		if (rc == LX_NOTFOUND && r->user.unit_id)
+			rc = lx_unit_get(db, "/", r->user.unit_id, &loc);
+	} else if (r->user.unit_id) {
+		rc = lx_unit_get(db, "/", r->user.unit_id, &loc);
+	} else {
+		rc = LX_NOTFOUND;
+	}
+	if (rc == LX_OK)
+		has_loc = true;
+	else if (rc != LX_NOTFOUND)
+		goto cleanup;
+
+	lx_ms now = lx_now_ms();
+	memset(c, 0, sizeof *c);
+	snprintf(c->type, sizeof c->type, "%s", in->type);
+	snprintf(c->channel, sizeof c->channel, "%s", in->channel);
+	snprintf(c->status, sizeof c->status, "new");
+	c->category_code = lx_xstrdup(in->category_code);
+	c->title = lx_xstrdup(in->title);
+	c->description = lx_xstrdup(in->description);
+	c->address = lx_xstrdup(in->address);
+	c->has_point = in->has_point;
+	c->lat = in->lat;
+	c->lon = in->lon;
+	c->unit_id = has_loc ? loc.id : 0;
+	c->unit_path = has_loc ? lx_xstrdup(loc.path) : NULL;
+	c->scope_path = lx_xstrdup(has_loc ? loc.path : "/");
+	c->urgent = in->urgent;
+	c->reporter_name = lx_xstrdup(in->reporter_name);
+	c->reporter_phone = lx_xstrdup(in->reporter_phone);
+	c->reporter_anonymous = in->anonymous;
+	c->created_by = r->user.id;
+	c->created_at = c->updated_at = now;
+	c->solved = -1;
+	if (job->cat) {
+		rc = lx_duty_unit(db, job->cat, has_loc ? &loc : NULL, &duty);
+		if (rc == LX_OK)
+			has_duty = true;
+		else if (rc != LX_NOTFOUND)
+			goto cleanup;
+	}
+	if (has_duty) {
+		lx_case_assign(db, c, &duty, now);
+		snprintf(c->status, sizeof c->status, "dispatched");
+	}
+	text = lx_xasprintf("%s %s", in->title, in->description);
+	terms = lx_text_terms(text);
+	rc = lx_case_insert(db, c, terms);
+	if (rc == LX_OK)
+		rc = lx_case_event(db, c->id, now, r->user.id, "create", NULL, "new", has_loc ? loc.id : 0, NULL);
+	if (rc == LX_OK && has_duty) {
+		char *note = lx_xasprintf("按履职事项清单派发至%s", duty.name);
+		rc = lx_case_event(db, c->id, now, r->user.id, "dispatch", "new", "dispatched", duty.id, note);
+		free(note);
+	}
+	if (rc == LX_OK && in->after)
+		rc = in->after(db, c, in->after_arg);
+cleanup:
+	free(text);
+	free(terms);
+	lx_unit_clear(&loc);
+	lx_unit_clear(&duty);
+	return rc;
+}
+
 int lx_api_intake(lx_req *r, const lx_intake *in, lx_case *out, lx_intake_error *err)
 {
-	lx_case c = {0};
 	lx_category cat = {0};
-	lx_unit loc = {0}, duty = {0};
-	bool has_cat = false, has_loc = false, has_duty = false, in_tx = false;
-	char *terms = NULL, *text = NULL;
+	bool has_cat = false;
 	int rc;
 
 	memset(err, 0, sizeof *err);
@@ -282,97 +373,21 @@ int lx_api_intake(lx_req *r, const lx_intake *in, lx_case *out, lx_intake_error 
 			goto cleanup;
 		has_cat = true;
 	}
-
-	rc = lx_db_begin(r->db, true);
-	if (rc != LX_OK)
-		goto cleanup;
-	in_tx = true;
-	/* Locate: an explicit unit, else the point, else the caller's own unit. */
-	if (in->has_unit) {
-		rc = lx_unit_get(r->db, r->user.scope, in->unit_id, &loc);
-		if (rc == LX_NOTFOUND) {
-			rc = lx_intake_fail(err, 422, "unknown_unit", "unit_id", "no such unit in your scope");
-			goto cleanup;
-		}
-	} else if (in->has_point) {
-		rc = lx_api_locate_point(r->db, in->lat, in->lon, &loc);
-		if (rc == LX_NOTFOUND && r->user.unit_id)
-			rc = lx_unit_get(r->db, "/", r->user.unit_id, &loc);
-	} else if (r->user.unit_id) {
-		rc = lx_unit_get(r->db, "/", r->user.unit_id, &loc);
-	} else {
-		rc = LX_NOTFOUND;
-	}
-	if (rc == LX_OK)
-		has_loc = true;
-	else if (rc != LX_NOTFOUND)
-		goto cleanup;
-
-	lx_ms now = lx_now_ms();
-	snprintf(c.type, sizeof c.type, "%s", in->type);
-	snprintf(c.channel, sizeof c.channel, "%s", in->channel);
-	snprintf(c.status, sizeof c.status, "new");
-	c.category_code = lx_xstrdup(in->category_code);
-	c.title = lx_xstrdup(in->title);
-	c.description = lx_xstrdup(in->description);
-	c.address = lx_xstrdup(in->address);
-	c.has_point = in->has_point;
-	c.lat = in->lat;
-	c.lon = in->lon;
-	c.unit_id = has_loc ? loc.id : 0;
-	c.unit_path = has_loc ? lx_xstrdup(loc.path) : NULL;
-	c.scope_path = lx_xstrdup(has_loc ? loc.path : "/");
-	c.urgent = in->urgent;
-	c.reporter_name = lx_xstrdup(in->reporter_name);
-	c.reporter_phone = lx_xstrdup(in->reporter_phone);
-	c.reporter_anonymous = in->anonymous;
-	c.created_by = r->user.id;
-	c.created_at = c.updated_at = now;
-	c.solved = -1;
-	if (has_cat) {
-		rc = lx_duty_unit(r->db, &cat, has_loc ? &loc : NULL, &duty);
-		if (rc == LX_OK)
-			has_duty = true;
-		else if (rc != LX_NOTFOUND)
-			goto cleanup;
-	}
-	if (has_duty) {
-		lx_case_assign(r->db, &c, &duty, now);
-		snprintf(c.status, sizeof c.status, "dispatched");
-	}
-	text = lx_xasprintf("%s %s", in->title, in->description);
-	terms = lx_text_terms(text);
-	rc = lx_case_insert(r->db, &c, terms);
-	if (rc == LX_OK)
-		rc = lx_case_event(r->db, c.id, now, r->user.id, "create", NULL, "new",
-				   has_loc ? loc.id : 0, NULL);
-	if (rc == LX_OK && has_duty) {
-		char *note = lx_xasprintf("按履职事项清单派发至%s", duty.name);
-		rc = lx_case_event(r->db, c.id, now, r->user.id, "dispatch", "new", "dispatched", duty.id, note);
-		free(note);
-	}
-	if (rc == LX_OK)
-		rc = lx_db_commit(r->db);
-	in_tx = false;
+	struct lx_intake_job job = {.r = r, .in = in, .cat = has_cat ? &cat : NULL, .err = err};
+	rc = lx_pool_write(r->app->pool, lx_intake_write, &job);
 	if (rc == LX_OK) {
-		*out = c;
-		memset(&c, 0, sizeof c);
+		*out = job.c;
+		memset(&job.c, 0, sizeof job.c);
 	}
+	lx_case_clear(&job.c);
 cleanup:
-	if (in_tx)
-		lx_db_rollback(r->db);
-	if (rc != LX_OK && rc != LX_INVALID && !err->status) {
+	if (rc != LX_OK && !err->status) {
 		err->status = rc == LX_BUSY ? 503 : 500;
 		err->code = rc == LX_BUSY ? "unavailable" : "internal";
 		snprintf(err->message, sizeof err->message, "%s",
 			 rc == LX_BUSY ? "database busy, try again" : "internal error");
 	}
-	free(text);
-	free(terms);
-	lx_case_clear(&c);
 	lx_category_clear(&cat);
-	lx_unit_clear(&loc);
-	lx_unit_clear(&duty);
 	return rc == LX_OK ? LX_OK : LX_INVALID;
 }
 

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LX_DAY_MS (24LL * 3600 * 1000)
 
 static json_t *lx_rate_json(int64_t num, int64_t den)
 {
@@ -39,34 +38,75 @@ static void lx_stats_fill(json_t *o, const lx_stats *s)
 	json_object_set_new(o, "overdue_open", json_integer(s->overdue_open));
 }
 
-struct lx_cat_ctx {
-	lx_db *db;
-	json_t *arr;
+/* Accumulates the summary: the whole, each child unit, each category. */
+struct lx_sum {
+	lx_stats total;
+	lx_unit *kids;
+	size_t nkids;
+	lx_stats *kid_stats;
+	char **codes;
+	lx_stats *code_stats;
+	size_t ncodes, capcodes;
 };
 
-static int lx_cat_cb(void *arg, const char *code, const lx_stats *s)
+static lx_stats *lx_sum_code(struct lx_sum *sm, const char *code)
 {
-	struct lx_cat_ctx *ctx = arg;
-	json_t *o = json_object();
-	lx_category cat;
-	json_object_set_new(o, "category_code", code ? json_string(code) : json_null());
-	if (code && lx_category_get(ctx->db, code, &cat) == LX_OK) {
-		json_object_set_new(o, "name", json_string(cat.name));
-		lx_category_clear(&cat);
-	} else {
-		json_object_set_new(o, "name", json_string(code ? code : "未分类"));
+	for (size_t i = 0; i < sm->ncodes; i++)
+		if (strcmp(sm->codes[i], code) == 0)
+			return &sm->code_stats[i];
+	if (sm->ncodes == sm->capcodes) {
+		sm->capcodes = sm->capcodes ? sm->capcodes * 2 : 64;
+		sm->codes = lx_xrealloc(sm->codes, sm->capcodes * sizeof *sm->codes);
+		sm->code_stats = lx_xrealloc(sm->code_stats, sm->capcodes * sizeof *sm->code_stats);
 	}
-	lx_stats_fill(o, s);
-	json_array_append_new(ctx->arr, o);
+	sm->codes[sm->ncodes] = lx_xstrdup(code);
+	memset(&sm->code_stats[sm->ncodes], 0, sizeof *sm->code_stats);
+	return &sm->code_stats[sm->ncodes++];
+}
+
+static int lx_sum_total(void *arg, int64_t unit_id, const char *code, const lx_stats *s)
+{
+	(void)unit_id;
+	(void)code;
+	lx_stats_add(&((struct lx_sum *)arg)->total, s);
 	return 0;
 }
+
+static int lx_sum_kid(void *arg, int64_t unit_id, const char *code, const lx_stats *s)
+{
+	struct lx_sum *sm = arg;
+	(void)code;
+	for (size_t i = 0; i < sm->nkids; i++)
+		if (sm->kids[i].id == unit_id)
+			lx_stats_add(&sm->kid_stats[i], s);
+	return 0;
+}
+
+static int lx_sum_cat(void *arg, int64_t unit_id, const char *code, const lx_stats *s)
+{
+	(void)unit_id;
+	lx_stats_add(lx_sum_code(arg, code), s);
+	return 0;
+}
+
+/* A row counted from the cases themselves (a partial day). */
+static int lx_sum_scan(void *arg, const char *scope_path, const char *code, const lx_stats *s)
+{
+	struct lx_sum *sm = arg;
+	lx_stats_add(&sm->total, s);
+	for (size_t i = 0; i < sm->nkids; i++)
+		if (lx_scope_contains(sm->kids[i].path, scope_path))
+			lx_stats_add(&sm->kid_stats[i], s);
+	lx_stats_add(lx_sum_code(sm, code), s);
+	return 0;
+}
+
 
 int lx_api_stats_summary(lx_req *r)
 {
 	lx_ms from = 0, to = 0, now = lx_now_ms();
-	lx_unit u = {0}, *kids = NULL;
-	size_t nkids = 0;
-	lx_stats s;
+	lx_unit u = {0};
+	struct lx_sum sm = {0};
 	const char *path;
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
@@ -76,10 +116,11 @@ int lx_api_stats_summary(lx_req *r)
 		return lx_reply_error(r, 400, "bad_parameter", "from", "from must be an RFC 3339 time or a date");
 	if (a_to && *a_to && lx_time_parse(a_to, r->app->tz_offset_min, &to) != LX_OK)
 		return lx_reply_error(r, 400, "bad_parameter", "to", "to must be an RFC 3339 time or a date");
+	/* the default window is the last 30 whole days including today */
 	if (!(a_to && *a_to))
-		to = now + 1;
+		to = lx_day_start(lx_day_of(now) + 1);
 	if (!(a_from && *a_from))
-		from = to - 30 * LX_DAY_MS;
+		from = lx_day_start(lx_day_of(to - 1) - 29);
 	if (from >= to)
 		return lx_reply_error(r, 422, "invalid", "from", "from must be before to");
 	if (a_unit && *a_unit) {
@@ -98,61 +139,109 @@ int lx_api_stats_summary(lx_req *r)
 			return lx_reply_store_error(r, rc);
 	}
 	path = u.id ? u.path : "/";
-	rc = lx_stats_subtree(r->db, path, from, to, now, &s);
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
-	}
-	json_t *j = json_object();
-	char buf[40];
-	json_object_set_new(j, "unit_id", u.id ? json_integer(u.id) : json_null());
-	json_object_set_new(j, "from", json_string(lx_time_format(from, r->app->tz_offset_min, buf, sizeof buf)));
-	json_object_set_new(j, "to", json_string(lx_time_format(to, r->app->tz_offset_min, buf, sizeof buf)));
-	lx_stats_fill(j, &s);
-	/* by_unit: each child (for the whole system: each top-level unit). */
-	json_t *by_unit = json_array();
+
+	/* children: of the unit, or the top-level units for the whole system */
 	if (u.id) {
-		rc = lx_unit_children(r->db, u.id, &kids, &nkids);
+		rc = lx_unit_children(r->db, u.id, &sm.kids, &sm.nkids);
 	} else {
 		json_t *tops = lx_unit_list(r->db, "/", 0, NULL, false);
 		size_t i;
 		json_t *t;
 		rc = tops ? LX_OK : LX_ERR;
-		kids = lx_xcalloc(json_array_size(tops) + 1, sizeof *kids);
+		sm.kids = lx_xcalloc(json_array_size(tops) + 1, sizeof *sm.kids);
 		json_array_foreach(tops, i, t) {
 			if (!json_is_null(json_object_get(t, "parent_id")))
 				continue;
-			lx_unit_get(r->db, "/", json_integer_value(json_object_get(t, "id")), &kids[nkids++]);
+			if (lx_unit_get(r->db, "/", json_integer_value(json_object_get(t, "id")),
+					&sm.kids[sm.nkids]) == LX_OK)
+				sm.nkids++;
 		}
 		json_decref(tops);
 	}
-	for (size_t i = 0; rc == LX_OK && i < nkids; i++) {
-		lx_stats cs;
-		rc = lx_stats_subtree(r->db, kids[i].path, from, to, now, &cs);
-		if (rc != LX_OK)
-			break;
-		json_t *o = json_object();
-		json_object_set_new(o, "unit_id", json_integer(kids[i].id));
-		json_object_set_new(o, "name", json_string(kids[i].name));
-		json_object_set_new(o, "kind", json_string(kids[i].kind));
-		lx_stats_fill(o, &cs);
-		json_array_append_new(by_unit, o);
+	sm.kid_stats = lx_xcalloc(sm.nkids + 1, sizeof *sm.kid_stats);
+
+	/* whole days from the roll-ups, partial days at either end from the cases */
+	int64_t d0 = lx_day_of(from), d1 = lx_day_of(to);
+	if (lx_day_start(d0) < from)
+		d0++;
+	if (rc == LX_OK && d0 >= d1 && !(d0 == d1 && lx_day_start(d1) == to)) {
+		rc = lx_stats_scan(r->db, path, from, to, lx_sum_scan, &sm);
+	} else {
+		if (rc == LX_OK && lx_day_start(d0) > from)
+			rc = lx_stats_scan(r->db, path, from, lx_day_start(d0), lx_sum_scan, &sm);
+		if (rc == LX_OK && lx_day_start(d1) < to)
+			rc = lx_stats_scan(r->db, path, lx_day_start(d1), to, lx_sum_scan, &sm);
+		if (rc == LX_OK && d0 < d1)
+			rc = lx_stats_days(r->db, u.id, d0, d1, lx_sum_total, &sm, 0);
+		if (rc == LX_OK && d0 < d1)
+			rc = lx_stats_days(r->db, u.id, d0, d1, lx_sum_kid, &sm, 1);
+		if (rc == LX_OK && d0 < d1)
+			rc = lx_stats_days(r->db, u.id, d0, d1, lx_sum_cat, &sm, 2);
 	}
-	json_object_set_new(j, "by_unit", by_unit);
-	struct lx_cat_ctx cctx = {r->db, json_array()};
-	if (rc == LX_OK)
-		rc = lx_stats_by_category(r->db, path, from, to, now, lx_cat_cb, &cctx);
-	json_object_set_new(j, "by_category", cctx.arr);
 	if (rc != LX_OK) {
-		json_decref(j);
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
 	}
+	(void)now;
+
+	json_t *j = json_object();
+	char buf[40];
+	json_object_set_new(j, "unit_id", u.id ? json_integer(u.id) : json_null());
+	json_object_set_new(j, "from", json_string(lx_time_format(from, r->app->tz_offset_min, buf, sizeof buf)));
+	json_object_set_new(j, "to", json_string(lx_time_format(to, r->app->tz_offset_min, buf, sizeof buf)));
+	lx_stats_fill(j, &sm.total);
+	json_t *by_unit = json_array();
+	for (size_t i = 0; i < sm.nkids; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "unit_id", json_integer(sm.kids[i].id));
+		json_object_set_new(o, "name", json_string(sm.kids[i].name));
+		json_object_set_new(o, "kind", json_string(sm.kids[i].kind));
+		lx_stats_fill(o, &sm.kid_stats[i]);
+		json_array_append_new(by_unit, o);
+	}
+	json_object_set_new(j, "by_unit", by_unit);
+	/* categories, busiest first (每月一题 candidates lead the list) */
+	size_t *order = lx_xcalloc(sm.ncodes + 1, sizeof *order);
+	for (size_t i = 0; i < sm.ncodes; i++) {
+		size_t k = i;
+		while (k > 0 && (sm.code_stats[order[k - 1]].received < sm.code_stats[i].received ||
+				 (sm.code_stats[order[k - 1]].received == sm.code_stats[i].received &&
+				  strcmp(sm.codes[order[k - 1]], sm.codes[i]) > 0))) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = i;
+	}
+	json_t *by_cat = json_array();
+	for (size_t n = 0; n < sm.ncodes; n++) {
+		size_t i = order[n];
+		if (sm.code_stats[i].received == 0)
+			continue;
+		json_t *o = json_object();
+		lx_category cat;
+		const char *code = sm.codes[i];
+		json_object_set_new(o, "category_code", *code ? json_string(code) : json_null());
+		if (*code && lx_category_get(r->db, code, &cat) == LX_OK) {
+			json_object_set_new(o, "name", json_string(cat.name));
+			lx_category_clear(&cat);
+		} else {
+			json_object_set_new(o, "name", json_string(*code ? code : "未分类"));
+		}
+		lx_stats_fill(o, &sm.code_stats[i]);
+		json_array_append_new(by_cat, o);
+	}
+	free(order);
+	json_object_set_new(j, "by_category", by_cat);
 	rc = lx_reply_json(r, 200, j);
 cleanup:
-	for (size_t i = 0; i < nkids; i++)
-		lx_unit_clear(&kids[i]);
-	free(kids);
+	for (size_t i = 0; i < sm.nkids; i++)
+		lx_unit_clear(&sm.kids[i]);
+	free(sm.kids);
+	free(sm.kid_stats);
+	for (size_t i = 0; i < sm.ncodes; i++)
+		free(sm.codes[i]);
+	free(sm.codes);
+	free(sm.code_stats);
 	lx_unit_clear(&u);
 	return rc;
 }

@@ -245,57 +245,6 @@ cleanup:
 
 /* ---------------- locate ---------------- */
 
-struct lx_locate_ctx {
-	double lat, lon;
-	const char *scope;
-	lx_unit best;
-	double best_area;
-	bool found;
-};
-
-static int lx_locate_cb(void *arg, const lx_unit *u)
-{
-	struct lx_locate_ctx *c = arg;
-	lx_geom *g = NULL;
-	json_t *j = json_loads(u->boundary, 0, NULL);
-	if (!j)
-		return 0;
-	int rc = lx_geom_from_json(j, &g, NULL, 0);
-	json_decref(j);
-	if (rc != LX_OK)
-		return 0;
-	if (lx_geom_contains(g, c->lon, c->lat)) {
-		double area = lx_geom_area(g);
-		if (!c->found || u->depth > c->best.depth ||
-		    (u->depth == c->best.depth && area < c->best_area)) {
-			lx_unit_clear(&c->best);
-			c->best = *u;
-			c->best.code = lx_xstrdup(u->code);
-			c->best.name = lx_xstrdup(u->name);
-			c->best.path = lx_xstrdup(u->path);
-			c->best.boundary = lx_xstrdup(u->boundary);
-			c->best_area = area;
-			c->found = true;
-		}
-	}
-	lx_geom_free(g);
-	return 0;
-}
-
-int lx_api_locate_point(lx_db *db, double lat, double lon, lx_unit *out)
-{
-	struct lx_locate_ctx c = {.lat = lat, .lon = lon};
-	int rc = lx_unit_candidates(db, lat, lon, lx_locate_cb, &c);
-	if (rc != LX_OK) {
-		lx_unit_clear(&c.best);
-		return rc;
-	}
-	if (!c.found)
-		return LX_NOTFOUND;
-	*out = c.best;
-	return LX_OK;
-}
-
 /* Parses a coordinate query argument; replies on error. */
 static bool lx_arg_coord(lx_req *r, const char *key, double lo, double hi, double *out)
 {
@@ -329,9 +278,12 @@ int lx_api_locate(lx_req *r)
 		return rc;
 	if (!lx_arg_coord(r, "lat", -90, 90, &lat) || !lx_arg_coord(r, "lon", -180, 180, &lon))
 		return LX_BADREQ;
-	rc = lx_api_locate_point(r->db, lat, lon, &u);
-	if (rc == LX_OK && !lx_scope_contains(r->user.scope, u.path))
-		rc = LX_NOTFOUND;
+	lx_unit found = {0};
+	rc = lx_api_locate_point(r->db, lat, lon, &found);
+	/* the full unit, with its boundary, and only within the caller's scope */
+	if (rc == LX_OK)
+		rc = lx_unit_get(r->db, r->user.scope, found.id, &u);
+	lx_unit_clear(&found);
 	if (rc == LX_NOTFOUND) {
 		rc = lx_reply_error(r, 404, "not_found", NULL, "no unit contains this point");
 		goto cleanup;

@@ -31,19 +31,83 @@
 static const char *const lx_street_login[] = {"shaping", "saiyu", "qiaotou", "caiwa", "pingtanjie",
 					      "guishigou"};
 
+#define LX_PTS 32 /* sampled points per grid, drawn from for each case */
+
+/* A city is `copies` districts shaped like the 矿区 template, side by side.
+ * Arrays indexed by "instance" hold copy * ndu + template index. */
 struct lx_demo {
 	lx_db *db;
-	lx_demo_unit *du;
+	lx_demo_unit *du;    /* the template district */
 	size_t ndu;
-	int64_t *ids;      /* unit id per demo index */
-	char **paths;      /* unit path per demo index */
-	size_t *grids;     /* indexes of grid units */
+	int copies;
+	int64_t *ids;        /* unit id per instance */
+	char **paths;        /* unit path per instance */
+	size_t *grids;       /* instances of grid units */
 	size_t ngrids;
-	int64_t *handler_of; /* a handler user id per unit index (0: none) */
-	int64_t dispatcher_id, admin_id;
+	size_t *grid_slot;   /* template index -> grid number within a copy */
+	size_t ngrid_t;      /* grids per copy */
+	double *pts;         /* LX_PTS (lat, lon) points per grid instance */
+	int64_t *handler_of; /* a handler user id per instance (0: none) */
+	lx_category *cats;   /* the category list, loaded once */
+	size_t ncats;
+	int64_t dispatcher_id;
 	uint64_t rng;
 	char *hash;
+	bool bulk;           /* a generated city: speed over durability */
 };
+
+static const lx_category *lx_demo_cat(struct lx_demo *d, const char *code)
+{
+	for (size_t i = 0; i < d->ncats; i++)
+		if (strcmp(d->cats[i].code, code) == 0)
+			return &d->cats[i];
+	return NULL;
+}
+
+static int lx_demo_load_categories(struct lx_demo *d)
+{
+	static const char *const codes[] = {
+		"0101", "0102", "0103", "0104", "0201", "0202", "0203", "0204", "0301", "0302",
+		"0303", "0304", "0401", "0402", "0403", "0404", "0501", "0502", "0503", "0504",
+		"0601", "0602", "0603", "0604", "0701", "0702", "0703", "0704", "0705", "0706",
+		"0801", "0802", "0803", "0901", "0902", "1001", "1002", "1003"};
+	size_t n = sizeof codes / sizeof codes[0];
+	d->cats = lx_xcalloc(n, sizeof *d->cats);
+	for (size_t i = 0; i < n; i++) {
+		if (lx_category_get(d->db, codes[i], &d->cats[d->ncats]) != LX_OK) {
+			fprintf(stderr, "lianxin: category %s is missing\n", codes[i]);
+			return LX_ERR;
+		}
+		d->ncats++;
+	}
+	return LX_OK;
+}
+
+/* Shifts every longitude of a GeoJSON geometry text by dlon. Returns a
+ * malloc'd text. */
+static char *lx_shift_boundary(const char *text, double dlon)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	json_t *polys = json_object_get(j, "coordinates");
+	size_t i, k, m;
+	json_t *ring, *pt, *poly;
+	bool multi = strcmp(json_string_value(json_object_get(j, "type")), "MultiPolygon") == 0;
+	json_t *list = multi ? polys : NULL;
+	size_t np = multi ? json_array_size(list) : 1;
+	for (size_t p = 0; p < np; p++) {
+		poly = multi ? json_array_get(list, p) : polys;
+		json_array_foreach(poly, i, ring) {
+			json_array_foreach(ring, k, pt) {
+				double lon = json_number_value(json_array_get(pt, 0));
+				json_array_set_new(pt, 0, json_real(round((lon + dlon) * 1e6) / 1e6));
+			}
+		}
+	}
+	(void)m;
+	char *out = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(j);
+	return out;
+}
 
 static double lx_unif(uint64_t *rng)
 {
@@ -57,18 +121,29 @@ static bool lx_chance(uint64_t *rng, double p)
 
 static int lx_demo_units_insert(struct lx_demo *d)
 {
-	d->ids = lx_xcalloc(d->ndu, sizeof *d->ids);
-	d->paths = lx_xcalloc(d->ndu, sizeof *d->paths);
-	d->grids = lx_xcalloc(d->ndu, sizeof *d->grids);
-	for (size_t i = 0; i < d->ndu; i++) {
+	size_t n = d->ndu * (size_t)d->copies;
+	d->ids = lx_xcalloc(n, sizeof *d->ids);
+	d->paths = lx_xcalloc(n, sizeof *d->paths);
+	d->grids = lx_xcalloc(n, sizeof *d->grids);
+	d->grid_slot = lx_xcalloc(d->ndu, sizeof *d->grid_slot);
+	for (size_t i = 0; i < d->ndu; i++)
+		if (strcmp(d->du[i].kind, "grid") == 0)
+			d->grid_slot[i] = d->ngrid_t++;
+	d->pts = lx_xcalloc(d->ngrid_t * (size_t)d->copies * LX_PTS * 2, sizeof *d->pts);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = k % d->ndu, base = k - i;
+		int copy = (int)(k / d->ndu);
+		/* copies sit east of the template, one district width apart */
+		double dlon = copy * 0.08;
 		const lx_demo_unit *s = &d->du[i];
 		lx_unit u = {0};
-		u.parent_id = s->parent >= 0 ? d->ids[s->parent] : 0;
+		u.parent_id = s->parent >= 0 ? d->ids[base + (size_t)s->parent] : 0;
 		snprintf(u.kind, sizeof u.kind, "%s", s->kind);
-		u.code = lx_xstrdup(s->code);
-		u.name = lx_xstrdup(s->name);
+		u.code = copy ? lx_xasprintf("C%03d%s", copy, s->code) : lx_xstrdup(s->code);
+		u.name = copy && s->parent < 0 ? lx_xasprintf("%s%d", s->name, copy + 1) : lx_xstrdup(s->name);
 		if (s->boundary) {
-			json_t *j = json_loads(s->boundary, 0, NULL);
+			u.boundary = copy ? lx_shift_boundary(s->boundary, dlon) : lx_xstrdup(s->boundary);
+			json_t *j = json_loads(u.boundary, 0, NULL);
 			lx_geom *g = NULL;
 			if (!j || lx_geom_from_json(j, &g, NULL, 0) != LX_OK) {
 				fprintf(stderr, "lianxin demo: bad boundary for %s\n", s->name);
@@ -79,7 +154,6 @@ static int lx_demo_units_insert(struct lx_demo *d)
 			lx_geom_bbox(g, u.bbox);
 			lx_geom_free(g);
 			json_decref(j);
-			u.boundary = lx_xstrdup(s->boundary);
 		}
 		int rc = lx_unit_insert(d->db, &u);
 		if (rc != LX_OK) {
@@ -87,11 +161,17 @@ static int lx_demo_units_insert(struct lx_demo *d)
 			lx_unit_clear(&u);
 			return rc;
 		}
-		d->ids[i] = u.id;
-		d->paths[i] = u.path;
+		d->ids[k] = u.id;
+		d->paths[k] = u.path;
 		u.path = NULL;
-		if (strcmp(s->kind, "grid") == 0)
-			d->grids[d->ngrids++] = i;
+		if (strcmp(s->kind, "grid") == 0) {
+			d->grids[d->ngrids++] = k;
+			double *pt = &d->pts[((size_t)copy * d->ngrid_t + d->grid_slot[i]) * LX_PTS * 2];
+			for (int p = 0; p < LX_PTS; p++) {
+				lx_demo_point_in(d->du, i, &d->rng, &pt[2 * p], &pt[2 * p + 1]);
+				pt[2 * p + 1] = round((pt[2 * p + 1] + dlon) * 1e6) / 1e6;
+			}
+		}
 		lx_unit_clear(&u);
 	}
 	return LX_OK;
@@ -124,7 +204,7 @@ static int lx_demo_users(struct lx_demo *d)
 	int rc;
 	int street = 0, dept = 0;
 	char login[64], name[128];
-	d->handler_of = lx_xcalloc(d->ndu, sizeof *d->handler_of);
+	d->handler_of = lx_xcalloc(d->ndu * (size_t)d->copies, sizeof *d->handler_of);
 	rc = lx_demo_user(d, "dispatcher", "区12345热线调度员", LX_ROLE_DISPATCHER, 0, &d->dispatcher_id);
 	if (rc == LX_OK)
 		rc = lx_demo_user(d, "leader", "区委领导", LX_ROLE_LEADER, 0, NULL);
@@ -256,22 +336,24 @@ static int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 {
 	uint64_t *rng = &d->rng;
 	lx_case c = {0};
-	lx_category cat = {0};
 	struct lx_sim sim = {0};
 	char *title = NULL, *desc = NULL, *addr = NULL;
 	int rc;
-	size_t g = d->grids[lx_demo_rand(rng) % d->ngrids];
+	/* gi: the grid's instance (which copy of the district); g: its
+	 * index in the template district, used to walk the tree. */
+	size_t gi = d->grids[lx_demo_rand(rng) % d->ngrids];
+	size_t g = gi % d->ndu, base = gi - g;
 	const char *code = lx_demo_category(rng, lx_demo_month(t));
-	rc = lx_category_get(d->db, code, &cat);
-	if (rc != LX_OK)
-		return rc;
+	const lx_category *cat = lx_demo_cat(d, code);
+	if (!cat)
+		return LX_ERR;
 	size_t community = (size_t)d->du[g].parent;
 	lx_demo_case_text(code, d->du[community].name, rng, &title, &desc, &addr);
 
 	double ch = lx_unif(rng);
 	const char *channel = ch < 0.55 ? "hotline" : ch < 0.70 ? "web" : ch < 0.85 ? "grid_visit"
 			      : ch < 0.90 ? "deputy_station" : ch < 0.95 ? "inspection" : "onekey";
-	const char *type = cat.case_type;
+	const char *type = cat->case_type;
 	if (strcmp(channel, "onekey") == 0 && strcmp(type, "request") == 0)
 		type = "onekey";
 	if (strcmp(channel, "deputy_station") == 0 && strcmp(type, "request") == 0 && lx_chance(rng, 0.5))
@@ -286,10 +368,13 @@ static int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 	c.description = desc;
 	c.address = addr;
 	c.has_point = true;
-	lx_demo_point_in(d->du, g, rng, &c.lat, &c.lon);
-	c.unit_id = d->ids[g];
-	c.unit_path = lx_xstrdup(d->paths[g]);
-	c.scope_path = lx_xstrdup(d->paths[g]);
+	const double *pt = &d->pts[((gi / d->ndu) * d->ngrid_t + d->grid_slot[g]) * LX_PTS * 2 +
+				   (lx_demo_rand(rng) % LX_PTS) * 2];
+	c.lat = pt[0];
+	c.lon = pt[1];
+	c.unit_id = d->ids[base + g];
+	c.unit_path = lx_xstrdup(d->paths[base + g]);
+	c.scope_path = lx_xstrdup(d->paths[base + g]);
 	c.urgent = strcmp(code, "0104") == 0 || strcmp(code, "0202") == 0 ? lx_chance(rng, 0.5)
 									    : lx_chance(rng, 0.02);
 	c.reporter_name = lx_demo_person_name(rng);
@@ -301,7 +386,7 @@ static int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 	snprintf(c.status, sizeof c.status, "new");
 	lx_ev(&sim, t, d->dispatcher_id, "create", NULL, "new", c.unit_id, NULL);
 
-	long duty = lx_demo_duty(d, &cat, g);
+	long duty = lx_demo_duty(d, cat, g);
 	lx_ms age = now - t;
 	lx_ms cursor = t;
 	/* A few cases wait at the desk (no rule, or the newest ones). */
@@ -314,18 +399,18 @@ static int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 				duty = i;
 		cursor += (lx_ms)(lx_unif(rng) * LX_HOUR_MS);
 	}
-	double acc_h = cat.accept_hours, res_h = cat.resolve_hours;
+	double acc_h = cat->accept_hours, res_h = cat->resolve_hours;
 	int rounds = 0;
 	long handler = duty;
 	bool dispatched_once = false;
 	for (;;) {
 		/* dispatch (or re-dispatch after reopen) */
-		int64_t hid = d->ids[handler];
-		int64_t hactor = d->handler_of[handler] ? d->handler_of[handler] : d->dispatcher_id;
+		int64_t hid = d->ids[base + handler];
+		int64_t hactor = d->handler_of[base + handler] ? d->handler_of[base + handler] : d->dispatcher_id;
 		const char *from = c.status;
 		c.handler_unit_id = hid;
 		free(c.scope_path);
-		c.scope_path = lx_xstrdup(d->paths[handler]);
+		c.scope_path = lx_xstrdup(d->paths[base + handler]);
 		c.dispatched_at = cursor;
 		if (!c.first_dispatched_at)
 			c.first_dispatched_at = cursor;
@@ -356,12 +441,12 @@ static int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 				snprintf(c.status, sizeof c.status, "returned");
 				c.handler_unit_id = 0;
 				free(c.scope_path);
-				c.scope_path = lx_xstrdup(d->paths[g]);
+				c.scope_path = lx_xstrdup(d->paths[base + g]);
 				goto insert;
 			}
 			handler = street;
 			snprintf(c.status, sizeof c.status, "returned");
-			lx_ev(&sim, cursor, d->dispatcher_id, "dispatch", "returned", "dispatched", d->ids[handler],
+			lx_ev(&sim, cursor, d->dispatcher_id, "dispatch", "returned", "dispatched", d->ids[base + handler],
 			      lx_xasprintf("派发至%s", d->du[handler].name));
 			snprintf(c.status, sizeof c.status, "dispatched");
 			rounds = 0;
@@ -435,8 +520,9 @@ insert:
 			   c.accept_due_at && c.accept_due_at < now;
 	c.overdue = !lx_status_done((lx_status)lx_status_parse(c.status)) && c.resolve_due_at &&
 		    c.resolve_due_at < now;
-	char *text = lx_xasprintf("%s %s", c.title, c.description);
-	char *terms = lx_text_terms(text);
+	/* A bulk load indexes the text in one pass at the end (lx_bulk_fts). */
+	char *text = d->bulk ? NULL : lx_xasprintf("%s %s", c.title, c.description);
+	char *terms = d->bulk ? NULL : lx_text_terms(text);
 	rc = lx_case_insert(d->db, &c, terms);
 	for (int i = 0; i < sim.n; i++) {
 		if (rc == LX_OK)
@@ -447,7 +533,6 @@ insert:
 	free(text);
 	free(terms);
 	lx_case_clear(&c);
-	lx_category_clear(&cat);
 	return rc;
 }
 
@@ -457,10 +542,127 @@ static int lx_ms_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int lx_cli_demo(const char *url)
+/* An 18-digit resident ID number (GB 11643) born in year y, with its check digit. */
+static void lx_demo_id_number(uint64_t *rng, int y, char out[19])
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const char check[] = "10X98765432";
+	snprintf(out, 19, "140303%04d%02d%02d%03d", y, (int)(lx_demo_rand(rng) % 12) + 1,
+		 (int)(lx_demo_rand(rng) % 28) + 1, (int)(lx_demo_rand(rng) % 1000));
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = check[sum % 11];
+	out[18] = '\0';
+}
+
+static int lx_demo_households(struct lx_demo *d, long n, lx_ms now)
+{
+	int rc = LX_OK;
+	for (long h = 0; rc == LX_OK && h < n; h++) {
+		size_t gi = d->grids[lx_demo_rand(&d->rng) % d->ngrids];
+		size_t g = gi % d->ndu, base = gi - g;
+		const char *community = d->du[d->du[g].parent].name;
+		int members = 1 + (int)(lx_demo_rand(&d->rng) % 4);
+		bool alone = members == 1 && lx_chance(&d->rng, 0.35);
+		char *addr = lx_xasprintf("%s%d号楼%d单元%d%02d室", community, (int)(lx_demo_rand(&d->rng) % 30) + 1,
+					  (int)(lx_demo_rand(&d->rng) % 4) + 1, (int)(lx_demo_rand(&d->rng) % 7) + 1,
+					  (int)(lx_demo_rand(&d->rng) % 4) + 1);
+		int64_t hid = 0;
+		rc = lx_household_insert(d->db, d->ids[base + g], d->paths[base + g], addr, members, alone, now, &hid);
+		free(addr);
+		for (int m = 0; rc == LX_OK && m < members; m++) {
+			char idn[19];
+			int year = alone ? 1935 + (int)(lx_demo_rand(&d->rng) % 25) : 1940 + (int)(lx_demo_rand(&d->rng) % 80);
+			lx_demo_id_number(&d->rng, year, idn);
+			char *name = lx_demo_person_name(&d->rng), *phone = lx_demo_phone(&d->rng);
+			rc = lx_resident_insert(d->db, hid, name, phone, idn, year, now);
+			free(name);
+			free(phone);
+		}
+	}
+	return rc;
+}
+
+/* SQLite bulk load: drops the secondary indexes of cases and case_events,
+ * returning their CREATE statements in *sql (malloc'd) to run at the end. */
+static int lx_bulk_indexes(lx_db *db, char ***sql, size_t *n)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+					"AND tbl_name IN ('cases', 'case_events') AND sql IS NOT NULL");
+	if (!st)
+		return LX_ERR;
+	char **names = NULL;
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		*sql = lx_xrealloc(*sql, (*n + 1) * sizeof **sql);
+		names = lx_xrealloc(names, (*n + 1) * sizeof *names);
+		names[*n] = lx_xasprintf("DROP INDEX %s", lx_stmt_text(st, 0));
+		(*sql)[(*n)++] = lx_stmt_dup(st, 1);
+	}
+	lx_stmt_done(st);
+	rc = rc == LX_DONE ? LX_OK : LX_ERR;
+	for (size_t i = 0; i < *n; i++) {
+		if (rc == LX_OK)
+			rc = lx_db_exec(db, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/* Indexes the search terms of every case in id order, in batches: cheaper
+ * than indexing each case as it is written, when nothing else is. */
+static int lx_bulk_fts(lx_db *db)
+{
+	int64_t last = 0;
+	int rc = LX_OK;
+	for (;;) {
+		int64_t ids[2000];
+		char *texts[2000];
+		int n = 0;
+		lx_stmt *st = lx_db_prepare(db, "SELECT id, title || ' ' || description FROM cases "
+						"WHERE id > ? ORDER BY id LIMIT 2000");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, last);
+		while (n < 2000 && lx_stmt_step(st) == LX_ROW) {
+			ids[n] = lx_stmt_int(st, 0);
+			texts[n++] = lx_stmt_dup(st, 1);
+		}
+		lx_stmt_done(st);
+		if (n == 0)
+			return rc;
+		rc = lx_db_begin(db, true);
+		for (int i = 0; i < n; i++) {
+			char *terms = lx_text_terms(texts[i]);
+			if (rc == LX_OK && *terms)
+				rc = lx_db_fts_index(db, ids[i], terms);
+			free(terms);
+			free(texts[i]);
+		}
+		if (rc == LX_OK)
+			rc = lx_db_commit(db);
+		else
+			lx_db_rollback(db);
+		if (rc != LX_OK)
+			return rc;
+		last = ids[n - 1];
+	}
+}
+
+/* Builds a city of `copies` districts with ncases cases and nhouseholds
+ * households into url (after init). with_users adds the demo users of
+ * every role. Deterministic for a seed. Returns LX_OK, or LX_OK without
+ * changes when the first district is already there. */
+static int lx_city_build(const char *url, int copies, long ncases, long nhouseholds, uint64_t seed,
+			 bool bulk)
 {
 	struct lx_demo d = {0};
 	lx_unit probe = {0};
+	lx_ms *times = NULL;
+	char **indexes = NULL;
+	size_t nindexes = 0;
 	int rc;
 	if (!getenv("LIANXIN_ADMIN_PASSWORD"))
 		setenv("LIANXIN_ADMIN_PASSWORD", LX_DEMO_PASSWORD, 0);
@@ -470,7 +672,9 @@ int lx_cli_demo(const char *url)
 	rc = lx_cli_open(url, &d.db);
 	if (rc != LX_OK)
 		return rc;
-	d.rng = 0x6c69616e78696eULL; /* "lianxin" */
+	d.rng = seed;
+	d.copies = copies;
+	d.bulk = bulk;
 	rc = lx_demo_units(&d.du, &d.ndu);
 	if (rc != LX_OK)
 		goto cleanup;
@@ -480,10 +684,25 @@ int lx_cli_demo(const char *url)
 		rc = LX_OK;
 		goto cleanup;
 	}
+	rc = lx_demo_load_categories(&d);
+	if (rc != LX_OK)
+		goto cleanup;
 	d.hash = lx_password_hash(LX_DEMO_PASSWORD);
 	if (!d.hash) {
 		rc = LX_ERR;
 		goto cleanup;
+	}
+	/* A generated city can be regenerated: trade durability for speed,
+	 * and build the case indexes once at the end instead of row by row. */
+	if (bulk && strcmp(lx_db_kind(d.db), "sqlite") == 0) {
+		/* no journal while loading: pages are written once, not to the
+		 * WAL and then again by the checkpoint */
+		lx_db_exec(d.db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+				 "PRAGMA cache_size=-262144;");
+		rc = lx_bulk_indexes(d.db, &indexes, &nindexes);
+		if (rc != LX_OK)
+			goto cleanup;
+		lx_store_bulk(d.db, true);
 	}
 	rc = lx_db_begin(d.db, true);
 	if (rc != LX_OK)
@@ -492,10 +711,12 @@ int lx_cli_demo(const char *url)
 	if (rc == LX_OK)
 		rc = lx_demo_users(&d);
 	lx_ms now = lx_now_ms();
+	if (rc == LX_OK)
+		rc = lx_demo_households(&d, nhouseholds, now);
 	/* Draw every intake time first and simulate in time order, so case ids
 	 * grow with time as they do in a live system. */
-	lx_ms *times = lx_xcalloc(LX_DEMO_CASES, sizeof *times);
-	for (int i = 0; i < LX_DEMO_CASES; i++) {
+	times = lx_xcalloc((size_t)ncases + 1, sizeof *times);
+	for (long i = 0; i < ncases; i++) {
 		/* spread over a year, a little busier lately */
 		double u = lx_unif(&d.rng);
 		lx_ms t = now - (lx_ms)(pow(u, 1.15) * 365.0 * LX_DAY_MS);
@@ -507,30 +728,77 @@ int lx_cli_demo(const char *url)
 			t = now - 60000 - (lx_ms)(lx_unif(&d.rng) * LX_HOUR_MS);
 		times[i] = t;
 	}
-	qsort(times, LX_DEMO_CASES, sizeof *times, lx_ms_cmp);
-	for (int i = 0; rc == LX_OK && i < LX_DEMO_CASES; i++)
+	qsort(times, (size_t)ncases, sizeof *times, lx_ms_cmp);
+	for (long i = 0; rc == LX_OK && i < ncases; i++) {
 		rc = lx_demo_case(&d, times[i], now);
-	free(times);
+		/* big cities commit in batches */
+		if (rc == LX_OK && bulk && i % 50000 == 49999) {
+			rc = lx_db_commit(d.db);
+			if (rc == LX_OK)
+				rc = lx_db_begin(d.db, true);
+			if (i % 1000000 == 999999)
+				fprintf(stderr, "lianxin gen: %ld cases\n", i + 1);
+		}
+	}
 	if (rc == LX_OK)
 		rc = lx_db_commit(d.db);
 	else
 		lx_db_rollback(d.db);
+	if (rc == LX_OK && bulk)
+		rc = lx_bulk_fts(d.db);
+	if (rc == LX_OK && bulk) {
+		lx_store_bulk(d.db, false);
+		rc = lx_db_begin(d.db, true);
+		if (rc == LX_OK)
+			rc = lx_rollup_rebuild(d.db);
+		if (rc == LX_OK)
+			rc = lx_db_commit(d.db);
+		else
+			lx_db_rollback(d.db);
+	}
+	for (size_t i = 0; rc == LX_OK && i < nindexes; i++)
+		rc = lx_db_exec(d.db, indexes[i]);
+	if (rc == LX_OK && nindexes)
+		rc = lx_db_exec(d.db, "ANALYZE; PRAGMA journal_mode=WAL;");
 	if (rc == LX_OK)
-		printf("lianxin: demo district built in %s: %zu units, %d cases; every demo user's "
-		       "password is %s (admin too, unless LIANXIN_ADMIN_PASSWORD says otherwise)\n",
-		       url, d.ndu, LX_DEMO_CASES, LX_DEMO_PASSWORD);
+		printf("lianxin: built %s: %d district(s), %zu units, %ld households, %ld cases; every "
+		       "demo user's password is %s (admin too, unless LIANXIN_ADMIN_PASSWORD says otherwise)\n",
+		       url, copies, d.ndu * (size_t)copies, nhouseholds, ncases, LX_DEMO_PASSWORD);
 	else
-		fprintf(stderr, "lianxin demo: failed: %s\n", lx_db_errmsg(d.db));
+		fprintf(stderr, "lianxin: building the city failed: %s\n", lx_db_errmsg(d.db));
 cleanup:
-	for (size_t i = 0; d.paths && i < d.ndu; i++)
+	for (size_t i = 0; i < nindexes; i++)
+		free(indexes[i]);
+	free(indexes);
+	free(times);
+	for (size_t i = 0; d.paths && i < d.ndu * (size_t)copies; i++)
 		free(d.paths[i]);
 	free(d.paths);
 	free(d.ids);
 	free(d.grids);
+	free(d.grid_slot);
+	free(d.pts);
 	free(d.handler_of);
+	for (size_t i = 0; i < d.ncats; i++)
+		lx_category_clear(&d.cats[i]);
+	free(d.cats);
 	free(d.hash);
 	if (d.du)
 		lx_demo_units_free(d.du, d.ndu);
 	lx_db_close(d.db);
 	return rc;
+}
+
+int lx_cli_demo(const char *url)
+{
+	return lx_city_build(url, 1, LX_DEMO_CASES, 2000, 0x6c69616e78696eULL /* "lianxin" */, false);
+}
+
+int lx_cli_gen(const char *url, long ncases, long nhouseholds, uint64_t seed)
+{
+	/* About 700,000 cases a year per district of the 矿区's size. */
+	long copies = ncases / 700000 + 1;
+	if (copies > 999)
+		copies = 999;
+	return lx_city_build(url, (int)copies, ncases, nhouseholds, seed, true);
 }

@@ -237,6 +237,23 @@ void lx_sla_deadlines(lx_ms from, double accept_hours, double resolve_hours, boo
 	*resolve_due = from + (lx_ms)(resolve_hours * 3600000.0 + 0.5);
 }
 
+void lx_stat_contrib(const lx_stat_facts *f, int64_t out[LX_STAT__N])
+{
+	bool rated = f->rating >= 0;
+	out[LX_STAT_RECEIVED] = 1;
+	out[LX_STAT_DISPATCHED] = f->first_dispatched_at != 0;
+	/* due: dispatched, and accepted or past its accept deadline */
+	out[LX_STAT_DUE] = f->dispatched_at != 0 && (f->accepted_at != 0 || f->accept_overdue);
+	out[LX_STAT_ON_TIME] = f->dispatched_at != 0 && f->accepted_at != 0 &&
+			       f->accepted_at <= f->accept_due_at;
+	out[LX_STAT_RATED] = rated;
+	out[LX_STAT_SOLVED] = rated && f->solved == 1;
+	out[LX_STAT_SATISFIED] = rated && f->rating == LX_RATING_SATISFIED;
+	out[LX_STAT_BASIC] = rated && f->rating == LX_RATING_BASIC;
+	out[LX_STAT_UNSATISFIED] = rated && f->rating == LX_RATING_UNSATISFIED;
+	out[LX_STAT_OVERDUE_OPEN] = !f->done && f->overdue;
+}
+
 bool lx_rate_value(lx_rate r, double *value)
 {
 	assert(r.num >= 0 && r.den >= 0 && r.num <= r.den);

@@ -122,6 +122,36 @@ bool lx_status_done(lx_status s);
 void lx_sla_deadlines(lx_ms from, double accept_hours, double resolve_hours, bool urgent,
 		      lx_ms *accept_due, lx_ms *resolve_due);
 
+/* What one case contributes to the statistics (README, "The three rates"),
+ * as a vector of 0/1 counts. Roll-ups add and subtract these vectors on
+ * every change of a case, so a summary never scans cases. */
+enum {
+	LX_STAT_RECEIVED,
+	LX_STAT_DISPATCHED,
+	LX_STAT_DUE,          /* due_for_response */
+	LX_STAT_ON_TIME,      /* accepted_on_time */
+	LX_STAT_RATED,
+	LX_STAT_SOLVED,
+	LX_STAT_SATISFIED,
+	LX_STAT_BASIC,
+	LX_STAT_UNSATISFIED,
+	LX_STAT_OVERDUE_OPEN,
+	LX_STAT__N
+};
+
+/* The facts of a case the statistics depend on. Times are 0 when unset. */
+typedef struct lx_stat_facts {
+	lx_ms first_dispatched_at, dispatched_at, accepted_at, accept_due_at;
+	bool accept_overdue;  /* the sweeper saw accept_due_at pass unaccepted */
+	bool overdue;         /* the sweeper saw resolve_due_at pass unresolved */
+	bool done;            /* resolved or closed */
+	int rating;           /* lx_rating, or -1 for none */
+	int solved;           /* -1 none, 0, 1 */
+} lx_stat_facts;
+
+/* Writes the case's contribution into out[LX_STAT__N]. */
+void lx_stat_contrib(const lx_stat_facts *f, int64_t out[LX_STAT__N]);
+
 /* A rate: value is numerator / denominator, undefined when denominator is 0. */
 typedef struct lx_rate {
 	int64_t num, den;

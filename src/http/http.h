@@ -85,6 +85,17 @@ int lx_req_auth(lx_req *r);
 /* True when the authenticated user has any role in mask. */
 bool lx_req_role(lx_req *r, unsigned mask);
 
+/* ---- the session cache (sessions.c) ---- */
+/* Copies the cached user of session hash into *out (caller clears it) when
+ * the entry is fresh. Returns whether it did. */
+bool lx_session_cached(const char *hash, lx_ms now, lx_user *out);
+/* Caches u for session hash (a copy). */
+void lx_session_remember(const char *hash, lx_ms now, const lx_user *u);
+/* Drops session hash from the cache (logout). */
+void lx_session_forget(const char *hash);
+/* Empties the cache (at shutdown). */
+void lx_sessions_free(void);
+
 /* ---- metrics ---- */
 lx_metrics *lx_metrics_new(void);
 void lx_metrics_free(lx_metrics *m);

@@ -33,11 +33,28 @@ static const struct lx_route_def lx_routes[] = {
 	{"POST", "/api/v1/categories", lx_api_categories_create},
 	{"PATCH", "/api/v1/categories/:code", lx_api_categories_patch},
 	{"GET", "/api/v1/cases", lx_api_cases_list},
+	/* export */
+	{"GET", "/api/v1/cases/export.xlsx", lx_api_cases_export_xlsx},
+	{"GET", "/api/v1/cases/export.csv", lx_api_cases_export_csv},
 	{"POST", "/api/v1/cases", lx_api_cases_create},
 	{"GET", "/api/v1/cases/:id", lx_api_cases_get},
 	{"POST", "/api/v1/cases/:id/tasks/:task/done", lx_api_cases_task_done},
 	{"POST", "/api/v1/cases/:id/:action", lx_api_cases_action},
 	{"GET", "/api/v1/stats/summary", lx_api_stats_summary},
+	/* Open311 GeoReport v2 */
+	{"GET", "/open311/v2/discovery.:fmt", lx_api_open311_discovery},
+	{"GET", "/open311/v2/services.:fmt", lx_api_open311_services},
+	{"GET", "/open311/v2/services/:code.:fmt", lx_api_open311_service},
+	{"GET", "/open311/v2/requests.:fmt", lx_api_open311_requests},
+	{"POST", "/open311/v2/requests.:fmt", lx_api_open311_create},
+	{"GET", "/open311/v2/requests/:id.:fmt", lx_api_open311_request},
+	{"GET", "/open311/v2/tokens/:token.:fmt", lx_api_open311_token},
+	{"GET", "/open311/v2/servicerequestupdates.:fmt", lx_api_open311_updates},
+	{"POST", "/open311/v2/servicerequestupdates.:fmt", lx_api_open311_update_post},
+	/* api keys */
+	{"GET", "/api/v1/api-keys", lx_api_apikeys_list},
+	{"POST", "/api/v1/api-keys", lx_api_apikeys_create},
+	{"DELETE", "/api/v1/api-keys/:id", lx_api_apikeys_revoke},
 };
 
 /* Matches url against pattern; on success stores captures in r. */
@@ -48,11 +65,22 @@ static bool lx_match(const char *pattern, const char *url, lx_req *r)
 	char *caps[4] = {0};
 	while (*p && *u) {
 		if (*p == ':') {
-			while (*p && *p != '/')
+			/* A capture takes the rest of the path segment; one followed
+			 * by '.' in the pattern (":code.:fmt") stops at the segment's
+			 * last '.', so a format suffix can follow it. */
+			while (*p && *p != '/' && *p != '.')
 				p++;
 			const char *start = u;
 			while (*u && *u != '/')
 				u++;
+			if (*p == '.') {
+				const char *dot = u;
+				while (dot > start && dot[-1] != '.')
+					dot--;
+				if (dot == start)
+					goto fail;
+				u = dot - 1;
+			}
 			if (u == start || n == 4)
 				goto fail;
 			caps[n++] = lx_xstrndup(start, (size_t)(u - start));

@@ -160,8 +160,15 @@ int lx_req_auth(lx_req *r)
 	if (!tok || strlen(tok) != 64)
 		return lx_reply_error(r, 401, "unauthorized", NULL, "login required");
 	char hash[65];
+	lx_ms now = lx_now_ms();
 	lx_token_hash(tok, hash);
-	int rc = lx_session_user(r->db, hash, lx_now_ms(), &r->user);
+	if (lx_session_cached(hash, now, &r->user)) {
+		r->authed = true;
+		return LX_OK;
+	}
+	int rc = lx_session_user(r->db, hash, now, &r->user);
+	if (rc == LX_OK)
+		lx_session_remember(hash, now, &r->user);
 	if (rc == LX_NOTFOUND)
 		return lx_reply_error(r, 401, "unauthorized", NULL, "invalid or expired token");
 	if (rc != LX_OK)

@@ -42,6 +42,7 @@ static void *lx_sweeper_main(void *arg)
 {
 	lx_sweeper *s = arg;
 	lx_db *db = lx_pool_conn(s->app->pool);
+	bool failing = false; /* postgresql: log an outage once, and its end */
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->mu);
@@ -51,8 +52,12 @@ static void *lx_sweeper_main(void *arg)
 			int n = lx_sweep_once(db, lx_now_ms());
 			if (n > 0)
 				fprintf(stderr, "job=sweeper marked=%d\n", n);
-			else if (n < 0)
-				fprintf(stderr, "job=sweeper error=\"%s\"\n", lx_db_errmsg(db));
+			if (n < 0 && !failing)
+				fprintf(stderr, "job=sweeper error=\"%s\" (retrying every pass)\n",
+					lx_db_errmsg(db));
+			else if (n >= 0 && failing)
+				fprintf(stderr, "job=sweeper recovered\n");
+			failing = n < 0;
 		}
 		pthread_mutex_lock(&s->mu);
 		struct timespec ts;

@@ -15,7 +15,6 @@ static const struct lx_db_driver *lx_driver_for(const char *url)
 {
 	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
 #ifdef LX_HAVE_PG
-		extern const struct lx_db_driver lx_pg_driver;
 		return &lx_pg_driver;
 #else
 		return NULL;
@@ -40,8 +39,12 @@ int lx_db_open(const char *url, lx_db **out, char *err, size_t errsz)
 
 void lx_db_close(lx_db *db)
 {
-	if (db)
-		db->drv->close(db);
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->npending; i++)
+		free(db->pending[i].terms);
+	free(db->pending);
+	db->drv->close(db);
 }
 
 const char *lx_db_kind(const lx_db *db) { return db->drv->kind; }
@@ -74,7 +77,26 @@ void lx_stmt_done(lx_stmt *st)
 }
 
 int64_t lx_db_changes(lx_db *db) { return db->drv->changes(db); }
-int lx_db_fts_index(lx_db *db, int64_t id, const char *terms) { return db->drv->fts_index(db, id, terms); }
+int lx_db_fts_index(lx_db *db, int64_t id, const char *terms)
+{
+	if (!db->defer_fts)
+		return db->drv->fts_index(db, id, terms);
+	if (db->npending == db->cappending) {
+		db->cappending = db->cappending ? db->cappending * 2 : 64;
+		db->pending = lx_xrealloc(db->pending, db->cappending * sizeof *db->pending);
+	}
+	db->pending[db->npending].id = id;
+	db->pending[db->npending].terms = lx_xstrdup(terms);
+	db->npending++;
+	return LX_OK;
+}
+
+/* Drops deferred terms from index `from` on (a job that failed). */
+static void lx_fts_truncate(lx_db *db, size_t from)
+{
+	while (db->npending > from)
+		free(db->pending[--db->npending].terms);
+}
 const char *lx_db_fts_condition(lx_db *db) { return db->drv->fts_condition(db); }
 
 char *lx_stmt_dup(lx_stmt *st, int col)
@@ -101,9 +123,29 @@ int lx_db_query_int(lx_db *db, const char *sql, int64_t *out)
 
 /* ---- pool: one connection per thread ---- */
 
+/* One queued write of lx_pool_write. */
+struct lx_write_job {
+	lx_write_fn fn;
+	void *arg;
+	int rc;
+	bool done;
+	struct lx_write_job *next;
+};
+
+#define LX_BATCH_MAX 256
+
 struct lx_pool {
 	char *url;
 	const char *kind;
+	bool group_commit;
+	/* the writer thread (group commit) */
+	pthread_mutex_t wmu;
+	pthread_cond_t wcv;   /* jobs queued / stop */
+	pthread_cond_t dcv;   /* jobs done */
+	struct lx_write_job *head, *tail;
+	bool wstarted, wstop;
+	pthread_t writer;
+	lx_db *wdb;
 	pthread_key_t key;
 	pthread_mutex_t mu;
 	lx_db **all;
@@ -118,7 +160,11 @@ int lx_pool_new(const char *url, lx_pool **out, char *err, size_t errsz)
 		return rc;
 	lx_pool *p = lx_xcalloc(1, sizeof *p);
 	p->kind = lx_db_kind(probe);
+	p->group_commit = probe->drv->group_commit;
 	lx_db_close(probe);
+	pthread_mutex_init(&p->wmu, NULL);
+	pthread_cond_init(&p->wcv, NULL);
+	pthread_cond_init(&p->dcv, NULL);
 	p->url = lx_xstrdup(url);
 	pthread_key_create(&p->key, NULL);
 	pthread_mutex_init(&p->mu, NULL);
@@ -129,8 +175,14 @@ int lx_pool_new(const char *url, lx_pool **out, char *err, size_t errsz)
 lx_db *lx_pool_conn(lx_pool *p)
 {
 	lx_db *db = pthread_getspecific(p->key);
-	if (db)
+	if (db) {
+		/* postgresql: a connection lost since its last use is reset here */
+		if (db->drv->check && db->drv->check(db) != LX_OK) {
+			fprintf(stderr, "lianxin: database unavailable: %s\n", lx_db_errmsg(db));
+			return NULL;
+		}
 		return db;
+	}
 	char err[256];
 	if (lx_db_open(p->url, &db, err, sizeof err) != LX_OK) {
 		fprintf(stderr, "lianxin: %s\n", err);
@@ -147,10 +199,16 @@ lx_db *lx_pool_conn(lx_pool *p)
 	return db;
 }
 
+static void lx_writer_stop(lx_pool *p);
+
 void lx_pool_free(lx_pool *p)
 {
 	if (!p)
 		return;
+	lx_writer_stop(p);
+	pthread_mutex_destroy(&p->wmu);
+	pthread_cond_destroy(&p->wcv);
+	pthread_cond_destroy(&p->dcv);
 	for (size_t i = 0; i < p->nall; i++)
 		lx_db_close(p->all[i]);
 	free(p->all);
@@ -163,4 +221,151 @@ void lx_pool_free(lx_pool *p)
 const char *lx_pool_kind(const lx_pool *p)
 {
 	return p->kind;
+}
+
+/* ---- group commit ---- */
+
+/* Runs one batch of jobs in a single transaction. */
+static void lx_writer_batch(lx_pool *p, struct lx_write_job *jobs)
+{
+	lx_db *db = p->wdb;
+	int rc = lx_db_begin(db, true);
+	db->defer_fts = true;
+	for (struct lx_write_job *j = jobs; j; j = j->next) {
+		if (rc != LX_OK) {
+			j->rc = rc;
+			continue;
+		}
+		if (lx_db_exec(db, "SAVEPOINT lx_job") != LX_OK) {
+			j->rc = LX_ERR;
+			continue;
+		}
+		size_t mark = db->npending;
+		j->rc = j->fn(db, j->arg);
+		if (j->rc == LX_OK) {
+			lx_db_exec(db, "RELEASE lx_job");
+		} else {
+			lx_db_exec(db, "ROLLBACK TO lx_job; RELEASE lx_job");
+			lx_fts_truncate(db, mark);
+		}
+	}
+	db->defer_fts = false;
+	/* the batch's search terms, outside any savepoint */
+	for (size_t i = 0; rc == LX_OK && i < db->npending; i++) {
+		if (db->drv->fts_index(db, db->pending[i].id, db->pending[i].terms) != LX_OK) {
+			rc = LX_ERR;
+			lx_db_rollback(db);
+			for (struct lx_write_job *j = jobs; j; j = j->next)
+				if (j->rc == LX_OK)
+					j->rc = LX_ERR;
+		}
+	}
+	lx_fts_truncate(db, 0);
+	if (rc == LX_OK) {
+		int crc = lx_db_commit(db);
+		if (crc != LX_OK) {
+			fprintf(stderr, "lianxin: group commit failed: %s\n", lx_db_errmsg(db));
+			for (struct lx_write_job *j = jobs; j; j = j->next)
+				if (j->rc == LX_OK)
+					j->rc = crc;
+		}
+	}
+}
+
+static void *lx_writer_main(void *arg)
+{
+	lx_pool *p = arg;
+	pthread_mutex_lock(&p->wmu);
+	for (;;) {
+		while (!p->head && !p->wstop)
+			pthread_cond_wait(&p->wcv, &p->wmu);
+		if (!p->head && p->wstop)
+			break;
+		/* take up to LX_BATCH_MAX jobs */
+		struct lx_write_job *batch = p->head, *last = p->head;
+		int n = 1;
+		while (last->next && n < LX_BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		p->head = last->next;
+		if (!p->head)
+			p->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&p->wmu);
+		lx_writer_batch(p, batch);
+		pthread_mutex_lock(&p->wmu);
+		for (struct lx_write_job *j = batch; j;) {
+			struct lx_write_job *next = j->next;
+			j->done = true; /* j may be gone once its owner sees this */
+			j = next;
+		}
+		pthread_cond_broadcast(&p->dcv);
+	}
+	pthread_mutex_unlock(&p->wmu);
+	return NULL;
+}
+
+static void lx_writer_stop(lx_pool *p)
+{
+	pthread_mutex_lock(&p->wmu);
+	bool started = p->wstarted;
+	p->wstop = true;
+	pthread_cond_broadcast(&p->wcv);
+	pthread_mutex_unlock(&p->wmu);
+	if (started)
+		pthread_join(p->writer, NULL);
+	lx_db_close(p->wdb);
+	p->wdb = NULL;
+}
+
+/* Runs fn directly in its own transaction on the caller's connection. */
+static int lx_write_direct(lx_pool *p, lx_write_fn fn, void *arg)
+{
+	lx_db *db = lx_pool_conn(p);
+	if (!db)
+		return LX_BUSY;
+	int rc = lx_db_begin(db, true);
+	if (rc != LX_OK)
+		return rc;
+	rc = fn(db, arg);
+	if (rc == LX_OK)
+		rc = lx_db_commit(db);
+	else
+		lx_db_rollback(db);
+	return rc;
+}
+
+int lx_pool_write(lx_pool *p, lx_write_fn fn, void *arg)
+{
+	if (!p->group_commit)
+		return lx_write_direct(p, fn, arg);
+	struct lx_write_job job = {.fn = fn, .arg = arg};
+	pthread_mutex_lock(&p->wmu);
+	if (p->wstop) {
+		pthread_mutex_unlock(&p->wmu);
+		return LX_BUSY;
+	}
+	if (!p->wstarted) {
+		char err[256];
+		if (lx_db_open(p->url, &p->wdb, err, sizeof err) != LX_OK ||
+		    pthread_create(&p->writer, NULL, lx_writer_main, p) != 0) {
+			fprintf(stderr, "lianxin: cannot start the writer: %s\n", err);
+			lx_db_close(p->wdb);
+			p->wdb = NULL;
+			pthread_mutex_unlock(&p->wmu);
+			return LX_ERR;
+		}
+		p->wstarted = true;
+	}
+	if (p->tail)
+		p->tail->next = &job;
+	else
+		p->head = &job;
+	p->tail = &job;
+	pthread_cond_signal(&p->wcv);
+	while (!job.done)
+		pthread_cond_wait(&p->dcv, &p->wmu);
+	pthread_mutex_unlock(&p->wmu);
+	return job.rc;
 }

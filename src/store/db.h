@@ -23,9 +23,10 @@ typedef struct lx_pool lx_pool;
 /* lx_stmt_step results (besides negative LX_ status codes). */
 enum { LX_DONE = 0, LX_ROW = 1 };
 
-/* Opens a connection for url ("sqlite:PATH", a plain path, or later
- * "postgresql://..."). Returns LX_OK and sets *out (caller closes with
- * lx_db_close), or LX_ERR with a message in err. */
+/* Opens a connection for url ("sqlite:PATH", a plain path, or
+ * "postgresql://..." / "postgres://..." in a build with libpq). Returns
+ * LX_OK and sets *out (caller closes with lx_db_close), or LX_ERR with a
+ * message in err. */
 int lx_db_open(const char *url, lx_db **out, char *err, size_t errsz);
 /* Closes a connection and every cached statement. NULL is ignored. */
 void lx_db_close(lx_db *db);
@@ -89,11 +90,25 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz);
 /* Creates a pool for url. Returns LX_OK or LX_ERR with err. Caller frees with lx_pool_free. */
 int lx_pool_new(const char *url, lx_pool **out, char *err, size_t errsz);
 /* Returns the calling thread's connection (opened on first use), or NULL
- * when the database cannot be reached. Owned by the pool. */
+ * when the database cannot be reached. Owned by the pool. A PostgreSQL
+ * connection lost since its last use is reconnected here, so a node
+ * recovers by itself when the database returns. */
 lx_db *lx_pool_conn(lx_pool *p);
 /* Closes every connection. */
 void lx_pool_free(lx_pool *p);
 /* Returns the pool's driver kind ("sqlite" / "postgresql"). */
 const char *lx_pool_kind(const lx_pool *p);
+
+/* A unit of write work: runs inside a transaction it must not begin or
+ * end, using only the db it is given. Returns an LX_ status; anything but
+ * LX_OK undoes what it wrote. */
+typedef int (*lx_write_fn)(lx_db *db, void *arg);
+/* Runs fn(db, arg) in a write transaction and returns once that transaction
+ * has committed: fn's status, or the commit's failure (LX_BUSY/LX_ERR).
+ * SQLite: calls from many threads are batched by the pool's writer thread
+ * into one transaction (group commit), each isolated by a savepoint, so a
+ * failing fn undoes only its own writes. Other drivers: fn runs on the
+ * caller's connection in its own transaction. */
+int lx_pool_write(lx_pool *p, lx_write_fn fn, void *arg);
 
 #endif

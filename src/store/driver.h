@@ -11,9 +11,13 @@
 
 struct lx_db_driver {
 	const char *kind; /* "sqlite" | "postgresql" */
+	bool group_commit; /* one writer: batch writes in the pool's writer thread */
 	int (*open)(const char *url, lx_db **out, char *err, size_t errsz);
 	void (*close)(lx_db *db);
 	const char *(*errmsg)(lx_db *db);
+	/* postgresql: optional; LX_OK when the connection is usable (reconnecting
+	 * a lost one), LX_BUSY when the database cannot be reached. */
+	int (*check)(lx_db *db);
 	int (*exec)(lx_db *db, const char *sql);
 	int (*begin)(lx_db *db, bool write);
 	int (*commit)(lx_db *db);
@@ -34,14 +38,36 @@ struct lx_db_driver {
 	const char *(*fts_condition)(lx_db *db);
 };
 
+/* Search terms written during a group-commit batch wait here and are
+ * indexed once at its end: FTS5 writes a segment at every savepoint, which
+ * made per-job savepoints around index writes ruinous. */
+struct lx_fts_pending {
+	int64_t id;
+	char *terms;
+};
+
 /* The common first member of every driver's connection and statement. */
 struct lx_db {
 	const struct lx_db_driver *drv;
+	bool defer_fts;                 /* set by the writer during a batch */
+	bool bulk;                      /* a bulk load: roll-ups rebuilt at the end */
+	struct lx_fts_pending *pending;
+	size_t npending, cappending;
 };
 struct lx_stmt {
 	const struct lx_db_driver *drv;
 };
 
 extern const struct lx_db_driver lx_sqlite_driver;
+#ifdef LX_HAVE_PG
+extern const struct lx_db_driver lx_pg_driver; /* postgresql */
+#endif
+/* postgresql: rewrites SQLite-style `?` and `?NNN` placeholders of sql into
+ * $1..$n, numbering the distinct parameters in order of first appearance;
+ * quoted literals, quoted identifiers and -- comments are copied untouched.
+ * Returns LX_OK and sets *pgsql (malloc'd), *map (malloc'd; map[original
+ * number] = new number, 0 when absent; *nmap entries) and *nparams, all owned
+ * by the caller; LX_ERR for a parameter number outside 1..999. (pg.c) */
+int lx_pg_sql_translate(const char *sql, char **pgsql, int **map, int *nmap, int *nparams);
 
 #endif

@@ -7,6 +7,7 @@
  * runs in its own transaction together with its row in schema_migrations.
  */
 #include "db.h"
+#include "repo.h"
 #include "lx.h"
 
 #include <stdio.h>
@@ -67,9 +68,15 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 	int rc = LX_ERR;
 	char *text = NULL;
 	const char *kind = lx_db_kind(db);
+	bool pg = strcmp(kind, "postgresql") == 0;
 
-	if (lx_db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			   "name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)") != LX_OK) {
+	/* postgresql: two nodes starting at once may race on CREATE TABLE IF
+	 * NOT EXISTS (a unique violation in the catalog); the loser tries again. */
+	int made = LX_ERR;
+	for (int attempt = 0; attempt < 3 && made != LX_OK; attempt++)
+		made = lx_db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				      "name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+	if (made != LX_OK) {
 		snprintf(err, errsz, "schema_migrations: %s", lx_db_errmsg(db));
 		goto cleanup;
 	}
@@ -80,6 +87,11 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 			snprintf(err, errsz, "begin: %s", lx_db_errmsg(db));
 			goto cleanup;
 		}
+		/* postgresql: BEGIN takes no lock, so nodes migrating at once queue
+		 * here; the next one then finds the file recorded. (SQLite's BEGIN
+		 * IMMEDIATE already holds the write lock.) */
+		if (pg && lx_db_exec(db, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE") != LX_OK)
+			goto fail;
 		lx_stmt *st = lx_db_prepare(db, "SELECT 1 FROM schema_migrations WHERE name = ?");
 		if (!st)
 			goto fail;
@@ -93,6 +105,9 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 		free(text);
 		text = lx_migration_text(f->sql, kind);
 		if (lx_db_exec(db, text) != LX_OK)
+			goto fail;
+		/* roll-ups start from the cases already there */
+		if (strcmp(f->name, "005_stats.sql") == 0 && lx_rollup_rebuild(db) != LX_OK)
 			goto fail;
 		st = lx_db_prepare(db, "INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)");
 		if (!st)

@@ -29,7 +29,8 @@ typedef struct lx_unit {
 	char *path;        /* "/1/7/42/" */
 	int depth;
 	char *boundary;    /* GeoJSON text or NULL */
-	double bbox[4];    /* valid when boundary != NULL */
+	double bbox[4];    /* valid when the unit has a boundary */
+	lx_ms updated_at;  /* changes whenever the unit (its boundary) changes */
 } lx_unit;
 
 void lx_unit_clear(lx_unit *u);
@@ -55,9 +56,13 @@ int lx_unit_update(lx_db *db, const lx_unit *u);
 json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char *kind,
 		     bool with_boundary);
 /* Calls fn for every unit with a boundary whose bbox contains the point, in
- * no particular order. fn returns 0 to go on. Returns LX_OK or LX_ERR. */
+ * no particular order, without loading the boundary text (u->boundary is
+ * NULL; see lx_unit_boundary). fn returns 0 to go on. LX_OK or LX_ERR. */
 int lx_unit_candidates(lx_db *db, double lat, double lon,
 		       int (*fn)(void *arg, const lx_unit *u), void *arg);
+/* Loads the boundary text of unit id into *out (malloc'd, caller frees).
+ * LX_OK, LX_NOTFOUND (no unit or no boundary) or LX_ERR. */
+int lx_unit_boundary(lx_db *db, int64_t id, char **out);
 /* Returns the ancestors of u (district first, u last) as units in *out (n in
  * *n); caller frees each with lx_unit_clear and the array with free. */
 int lx_unit_ancestors(lx_db *db, const lx_unit *u, lx_unit **out, size_t *n);
@@ -152,6 +157,16 @@ typedef struct lx_case {
 } lx_case;
 
 void lx_case_clear(lx_case *c);
+/* The columns lx_case_from_row reads, in order, from a table aliased c. */
+#define LX_CASE_ROW_COLS \
+	"c.id, c.type, c.channel, c.status, c.category_code, c.title, c.description, c.address, " \
+	"c.lat, c.lon, c.unit_id, c.unit_path, c.handler_unit_id, c.scope_path, c.urgent, " \
+	"c.reporter_name, c.reporter_phone, c.reporter_anonymous, c.created_by, c.created_at, " \
+	"c.first_dispatched_at, c.dispatched_at, c.accept_due_at, c.resolve_due_at, " \
+	"c.accepted_at, c.resolved_at, c.closed_at, c.rated_at, c.updated_at, c.reply, c.rating, " \
+	"c.solved, c.accept_overdue, c.overdue, c.supervised, c.version"
+/* Fills *c from the current row of a statement selecting LX_CASE_ROW_COLS. */
+void lx_case_from_row(lx_stmt *st, lx_case *c);
 /* Inserts c with its search terms; sets c->id. LX_OK or LX_ERR. */
 int lx_case_insert(lx_db *db, lx_case *c, const char *terms);
 /* Loads a case visible in scope (located in it, handled in it, or assisted
@@ -198,17 +213,47 @@ int lx_case_sweep(lx_db *db, lx_ms now, int limit, int *n);
 /* Counts open and overdue cases (for /metrics). */
 int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue);
 
-/* ---------------- statistics ---------------- */
+/* ---------------- households and residents ---------------- */
+
+/* Registers a household in grid unit_id; sets *id. LX_OK or LX_ERR. */
+int lx_household_insert(lx_db *db, int64_t unit_id, const char *unit_path, const char *address,
+			int members, bool elderly_alone, lx_ms now, int64_t *id);
+/* Adds a resident to a household. LX_OK or LX_ERR. */
+int lx_resident_insert(lx_db *db, int64_t household_id, const char *name, const char *phone,
+		       const char *id_number, int birth_year, lx_ms now);
+
+/* ---------------- statistics (repo_stats.c) ---------------- */
 
 typedef struct lx_stats {
 	int64_t received, dispatched, due_for_response, accepted_on_time, rated, solved,
 		satisfied, basic, unsatisfied, overdue_open;
 } lx_stats;
-/* Counts over cases created in [from, to) whose scope_path lies under path. */
-int lx_stats_subtree(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
-		     lx_stats *out);
-/* The same per category_code; fn is called once per category with counts. */
-int lx_stats_by_category(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
-			 int (*fn)(void *arg, const char *code, const lx_stats *s), void *arg);
+
+/* The server zone used to cut days for the roll-ups (minutes east of UTC). */
+void lx_store_set_tz(int offset_min);
+/* The local day number of t, and the instant that day starts. */
+int64_t lx_day_of(lx_ms t);
+lx_ms lx_day_start(int64_t day);
+/* Adds sign * the case's contribution to the roll-ups. LX_OK or LX_ERR. */
+int lx_rollup_case(lx_db *db, const lx_case *c, int sign);
+/* Moves the roll-ups from before to after (same case). LX_OK or LX_ERR. */
+int lx_rollup_change(lx_db *db, const lx_case *before, const lx_case *after);
+/* Recomputes every roll-up from the cases (after a bulk load). */
+int lx_rollup_rebuild(lx_db *db);
+/* Turns roll-up maintenance off for a bulk load on this connection (then
+ * call lx_rollup_rebuild), or back on. */
+void lx_store_bulk(lx_db *db, bool on);
+void lx_stats_add(lx_stats *dst, const lx_stats *s);
+/* Sums the roll-ups of whole days [day_from, day_to): mode 0 for unit_id
+ * itself, 1 for each child of unit_id (0: the top-level units), 2 for
+ * unit_id per category. fn gets each row's unit and category code. */
+int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
+		  int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s), void *arg,
+		  int mode);
+/* Counts the cases created in [from, to) under path from the cases
+ * themselves, grouped by handling path and category (for partial days). */
+int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
+		  int (*fn)(void *arg, const char *scope_path, const char *code, const lx_stats *s),
+		  void *arg);
 
 #endif

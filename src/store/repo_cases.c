@@ -5,6 +5,7 @@
  * A case is visible in a scope when it is located there (unit_path), handled
  * there (scope_path) or a unit there was asked to assist (case_tasks).
  */
+#include "driver.h"
 #include "repo.h"
 
 #include <assert.h>
@@ -12,14 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LX_CASE_COLS \
-	"c.id, c.type, c.channel, c.status, c.category_code, c.title, c.description, c.address, " \
-	"c.lat, c.lon, c.unit_id, c.unit_path, c.handler_unit_id, c.scope_path, c.urgent, " \
-	"c.reporter_name, c.reporter_phone, c.reporter_anonymous, c.created_by, c.created_at, " \
-	"c.first_dispatched_at, c.dispatched_at, c.accept_due_at, c.resolve_due_at, " \
-	"c.accepted_at, c.resolved_at, c.closed_at, c.rated_at, c.updated_at, c.reply, c.rating, " \
-	"c.solved, c.accept_overdue, c.overdue, c.supervised, c.version"
-
+#define LX_CASE_COLS LX_CASE_ROW_COLS
 /* The scope predicate; binds ?1 = scope, ?2 = its upper bound. */
 #define LX_CASE_SCOPE \
 	"((c.scope_path >= ?1 AND c.scope_path < ?2) OR (c.unit_path >= ?1 AND c.unit_path < ?2) " \
@@ -45,7 +39,7 @@ static lx_ms lx_col_ms(lx_stmt *st, int col)
 	return lx_stmt_isnull(st, col) ? 0 : lx_stmt_int(st, col);
 }
 
-static void lx_case_row(lx_stmt *st, lx_case *c)
+void lx_case_from_row(lx_stmt *st, lx_case *c)
 {
 	memset(c, 0, sizeof *c);
 	c->id = lx_stmt_int(st, 0);
@@ -181,6 +175,8 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
 		return rc;
 	if (terms && *terms)
 		rc = lx_db_fts_index(db, c->id, terms);
+	if (rc == LX_OK && !db->bulk)
+		rc = lx_rollup_case(db, c, +1);
 	return rc;
 }
 
@@ -198,8 +194,26 @@ int lx_case_get(lx_db *db, const char *scope, int64_t id, lx_case *out)
 	lx_stmt_bind_int(st, 3, id);
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
-		lx_case_row(st, out);
+		lx_case_from_row(st, out);
 		out->open_tasks = (int)lx_stmt_int(st, 36);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+/* Loads the stored row of case id (no scope) into *out. */
+static int lx_case_load(lx_db *db, int64_t id, lx_case *out)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, id);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		lx_case_from_row(st, out);
 		rc = LX_OK;
 	} else if (rc == LX_DONE) {
 		rc = LX_NOTFOUND;
@@ -210,19 +224,34 @@ int lx_case_get(lx_db *db, const char *scope, int64_t id, lx_case *out)
 
 int lx_case_update(lx_db *db, lx_case *c, int64_t expected_version)
 {
+	/* the stored row, for the roll-ups' before-and-after */
+	lx_case before = {0};
+	int rc = lx_case_load(db, c->id, &before);
+	if (rc == LX_NOTFOUND || (rc == LX_OK && before.version != expected_version)) {
+		lx_case_clear(&before);
+		return LX_CONFLICT;
+	}
+	if (rc != LX_OK)
+		return rc;
 	lx_stmt *st = lx_db_prepare(db, "UPDATE cases SET " LX_CASE_SET ", version = version + 1 "
 					"WHERE id = ? AND version = ?");
-	if (!st)
+	if (!st) {
+		lx_case_clear(&before);
 		return LX_ERR;
+	}
 	lx_case_bind_mutable(st, 1, c);
 	lx_stmt_bind_int(st, LX_CASE_NSET + 1, c->id);
 	lx_stmt_bind_int(st, LX_CASE_NSET + 2, expected_version);
-	int rc = lx_stmt_step(st);
+	rc = lx_stmt_step(st);
 	lx_stmt_done(st);
-	if (rc != LX_DONE)
+	if (rc == LX_DONE)
+		rc = lx_db_changes(db) == 1 ? LX_OK : LX_CONFLICT;
+	/* only a write that happened moves the roll-ups */
+	if (rc == LX_OK && !db->bulk)
+		rc = lx_rollup_change(db, &before, c);
+	lx_case_clear(&before);
+	if (rc != LX_OK)
 		return rc;
-	if (lx_db_changes(db) != 1)
-		return LX_CONFLICT;
 	c->version = expected_version + 1;
 	return LX_OK;
 }
@@ -344,8 +373,9 @@ int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
 	likes = lx_xcalloc(f->nwords + 1, sizeof *likes);
 	for (size_t i = 0; i < f->nwords && i < 8; i++) {
 		likes[i] = lx_like_pattern(f->words[i]);
-		lx_buf_printf(&sql, " AND (c.title LIKE ?%zu ESCAPE '\\' OR c.description LIKE ?%zu ESCAPE '\\')",
-			      14 + i, 14 + i);
+		/* LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not */
+		lx_buf_printf(&sql, " AND (LOWER(c.title) LIKE LOWER(?%zu) ESCAPE '\\' "
+			      "OR LOWER(c.description) LIKE LOWER(?%zu) ESCAPE '\\')", 14 + i, 14 + i);
 	}
 	lx_buf_puts(&sql, " ORDER BY c.id DESC LIMIT ?13");
 
@@ -385,7 +415,7 @@ int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
 			break;
 		}
 		lx_case c;
-		lx_case_row(st, &c);
+		lx_case_from_row(st, &c);
 		fn(arg, &c);
 		lx_case_clear(&c);
 		n++;
@@ -493,58 +523,57 @@ json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min)
 	return arr;
 }
 
-/* Marks one kind of lateness: cases past `due` not yet flagged. */
+/* Marks one kind of lateness: cases past a deadline not yet flagged. Each
+ * goes through lx_case_update (version check, roll-ups) with its event, so
+ * nodes sweeping at once mark a case once: the loser's update finds a newer
+ * version and skips the case. Rows are taken in id order so two nodes lock
+ * them in the same order and never deadlock on PostgreSQL. */
 static int lx_sweep_one(lx_db *db, lx_ms now, int limit, bool accept, int *n)
 {
+	/* accept: dispatched, not accepted since, deadline passed, whatever came
+	 * next (a case returned unaccepted was late too) */
 	const char *sel = accept
-		? "SELECT id, status, handler_unit_id FROM cases WHERE status IN ('dispatched', 'reopened') "
-		  "AND accept_overdue = 0 AND accept_due_at < ? LIMIT ?"
-		: "SELECT id, status, handler_unit_id FROM cases WHERE status IN ('new', 'dispatched', "
-		  "'accepted', 'returned', 'reopened') AND overdue = 0 AND resolve_due_at < ? LIMIT ?";
-	const char *upd = accept
-		? "UPDATE cases SET accept_overdue = 1, version = version + 1, updated_at = ? "
-		  "WHERE id = ? AND accept_overdue = 0"
-		: "UPDATE cases SET overdue = 1, version = version + 1, updated_at = ? "
-		  "WHERE id = ? AND overdue = 0";
-	int64_t ids[256];
-	char status[256][16];
-	int64_t units[256];
-	int cnt = 0;
-	if (limit > 256)
-		limit = 256;
+		? "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.accept_overdue = 0 "
+		  "AND c.dispatched_at IS NOT NULL AND c.accepted_at IS NULL AND c.accept_due_at < ? "
+		  "ORDER BY c.id LIMIT ?"
+		: "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.status IN ('new', 'dispatched', "
+		  "'accepted', 'returned', 'reopened') AND c.overdue = 0 AND c.resolve_due_at < ? "
+		  "ORDER BY c.id LIMIT ?";
+	lx_case *found = lx_xcalloc((size_t)limit, sizeof *found);
+	int cnt = 0, rc;
 	lx_stmt *st = lx_db_prepare(db, sel);
-	if (!st)
+	if (!st) {
+		free(found);
 		return LX_ERR;
+	}
 	lx_stmt_bind_int(st, 1, now);
 	lx_stmt_bind_int(st, 2, limit);
-	int rc;
-	while (cnt < limit && (rc = lx_stmt_step(st)) == LX_ROW) {
-		ids[cnt] = lx_stmt_int(st, 0);
-		snprintf(status[cnt], sizeof status[cnt], "%s", lx_stmt_text(st, 1));
-		units[cnt] = lx_stmt_isnull(st, 2) ? 0 : lx_stmt_int(st, 2);
-		cnt++;
-	}
+	while (cnt < limit && lx_stmt_step(st) == LX_ROW)
+		lx_case_from_row(st, &found[cnt++]);
 	lx_stmt_done(st);
-	for (int i = 0; i < cnt; i++) {
-		st = lx_db_prepare(db, upd);
-		if (!st)
-			return LX_ERR;
-		lx_stmt_bind_int(st, 1, now);
-		lx_stmt_bind_int(st, 2, ids[i]);
-		rc = lx_stmt_step(st);
-		lx_stmt_done(st);
-		if (rc != LX_DONE)
-			return rc;
-		if (lx_db_changes(db) != 1)
+	rc = LX_OK;
+	for (int i = 0; i < cnt && rc == LX_OK; i++) {
+		lx_case *c = &found[i];
+		if (accept)
+			c->accept_overdue = true;
+		else
+			c->overdue = true;
+		c->updated_at = now;
+		rc = lx_case_update(db, c, c->version);
+		if (rc == LX_CONFLICT) {
+			rc = LX_OK; /* changed meanwhile (another node): look again next pass */
 			continue;
-		rc = lx_case_event(db, ids[i], now, 0, accept ? "accept_overdue" : "overdue",
-				   status[i], status[i], units[i],
-				   accept ? "超过签收时限" : "超过办理时限");
-		if (rc != LX_OK)
-			return rc;
-		(*n)++;
+		}
+		if (rc == LX_OK)
+			rc = lx_case_event(db, c->id, now, 0, accept ? "accept_overdue" : "overdue", c->status,
+					   c->status, c->handler_unit_id, accept ? "超过签收时限" : "超过办理时限");
+		if (rc == LX_OK)
+			(*n)++;
 	}
-	return LX_OK;
+	for (int i = 0; i < cnt; i++)
+		lx_case_clear(&found[i]);
+	free(found);
+	return rc;
 }
 
 int lx_case_sweep(lx_db *db, lx_ms now, int limit, int *n)
@@ -572,84 +601,4 @@ int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue)
 	}
 	lx_stmt_done(st);
 	return rc == LX_OK ? LX_OK : LX_ERR;
-}
-
-/* ---------------- statistics ---------------- */
-
-#define LX_STATS_COLS \
-	"COUNT(*), " \
-	"COALESCE(SUM(CASE WHEN c.first_dispatched_at IS NOT NULL THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.dispatched_at IS NOT NULL AND (c.accepted_at IS NOT NULL " \
-	"OR c.accept_due_at < ?5) THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.dispatched_at IS NOT NULL AND c.accepted_at IS NOT NULL " \
-	"AND c.accepted_at <= c.accept_due_at THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.rating IS NOT NULL THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.rating IS NOT NULL AND c.solved = 1 THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.rating = 'satisfied' THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.rating = 'basic' THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.rating = 'unsatisfied' THEN 1 ELSE 0 END), 0), " \
-	"COALESCE(SUM(CASE WHEN c.status NOT IN ('resolved', 'closed') AND c.resolve_due_at < ?5 " \
-	"THEN 1 ELSE 0 END), 0)"
-
-static void lx_stats_row(lx_stmt *st, int first, lx_stats *s)
-{
-	s->received = lx_stmt_int(st, first + 0);
-	s->dispatched = lx_stmt_int(st, first + 1);
-	s->due_for_response = lx_stmt_int(st, first + 2);
-	s->accepted_on_time = lx_stmt_int(st, first + 3);
-	s->rated = lx_stmt_int(st, first + 4);
-	s->solved = lx_stmt_int(st, first + 5);
-	s->satisfied = lx_stmt_int(st, first + 6);
-	s->basic = lx_stmt_int(st, first + 7);
-	s->unsatisfied = lx_stmt_int(st, first + 8);
-	s->overdue_open = lx_stmt_int(st, first + 9);
-}
-
-static void lx_stats_bind(lx_stmt *st, const char *path, lx_ms from, lx_ms to, lx_ms now)
-{
-	char hi[512];
-	lx_scope_upper(path, hi, sizeof hi);
-	lx_stmt_bind_text(st, 1, path);
-	lx_stmt_bind_text(st, 2, hi);
-	lx_stmt_bind_int(st, 3, from);
-	lx_stmt_bind_int(st, 4, to);
-	lx_stmt_bind_int(st, 5, now);
-}
-
-int lx_stats_subtree(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
-		     lx_stats *out)
-{
-	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_STATS_COLS " FROM cases c "
-					"WHERE c.scope_path >= ?1 AND c.scope_path < ?2 "
-					"AND c.created_at >= ?3 AND c.created_at < ?4");
-	if (!st)
-		return LX_ERR;
-	lx_stats_bind(st, path, from, to, now);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_stats_row(st, 0, out);
-		rc = LX_OK;
-	}
-	lx_stmt_done(st);
-	return rc == LX_OK ? LX_OK : LX_ERR;
-}
-
-int lx_stats_by_category(lx_db *db, const char *path, lx_ms from, lx_ms to, lx_ms now,
-			 int (*fn)(void *arg, const char *code, const lx_stats *s), void *arg)
-{
-	lx_stmt *st = lx_db_prepare(db, "SELECT c.category_code, " LX_STATS_COLS " FROM cases c "
-					"WHERE c.scope_path >= ?1 AND c.scope_path < ?2 "
-					"AND c.created_at >= ?3 AND c.created_at < ?4 "
-					"GROUP BY c.category_code ORDER BY COUNT(*) DESC, c.category_code");
-	if (!st)
-		return LX_ERR;
-	lx_stats_bind(st, path, from, to, now);
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_stats s;
-		lx_stats_row(st, 1, &s);
-		fn(arg, lx_stmt_text(st, 0), &s);
-	}
-	lx_stmt_done(st);
-	return rc == LX_DONE ? LX_OK : LX_ERR;
 }

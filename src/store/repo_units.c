@@ -14,7 +14,10 @@
 #include <string.h>
 
 #define LX_UNIT_COLS "id, parent_id, kind, code, name, path, depth, boundary, " \
-		     "min_lon, min_lat, max_lon, max_lat"
+		     "min_lon, min_lat, max_lon, max_lat, updated_at"
+/* The same without the boundary text, for scans that do not need it. */
+#define LX_UNIT_COLS_NB "id, parent_id, kind, code, name, path, depth, NULL, " \
+			"min_lon, min_lat, max_lon, max_lat, updated_at"
 
 void lx_unit_clear(lx_unit *u)
 {
@@ -53,6 +56,7 @@ static void lx_unit_row(lx_stmt *st, lx_unit *u)
 	u->boundary = lx_stmt_dup(st, 7);
 	for (int i = 0; i < 4; i++)
 		u->bbox[i] = lx_stmt_double(st, 8 + i);
+	u->updated_at = lx_stmt_int(st, 12);
 }
 
 static int lx_unit_one(lx_stmt *st, lx_unit *out)
@@ -233,7 +237,7 @@ json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char
 int lx_unit_candidates(lx_db *db, double lat, double lon,
 		       int (*fn)(void *arg, const lx_unit *u), void *arg)
 {
-	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units "
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS_NB " FROM units "
 					"WHERE boundary IS NOT NULL AND min_lon <= ? AND max_lon >= ? "
 					"AND min_lat <= ? AND max_lat >= ?");
 	if (!st)
@@ -253,6 +257,23 @@ int lx_unit_candidates(lx_db *db, double lat, double lon,
 	}
 	lx_stmt_done(st);
 	return rc == LX_ERR || rc == LX_BUSY ? rc : LX_OK;
+}
+
+int lx_unit_boundary(lx_db *db, int64_t id, char **out)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT boundary FROM units WHERE id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, id);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		*out = lx_stmt_dup(st, 0);
+		rc = *out ? LX_OK : LX_NOTFOUND;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
 }
 
 int lx_unit_ancestors(lx_db *db, const lx_unit *u, lx_unit **out, size_t *n)

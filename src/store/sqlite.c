@@ -34,8 +34,15 @@ struct lx_sqlite_db {
 	lx_sqlite_stmt cache[LX_STMT_CACHE];
 	int ncache;
 	bool in_tx;
+	bool holds_writer;   /* this connection holds lx_sqlite_writer */
 	char err[256];
 };
+
+/* SQLite has one writer at a time. Threads of this process queue for it
+ * here, in FIFO-ish order and without sleeping, instead of in SQLite's busy
+ * handler, which backs off with sleeps of up to 100 ms under contention.
+ * Other processes still meet the busy timeout. */
+static pthread_mutex_t lx_sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
 
 #define DB(x) ((lx_sqlite_db *)(x))
 #define ST(x) ((lx_sqlite_stmt *)(x))
@@ -148,9 +155,17 @@ static int sq_begin(lx_db *base, bool write)
 {
 	lx_sqlite_db *db = DB(base);
 	assert(!db->in_tx);
+	if (write) {
+		pthread_mutex_lock(&lx_sqlite_writer);
+		db->holds_writer = true;
+	}
 	int rc = sq_exec(base, write ? "BEGIN IMMEDIATE" : "BEGIN");
-	if (rc == LX_OK)
+	if (rc == LX_OK) {
 		db->in_tx = true;
+	} else if (db->holds_writer) {
+		db->holds_writer = false;
+		pthread_mutex_unlock(&lx_sqlite_writer);
+	}
 	return rc;
 }
 
@@ -164,6 +179,10 @@ static int sq_commit(lx_db *base)
 		return rc;
 	}
 	db->in_tx = false;
+	if (db->holds_writer) {
+		db->holds_writer = false;
+		pthread_mutex_unlock(&lx_sqlite_writer);
+	}
 	return LX_OK;
 }
 
@@ -173,6 +192,10 @@ static void sq_rollback(lx_db *base)
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = false;
+	if (db->holds_writer) {
+		db->holds_writer = false;
+		pthread_mutex_unlock(&lx_sqlite_writer);
+	}
 }
 
 static uint64_t lx_sql_hash(const char *s)
@@ -304,6 +327,7 @@ static const char *sq_fts_condition(lx_db *db)
 
 const struct lx_db_driver lx_sqlite_driver = {
 	.kind = "sqlite",
+	.group_commit = true,
 	.open = sq_open,
 	.close = sq_close,
 	.errmsg = sq_errmsg,

@@ -4,9 +4,15 @@ database in a temporary directory, and a tiny HTTP client (stdlib only).
 LIANXIN_BIN names the binary (default build/lianxin). When the binary is a
 sanitizer build (LIANXIN_SANITIZED=1) the server's stderr is checked for
 sanitizer reports when it stops.
+
+postgresql: with LIANXIN_TEST_PG=postgresql://user@127.0.0.1:PORT/DB (a
+throw-away cluster from scripts/pg-test.sh; LIANXIN_TEST_PGDIR its directory)
+every database is a fresh PostgreSQL database of that cluster instead of a
+SQLite file, made with /usr/bin/psql: the same tests run on both backends.
 """
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,12 +21,76 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("LIANXIN_BIN", os.path.join(ROOT, "build", "lianxin"))
 DEMO_PASSWORD = "lianxin2026"
+
+# postgresql: which backend this run tests, and the helpers that make databases.
+PG_URL = os.environ.get("LIANXIN_TEST_PG")
+PG_DIR = os.environ.get("LIANXIN_TEST_PGDIR")
+BACKEND = "postgresql" if PG_URL else "sqlite"
+
+
+def is_url(db):
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def pg_url(name):
+    """The URL of database `name` on the test cluster."""
+    parts = urllib.parse.urlsplit(PG_URL)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def psql(sql, url=None):
+    """Runs sql on the test cluster (its maintenance database by default); returns stdout."""
+    r = subprocess.run(["/usr/bin/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                        "-d", url or PG_URL, "-c", sql], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def new_db(tag, template=None):
+    """A new database: empty, or a copy of template (which nobody may be using).
+    Returns what `--db` takes: a file path on SQLite, a URL on PostgreSQL."""
+    if PG_URL:
+        name = "lx_%s_%s" % (tag, uuid.uuid4().hex[:12])
+        src = ' TEMPLATE "%s"' % urllib.parse.urlsplit(template).path.lstrip("/") if template else ""
+        psql('CREATE DATABASE "%s"%s' % (name, src))
+        return pg_url(name)
+    d = tempfile.mkdtemp(prefix="lianxin-%s-" % tag)
+    db = os.path.join(d, tag + ".db")
+    if template:
+        shutil.copy(template, db)
+    return db
+
+
+def db_rows(db, sql):
+    """Rows of a query on either backend, each a tuple of strings (None for
+    NULL): a look under the API, e.g. that a secret is stored hashed."""
+    if not is_url(db):
+        import sqlite3
+        conn = sqlite3.connect(db)
+        try:
+            return [tuple(None if v is None else str(v) for v in row) for row in conn.execute(sql)]
+        finally:
+            conn.close()
+    r = subprocess.run(["/usr/bin/psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-P", "null=\x1e",
+                        "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return [tuple(None if v == "\x1e" else v for v in line.split("\x1f"))
+            for line in r.stdout.split("\n") if line]
+
+
+def log_path(db, port):
+    if not is_url(db):
+        return db + ".log"
+    name = urllib.parse.urlsplit(db).path.lstrip("/")
+    return os.path.join(tempfile.gettempdir(), "lianxin-%s-%d.log" % (name, port))
 
 
 def free_port():
@@ -82,7 +152,7 @@ class Server:
     def __init__(self, db, port, env=None):
         self.db = db
         self.port = port
-        self.log = open(db + ".log", "w+")
+        self.log = open(log_path(db, port), "w+")
         e = dict(os.environ)
         e.update(env or {})
         self.proc = subprocess.Popen(
@@ -128,12 +198,24 @@ def run_cli(*args, env=None):
 
 
 @pytest.fixture(scope="session")
-def demo_db():
-    d = tempfile.mkdtemp(prefix="lianxin-test-")
-    db = os.path.join(d, "demo.db")
+def demo_build():
+    """(demo, pristine): the demo district built once, and an untouched copy
+    of it made before any server opens the demo (tests that need their own
+    server start from copies of the pristine one)."""
+    db = new_db("demo")
     r = run_cli("demo", "--db", db)
     assert r.returncode == 0, r.stderr
-    return db
+    return db, new_db("pristine", template=db)
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_build):
+    return demo_build[0]
+
+
+@pytest.fixture(scope="session")
+def pristine_db(demo_build):
+    return demo_build[1]
 
 
 @pytest.fixture(scope="session")

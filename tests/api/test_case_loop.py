@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from conftest import BACKEND
+
 
 def units(api, token, **q):
     qs = "&".join("%s=%s" % kv for kv in q.items())
@@ -354,7 +356,7 @@ def test_logout_revokes_token(api):
 
 def test_health_and_metrics(api):
     st, body = api.get("/healthz")
-    assert st == 200 and body["status"] == "ok" and body["db"] == "sqlite"
+    assert st == 200 and body["status"] == "ok" and body["db"] == BACKEND
     st, text = api.get("/metrics")
     assert st == 200
     assert 'lianxin_http_requests_total{route="/healthz",status="200"}' in text

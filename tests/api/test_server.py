@@ -2,25 +2,21 @@
 personal data, clean stop on SIGTERM, and no acknowledged write lost when
 the process is killed."""
 import http.client
-import os
-import shutil
 import signal
 import socket
-import tempfile
 import time
 import uuid
 
 import pytest
 
-from conftest import Server, free_port, run_cli
+from conftest import Server, free_port, new_db, run_cli
 
 
 @pytest.fixture()
-def own_server(demo_db):
-    """A private server on a copy of the demo database."""
-    d = tempfile.mkdtemp(prefix="lianxin-own-")
-    db = os.path.join(d, "own.db")
-    shutil.copy(demo_db, db)
+def own_server(pristine_db):
+    """A private server on a copy of the demo database (a file copy on
+    SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL)."""
+    db = new_db("own", template=pristine_db)
     servers = []
 
     def start(**env):
@@ -98,8 +94,8 @@ def test_sigterm_stops_cleanly_and_kill_loses_nothing(own_server):
     assert "stopped" in s2.output()
 
 
-def test_cli_init_and_user(tmp_path):
-    db = str(tmp_path / "new.db")
+def test_cli_init_and_user():
+    db = new_db("new")
     r = run_cli("init", "--db", db, env={"LIANXIN_ADMIN_PASSWORD": "correct-horse"})
     assert r.returncode == 0, r.stderr
     r = run_cli("init", "--db", db)  # idempotent

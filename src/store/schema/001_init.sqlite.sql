@@ -3,4 +3,4 @@
 -- bigrams, lower-cased ASCII words) produced by core/text.c, so FTS5's
 -- default tokenizer sees ready-made terms and `暖气` is one token.
 -- Contentless: the text lives in `cases`; rowid = cases.id.
-CREATE VIRTUAL TABLE case_fts USING fts5(terms, content='', detail=none);
+CREATE VIRTUAL TABLE case_fts USING fts5(terms, content='', detail=none, columnsize=0);
