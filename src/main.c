@@ -42,7 +42,8 @@ static void lx_usage(FILE *f)
 	      "options: --config FILE (INI; keys db, port, bind, tz_offset_minutes, body_limit,\n"
 	      "         threads, timeout, sweep_ms, web_root); environment LIANXIN_DB, LIANXIN_PORT,\n"
 	      "         LIANXIN_BIND, LIANXIN_TZ_OFFSET, LIANXIN_BODY_LIMIT, LIANXIN_THREADS,\n"
-	      "         LIANXIN_TIMEOUT, LIANXIN_SWEEP_MS, LIANXIN_WEB_ROOT, LIANXIN_ADMIN_PASSWORD\n",
+	      "         LIANXIN_TIMEOUT, LIANXIN_SWEEP_MS, LIANXIN_WEB_ROOT, LIANXIN_ADMIN_PASSWORD,\n"
+	      "         LIANXIN_DB_POOL (PostgreSQL connections per node), LIANXIN_SYNC=full\n",
 	      f);
 }
 

@@ -282,6 +282,8 @@ static json_t *lx_json_text(lx_stmt *st, int col)
 	return lx_stmt_isnull(st, col) ? json_null() : json_string(lx_stmt_text(st, col));
 }
 
+static json_t *lx_event_row_json(lx_stmt *st, void *arg);
+
 json_t *lx_case_events(lx_db *db, int64_t case_id, int offset_min)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT e.at, e.actor_id, e.action, e.from_status, "
@@ -292,31 +294,28 @@ json_t *lx_case_events(lx_db *db, int64_t case_id, int offset_min)
 	if (!st)
 		return NULL;
 	lx_stmt_bind_int(st, 1, case_id);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		char at[40];
-		json_t *o = json_object();
-		json_object_set_new(o, "at", json_string(lx_time_format(lx_stmt_int(st, 0), offset_min,
-									at, sizeof at)));
-		json_object_set_new(o, "actor_id", lx_stmt_isnull(st, 1) ? json_null()
-									  : json_integer(lx_stmt_int(st, 1)));
-		json_object_set_new(o, "actor_name", lx_json_text(st, 7));
-		json_object_set_new(o, "action", lx_json_text(st, 2));
-		json_object_set_new(o, "from_status", lx_json_text(st, 3));
-		json_object_set_new(o, "to_status", lx_json_text(st, 4));
-		json_object_set_new(o, "note", lx_json_text(st, 5));
-		json_object_set_new(o, "unit_id", lx_stmt_isnull(st, 6) ? json_null()
-									: json_integer(lx_stmt_int(st, 6)));
-		json_object_set_new(o, "unit_name", lx_json_text(st, 8));
-		json_array_append_new(arr, o);
-	}
-	lx_stmt_done(st);
-	if (rc != LX_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return lx_rows_json(st, lx_event_row_json, &offset_min);
+}
+
+/* One timeline row as the API shows it; arg is the zone offset. */
+static json_t *lx_event_row_json(lx_stmt *st, void *arg)
+{
+	int offset_min = *(int *)arg;
+	char at[40];
+	json_t *o = json_object();
+	json_object_set_new(o, "at", json_string(lx_time_format(lx_stmt_int(st, 0), offset_min,
+								at, sizeof at)));
+	json_object_set_new(o, "actor_id", lx_stmt_isnull(st, 1) ? json_null()
+								  : json_integer(lx_stmt_int(st, 1)));
+	json_object_set_new(o, "actor_name", lx_json_text(st, 7));
+	json_object_set_new(o, "action", lx_json_text(st, 2));
+	json_object_set_new(o, "from_status", lx_json_text(st, 3));
+	json_object_set_new(o, "to_status", lx_json_text(st, 4));
+	json_object_set_new(o, "note", lx_json_text(st, 5));
+	json_object_set_new(o, "unit_id", lx_stmt_isnull(st, 6) ? json_null()
+								: json_integer(lx_stmt_int(st, 6)));
+	json_object_set_new(o, "unit_name", lx_json_text(st, 8));
+	return o;
 }
 
 /* Escapes LIKE wildcards in s with backslash; returns malloc'd "%s%". */
@@ -491,6 +490,24 @@ int lx_task_done(lx_db *db, const char *scope, int64_t case_id, int64_t task_id,
 	return lx_db_changes(db) == 1 ? LX_OK : LX_CONFLICT;
 }
 
+/* One assist task as the API shows it; arg is the zone offset. */
+static json_t *lx_task_row_json(lx_stmt *st, void *arg)
+{
+	int offset_min = *(int *)arg;
+	char buf[40];
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(lx_stmt_int(st, 0)));
+	json_object_set_new(o, "unit_id", json_integer(lx_stmt_int(st, 1)));
+	json_object_set_new(o, "unit_name", lx_json_text(st, 2));
+	json_object_set_new(o, "status", lx_json_text(st, 3));
+	json_object_set_new(o, "note", lx_json_text(st, 4));
+	json_object_set_new(o, "created_at", json_string(lx_time_format(lx_stmt_int(st, 5), offset_min,
+									  buf, sizeof buf)));
+	json_object_set_new(o, "done_at", lx_stmt_isnull(st, 6) ? json_null()
+			    : json_string(lx_time_format(lx_stmt_int(st, 6), offset_min, buf, sizeof buf)));
+	return o;
+}
+
 json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT t.id, t.unit_id, n.name, t.status, t.note, "
@@ -499,28 +516,7 @@ json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min)
 	if (!st)
 		return NULL;
 	lx_stmt_bind_int(st, 1, case_id);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		char buf[40];
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_integer(lx_stmt_int(st, 0)));
-		json_object_set_new(o, "unit_id", json_integer(lx_stmt_int(st, 1)));
-		json_object_set_new(o, "unit_name", lx_json_text(st, 2));
-		json_object_set_new(o, "status", lx_json_text(st, 3));
-		json_object_set_new(o, "note", lx_json_text(st, 4));
-		json_object_set_new(o, "created_at", json_string(lx_time_format(lx_stmt_int(st, 5),
-									  offset_min, buf, sizeof buf)));
-		json_object_set_new(o, "done_at", lx_stmt_isnull(st, 6) ? json_null()
-				    : json_string(lx_time_format(lx_stmt_int(st, 6), offset_min, buf, sizeof buf)));
-		json_array_append_new(arr, o);
-	}
-	lx_stmt_done(st);
-	if (rc != LX_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return lx_rows_json(st, lx_task_row_json, &offset_min);
 }
 
 /* Marks one kind of lateness: cases past a deadline not yet flagged. Each

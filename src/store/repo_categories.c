@@ -33,21 +33,28 @@ static void lx_category_row(lx_stmt *st, lx_category *c)
 	c->resp_value = lx_stmt_dup(st, 7);
 }
 
+static void lx_category_fill(lx_stmt *st, void *out)
+{
+	lx_category_row(st, out);
+}
+
+static json_t *lx_category_row_json(lx_stmt *st, void *arg)
+{
+	lx_category c;
+	(void)arg;
+	lx_category_row(st, &c);
+	json_t *o = lx_category_json(&c);
+	lx_category_clear(&c);
+	return o;
+}
+
 int lx_category_get(lx_db *db, const char *code, lx_category *out)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CAT_COLS " FROM categories WHERE code = ?");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, code);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_category_row(st, out);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_row_one(st, lx_category_fill, out);
 }
 
 int lx_category_put(lx_db *db, const lx_category *c, bool update)
@@ -104,18 +111,5 @@ json_t *lx_category_list(lx_db *db)
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CAT_COLS " FROM categories ORDER BY code");
 	if (!st)
 		return NULL;
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_category c;
-		lx_category_row(st, &c);
-		json_array_append_new(arr, lx_category_json(&c));
-		lx_category_clear(&c);
-	}
-	lx_stmt_done(st);
-	if (rc != LX_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return lx_rows_json(st, lx_category_row_json, NULL);
 }

@@ -97,50 +97,87 @@ static int lx_rollup_add(lx_db *db, int64_t day, int64_t unit, const char *cat, 
 	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
-/* Applies v to every level of path ("/1/7/42/") and the root (0). */
-static int lx_rollup_path(lx_db *db, int64_t day, const char *path, const char *cat,
-			  const int64_t v[LX_STAT__N])
+/* The units a path counts for: the root (0) and every id in "/1/7/42/". */
+struct lx_roll_entry {
+	int64_t unit;
+	int64_t v[LX_STAT__N];
+};
+
+#define LX_ROLL_MAX 64
+
+/* Adds sign * v to each unit of path in e[] (merging units already there). */
+static size_t lx_roll_collect(struct lx_roll_entry *e, size_t n, const char *path, int sign,
+			      const int64_t v[LX_STAT__N])
 {
-	int rc = lx_rollup_add(db, day, 0, cat, v);
-	for (const char *p = path; rc == LX_OK && p && *p == '/' && p[1];) {
+	int64_t ids[LX_ROLL_MAX];
+	size_t k = 0;
+	ids[k++] = 0;
+	for (const char *p = path; p && *p == '/' && p[1] && k < LX_ROLL_MAX;) {
 		char *end;
 		long long id = strtoll(p + 1, &end, 10);
 		if (end == p + 1)
 			break;
-		rc = lx_rollup_add(db, day, id, cat, v);
+		ids[k++] = id;
 		p = end;
+	}
+	for (size_t i = 0; i < k; i++) {
+		size_t j = 0;
+		while (j < n && e[j].unit != ids[i])
+			j++;
+		if (j == n) {
+			if (n == 2 * LX_ROLL_MAX)
+				break;
+			memset(&e[n], 0, sizeof e[n]);
+			e[n++].unit = ids[i];
+		}
+		for (int x = 0; x < LX_STAT__N; x++)
+			e[j].v[x] += sign * v[x];
+	}
+	return n;
+}
+
+static int lx_roll_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct lx_roll_entry *)a)->unit, y = ((const struct lx_roll_entry *)b)->unit;
+	return x < y ? -1 : x > y;
+}
+
+/* Writes the non-zero deltas in ascending unit order, so that two
+ * transactions always lock roll-up rows in the same order (no deadlocks
+ * between nodes on PostgreSQL). */
+static int lx_roll_apply(lx_db *db, int64_t day, const char *cat, struct lx_roll_entry *e, size_t n)
+{
+	qsort(e, n, sizeof *e, lx_roll_cmp);
+	int rc = LX_OK;
+	for (size_t i = 0; rc == LX_OK && i < n; i++) {
+		bool zero = true;
+		for (int x = 0; x < LX_STAT__N; x++)
+			zero = zero && e[i].v[x] == 0;
+		if (!zero)
+			rc = lx_rollup_add(db, day, e[i].unit, cat, e[i].v);
 	}
 	return rc;
 }
 
 int lx_rollup_case(lx_db *db, const lx_case *c, int sign)
 {
+	struct lx_roll_entry e[2 * LX_ROLL_MAX];
 	int64_t v[LX_STAT__N];
 	lx_case_contrib(c, v);
-	for (int i = 0; i < LX_STAT__N; i++)
-		v[i] *= sign;
-	return lx_rollup_path(db, lx_day_of(c->created_at), c->scope_path, c->category_code, v);
+	size_t n = lx_roll_collect(e, 0, c->scope_path, sign, v);
+	return lx_roll_apply(db, lx_day_of(c->created_at), c->category_code, e, n);
 }
 
 int lx_rollup_change(lx_db *db, const lx_case *before, const lx_case *after)
 {
+	struct lx_roll_entry e[2 * LX_ROLL_MAX];
 	int64_t a[LX_STAT__N], b[LX_STAT__N];
-	bool same_place = strcmp(before->scope_path, after->scope_path) == 0;
 	lx_case_contrib(before, b);
 	lx_case_contrib(after, a);
-	if (same_place) {
-		bool zero = true;
-		for (int i = 0; i < LX_STAT__N; i++) {
-			a[i] -= b[i];
-			zero = zero && a[i] == 0;
-		}
-		if (zero)
-			return LX_OK;
-		return lx_rollup_path(db, lx_day_of(after->created_at), after->scope_path,
-				      after->category_code, a);
-	}
-	int rc = lx_rollup_case(db, before, -1);
-	return rc == LX_OK ? lx_rollup_case(db, after, +1) : rc;
+	/* common ancestors get the net change; the rest the old or new vector */
+	size_t n = lx_roll_collect(e, 0, before->scope_path, -1, b);
+	n = lx_roll_collect(e, n, after->scope_path, +1, a);
+	return lx_roll_apply(db, lx_day_of(after->created_at), after->category_code, e, n);
 }
 
 /* ---- reading ---- */

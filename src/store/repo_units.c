@@ -43,6 +43,12 @@ void lx_scope_upper(const char *path, char *hi, size_t hisz)
 	hi[n - 1] = '0';
 }
 
+static void lx_unit_row(lx_stmt *st, lx_unit *u);
+static void lx_unit_fill(lx_stmt *st, void *out)
+{
+	lx_unit_row(st, out);
+}
+
 static void lx_unit_row(lx_stmt *st, lx_unit *u)
 {
 	memset(u, 0, sizeof *u);
@@ -61,15 +67,7 @@ static void lx_unit_row(lx_stmt *st, lx_unit *u)
 
 static int lx_unit_one(lx_stmt *st, lx_unit *out)
 {
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_unit_row(st, out);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_row_one(st, lx_unit_fill, out);
 }
 
 int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out)
@@ -202,6 +200,15 @@ json_t *lx_unit_json(const lx_unit *u, bool with_boundary)
 	return o;
 }
 
+static json_t *lx_unit_row_json(lx_stmt *st, void *arg)
+{
+	lx_unit u;
+	lx_unit_row(st, &u);
+	json_t *o = lx_unit_json(&u, *(bool *)arg);
+	lx_unit_clear(&u);
+	return o;
+}
+
 json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char *kind,
 		     bool with_boundary)
 {
@@ -218,20 +225,7 @@ json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char
 	lx_stmt_bind_int(st, 4, parent_id);
 	lx_stmt_bind_text(st, 5, kind);
 	lx_stmt_bind_text(st, 6, kind);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_unit u;
-		lx_unit_row(st, &u);
-		json_array_append_new(arr, lx_unit_json(&u, with_boundary));
-		lx_unit_clear(&u);
-	}
-	lx_stmt_done(st);
-	if (rc != LX_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return lx_rows_json(st, lx_unit_row_json, &with_boundary);
 }
 
 int lx_unit_candidates(lx_db *db, double lat, double lon,

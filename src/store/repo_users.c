@@ -38,6 +38,21 @@ static void lx_user_row(lx_stmt *st, lx_user *u)
 	u->active = lx_stmt_int(st, 7) != 0;
 }
 
+static void lx_user_fill(lx_stmt *st, void *out)
+{
+	lx_user_row(st, out);
+}
+
+static json_t *lx_user_row_json(lx_stmt *st, void *arg)
+{
+	lx_user u;
+	(void)arg;
+	lx_user_row(st, &u);
+	json_t *o = lx_user_json(&u);
+	lx_user_clear(&u);
+	return o;
+}
+
 static void lx_user_bind(lx_stmt *st, int first, const lx_user *u)
 {
 	char roles[128];
@@ -101,15 +116,7 @@ int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out)
 	lx_stmt_bind_int(st, 1, id);
 	lx_stmt_bind_text(st, 2, scope);
 	lx_stmt_bind_text(st, 3, hi);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_user_row(st, out);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_row_one(st, lx_user_fill, out);
 }
 
 int lx_user_by_login(lx_db *db, const char *login, lx_user *out, char **hash)
@@ -159,20 +166,7 @@ json_t *lx_user_list(lx_db *db, const char *scope)
 	lx_scope_upper(scope, hi, sizeof hi);
 	lx_stmt_bind_text(st, 1, scope);
 	lx_stmt_bind_text(st, 2, hi);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_user u;
-		lx_user_row(st, &u);
-		json_array_append_new(arr, lx_user_json(&u));
-		lx_user_clear(&u);
-	}
-	lx_stmt_done(st);
-	if (rc != LX_DONE) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
+	return lx_rows_json(st, lx_user_row_json, NULL);
 }
 
 int lx_session_insert(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires)
@@ -201,15 +195,7 @@ int lx_session_user(lx_db *db, const char *token_hash, lx_ms now, lx_user *out)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, token_hash);
 	lx_stmt_bind_int(st, 2, now);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_user_row(st, out);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_row_one(st, lx_user_fill, out);
 }
 
 int lx_session_revoke(lx_db *db, const char *token_hash, lx_ms now)
