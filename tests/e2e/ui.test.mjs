@@ -35,6 +35,17 @@ after(async () => {
 
 /* ---------------- helpers ---------------- */
 
+/* A demo unit's id by name (the demo's ids are not part of any contract). */
+let unitsByName = null;
+async function unitId(name) {
+  if (!unitsByName) {
+    const r = await api.get('/units?boundary=false', 'admin');
+    unitsByName = new Map(r.items.map((u) => [u.name, u.id]));
+  }
+  assert.ok(unitsByName.has(name), 'no unit ' + name);
+  return unitsByName.get(name);
+}
+
 async function gotoHash(hash) {
   await page.goto(base + '#' + hash);
 }
@@ -260,7 +271,8 @@ uiTest('leader dashboard equals /api/v1/stats/summary (desktop)', async () => {
   // drill into a street by its ranking row
   await page.locator('[data-period=\"30d\"]').click();
   await page.locator('[data-test=ranking] tbody tr', { hasText: '桥头街道' }).click();
-  await page.waitForFunction(() => /unit_id=97/.test(document.querySelector('[data-test=dashboard]').dataset.query));
+  const qiaotou = await unitId('桥头街道');
+  await page.waitForFunction((id) => document.querySelector('[data-test=dashboard]').dataset.query.includes('unit_id=' + id), qiaotou);
   await dashboardEqualsApi();
   await page.setViewportSize(PHONE);
   await gotoHash('/dash');
@@ -401,7 +413,7 @@ uiTest('dispatch board: new cases dispatched in bulk (desktop)', async () => {
   for (let i = 0; i < 2; i++) {
     const c = await api.post('/cases', {
       type: 'request', channel: 'hotline', title: '批量派发测试' + i + Date.now().toString(36),
-      description: '无分类的来电，等待调度员派发。', unit_id: 99, reporter: { name: '李先生', phone: '13900000000' },
+      description: '无分类的来电，等待调度员派发。', unit_id: await unitId('桥头社区第1网格'), reporter: { name: '李先生', phone: '13900000000' },
     }, 'dispatcher');
     assert.equal(c.status, 'new');
     made.push(c);
@@ -421,7 +433,7 @@ uiTest('dispatch board: new cases dispatched in bulk (desktop)', async () => {
   for (const c of made) {
     const x = await api.get('/cases/' + c.id, 'dispatcher');
     assert.equal(x.status, 'dispatched');
-    assert.equal(x.handler_unit_id, 281);
+    assert.equal(x.handler_unit_id, await unitId('城管局'));
     await page.locator(`[data-test=board-list] [data-case-id="${c.id}"]`).waitFor({ state: 'detached' });
   }
   await page.setViewportSize(PHONE);
@@ -431,13 +443,14 @@ uiTest('dispatch board: new cases dispatched in bulk (desktop)', async () => {
 });
 
 uiTest('handler returns, escalates and asks for assistance; a stale version shows the server message', async () => {
+  const grid = await unitId('桥头社区第1网格');
   const mk = (title, code) => api.post('/cases', {
-    type: 'request', channel: 'hotline', category_code: code, title, description: title + '，请处理。', unit_id: 99,
+    type: 'request', channel: 'hotline', category_code: code, title, description: title + '，请处理。', unit_id: grid,
   }, 'dispatcher');
   const ret = await mk('路灯不亮退回测试', '0201');
   const esc = await mk('路灯不亮上报测试', '0201');
   const asst = await mk('垃圾清运协办测试', '0301');
-  assert.equal(ret.handler_unit_id, 281);
+  assert.equal(ret.handler_unit_id, await unitId('城管局'));
   await login('handler_cg');
   // return
   await gotoHash('/case/' + ret.id);
@@ -452,7 +465,7 @@ uiTest('handler returns, escalates and asks for assistance; a stale version show
   await page.locator('[data-test=action-submit]').click();
   await toast('已上报');
   const e2 = await api.get('/cases/' + esc.id, 'dispatcher');
-  assert.equal(e2.handler_unit_id, 1);
+  assert.equal(e2.handler_unit_id, await unitId('矿区'));
   // the stale-version error: the case changes behind the page's back
   await login('handler_qiaotou');
   await gotoHash('/case/' + asst.id);
@@ -539,7 +552,7 @@ uiTest('grid map drills down from the district to a grid', async () => {
 uiTest('admin: units with import, users, categories and the duty list', async () => {
   await login('admin', DESKTOP);
   await gotoHash('/admin?tab=units');
-  await page.locator('[data-test=admin-units] [data-unit-id="97"]').waitFor();
+  await page.locator(`[data-test=admin-units] [data-unit-id="${await unitId('桥头街道')}"]`).waitFor();
   await shot(page, 'admin-units-desktop');
   const csv = path.join(server.dir, 'units.csv');
   fs.writeFileSync(csv, '\ufeff编码,名称,类型,上级编码\nE2E0001,测试社区第9网格,网格,140303003001\n');
