@@ -6,6 +6,7 @@
 #define LX_API_H
 
 #include "http.h"
+#include "text.h"
 
 int lx_api_healthz(lx_req *r);
 int lx_api_metrics(lx_req *r);
@@ -65,6 +66,21 @@ int lx_api_apikeys_revoke(lx_req *r);
  * without its boundary text. LX_OK with *out filled (caller clears it),
  * LX_NOTFOUND, LX_ERR. */
 int lx_api_locate_point(lx_db *db, double lat, double lon, lx_unit *out);
+/* A parsed case-list query (case_query.c); owns what it holds. */
+typedef struct lx_case_query {
+	lx_case_filter f;
+	lx_text_query tq;
+	lx_unit unit; /* the unit_id filter's unit (id 0: none) */
+} lx_case_query;
+/* Parses the list filters of r's query string (status, type, category_code,
+ * unit_id, overdue, q, from, to, limit up to max_limit, cursor) into *q.
+ * Returns LX_OK (caller clears q with lx_api_case_query_clear) or an error
+ * status after replying with the contract's error (q is cleared). */
+int lx_api_case_query_parse(lx_req *r, int64_t default_limit, int64_t max_limit, lx_case_query *q);
+void lx_api_case_query_clear(lx_case_query *q);
+/* Writes the case number (local date of intake + id, "20261123000042") into out[32]. */
+void lx_api_case_number(lx_req *r, const lx_case *c, char out[32]);
+
 /* Frees the cached geometries (at shutdown). */
 void lx_geocache_free(void);
 

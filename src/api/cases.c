@@ -62,12 +62,18 @@ static bool lx_sees_reporter(lx_req *r, const lx_case *c, bool listing)
 	       lx_req_role(r, LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER);
 }
 
+void lx_api_case_number(lx_req *r, const lx_case *c, char out[32])
+{
+	char day[40];
+	lx_time_format(c->created_at, r->app->tz_offset_min, day, sizeof day);
+	snprintf(out, 32, "%.4s%.2s%.2s%06lld", day, day + 5, day + 8, (long long)c->id);
+}
+
 static json_t *lx_case_json(lx_req *r, const lx_case *c, bool listing)
 {
 	json_t *o = json_object();
-	char number[40], day[40];
-	lx_time_format(c->created_at, r->app->tz_offset_min, day, sizeof day);
-	snprintf(number, sizeof number, "%.4s%.2s%.2s%06lld", day, day + 5, day + 8, (long long)c->id);
+	char number[32];
+	lx_api_case_number(r, c, number);
 	json_object_set_new(o, "id", json_integer(c->id));
 	json_object_set_new(o, "number", json_string(number));
 	json_object_set_new(o, "type", json_string(c->type));
@@ -478,101 +484,19 @@ static int lx_list_cb(void *arg, const lx_case *c)
 	return 0;
 }
 
-static bool lx_arg_time(lx_req *r, const char *key, lx_ms *out)
-{
-	const char *s = lx_req_arg(r, key);
-	*out = 0;
-	if (!s || !*s)
-		return true;
-	if (lx_time_parse(s, r->app->tz_offset_min, out) != LX_OK) {
-		lx_reply_error(r, 400, "bad_parameter", key, "%s must be an RFC 3339 time or a date", key);
-		return false;
-	}
-	return true;
-}
-
-static bool lx_arg_posint(lx_req *r, const char *key, int64_t max, int64_t *out)
-{
-	const char *s = lx_req_arg(r, key);
-	char *end;
-	*out = 0;
-	if (!s || !*s)
-		return true;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (*end || errno || v <= 0 || v > max) {
-		lx_reply_error(r, 400, "bad_parameter", key, "%s must be an integer from 1 to %lld", key,
-			       (long long)max);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
 int lx_api_cases_list(lx_req *r)
 {
-	lx_case_filter f = {0};
-	lx_text_query tq = {0};
-	lx_unit u = {0};
-	int64_t limit = 0, cursor = 0;
+	lx_case_query q;
 	struct lx_list_ctx ctx = {.r = r};
 	bool more = false;
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
 		return rc;
-	f.status = lx_req_arg(r, "status");
-	f.type = lx_req_arg(r, "type");
-	f.category_code = lx_req_arg(r, "category_code");
-	const char *overdue = lx_req_arg(r, "overdue"), *q = lx_req_arg(r, "q");
-	if (f.status && !*f.status)
-		f.status = NULL;
-	if (f.type && !*f.type)
-		f.type = NULL;
-	if (f.category_code && !*f.category_code)
-		f.category_code = NULL;
-	if (f.status && lx_status_parse(f.status) < 0)
-		return lx_reply_error(r, 422, "unknown_status", "status", "unknown status");
-	if (f.type && lx_type_parse(f.type) < 0)
-		return lx_reply_error(r, 422, "unknown_type", "type", "unknown case type");
-	if (f.category_code && (strlen(f.category_code) > 16 || !lx_utf8_valid(f.category_code, strlen(f.category_code))))
-		return lx_reply_error(r, 400, "bad_parameter", "category_code", "bad category code");
-	if (overdue && *overdue) {
-		if (strcmp(overdue, "true") == 0)
-			f.overdue = true;
-		else if (strcmp(overdue, "false") != 0)
-			return lx_reply_error(r, 400, "bad_parameter", "overdue", "overdue must be true or false");
-	}
-	if (!lx_arg_time(r, "from", &f.from) || !lx_arg_time(r, "to", &f.to) ||
-	    !lx_arg_posint(r, "limit", 200, &limit) || !lx_arg_posint(r, "cursor", INT64_MAX / 2, &cursor) ||
-	    !lx_arg_posint(r, "unit_id", INT64_MAX / 2, &f.unit_id))
-		return LX_BADREQ;
-	f.limit = limit ? (int)limit : 50;
-	f.cursor = cursor;
-	if (f.unit_id) {
-		rc = lx_unit_get(r->db, r->user.scope, f.unit_id, &u);
-		if (rc == LX_NOTFOUND)
-			return lx_reply_error(r, 404, "not_found", "unit_id", "no such unit in your scope");
-		if (rc != LX_OK)
-			return lx_reply_store_error(r, rc);
-		f.unit_path = u.path;
-	}
-	if (q && *q) {
-		if (!lx_utf8_valid(q, strlen(q))) {
-			rc = lx_reply_error(r, 400, "bad_encoding", "q", "q is not valid UTF-8");
-			goto cleanup;
-		}
-		if (lx_text_query_parse(q, &tq) != LX_OK) {
-			if (strlen(q) > 200) {
-				rc = lx_reply_error(r, 400, "bad_parameter", "q", "q is longer than 200 bytes");
-				goto cleanup;
-			}
-		}
-		f.match = tq.match;
-		f.words = tq.words;
-		f.nwords = tq.nwords;
-	}
+	rc = lx_api_case_query_parse(r, 50, 200, &q);
+	if (rc != LX_OK)
+		return rc;
 	ctx.items = json_array();
-	rc = lx_case_list(r->db, r->user.scope, &f, lx_list_cb, &ctx, &more);
+	rc = lx_case_list(r->db, r->user.scope, &q.f, lx_list_cb, &ctx, &more);
 	if (rc != LX_OK) {
 		json_decref(ctx.items);
 		rc = lx_reply_store_error(r, rc);
@@ -589,8 +513,7 @@ int lx_api_cases_list(lx_req *r)
 	}
 	rc = lx_reply_json(r, 200, j);
 cleanup:
-	lx_text_query_free(&tq);
-	lx_unit_clear(&u);
+	lx_api_case_query_clear(&q);
 	return rc;
 }
 

@@ -19,12 +19,8 @@
  *
  * At most LX_EXPORT_MAX rows (newest first); `limit` may ask for fewer.
  *
- * Refactor to do (kept out of cases.c on purpose while others edit it):
- * lx_export_query_parse() below is the list's query parsing written once as
- * a function. lx_api_cases_list should call it (declared in api.h as
- * lx_api_case_query_parse, with the max limit as a parameter: 200 for the
- * list, LX_EXPORT_MAX here) instead of its inline block, and the case
- * number formatting (YYYYMMDD + id) should become one helper beside it.
+ * The filters are parsed by lx_api_case_query_parse (case_query.c), exactly
+ * as for the list, and the case number comes from lx_api_case_number.
  */
 #include "api.h"
 #include "text.h"
@@ -40,121 +36,6 @@
 #include <xlsxwriter.h>
 
 #define LX_EXPORT_MAX 20000
-
-/* ---------------- the query (the list's filters) ---------------- */
-
-/* A parsed case-list query; owns what it holds. */
-struct lx_case_query {
-	lx_case_filter f;
-	lx_text_query tq;
-	lx_unit unit;   /* the unit_id filter's unit (id 0: none) */
-};
-
-static void lx_case_query_clear(struct lx_case_query *q)
-{
-	lx_text_query_free(&q->tq);
-	lx_unit_clear(&q->unit);
-	memset(q, 0, sizeof *q);
-}
-
-/* Empty query arguments count as absent, as in the list. */
-static const char *lx_export_arg(lx_req *r, const char *key)
-{
-	const char *s = lx_req_arg(r, key);
-	return s && *s ? s : NULL;
-}
-
-static bool lx_export_time(lx_req *r, const char *key, lx_ms *out)
-{
-	const char *s = lx_export_arg(r, key);
-	*out = 0;
-	if (s && lx_time_parse(s, r->app->tz_offset_min, out) != LX_OK) {
-		lx_reply_error(r, 400, "bad_parameter", key, "%s must be an RFC 3339 time or a date", key);
-		return false;
-	}
-	return true;
-}
-
-static bool lx_export_posint(lx_req *r, const char *key, int64_t max, int64_t *out)
-{
-	const char *s = lx_export_arg(r, key);
-	char *end;
-	*out = 0;
-	if (!s)
-		return true;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (*end || errno || v <= 0 || v > max) {
-		lx_reply_error(r, 400, "bad_parameter", key, "%s must be an integer from 1 to %lld", key,
-			       (long long)max);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-/*
- * Parses the case list's query arguments of r into *q, with the same rules
- * and error replies as GET /api/v1/cases: unknown status or type 422, bad
- * numbers and times 400, a unit outside the caller's scope 404. `limit` is
- * 1..max_limit (default max_limit). Returns LX_OK (caller clears q with
- * lx_case_query_clear) or an error status after replying (q is cleared).
- */
-static int lx_export_query_parse(lx_req *r, int64_t max_limit, struct lx_case_query *q)
-{
-	int64_t limit = 0, cursor = 0;
-	int rc;
-	memset(q, 0, sizeof *q);
-	q->f.status = lx_export_arg(r, "status");
-	q->f.type = lx_export_arg(r, "type");
-	q->f.category_code = lx_export_arg(r, "category_code");
-	const char *overdue = lx_export_arg(r, "overdue"), *text = lx_export_arg(r, "q");
-	if (q->f.status && lx_status_parse(q->f.status) < 0)
-		return lx_reply_error(r, 422, "unknown_status", "status", "unknown status");
-	if (q->f.type && lx_type_parse(q->f.type) < 0)
-		return lx_reply_error(r, 422, "unknown_type", "type", "unknown case type");
-	if (q->f.category_code && (strlen(q->f.category_code) > 16 ||
-				   !lx_utf8_valid(q->f.category_code, strlen(q->f.category_code))))
-		return lx_reply_error(r, 400, "bad_parameter", "category_code", "bad category code");
-	if (overdue) {
-		if (strcmp(overdue, "true") == 0)
-			q->f.overdue = true;
-		else if (strcmp(overdue, "false") != 0)
-			return lx_reply_error(r, 400, "bad_parameter", "overdue", "overdue must be true or false");
-	}
-	if (!lx_export_time(r, "from", &q->f.from) || !lx_export_time(r, "to", &q->f.to) ||
-	    !lx_export_posint(r, "limit", max_limit, &limit) ||
-	    !lx_export_posint(r, "cursor", INT64_MAX / 2, &cursor) ||
-	    !lx_export_posint(r, "unit_id", INT64_MAX / 2, &q->f.unit_id))
-		return LX_BADREQ;
-	q->f.limit = (int)(limit ? limit : max_limit);
-	q->f.cursor = cursor;
-	if (q->f.unit_id) {
-		rc = lx_unit_get(r->db, r->user.scope, q->f.unit_id, &q->unit);
-		if (rc == LX_NOTFOUND)
-			return lx_reply_error(r, 404, "not_found", "unit_id", "no such unit in your scope");
-		if (rc != LX_OK)
-			return lx_reply_store_error(r, rc);
-		q->f.unit_path = q->unit.path;
-	}
-	if (text) {
-		if (!lx_utf8_valid(text, strlen(text))) {
-			rc = lx_reply_error(r, 400, "bad_encoding", "q", "q is not valid UTF-8");
-			goto fail;
-		}
-		if (lx_text_query_parse(text, &q->tq) != LX_OK && strlen(text) > 200) {
-			rc = lx_reply_error(r, 400, "bad_parameter", "q", "q is longer than 200 bytes");
-			goto fail;
-		}
-		q->f.match = q->tq.match;
-		q->f.words = q->tq.words;
-		q->f.nwords = q->tq.nwords;
-	}
-	return LX_OK;
-fail:
-	lx_case_query_clear(q);
-	return rc;
-}
 
 /* ---------------- rows ---------------- */
 
@@ -271,7 +152,7 @@ static void lx_export_cells(struct lx_export_ctx *x, const lx_case *c, const cha
 	lx_req *r = x->r;
 	char day[40];
 	lx_time_format(c->created_at, r->app->tz_offset_min, day, sizeof day);
-	snprintf(bufs[0], 40, "%.4s%.2s%.2s%06lld", day, day + 5, day + 8, (long long)c->id);
+	lx_api_case_number(r, c, bufs[0]);
 	cells[COL_NUMBER] = bufs[0];
 	cells[COL_TYPE] = lx_type_zh(c->type);
 	cells[COL_CHANNEL] = lx_channel_zh(c->channel);
@@ -399,7 +280,7 @@ static json_t *lx_export_cat_names(lx_db *db)
 
 int lx_api_cases_export_xlsx(lx_req *r)
 {
-	struct lx_case_query q;
+	lx_case_query q;
 	struct lx_export_ctx x = {0};
 	lxw_workbook *wb = NULL;
 	char *path = NULL, *data = NULL;
@@ -409,7 +290,7 @@ int lx_api_cases_export_xlsx(lx_req *r)
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
 		return rc;
-	rc = lx_export_query_parse(r, LX_EXPORT_MAX, &q);
+	rc = lx_api_case_query_parse(r, LX_EXPORT_MAX, LX_EXPORT_MAX, &q);
 	if (rc != LX_OK)
 		return rc;
 
@@ -481,7 +362,7 @@ cleanup:
 	free(data);
 	json_decref(x.cat_names);
 	json_decref(x.unit_names);
-	lx_case_query_clear(&q);
+	lx_api_case_query_clear(&q);
 	return rc;
 }
 
@@ -557,21 +438,23 @@ static char *lx_to_gb18030(const char *in, size_t inlen, size_t *outlen)
 
 int lx_api_cases_export_csv(lx_req *r)
 {
-	struct lx_case_query q;
+	lx_case_query q;
 	struct lx_export_ctx x = {0};
 	lx_buf b;
 	bool more = false, gbk = false;
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
 		return rc;
-	const char *enc = lx_export_arg(r, "encoding");
+	const char *enc = lx_req_arg(r, "encoding");
+	if (enc && !*enc)
+		enc = NULL;
 	if (enc) {
 		if (strcasecmp(enc, "gbk") == 0 || strcasecmp(enc, "gb18030") == 0)
 			gbk = true;
 		else if (strcasecmp(enc, "utf-8") != 0 && strcasecmp(enc, "utf8") != 0)
 			return lx_reply_error(r, 422, "unknown_encoding", "encoding", "encoding must be utf-8 or gbk");
 	}
-	rc = lx_export_query_parse(r, LX_EXPORT_MAX, &q);
+	rc = lx_api_case_query_parse(r, LX_EXPORT_MAX, LX_EXPORT_MAX, &q);
 	if (rc != LX_OK)
 		return rc;
 	lx_buf_init(&b);
@@ -607,6 +490,6 @@ cleanup:
 	lx_buf_free(&b);
 	json_decref(x.cat_names);
 	json_decref(x.unit_names);
-	lx_case_query_clear(&q);
+	lx_api_case_query_clear(&q);
 	return rc;
 }
