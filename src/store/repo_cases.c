@@ -224,6 +224,13 @@ static int lx_case_load(lx_db *db, int64_t id, lx_case *out)
 
 int lx_case_update(lx_db *db, lx_case *c, int64_t expected_version)
 {
+	/* A case closed or resolved without ever being accepted after its
+	 * deadline passed leaves the states the sweeper looks at: mark its
+	 * lateness here, so the response rate counts it as the scan would. */
+	if (!c->accept_overdue && c->dispatched_at && !c->accepted_at && c->accept_due_at &&
+	    c->accept_due_at < c->updated_at &&
+	    (strcmp(c->status, "closed") == 0 || strcmp(c->status, "resolved") == 0))
+		c->accept_overdue = true;
 	/* the stored row, for the roll-ups' before-and-after */
 	lx_case before = {0};
 	int rc = lx_case_load(db, c->id, &before);
@@ -358,7 +365,9 @@ int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
 		lx_buf_puts(&sql, " AND ((c.scope_path >= ?6 AND c.scope_path < ?7) OR "
 				  "(c.unit_path >= ?6 AND c.unit_path < ?7))");
 	if (f->overdue)
-		lx_buf_puts(&sql, " AND c.status NOT IN ('resolved', 'closed') AND c.resolve_due_at < ?8");
+		/* open statuses by name, so the (status, resolve_due_at) index serves it */
+		lx_buf_puts(&sql, " AND c.status IN ('new', 'dispatched', 'accepted', 'returned', 'reopened') "
+				  "AND c.resolve_due_at < ?8");
 	if (f->from)
 		lx_buf_puts(&sql, " AND c.created_at >= ?9");
 	if (f->to)
@@ -529,7 +538,8 @@ static int lx_sweep_one(lx_db *db, lx_ms now, int limit, bool accept, int *n)
 	/* accept: dispatched, not accepted since, deadline passed, whatever came
 	 * next (a case returned unaccepted was late too) */
 	const char *sel = accept
-		? "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.accept_overdue = 0 "
+		? "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.status IN ('dispatched', 'reopened', "
+		  "'returned') AND c.accept_overdue = 0 "
 		  "AND c.dispatched_at IS NOT NULL AND c.accepted_at IS NULL AND c.accept_due_at < ? "
 		  "ORDER BY c.id LIMIT ?"
 		: "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.status IN ('new', 'dispatched', "
@@ -585,7 +595,7 @@ int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN resolve_due_at < ? "
 					"THEN 1 ELSE 0 END), 0) FROM cases "
-					"WHERE status NOT IN ('resolved', 'closed')");
+					"WHERE status IN ('new', 'dispatched', 'accepted', 'returned', 'reopened')");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, now);
