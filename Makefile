@@ -83,3 +83,18 @@ test-asan:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-release
+
+# bench: the release build, then bench/run.py (BENCH_ARGS passes options, e.g.
+# --scales 100000 --seconds 5). Where PostgreSQL is installed, a throw-away
+# cluster (scripts/pg-test.sh) gives the PostgreSQL rows and is always stopped.
+.PHONY: bench
+bench:
+	cmake --preset release >/dev/null
+	cmake --build build-release -j$(JOBS)
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  env=$$(scripts/pg-test.sh start) || exit 1; export $$env; \
+	  trap 'scripts/pg-test.sh stop "$$LIANXIN_TEST_PGDIR"' EXIT; trap 'exit 130' INT TERM; \
+	  LIANXIN_BENCH_PG=$$LIANXIN_TEST_PG $(PY) bench/run.py $(BENCH_ARGS); \
+	else \
+	  $(PY) bench/run.py $(BENCH_ARGS); \
+	fi

@@ -4,6 +4,11 @@ wrk, and print one table (also written to bench/results.md).
 
 Usage: bench/run.py [--bin build-release/lianxin] [--scales 100000,10000000]
                     [--seconds 10] [--out bench/results.md] [--data bench/data]
+                    [--pg postgresql://user@host:port/db]
+With --pg (or LIANXIN_BENCH_PG), the URL of a PostgreSQL cluster where the
+user may create databases, each scale's city is also moved into a fresh
+database there with `lianxin migrate-data`, and intake, read and stats are
+measured again against a server on it: the PostgreSQL rows of the table.
 Only standard library; wrk from Debian. Nothing here asserts a timing: the
 targets are printed beside the figures, met or missed.
 """
@@ -17,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,6 +69,94 @@ def point_of(unit):
     return (sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring))
 
 
+def pg_db_url(base, name):
+    parts = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def psql(url, sql):
+    r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError("psql: " + r.stderr)
+
+
+def run_pg(args, n, db):
+    """postgresql: migrates the generated city db into a fresh database of
+    args.pg and measures intake, read and stats against a server on it."""
+    name = "lx_bench_%d_%d" % (n, os.getpid())
+    url = pg_db_url(args.pg, name)
+    psql(args.pg, 'DROP DATABASE IF EXISTS "%s"' % name)
+    psql(args.pg, 'CREATE DATABASE "%s"' % name)
+    try:
+        t = time.time()
+        r = subprocess.run([args.bin, "migrate-data", "--from", "sqlite:" + db, "--to", url],
+                           capture_output=True, text=True)
+        if r.returncode != 0 or "counts and checksums match" not in r.stdout:
+            raise RuntimeError("migrate-data failed: " + r.stdout + r.stderr)
+        res = {"migrate_s": time.time() - t}
+        res.update(serve_and_measure(args, url, n, ("read", "stats", "intake"),
+                                     os.path.join(args.data, "city-%d.pg.log" % n)))
+        return res
+    finally:
+        if not args.keep:
+            psql(args.pg, 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+
+
+def serve_and_measure(args, db, n, figures, logpath):
+    """Starts `lianxin serve` on db and runs the wrk measurements named in
+    figures (floor, read, list, stats, intake); returns their results and
+    the server's peak RSS."""
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    log = open(logpath, "w")
+    proc = subprocess.Popen([args.bin, "serve", "--db", db, "--port", str(port), "--bind", "127.0.0.1"],
+                            stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "LIANXIN_SWEEP_MS": "60000"})
+    res = {}
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        tok = http(base, "POST", "/api/v1/auth/login", {"login": "dispatcher", "password": "lianxin2026"})["token"]
+        streets = http(base, "GET", "/api/v1/units?kind=street&boundary=false", token=tok)["items"]
+        district = [u for u in http(base, "GET", "/api/v1/units?kind=district&boundary=false", token=tok)["items"]
+                    if u["code"] == "140303"][0]
+        street = [s for s in streets if s["parent_id"] == district["id"]][0]
+        grids = http(base, "GET", "/api/v1/units?kind=grid&parent_id=%d" % (
+            http(base, "GET", "/api/v1/units?parent_id=%d&boundary=false" % street["id"], token=tok)["items"][0]["id"]),
+            token=tok)["items"]
+        points = ";".join("%.6f,%.6f" % point_of(g) for g in grids)
+        year_ago = (datetime.date.today() - datetime.timedelta(days=366)).isoformat()
+        env = {"LX_TOKEN": tok, "LX_CASES": str(n), "LX_POINTS": points, "LX_STREET": str(street["id"]),
+               "LX_FROM": year_ago}
+        s = args.seconds
+        if "floor" in figures:
+            res["floor"] = wrk("bench/healthz.lua", base + "/healthz", s, 64, env)
+        if "read" in figures:
+            res["read"] = wrk("bench/read.lua", base, s, 64, env)
+        if "list" in figures:
+            res["list"] = wrk("bench/list.lua", base, s, 8, env)
+        if "stats" in figures:
+            res["stats_district"] = wrk("bench/stats.lua", base, s, 8, {**env, "LX_STATS_UNIT": str(district["id"])})
+            res["stats_street"] = wrk("bench/stats.lua", base, s, 8, {**env, "LX_STATS_UNIT": str(street["id"])})
+        if "intake" in figures:
+            res["intake"] = wrk("bench/intake.lua", base, s, 64, env)
+        res["rss_mib"] = rss_peak_kib(proc.pid) / 1024
+        for k in ("floor", "read", "list", "stats_district", "stats_street", "intake"):
+            if k in res and (res[k]["errors"] or res[k]["non2xx"]):
+                res.setdefault("problems", []).append("%s: %d errors, %d non-2xx" % (
+                    k, res[k]["errors"], res[k]["non2xx"]))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        log.close()
+    return res
+
+
 def run_scale(args, n):
     os.makedirs(args.data, exist_ok=True)
     db = os.path.join(args.data, "city-%d.db" % n)
@@ -84,51 +178,20 @@ def run_scale(args, n):
     for f in (work + "-wal", work + "-shm"):
         if os.path.exists(f):
             os.remove(f)
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    log = open(work + ".log", "w")
-    proc = subprocess.Popen([args.bin, "serve", "--db", work, "--port", str(port)], stdout=log,
-                            stderr=subprocess.STDOUT, env={**os.environ, "LIANXIN_SWEEP_MS": "60000"})
+    res = {"cases": n, "gen_s": gen_s, "bytes_per_case": size / max(n, 1)}
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
-        tok = http(base, "POST", "/api/v1/auth/login", {"login": "dispatcher", "password": "lianxin2026"})["token"]
-        streets = http(base, "GET", "/api/v1/units?kind=street&boundary=false", token=tok)["items"]
-        district = [u for u in http(base, "GET", "/api/v1/units?kind=district&boundary=false", token=tok)["items"]
-                    if u["code"] == "140303"][0]
-        street = [s for s in streets if s["parent_id"] == district["id"]][0]
-        grids = http(base, "GET", "/api/v1/units?kind=grid&parent_id=%d" % (
-            http(base, "GET", "/api/v1/units?parent_id=%d&boundary=false" % street["id"], token=tok)["items"][0]["id"]),
-            token=tok)["items"]
-        points = ";".join("%.6f,%.6f" % point_of(g) for g in grids)
-        year_ago = (datetime.date.today() - datetime.timedelta(days=366)).isoformat()
-        env = {"LX_TOKEN": tok, "LX_CASES": str(n), "LX_POINTS": points, "LX_STREET": str(street["id"]),
-               "LX_FROM": year_ago}
-        s = args.seconds
-        res = {"cases": n, "gen_s": gen_s, "bytes_per_case": size / max(n, 1)}
-        res["floor"] = wrk("bench/healthz.lua", base + "/healthz", s, 64, env)
-        res["read"] = wrk("bench/read.lua", base, s, 64, env)
-        res["list"] = wrk("bench/list.lua", base, s, 8, env)
-        res["stats_district"] = wrk("bench/stats.lua", base, s, 8, {**env, "LX_STATS_UNIT": str(district["id"])})
-        res["stats_street"] = wrk("bench/stats.lua", base, s, 8, {**env, "LX_STATS_UNIT": str(street["id"])})
-        res["intake"] = wrk("bench/intake.lua", base, s, 64, env)
-        res["rss_mib"] = rss_peak_kib(proc.pid) / 1024
-        for k in ("floor", "read", "list", "stats_district", "stats_street", "intake"):
-            if res[k]["errors"] or res[k]["non2xx"]:
-                res.setdefault("problems", []).append("%s: %d errors, %d non-2xx" % (
-                    k, res[k]["errors"], res[k]["non2xx"]))
+        res.update(serve_and_measure(args, work, n, ("floor", "read", "list", "stats", "intake"),
+                                     work + ".log"))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
-        log.close()
         if not args.keep:
             for f in (work, work + "-wal", work + "-shm"):
                 if os.path.exists(f):
                     os.remove(f)
+    if args.pg:
+        # postgresql: the same city, moved from the pristine generated file
+        res["pg"] = run_pg(args, n, db)
+        for p in res["pg"].get("problems", []):
+            res.setdefault("problems", []).append("PostgreSQL " + p)
     return res
 
 
@@ -158,6 +221,17 @@ def table(results):
         r["stats_street"]["p50_ms"], r["stats_street"]["p99_ms"]))
     row("6. server peak RSS", "< 1 GiB", lambda r: "%.0f MiB" % r["rss_mib"])
     row("6. database bytes per case", "< 2 KiB", lambda r: "%.0f B" % r["bytes_per_case"])
+    if all("pg" in r for r in results):
+        row("PostgreSQL: migrate-data (copy + verify)", "", lambda r: "%.1f s" % r["pg"]["migrate_s"])
+        row("PostgreSQL: 2. intake", ">= 20,000/s", lambda r: "%.0f/s, p50 %.1f ms, p99 %.1f ms" % (
+            r["pg"]["intake"]["rps"], r["pg"]["intake"]["p50_ms"], r["pg"]["intake"]["p99_ms"]))
+        row("PostgreSQL: 3. read", ">= 50% of floor", lambda r: "%.0f req/s (%.0f%% of floor)" % (
+            r["pg"]["read"]["rps"], 100 * r["pg"]["read"]["rps"] / r["floor"]["rps"]))
+        row("PostgreSQL: 5. stats, district, a year", "p99 < 20 ms", lambda r: "p50 %.1f ms, p99 %.1f ms" % (
+            r["pg"]["stats_district"]["p50_ms"], r["pg"]["stats_district"]["p99_ms"]))
+        row("PostgreSQL: 5. stats, street, a year", "", lambda r: "p50 %.1f ms, p99 %.1f ms" % (
+            r["pg"]["stats_street"]["p50_ms"], r["pg"]["stats_street"]["p99_ms"]))
+        row("PostgreSQL: server peak RSS", "", lambda r: "%.0f MiB" % r["pg"]["rss_mib"])
     big = results[-1]
     rows.append("")
     rows.append("At %s cases: intake %s, read %s, list %s, stats %s, RSS %s, disk %s." % (
@@ -180,6 +254,8 @@ def main():
     ap.add_argument("--data", default=os.path.join(ROOT, "bench", "data"))
     ap.add_argument("--fresh", action="store_true", help="regenerate cached cities")
     ap.add_argument("--keep", action="store_true", help="keep the served copy")
+    ap.add_argument("--pg", default=os.environ.get("LIANXIN_BENCH_PG"),
+                    help="postgresql://... of a cluster: adds the PostgreSQL rows (env LIANXIN_BENCH_PG)")
     args = ap.parse_args()
     results = [run_scale(args, int(n)) for n in args.scales.split(",")]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -189,6 +265,11 @@ def main():
            "`make bench`; see docs/performance.md for what the figures mean.\n\n%s\n" % (
                os.cpu_count(), commit, datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), args.seconds,
                table(results))
+    if args.pg:
+        text += ("\nPostgreSQL rows: each city moved with `lianxin migrate-data` into a fresh database on %s "
+                 "(under `make bench`, the throw-away cluster of scripts/pg-test.sh: fsync off), one node, "
+                 "the same wrk scripts; read is shown against the SQLite floor.\n"
+                 % urllib.parse.urlsplit(args.pg).netloc)
     print(text)
     with open(args.out, "w") as f:
         f.write(text)

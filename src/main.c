@@ -1,5 +1,6 @@
 /*
- * main.c - the command line: lianxin serve | init | demo | user | version.
+ * main.c - the command line: lianxin serve | init | demo | gen | user |
+ * migrate-data | version.
  *
  * Settings come from defaults, then a lianxin.conf INI file (--config, or
  * ./lianxin.conf when present), then LIANXIN_* environment variables, then
@@ -38,6 +39,8 @@ static void lx_usage(FILE *f)
 	      "  demo   --db PATH                                 build the demo district (idempotent)\n"
 	      "  gen    --db PATH --cases N --households M --seed S  a synthetic city for benchmarks\n"
 	      "  user   --db PATH --login L --password P --roles r1,r2 [--unit-code C] [--name N]\n"
+	      "  migrate-data --from sqlite:PATH --to postgresql://...\n"
+	      "         copy a whole database into a new, empty one, verified by counts and checksums\n"
 	      "  version\n"
 	      "options: --config FILE (INI; keys db, port, bind, tz_offset_minutes, body_limit,\n"
 	      "         threads, timeout, sweep_ms, web_root); environment LIANXIN_DB, LIANXIN_PORT,\n"
@@ -258,6 +261,14 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("lianxin %s\n", LX_VERSION);
 		return 0;
+	}
+	if (strcmp(argv[1], "migrate-data") == 0) {
+		const char *from = lx_flag(argc, argv, "--from"), *to = lx_flag(argc, argv, "--to");
+		if (!from || !to) {
+			fprintf(stderr, "lianxin migrate-data: --from and --to are required\n");
+			return 2;
+		}
+		return lx_cli_migrate_data(from, to) == LX_OK ? 0 : 1;
 	}
 	if (lx_secret_init() != LX_OK) {
 		fprintf(stderr, "lianxin: libsodium failed to initialise\n");

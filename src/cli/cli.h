@@ -1,5 +1,5 @@
 /*
- * cli.h - the offline commands: init, demo, user.
+ * cli.h - the offline commands: init, demo, user, migrate-data.
  */
 #ifndef LX_CLI_H
 #define LX_CLI_H
@@ -19,6 +19,12 @@ int lx_cli_gen(const char *url, long ncases, long nhouseholds, uint64_t seed);
 /* Creates a user from the command line. */
 int lx_cli_user(const char *url, const char *login, const char *password, const char *roles,
 		const char *unit_code, const char *name);
+/* Copies every table of the database `from` into the empty database `to`
+ * (migrated first) in one transaction, rebuilds its search index and
+ * identity sequences, then verifies row counts and checksums of every table
+ * and prints them. Refuses, writing nothing, when `to` holds data. Returns
+ * LX_OK, or LX_ERR (reported on stderr) on refusal, failure or mismatch. */
+int lx_cli_migrate_data(const char *from, const char *to);
 /* Opens and migrates url; returns LX_OK with *db (caller closes). */
 int lx_cli_open(const char *url, lx_db **db);
 

@@ -69,6 +69,9 @@ bool lx_stmt_isnull(lx_stmt *st, int col) { return st->drv->isnull(st, col); }
 int64_t lx_stmt_int(lx_stmt *st, int col) { return st->drv->col_int(st, col); }
 double lx_stmt_double(lx_stmt *st, int col) { return st->drv->col_double(st, col); }
 const char *lx_stmt_text(lx_stmt *st, int col) { return st->drv->col_text(st, col); }
+int lx_stmt_columns(lx_stmt *st) { return st->drv->columns(st); }
+const char *lx_stmt_column_name(lx_stmt *st, int col) { return st->drv->column_name(st, col); }
+int lx_stmt_column_kind(lx_stmt *st, int col) { return st->drv->column_kind(st, col); }
 
 void lx_stmt_done(lx_stmt *st)
 {

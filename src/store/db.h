@@ -65,6 +65,17 @@ double lx_stmt_double(lx_stmt *st, int col);
 const char *lx_stmt_text(lx_stmt *st, int col);
 /* Returns a malloc'd copy of the column text or NULL; caller frees. */
 char *lx_stmt_dup(lx_stmt *st, int col);
+/* Result columns, for generic copying (cli/migrate_data.c). Valid while
+ * the statement is on a row (PostgreSQL knows its columns only once it has
+ * run). lx_stmt_columns returns the number of columns; lx_stmt_column_name
+ * the name of column col (owned by the statement, valid until the next
+ * step or lx_stmt_done); lx_stmt_column_kind one of LX_COL_* for the
+ * column's declared type (INTEGER/BIGINT, DOUBLE PRECISION, anything else
+ * is text), the same on both drivers for the same schema. */
+enum { LX_COL_TEXT = 0, LX_COL_INT = 1, LX_COL_DOUBLE = 2 };
+int lx_stmt_columns(lx_stmt *st);
+const char *lx_stmt_column_name(lx_stmt *st, int col);
+int lx_stmt_column_kind(lx_stmt *st, int col);
 /* Resets the statement so the connection can reuse it. */
 void lx_stmt_done(lx_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */

@@ -32,6 +32,9 @@ struct lx_db_driver {
 	int64_t (*col_int)(lx_stmt *st, int col);
 	double (*col_double)(lx_stmt *st, int col);
 	const char *(*col_text)(lx_stmt *st, int col);
+	int (*columns)(lx_stmt *st);
+	const char *(*column_name)(lx_stmt *st, int col);
+	int (*column_kind)(lx_stmt *st, int col);
 	void (*done)(lx_stmt *st);
 	int64_t (*changes)(lx_db *db);
 	int (*fts_index)(lx_db *db, int64_t id, const char *terms);

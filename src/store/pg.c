@@ -904,6 +904,31 @@ static const char *pg_col_text(lx_stmt *base, int col)
 	return lx_pg_value(ST(base), col);
 }
 
+static int pg_columns(lx_stmt *base)
+{
+	lx_pg_stmt *st = ST(base);
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_column_name(lx_stmt *base, int col)
+{
+	lx_pg_stmt *st = ST(base);
+	return st->res ? PQfname(st->res, col) : NULL;
+}
+
+/* Type OIDs: bool, int2, int4, int8 read as integers; float4, float8 and
+ * numeric as doubles. */
+static int pg_column_kind(lx_stmt *base, int col)
+{
+	lx_pg_stmt *st = ST(base);
+	Oid t = st->res ? PQftype(st->res, col) : 0;
+	if (t == 16 || t == 21 || t == 23 || t == LX_PG_INT8)
+		return LX_COL_INT;
+	if (t == 700 || t == LX_PG_FLOAT8 || t == 1700)
+		return LX_COL_DOUBLE;
+	return LX_COL_TEXT;
+}
+
 static void pg_done(lx_stmt *base)
 {
 	lx_pg_stmt_unbind(ST(base));
@@ -953,6 +978,9 @@ const struct lx_db_driver lx_pg_driver = {
 	.col_int = pg_col_int,
 	.col_double = pg_col_double,
 	.col_text = pg_col_text,
+	.columns = pg_columns,
+	.column_name = pg_column_name,
+	.column_kind = pg_column_kind,
 	.done = pg_done,
 	.changes = pg_changes,
 	.fts_index = pg_fts_index,

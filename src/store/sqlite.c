@@ -295,6 +295,34 @@ static const char *sq_col_text(lx_stmt *base, int col)
 	return (const char *)sqlite3_column_text(ST(base)->st, col);
 }
 
+static int sq_columns(lx_stmt *base)
+{
+	return sqlite3_column_count(ST(base)->st);
+}
+
+static const char *sq_column_name(lx_stmt *base, int col)
+{
+	return sqlite3_column_name(ST(base)->st, col);
+}
+
+/* The declared type's affinity (the rules of SQLite's section 3.1); an
+ * expression without one reads as the current value's type. */
+static int sq_column_kind(lx_stmt *base, int col)
+{
+	const char *t = sqlite3_column_decltype(ST(base)->st, col);
+	if (!t) {
+		int v = sqlite3_column_type(ST(base)->st, col);
+		return v == SQLITE_INTEGER ? LX_COL_INT : v == SQLITE_FLOAT ? LX_COL_DOUBLE : LX_COL_TEXT;
+	}
+	if (strcasestr(t, "INT"))
+		return LX_COL_INT;
+	if (strcasestr(t, "CHAR") || strcasestr(t, "CLOB") || strcasestr(t, "TEXT"))
+		return LX_COL_TEXT;
+	if (strcasestr(t, "REAL") || strcasestr(t, "FLOA") || strcasestr(t, "DOUB"))
+		return LX_COL_DOUBLE;
+	return LX_COL_TEXT;
+}
+
 static void sq_done(lx_stmt *base)
 {
 	lx_sqlite_stmt *st = ST(base);
@@ -345,6 +373,9 @@ const struct lx_db_driver lx_sqlite_driver = {
 	.col_int = sq_col_int,
 	.col_double = sq_col_double,
 	.col_text = sq_col_text,
+	.columns = sq_columns,
+	.column_name = sq_column_name,
+	.column_kind = sq_column_kind,
 	.done = sq_done,
 	.changes = sq_changes,
 	.fts_index = sq_fts_index,
