@@ -10,7 +10,7 @@ need+=(libxlsxwriter-dev)  # web: .xlsx export
 need+=(libpq-dev)
 if [ "${1:-build}" = test ]; then need+=(postgresql postgresql-client); fi
 if [ "${1:-build}" = test ]; then
-  need+=(libcmocka-dev python3 python3-pytest clang libclang-rt-14-dev curl)
+  need+=(libcmocka-dev python3 python3-pytest clang libclang-rt-14-dev curl wrk)
   # web: browser tests (Playwright drives Debian's Chromium; a CJK font for screenshots).
   # Node may come from elsewhere (a nodejs that bundles npm conflicts with Debian's npm),
   # so node and npm are asked for only when the commands are missing.
