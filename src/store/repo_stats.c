@@ -66,8 +66,8 @@ void lx_case_contrib(const lx_case *c, int64_t v[LX_STAT__N])
 	"satisfied = " t ".satisfied + excluded.satisfied, basic = " t ".basic + excluded.basic, " \
 	"unsatisfied = " t ".unsatisfied + excluded.unsatisfied, overdue_open = " t ".overdue_open + excluded.overdue_open"
 
-/* Adds v to the rows of (day, unit) and (day, unit, category). */
-static int lx_rollup_add(lx_db *db, int64_t day, int64_t unit, const char *cat, const int64_t v[LX_STAT__N])
+/* Adds v to the row of (day, unit). */
+static int lx_rollup_add_unit(lx_db *db, int64_t day, int64_t unit, const int64_t v[LX_STAT__N])
 {
 	lx_stmt *st = lx_db_prepare(db, "INSERT INTO stats_unit_day(day, unit_id, " LX_ROLL_COLS ") "
 					"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -80,9 +80,13 @@ static int lx_rollup_add(lx_db *db, int64_t day, int64_t unit, const char *cat, 
 		lx_stmt_bind_int(st, 3 + i, v[i]);
 	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
-	if (rc != LX_DONE)
-		return LX_ERR;
-	st = lx_db_prepare(db, "INSERT INTO stats_cat_day(day, unit_id, category_code, " LX_ROLL_COLS ") "
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+/* Adds v to the row of (day, unit, category). */
+static int lx_rollup_add_cat(lx_db *db, int64_t day, int64_t unit, const char *cat, const int64_t v[LX_STAT__N])
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO stats_cat_day(day, unit_id, category_code, " LX_ROLL_COLS ") "
 			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			       "ON CONFLICT (unit_id, day, category_code) DO UPDATE SET " LX_ROLL_SET("stats_cat_day"));
 	if (!st)
@@ -92,7 +96,7 @@ static int lx_rollup_add(lx_db *db, int64_t day, int64_t unit, const char *cat, 
 	lx_stmt_bind_text(st, 3, cat ? cat : "");
 	for (int i = 0; i < LX_STAT__N; i++)
 		lx_stmt_bind_int(st, 4 + i, v[i]);
-	rc = lx_stmt_step(st);
+	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
@@ -154,7 +158,9 @@ static int lx_roll_apply(lx_db *db, int64_t day, const char *cat, struct lx_roll
 		for (int x = 0; x < LX_STAT__N; x++)
 			zero = zero && e[i].v[x] == 0;
 		if (!zero)
-			rc = lx_rollup_add(db, day, e[i].unit, cat, e[i].v);
+			rc = lx_rollup_add_unit(db, day, e[i].unit, e[i].v);
+		if (!zero && rc == LX_OK)
+			rc = lx_rollup_add_cat(db, day, e[i].unit, cat, e[i].v);
 	}
 	return rc;
 }
@@ -290,33 +296,121 @@ void lx_store_bulk(lx_db *db, bool on)
 	db->bulk = on;
 }
 
+/* The rebuild sums contributions in memory and writes each (day, unit,
+ * category) once per flush, instead of 2 x (depth + 2) upserts per case. */
+struct lx_agg_entry {
+	int64_t day, unit;
+	char cat[17];
+	bool used;
+	int64_t v[LX_STAT__N];
+};
+
+struct lx_agg {
+	struct lx_agg_entry *slots;
+	size_t cap, used;
+};
+
+static uint64_t lx_agg_hash(int64_t day, int64_t unit, const char *cat)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)day;
+	h = (h ^ (uint64_t)unit) * 1099511628211ull;
+	for (; *cat; cat++)
+		h = (h ^ (unsigned char)*cat) * 1099511628211ull;
+	return h * 11400714819323198485ull;
+}
+
+static void lx_agg_add(struct lx_agg *a, int64_t day, int64_t unit, const char *cat, const int64_t v[LX_STAT__N])
+{
+	if ((a->used + 1) * 2 > a->cap) {
+		struct lx_agg old = *a;
+		a->cap = old.cap ? old.cap * 2 : 1 << 14;
+		a->slots = lx_xcalloc(a->cap, sizeof *a->slots);
+		a->used = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slots[i].used)
+				lx_agg_add(a, old.slots[i].day, old.slots[i].unit, old.slots[i].cat, old.slots[i].v);
+		free(old.slots);
+	}
+	size_t i = (size_t)(lx_agg_hash(day, unit, cat) >> 17) & (a->cap - 1);
+	while (a->slots[i].used && !(a->slots[i].day == day && a->slots[i].unit == unit &&
+				     strcmp(a->slots[i].cat, cat) == 0))
+		i = (i + 1) & (a->cap - 1);
+	struct lx_agg_entry *e = &a->slots[i];
+	if (!e->used) {
+		e->used = true;
+		e->day = day;
+		e->unit = unit;
+		snprintf(e->cat, sizeof e->cat, "%s", cat);
+		a->used++;
+	}
+	for (int k = 0; k < LX_STAT__N; k++)
+		e->v[k] += v[k];
+}
+
+/* Writes and empties the aggregate: unit rows (cat "\1") and category rows. */
+static int lx_agg_flush(lx_db *db, struct lx_agg *a)
+{
+	int rc = LX_OK;
+	for (size_t i = 0; rc == LX_OK && i < a->cap; i++) {
+		struct lx_agg_entry *e = &a->slots[i];
+		if (!e->used)
+			continue;
+		if (strcmp(e->cat, "\1") == 0)
+			rc = lx_rollup_add_unit(db, e->day, e->unit, e->v);
+		else
+			rc = lx_rollup_add_cat(db, e->day, e->unit, e->cat, e->v);
+	}
+	memset(a->slots, 0, a->cap * sizeof *a->slots);
+	a->used = 0;
+	return rc;
+}
+
 int lx_rollup_rebuild(lx_db *db)
 {
+	struct lx_agg agg = {0};
 	int rc = lx_db_exec(db, "DELETE FROM stats_unit_day; DELETE FROM stats_cat_day;");
 	int64_t last = 0;
+	lx_case *all = lx_xcalloc(5000, sizeof *all);
 	while (rc == LX_OK) {
 		lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.id > ? "
 						"ORDER BY c.id LIMIT 5000");
-		if (!st)
-			return LX_ERR;
+		if (!st) {
+			rc = LX_ERR;
+			break;
+		}
 		lx_stmt_bind_int(st, 1, last);
 		int n = 0, step;
-		/* read a page of cases, then write their roll-ups */
-		lx_case *all = lx_xcalloc(5000, sizeof *all);
 		while ((step = lx_stmt_step(st)) == LX_ROW)
 			lx_case_from_row(st, &all[n++]);
 		lx_stmt_done(st);
 		if (step != LX_DONE)
 			rc = LX_ERR;
-		for (int i = 0; rc == LX_OK && i < n; i++)
-			rc = lx_rollup_case(db, &all[i], +1);
+		for (int i = 0; rc == LX_OK && i < n; i++) {
+			int64_t v[LX_STAT__N], day = lx_day_of(all[i].created_at);
+			const char *cat = all[i].category_code ? all[i].category_code : "";
+			lx_case_contrib(&all[i], v);
+			lx_agg_add(&agg, day, 0, "\1", v);
+			lx_agg_add(&agg, day, 0, cat, v);
+			for (const char *p = all[i].scope_path; p && *p == '/' && p[1];) {
+				char *end;
+				long long id = strtoll(p + 1, &end, 10);
+				if (end == p + 1)
+					break;
+				lx_agg_add(&agg, day, id, "\1", v);
+				lx_agg_add(&agg, day, id, cat, v);
+				p = end;
+			}
+		}
 		if (n)
 			last = all[n - 1].id;
 		for (int i = 0; i < n; i++)
 			lx_case_clear(&all[i]);
-		free(all);
+		if (rc == LX_OK && (agg.used > 200000 || n == 0))
+			rc = lx_agg_flush(db, &agg);
 		if (n == 0)
 			break;
 	}
+	free(all);
+	free(agg.slots);
 	return rc;
 }
