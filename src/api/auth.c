@@ -65,6 +65,26 @@ static void lx_login_record(const char *login, bool failed, lx_ms now)
 	pthread_mutex_unlock(&lx_fails_mu);
 }
 
+/* Sessions are written through the store's writer like every write, so a
+ * login never waits on the database lock behind a batch. */
+struct lx_session_job {
+	const char *hash;
+	int64_t user_id;
+	lx_ms at;
+};
+
+static int lx_session_insert_job(lx_db *db, void *arg)
+{
+	struct lx_session_job *j = arg;
+	return lx_session_insert(db, j->hash, j->user_id, j->at);
+}
+
+static int lx_session_revoke_job(lx_db *db, void *arg)
+{
+	struct lx_session_job *j = arg;
+	return lx_session_revoke(db, j->hash, j->at);
+}
+
 int lx_api_login(lx_req *r)
 {
 	json_t *body = NULL;
@@ -99,7 +119,8 @@ int lx_api_login(lx_req *r)
 	char token[65], th[65];
 	lx_token_new(token);
 	lx_token_hash(token, th);
-	rc = lx_session_insert(r->db, th, u.id, lx_now_ms() + LX_SESSION_MS);
+	struct lx_session_job job = {th, u.id, lx_now_ms() + LX_SESSION_MS};
+	rc = lx_pool_write(r->app->pool, lx_session_insert_job, &job);
 	if (rc != LX_OK) {
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
@@ -127,7 +148,8 @@ int lx_api_logout(lx_req *r)
 	const char *tok = h && strlen(h) > 7 ? h + 7 : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lx_session");
 	char th[65];
 	lx_token_hash(tok, th);
-	rc = lx_session_revoke(r->db, th, lx_now_ms());
+	struct lx_session_job job = {th, 0, lx_now_ms()};
+	rc = lx_pool_write(r->app->pool, lx_session_revoke_job, &job);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
 	/* after the revoke, so no request can cache it again */

@@ -326,6 +326,7 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		(uint16_t)port, NULL, NULL, lx_access, app,
+		MHD_OPTION_EXTERNAL_LOGGER, lx_mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->conn_timeout_s,
@@ -334,7 +335,6 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_NOTIFY_COMPLETED, lx_completed, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, lx_mhd_log, NULL,
 		MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "lianxin: cannot listen on %s:%d: %s\n", bind, port, strerror(errno));

@@ -528,6 +528,12 @@ json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min)
 	return lx_rows_json(st, lx_task_row_json, &offset_min);
 }
 
+static int lx_case_id_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const lx_case *)a)->id, y = ((const lx_case *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
 /* Marks one kind of lateness: cases past a deadline not yet flagged. Each
  * goes through lx_case_update (version check, roll-ups) with its event, so
  * nodes sweeping at once mark a case once: the loser's update finds a newer
@@ -541,10 +547,10 @@ static int lx_sweep_one(lx_db *db, lx_ms now, int limit, bool accept, int *n)
 		? "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.status IN ('dispatched', 'reopened', "
 		  "'returned') AND c.accept_overdue = 0 "
 		  "AND c.dispatched_at IS NOT NULL AND c.accepted_at IS NULL AND c.accept_due_at < ? "
-		  "ORDER BY c.id LIMIT ?"
+		  "LIMIT ?"
 		: "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.status IN ('new', 'dispatched', "
 		  "'accepted', 'returned', 'reopened') AND c.overdue = 0 AND c.resolve_due_at < ? "
-		  "ORDER BY c.id LIMIT ?";
+		  "LIMIT ?";
 	lx_case *found = lx_xcalloc((size_t)limit, sizeof *found);
 	int cnt = 0, rc;
 	lx_stmt *st = lx_db_prepare(db, sel);
@@ -557,6 +563,10 @@ static int lx_sweep_one(lx_db *db, lx_ms now, int limit, bool accept, int *n)
 	while (cnt < limit && lx_stmt_step(st) == LX_ROW)
 		lx_case_from_row(st, &found[cnt++]);
 	lx_stmt_done(st);
+	/* update in id order (locks taken in the same order on every node); the
+	 * query itself has no ORDER BY so that it can run on the status index
+	 * instead of walking the table in id order */
+	qsort(found, (size_t)cnt, sizeof *found, lx_case_id_cmp);
 	rc = LX_OK;
 	for (int i = 0; i < cnt && rc == LX_OK; i++) {
 		lx_case *c = &found[i];
