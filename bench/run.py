@@ -122,6 +122,8 @@ def serve_and_measure(args, db, n, figures, logpath):
             except OSError:
                 time.sleep(0.05)
         tok = http(base, "POST", "/api/v1/auth/login", {"login": "dispatcher", "password": "lianxin2026"})["token"]
+        # reads pick ids across the whole city (all its districts): the admin sees them all
+        admin = http(base, "POST", "/api/v1/auth/login", {"login": "admin", "password": "lianxin2026"})["token"]
         streets = http(base, "GET", "/api/v1/units?kind=street&boundary=false", token=tok)["items"]
         district = [u for u in http(base, "GET", "/api/v1/units?kind=district&boundary=false", token=tok)["items"]
                     if u["code"] == "140303"][0]
@@ -131,7 +133,7 @@ def serve_and_measure(args, db, n, figures, logpath):
             token=tok)["items"]
         points = ";".join("%.6f,%.6f" % point_of(g) for g in grids)
         year_ago = (datetime.date.today() - datetime.timedelta(days=366)).isoformat()
-        env = {"LX_TOKEN": tok, "LX_CASES": str(n), "LX_POINTS": points, "LX_STREET": str(street["id"]),
+        env = {"LX_TOKEN": tok, "LX_READ_TOKEN": admin, "LX_CASES": str(n), "LX_POINTS": points, "LX_STREET": str(street["id"]),
                "LX_FROM": year_ago}
         s = args.seconds
         if "floor" in figures:
