@@ -360,7 +360,8 @@ static int lx_agg_flush(lx_db *db, struct lx_agg *a)
 		else
 			rc = lx_rollup_add_cat(db, e->day, e->unit, e->cat, e->v);
 	}
-	memset(a->slots, 0, a->cap * sizeof *a->slots);
+	if (a->slots)
+		memset(a->slots, 0, a->cap * sizeof *a->slots);
 	a->used = 0;
 	return rc;
 }
