@@ -204,6 +204,11 @@ int lx_case_get(lx_db *db, const char *scope, int64_t id, lx_case *out)
 	return rc;
 }
 
+static void lx_case_fill(lx_stmt *st, void *out)
+{
+	lx_case_from_row(st, out);
+}
+
 /* Loads the stored row of case id (no scope) into *out. */
 static int lx_case_load(lx_db *db, int64_t id, lx_case *out)
 {
@@ -211,15 +216,7 @@ static int lx_case_load(lx_db *db, int64_t id, lx_case *out)
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, id);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_case_from_row(st, out);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_row_one(st, lx_case_fill, out);
 }
 
 int lx_case_update(lx_db *db, lx_case *c, int64_t expected_version)

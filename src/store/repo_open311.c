@@ -47,6 +47,11 @@ static void lx_o311_service_row(lx_stmt *st, lx_o311_service *s)
 	s->nattrs = (int)lx_stmt_int(st, 6);
 }
 
+static void lx_o311_service_row_fill(lx_stmt *st, void *out)
+{
+	lx_o311_service_row(st, out);
+}
+
 int lx_o311_service_list(lx_db *db, int (*fn)(void *arg, const lx_o311_service *s), void *arg)
 {
 	lx_stmt *st = lx_db_prepare(db, LX_SVC_SELECT " ORDER BY c.code");
@@ -71,15 +76,7 @@ int lx_o311_service_get(lx_db *db, const char *code, lx_o311_service *out)
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, code);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_o311_service_row(st, out);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_row_one(st, lx_o311_service_row_fill, out);
 }
 
 int lx_o311_changeset(lx_db *db, lx_ms *out)
@@ -214,6 +211,11 @@ static void lx_o311_request_row(lx_stmt *st, lx_o311_request *q)
 	q->resolve_due_at = lx_col_ms(st, 14);
 }
 
+static void lx_o311_request_row_fill(lx_stmt *st, void *out)
+{
+	lx_o311_request_row(st, out);
+}
+
 /* The number of placeholders for a list of count items: the next power of
  * two, so that lists of any length share a few cached statements (the
  * extra places repeat the last item). */
@@ -296,15 +298,7 @@ int lx_o311_request_get(lx_db *db, int64_t id, lx_o311_request *out)
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, id);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		lx_o311_request_row(st, out);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_row_one(st, lx_o311_request_row_fill, out);
 }
 
 int lx_o311_extra_insert(lx_db *db, const lx_o311_extra *x, lx_ms now)
