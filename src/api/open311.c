@@ -1052,6 +1052,22 @@ static const char *lx_o311_field_name(const char *field)
 	return field;
 }
 
+/* The start every GeoReport POST shares: parse the form, check the api_key,
+ * refuse repeated scalar fields. Returns LX_OK, or an error status after
+ * replying in fmt; form and key are the caller's to free either way. */
+static int lx_o311_post_begin(lx_req *r, lx_o311_fmt fmt, lx_o311_form *form, lx_apikey *key,
+			      const char *const *scalars, size_t nscalars)
+{
+	char err[200];
+	if (lx_o311_form_parse(r, form, err, sizeof err) != LX_OK)
+		return lx_o311_error(r, fmt, 400, "%s", err);
+	if (!lx_o311_key(r, fmt, form, true, key))
+		return LX_FORBIDDEN;
+	if (!lx_o311_once(r, fmt, form, scalars, nscalars))
+		return LX_BADREQ;
+	return LX_OK;
+}
+
 /* The Open311 extras of a new case, written by lx_api_intake in the case's
  * transaction. */
 struct lx_o311_after {
@@ -1092,7 +1108,7 @@ int lx_api_open311_create(lx_req *r)
 	lx_case c = {0};
 	json_t *answers = NULL;
 	lx_buf lines, text, title;
-	char *reporter = NULL, *answers_text = NULL, err[200];
+	char *reporter = NULL, *answers_text = NULL;
 	bool has_lat, has_long, located = false;
 	int rc;
 
@@ -1101,18 +1117,10 @@ int lx_api_open311_create(lx_req *r)
 	lx_buf_init(&title);
 	if (!lx_o311_format(r, &fmt))
 		return LX_NOTFOUND;
-	rc = lx_o311_form_parse(r, &form, err, sizeof err);
-	if (rc != LX_OK) {
-		rc = lx_o311_error(r, fmt, 400, "%s", err);
+	rc = lx_o311_post_begin(r, fmt, &form, &key, scalars, sizeof scalars / sizeof scalars[0]);
+	if (rc != LX_OK)
 		goto cleanup;
-	}
-	if (!lx_o311_key(r, fmt, &form, true, &key)) {
-		rc = LX_FORBIDDEN;
-		goto cleanup;
-	}
 	rc = LX_BADREQ;
-	if (!lx_o311_once(r, fmt, &form, scalars, sizeof scalars / sizeof scalars[0]))
-		goto cleanup;
 
 	/* the service */
 	const char *code = lx_o311_field(&form, "service_code");
@@ -1433,25 +1441,17 @@ int lx_api_open311_update_post(lx_req *r)
 	lx_apikey key = {0};
 	lx_case c = {0};
 	lx_o311_update_in u = {0};
-	char err[200], *note = NULL;
+	char *note = NULL;
 	bool closed_wanted, in_tx = false;
 	int64_t case_id, event_id, seen_case;
 	int rc;
 
 	if (!lx_o311_format(r, &fmt))
 		return LX_NOTFOUND;
-	rc = lx_o311_form_parse(r, &form, err, sizeof err);
-	if (rc != LX_OK) {
-		rc = lx_o311_error(r, fmt, 400, "%s", err);
+	rc = lx_o311_post_begin(r, fmt, &form, &key, scalars, sizeof scalars / sizeof scalars[0]);
+	if (rc != LX_OK)
 		goto cleanup;
-	}
-	if (!lx_o311_key(r, fmt, &form, true, &key)) {
-		rc = LX_FORBIDDEN;
-		goto cleanup;
-	}
 	rc = LX_BADREQ;
-	if (!lx_o311_once(r, fmt, &form, scalars, sizeof scalars / sizeof scalars[0]))
-		goto cleanup;
 	const char *sid = lx_o311_field(&form, "service_request_id");
 	const char *uid = lx_o311_field(&form, "update_id");
 	const char *status = lx_o311_field(&form, "status");
