@@ -113,6 +113,11 @@ int lx_db_query_int(lx_db *db, const char *sql, int64_t *out)
 	lx_stmt *st = lx_db_prepare(db, sql);
 	if (!st)
 		return LX_ERR;
+	return lx_stmt_one_int(st, out);
+}
+
+int lx_stmt_one_int(lx_stmt *st, int64_t *out)
+{
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		*out = lx_stmt_int(st, 0);

@@ -93,6 +93,10 @@ int lx_db_fts_index(lx_db *db, int64_t id, const char *terms);
  * `c.id` matches the FTS expression bound to parameter ?12. */
 const char *lx_db_fts_condition(lx_db *db);
 
+/* Steps an already bound st once and returns the first column of the first
+ * row in *out. LX_OK, LX_NOTFOUND or the step's error; always finishes st. */
+int lx_stmt_one_int(lx_stmt *st, int64_t *out);
+
 /* Applies every embedded migration not yet recorded in schema_migrations, each
  * in its own transaction. Returns LX_OK or LX_ERR (message in err). */
 int lx_db_migrate(lx_db *db, char *err, size_t errsz);

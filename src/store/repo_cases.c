@@ -447,13 +447,9 @@ int lx_task_insert(lx_db *db, int64_t case_id, const lx_unit *u, const char *not
 	lx_stmt_bind_text(st, 3, u->path);
 	lx_stmt_bind_text(st, 4, note);
 	lx_stmt_bind_int(st, 5, now);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		*id = lx_stmt_int(st, 0);
-		rc = LX_OK;
-	}
-	lx_stmt_done(st);
-	return rc;
+	/* RETURNING id: no row would mean nothing was written */
+	int rc = lx_stmt_one_int(st, id);
+	return rc == LX_NOTFOUND ? LX_ERR : rc;
 }
 
 int lx_task_done(lx_db *db, const char *scope, int64_t case_id, int64_t task_id,

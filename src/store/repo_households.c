@@ -16,13 +16,9 @@ int lx_household_insert(lx_db *db, int64_t unit_id, const char *unit_path, const
 	lx_stmt_bind_int(st, 4, members);
 	lx_stmt_bind_int(st, 5, elderly_alone);
 	lx_stmt_bind_int(st, 6, now);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		*id = lx_stmt_int(st, 0);
-		rc = LX_OK;
-	}
-	lx_stmt_done(st);
-	return rc;
+	/* RETURNING id: no row would mean nothing was written */
+	int rc = lx_stmt_one_int(st, id);
+	return rc == LX_NOTFOUND ? LX_ERR : rc;
 }
 
 int lx_resident_insert(lx_db *db, int64_t household_id, const char *name, const char *phone,

@@ -341,15 +341,7 @@ int lx_o311_token_case(lx_db *db, const char *token, int64_t *case_id)
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, token);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		*case_id = lx_stmt_int(st, 0);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_stmt_one_int(st, case_id);
 }
 
 int lx_o311_units_in_text(lx_db *db, const char *text,
