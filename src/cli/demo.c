@@ -752,6 +752,8 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 		if (rc == LX_OK)
 			rc = lx_rollup_rebuild(d.db);
 		if (rc == LX_OK)
+			rc = lx_scope_rebuild(d.db);
+		if (rc == LX_OK)
 			rc = lx_db_commit(d.db);
 		else
 			lx_db_rollback(d.db);

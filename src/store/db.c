@@ -100,7 +100,10 @@ static void lx_fts_truncate(lx_db *db, size_t from)
 	while (db->npending > from)
 		free(db->pending[--db->npending].terms);
 }
-const char *lx_db_fts_condition(lx_db *db) { return db->drv->fts_condition(db); }
+const char *lx_db_fts_plan(lx_db *db, const char **order_by)
+{
+	return db->drv->fts_plan(db, order_by);
+}
 
 char *lx_stmt_dup(lx_stmt *st, int col)
 {

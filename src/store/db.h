@@ -89,9 +89,12 @@ int lx_db_query_int(lx_db *db, const char *sql, int64_t *out);
  * keeps its own index of the terms of core/text.c. */
 /* Indexes the space-separated terms of row id. LX_OK or LX_ERR. */
 int lx_db_fts_index(lx_db *db, int64_t id, const char *terms);
-/* Returns a boolean SQL condition (static string) that is true when
- * `c.id` matches the FTS expression bound to parameter ?12. */
-const char *lx_db_fts_condition(lx_db *db);
+/* Returns the FROM part of a search (static string): the tables, ending in
+ * an open WHERE that joins `cases c` to the cases matching the FTS
+ * expression bound to ?12 with ids below ?11. *order_by is set to the
+ * key to sort on, descending, for the driver to read matches newest first
+ * and stop at the LIMIT. */
+const char *lx_db_fts_plan(lx_db *db, const char **order_by);
 
 /* Steps an already bound st once and returns the first column of the first
  * row in *out. LX_OK, LX_NOTFOUND or the step's error; always finishes st. */
@@ -100,6 +103,10 @@ int lx_stmt_one_int(lx_stmt *st, int64_t *out);
 /* Applies every embedded migration not yet recorded in schema_migrations, each
  * in its own transaction. Returns LX_OK or LX_ERR (message in err). */
 int lx_db_migrate(lx_db *db, char *err, size_t errsz);
+/* The text of the embedded migration named stem ("007_scope_fill") for
+ * this driver, ready to run (malloc'd, caller frees), or NULL: for work a
+ * migration did once that a bulk load must do again. */
+char *lx_migration_sql(lx_db *db, const char *stem);
 
 /* A pool hands each thread its own connection to the same database. */
 /* Creates a pool for url. Returns LX_OK or LX_ERR with err. Caller frees with lx_pool_free. */

@@ -38,7 +38,7 @@ struct lx_db_driver {
 	void (*done)(lx_stmt *st);
 	int64_t (*changes)(lx_db *db);
 	int (*fts_index)(lx_db *db, int64_t id, const char *terms);
-	const char *(*fts_condition)(lx_db *db);
+	const char *(*fts_plan)(lx_db *db, const char **order_by);
 };
 
 /* Search terms written during a group-commit batch wait here and are

@@ -63,6 +63,17 @@ static char *lx_migration_text(const char *sql, const char *kind)
 	return lx_buf_steal(&b);
 }
 
+char *lx_migration_sql(lx_db *db, const char *stem)
+{
+	const char *kind = lx_db_kind(db);
+	size_t n = strlen(stem);
+	for (const struct lx_schema_file *f = lx_schema_files; f->name; f++)
+		if (strncmp(f->name, stem, n) == 0 && f->name[n] == '.' &&
+		    lx_migration_applies(f->name, kind))
+			return lx_migration_text(f->sql, kind);
+	return NULL;
+}
+
 int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 {
 	int rc = LX_ERR;
@@ -107,7 +118,7 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 		if (lx_db_exec(db, text) != LX_OK)
 			goto fail;
 		/* roll-ups start from the cases already there */
-		if (strcmp(f->name, "005_stats.sql") == 0 && lx_rollup_rebuild(db) != LX_OK)
+		if (strcmp(f->name, "005_stats.sql") == 0 && lx_rollup_rebuild_days(db) != LX_OK)
 			goto fail;
 		st = lx_db_prepare(db, "INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)");
 		if (!st)

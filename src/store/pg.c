@@ -952,10 +952,12 @@ static int pg_fts_index(lx_db *base, int64_t id, const char *terms)
 	return rc == LX_DONE ? LX_OK : rc;
 }
 
-static const char *pg_fts_condition(lx_db *db)
+static const char *pg_fts_plan(lx_db *db, const char **order_by)
 {
 	(void)db;
-	return "c.id IN (SELECT id FROM case_fts WHERE tsv @@ lx_fts_query(?12))";
+	*order_by = "c.id";
+	return "cases c WHERE c.id IN (SELECT id FROM case_fts WHERE tsv @@ lx_fts_query(?12)) "
+	       "AND c.id < ?11";
 }
 
 const struct lx_db_driver lx_pg_driver = {
@@ -984,5 +986,5 @@ const struct lx_db_driver lx_pg_driver = {
 	.done = pg_done,
 	.changes = pg_changes,
 	.fts_index = pg_fts_index,
-	.fts_condition = pg_fts_condition,
+	.fts_plan = pg_fts_plan,
 };

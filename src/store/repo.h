@@ -247,8 +247,27 @@ lx_ms lx_day_start(int64_t day);
 int lx_rollup_case(lx_db *db, const lx_case *c, int sign);
 /* Moves the roll-ups from before to after (same case). LX_OK or LX_ERR. */
 int lx_rollup_change(lx_db *db, const lx_case *before, const lx_case *after);
-/* Recomputes every roll-up from the cases (after a bulk load). */
+/* Recomputes every roll-up from the cases (after a bulk load): the daily
+ * ones, then the monthly ones from those. lx_rollup_rebuild_days does the
+ * first half (for migration 005, older than the monthly tables). */
 int lx_rollup_rebuild(lx_db *db);
+int lx_rollup_rebuild_days(lx_db *db);
+/* The month (year * 12 + month - 1) of a local day number, and the day
+ * number of a month's first day. */
+int64_t lx_month_of_day(int64_t day);
+int64_t lx_month_first_day(int64_t month);
+/* The visibility index (store/repo_scope.c): the rows of a new case, the
+ * change of its status or handling unit, a unit asked to assist. Called by
+ * the case repository in the case's transaction; LX_OK or LX_ERR. */
+int lx_scope_case_insert(lx_db *db, const lx_case *c);
+int lx_scope_case_change(lx_db *db, const lx_case *before, const lx_case *after);
+int lx_scope_task_add(lx_db *db, int64_t case_id, const char *task_path);
+/* Refills the visibility index from cases and tasks (after a bulk load).
+ * LX_OK or LX_ERR. */
+int lx_scope_rebuild(lx_db *db);
+/* The id of the unit a path names ('/1/2/45/' -> 45); 0 for '/' or a
+ * malformed path. */
+int64_t lx_path_unit_id(const char *path);
 /* Turns roll-up maintenance off for a bulk load on this connection (then
  * call lx_rollup_rebuild), or back on. */
 void lx_store_bulk(lx_db *db, bool on);

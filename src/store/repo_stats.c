@@ -39,6 +39,32 @@ lx_ms lx_day_start(int64_t day)
 	return day * LX_DAY_MS - (lx_ms)lx_tz_min * 60000;
 }
 
+/* Proleptic Gregorian calendar on day numbers from 1970-01-01 (the
+ * well-known era arithmetic: 400-year eras of 146097 days). */
+int64_t lx_month_of_day(int64_t day)
+{
+	int64_t z = day + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = yoe + era * 400 + (m <= 2);
+	return y * 12 + m - 1;
+}
+
+int64_t lx_month_first_day(int64_t month)
+{
+	int64_t y = (month >= 0 ? month : month - 11) / 12, m = month - y * 12 + 1;
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 void lx_case_contrib(const lx_case *c, int64_t v[LX_STAT__N])
 {
 	lx_stat_facts f = {
@@ -66,12 +92,16 @@ void lx_case_contrib(const lx_case *c, int64_t v[LX_STAT__N])
 	"satisfied = " t ".satisfied + excluded.satisfied, basic = " t ".basic + excluded.basic, " \
 	"unsatisfied = " t ".unsatisfied + excluded.unsatisfied, overdue_open = " t ".overdue_open + excluded.overdue_open"
 
-/* Adds v to the row of (day, unit). */
-static int lx_rollup_add_unit(lx_db *db, int64_t day, int64_t unit, const int64_t v[LX_STAT__N])
+/* Adds v to the row of (day, unit), or with month of (month, unit). */
+static int lx_rollup_add_unit(lx_db *db, bool month, int64_t day, int64_t unit, const int64_t v[LX_STAT__N])
 {
-	lx_stmt *st = lx_db_prepare(db, "INSERT INTO stats_unit_day(day, unit_id, " LX_ROLL_COLS ") "
-					"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-					"ON CONFLICT (unit_id, day) DO UPDATE SET " LX_ROLL_SET("stats_unit_day"));
+	lx_stmt *st = lx_db_prepare(db, month
+		? "INSERT INTO stats_unit_month(month, unit_id, " LX_ROLL_COLS ") "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "ON CONFLICT (unit_id, month) DO UPDATE SET " LX_ROLL_SET("stats_unit_month")
+		: "INSERT INTO stats_unit_day(day, unit_id, " LX_ROLL_COLS ") "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "ON CONFLICT (unit_id, day) DO UPDATE SET " LX_ROLL_SET("stats_unit_day"));
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, day);
@@ -83,12 +113,18 @@ static int lx_rollup_add_unit(lx_db *db, int64_t day, int64_t unit, const int64_
 	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
-/* Adds v to the row of (day, unit, category). */
-static int lx_rollup_add_cat(lx_db *db, int64_t day, int64_t unit, const char *cat, const int64_t v[LX_STAT__N])
+/* Adds v to the row of (day, unit, category), or with month of (month,
+ * unit, category). */
+static int lx_rollup_add_cat(lx_db *db, bool month, int64_t day, int64_t unit, const char *cat,
+			     const int64_t v[LX_STAT__N])
 {
-	lx_stmt *st = lx_db_prepare(db, "INSERT INTO stats_cat_day(day, unit_id, category_code, " LX_ROLL_COLS ") "
-			       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-			       "ON CONFLICT (unit_id, day, category_code) DO UPDATE SET " LX_ROLL_SET("stats_cat_day"));
+	lx_stmt *st = lx_db_prepare(db, month
+		? "INSERT INTO stats_cat_month(month, unit_id, category_code, " LX_ROLL_COLS ") "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "ON CONFLICT (unit_id, month, category_code) DO UPDATE SET " LX_ROLL_SET("stats_cat_month")
+		: "INSERT INTO stats_cat_day(day, unit_id, category_code, " LX_ROLL_COLS ") "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "ON CONFLICT (unit_id, day, category_code) DO UPDATE SET " LX_ROLL_SET("stats_cat_day"));
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, day);
@@ -157,10 +193,17 @@ static int lx_roll_apply(lx_db *db, int64_t day, const char *cat, struct lx_roll
 		bool zero = true;
 		for (int x = 0; x < LX_STAT__N; x++)
 			zero = zero && e[i].v[x] == 0;
-		if (!zero)
-			rc = lx_rollup_add_unit(db, day, e[i].unit, e[i].v);
-		if (!zero && rc == LX_OK)
-			rc = lx_rollup_add_cat(db, day, e[i].unit, cat, e[i].v);
+		if (zero)
+			continue;
+		/* the day and its month alike: every transaction takes the rows in
+		 * the same order (unit, then day before month), so none deadlock */
+		rc = lx_rollup_add_unit(db, false, day, e[i].unit, e[i].v);
+		if (rc == LX_OK)
+			rc = lx_rollup_add_cat(db, false, day, e[i].unit, cat, e[i].v);
+		if (rc == LX_OK)
+			rc = lx_rollup_add_unit(db, true, lx_month_of_day(day), e[i].unit, e[i].v);
+		if (rc == LX_OK)
+			rc = lx_rollup_add_cat(db, true, lx_month_of_day(day), e[i].unit, cat, e[i].v);
 	}
 	return rc;
 }
@@ -221,27 +264,39 @@ void lx_stats_add(lx_stats *dst, const lx_stats *s)
 		"COALESCE(SUM(satisfied), 0), COALESCE(SUM(basic), 0), COALESCE(SUM(unsatisfied), 0), " \
 		"COALESCE(SUM(overdue_open), 0)"
 
-int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
-		  int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s), void *arg,
-		  int mode)
+/* Sums one table's rows of [from, to) (days or months) for lx_stats_days. */
+static int lx_stats_range(lx_db *db, bool month, int64_t unit_id, int64_t from, int64_t to,
+			  int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s),
+			  void *arg, int mode)
 {
-	const char *sql;
-	if (mode == 0)
-		sql = "SELECT unit_id, '', " LX_SUMS " FROM stats_unit_day WHERE unit_id = ? "
-		      "AND day >= ? AND day < ? GROUP BY unit_id";
-	else if (mode == 1)
-		sql = "SELECT s.unit_id, '', " LX_SUMS " FROM stats_unit_day s WHERE s.unit_id IN "
-		      "(SELECT id FROM units WHERE COALESCE(parent_id, 0) = ?) AND s.day >= ? AND s.day < ? "
-		      "GROUP BY s.unit_id";
-	else
-		sql = "SELECT unit_id, category_code, " LX_SUMS " FROM stats_cat_day WHERE unit_id = ? "
-		      "AND day >= ? AND day < ? GROUP BY unit_id, category_code";
-	lx_stmt *st = lx_db_prepare(db, sql);
+	static const char *const sql[2][4] = {
+		{"SELECT unit_id, '', " LX_SUMS " FROM stats_unit_day WHERE unit_id = ? "
+		 "AND day >= ? AND day < ? GROUP BY unit_id",
+		 "SELECT s.unit_id, '', " LX_SUMS " FROM units u CROSS JOIN stats_unit_day s "
+		 "WHERE u.parent_id = ? AND s.unit_id = u.id AND s.day >= ? AND s.day < ? GROUP BY s.unit_id",
+		 "SELECT unit_id, category_code, " LX_SUMS " FROM stats_cat_day WHERE unit_id = ? "
+		 "AND day >= ? AND day < ? GROUP BY unit_id, category_code",
+		 "SELECT s.unit_id, '', " LX_SUMS " FROM units u CROSS JOIN stats_unit_day s "
+		 "WHERE u.parent_id IS NULL AND ? = 0 AND s.unit_id = u.id AND s.day >= ? AND s.day < ? "
+		 "GROUP BY s.unit_id"},
+		{"SELECT unit_id, '', " LX_SUMS " FROM stats_unit_month WHERE unit_id = ? "
+		 "AND month >= ? AND month < ? GROUP BY unit_id",
+		 "SELECT s.unit_id, '', " LX_SUMS " FROM units u CROSS JOIN stats_unit_month s "
+		 "WHERE u.parent_id = ? AND s.unit_id = u.id AND s.month >= ? AND s.month < ? GROUP BY s.unit_id",
+		 "SELECT unit_id, category_code, " LX_SUMS " FROM stats_cat_month WHERE unit_id = ? "
+		 "AND month >= ? AND month < ? GROUP BY unit_id, category_code",
+		 "SELECT s.unit_id, '', " LX_SUMS " FROM units u CROSS JOIN stats_unit_month s "
+		 "WHERE u.parent_id IS NULL AND ? = 0 AND s.unit_id = u.id AND s.month >= ? AND s.month < ? "
+		 "GROUP BY s.unit_id"},
+	};
+	/* children of the whole system (unit 0) are the units without a parent */
+	int q = mode == 1 && unit_id == 0 ? 3 : mode;
+	lx_stmt *st = lx_db_prepare(db, sql[month][q]);
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, unit_id);
-	lx_stmt_bind_int(st, 2, day_from);
-	lx_stmt_bind_int(st, 3, day_to);
+	lx_stmt_bind_int(st, 2, from);
+	lx_stmt_bind_int(st, 3, to);
 	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
 		lx_stats s;
@@ -250,6 +305,24 @@ int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
 	}
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
+		  int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s), void *arg,
+		  int mode)
+{
+	/* whole months from the monthly rows, the days around them from the daily */
+	int64_t m0 = lx_month_of_day(day_from), m1 = lx_month_of_day(day_to);
+	if (lx_month_first_day(m0) < day_from)
+		m0++;
+	if (m0 >= m1)
+		return lx_stats_range(db, false, unit_id, day_from, day_to, fn, arg, mode);
+	int rc = lx_stats_range(db, true, unit_id, m0, m1, fn, arg, mode);
+	if (rc == LX_OK && day_from < lx_month_first_day(m0))
+		rc = lx_stats_range(db, false, unit_id, day_from, lx_month_first_day(m0), fn, arg, mode);
+	if (rc == LX_OK && lx_month_first_day(m1) < day_to)
+		rc = lx_stats_range(db, false, unit_id, lx_month_first_day(m1), day_to, fn, arg, mode);
+	return rc;
 }
 
 int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
@@ -356,9 +429,9 @@ static int lx_agg_flush(lx_db *db, struct lx_agg *a)
 		if (!e->used)
 			continue;
 		if (strcmp(e->cat, "\1") == 0)
-			rc = lx_rollup_add_unit(db, e->day, e->unit, e->v);
+			rc = lx_rollup_add_unit(db, false, e->day, e->unit, e->v);
 		else
-			rc = lx_rollup_add_cat(db, e->day, e->unit, e->cat, e->v);
+			rc = lx_rollup_add_cat(db, false, e->day, e->unit, e->cat, e->v);
 	}
 	if (a->slots)
 		memset(a->slots, 0, a->cap * sizeof *a->slots);
@@ -367,6 +440,18 @@ static int lx_agg_flush(lx_db *db, struct lx_agg *a)
 }
 
 int lx_rollup_rebuild(lx_db *db)
+{
+	int rc = lx_rollup_rebuild_days(db);
+	char *fill = rc == LX_OK ? lx_migration_sql(db, "009_stats_month_fill") : NULL;
+	if (rc == LX_OK)
+		rc = fill ? lx_db_exec(db, "DELETE FROM stats_unit_month; DELETE FROM stats_cat_month;") : LX_ERR;
+	if (rc == LX_OK)
+		rc = lx_db_exec(db, fill);
+	free(fill);
+	return rc;
+}
+
+int lx_rollup_rebuild_days(lx_db *db)
 {
 	struct lx_agg agg = {0};
 	int rc = lx_db_exec(db, "DELETE FROM stats_unit_day; DELETE FROM stats_cat_day;");

@@ -347,10 +347,16 @@ static int sq_fts_index(lx_db *base, int64_t id, const char *terms)
 	return rc;
 }
 
-static const char *sq_fts_condition(lx_db *db)
+static const char *sq_fts_plan(lx_db *db, const char **order_by)
 {
 	(void)db;
-	return "c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?12)";
+	/* CROSS JOIN keeps FTS5 outside: it yields matches in rowid order
+	 * (descending under ORDER BY f.rowid DESC; the planner does not see
+	 * that c.id would do) and stops at the LIMIT, where an IN (subquery)
+	 * would collect every match first */
+	*order_by = "f.rowid";
+	return "case_fts f CROSS JOIN cases c WHERE c.id = f.rowid AND f.case_fts MATCH ?12 "
+	       "AND f.rowid < ?11";
 }
 
 const struct lx_db_driver lx_sqlite_driver = {
@@ -379,5 +385,5 @@ const struct lx_db_driver lx_sqlite_driver = {
 	.done = sq_done,
 	.changes = sq_changes,
 	.fts_index = sq_fts_index,
-	.fts_condition = sq_fts_condition,
+	.fts_plan = sq_fts_plan,
 };

@@ -1,7 +1,10 @@
 """The three rates come from roll-ups kept on every change of a case; a
 window with partial days is counted from the cases themselves. Both must
 give the same numbers, for the whole, each child unit and each category."""
+import os
 from datetime import date, timedelta
+
+from conftest import BACKEND, db_rows
 
 FIELDS = ("received", "dispatched", "due_for_response", "accepted_on_time", "rated", "solved",
           "satisfied", "basic", "unsatisfied", "overdue_open")
@@ -61,3 +64,48 @@ def test_an_empty_window_has_null_rates(api):
     assert s["received"] == 0
     for k in ("response_rate", "resolution_rate", "satisfaction_rate"):
         assert s[k] == {"value": None, "numerator": 0, "denominator": 0}
+
+
+def test_months_equal_the_sum_of_their_days(api):
+    """A window of 200 days reads whole months from the monthly roll-ups;
+    cut into windows of 20 days (none holds a whole month) it reads daily
+    rows only. The sums must agree for the whole, each unit and category."""
+    t = api.login("leader")
+    first = date.today() - timedelta(days=199)
+    end = date.today() + timedelta(days=1)
+    whole = summary(api, t, **{"from": first.isoformat(), "to": end.isoformat()})
+    total, units, cats = dict.fromkeys(FIELDS, 0), {}, {}
+    d = first
+    while d < end:
+        e = min(d + timedelta(days=20), end)
+        part = summary(api, t, **{"from": d.isoformat(), "to": e.isoformat()})
+        for k in FIELDS:
+            total[k] += part[k]
+        for u in part["by_unit"]:
+            acc = units.setdefault(u["unit_id"], dict.fromkeys(FIELDS, 0))
+            for k in FIELDS:
+                acc[k] += u[k]
+        for c in part["by_category"]:
+            acc = cats.setdefault(c["category_code"], dict.fromkeys(FIELDS, 0))
+            for k in FIELDS:
+                acc[k] += c[k]
+        d = e
+    assert whole["received"] > 1000
+    assert counts(whole) == total
+    assert {u["unit_id"]: counts(u) for u in whole["by_unit"]} == units
+    assert {c["category_code"]: counts(c) for c in whole["by_category"]} == cats
+
+
+def test_monthly_rows_equal_their_definition(server, api):
+    """After everything the suite did to cases, the monthly tables hold
+    exactly the sums of the daily ones (schema/009_stats_month_fill)."""
+    kind = "pg" if BACKEND == "postgresql" else "sqlite"
+    fill = open(os.path.join(os.path.dirname(__file__), "..", "..", "src", "store", "schema",
+                             "009_stats_month_fill.%s.sql" % kind), encoding="utf-8").read()
+    selects = [s[s.index("SELECT"):].strip().rstrip(";") for s in fill.split("INSERT INTO")[1:]]
+    for table, select in zip(("stats_unit_month", "stats_cat_month"), selects):
+        have = sorted(r for r in db_rows(server.db, "SELECT * FROM %s" % table))
+        want = sorted(db_rows(server.db, select))
+        assert len(have) > 10 and len(want) > 10, table
+        # the same rows, column for column (month, unit, [category], sums)
+        assert have == want, table

@@ -1,0 +1,196 @@
+/*
+ * repo_scope.c - the visibility index of cases (table case_scope, schema
+ * 006/007).
+ *
+ * A case is visible in the subtree of every unit on the path of its
+ * handling unit, of its location, and of each unit asked to assist. A
+ * materialised path names those units itself ('/1/2/45/' is units 1, 2 and
+ * 45), so the rows of a case follow from its paths without a query. The
+ * rows carry the case's status, so that a list of one status in one unit is
+ * a single index range read newest first.
+ *
+ * The index may only ever hold too much, never too little: lists still
+ * check the scope on every row they return (store/repo_cases.c), so a
+ * missing row would hide a case while an extra one costs a little time.
+ */
+#include "driver.h"
+#include "repo.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Enough for any tree: a path is at most 511 bytes ('/1/' per level). */
+#define LX_VIS_MAX 512
+
+typedef struct {
+	int64_t id[LX_VIS_MAX];
+	size_t n;
+} lx_vis;
+
+static bool lx_vis_has(const lx_vis *v, int64_t id)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->id[i] == id)
+			return true;
+	return false;
+}
+
+/* Adds the unit ids on path ('/1/2/45/') to v, each once. */
+static void lx_vis_add_path(lx_vis *v, const char *path)
+{
+	for (const char *p = path; p && *p == '/' && p[1];) {
+		char *end;
+		long long id = strtoll(p + 1, &end, 10);
+		if (end == p + 1 || *end != '/')
+			break;
+		if (!lx_vis_has(v, id) && v->n < LX_VIS_MAX)
+			v->id[v->n++] = id;
+		p = end;
+	}
+}
+
+int64_t lx_path_unit_id(const char *path)
+{
+	int64_t last = 0;
+	for (const char *p = path; p && *p == '/' && p[1];) {
+		char *end;
+		long long id = strtoll(p + 1, &end, 10);
+		if (end == p + 1 || *end != '/')
+			return 0;
+		last = id;
+		p = end;
+	}
+	return last;
+}
+
+/* Adds the paths of the units asked to assist case_id. */
+static int lx_vis_add_tasks(lx_db *db, lx_vis *v, int64_t case_id)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT unit_path FROM case_tasks WHERE case_id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, case_id);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW)
+		lx_vis_add_path(v, lx_stmt_text(st, 0));
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+/* Inserts (unit, status, case) for every unit of v not in skip (may be
+ * NULL). An existing row is left as it is. */
+static int lx_vis_insert(lx_db *db, const lx_vis *v, const lx_vis *skip, const char *status,
+			 int64_t case_id)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (skip && lx_vis_has(skip, v->id[i]))
+			continue;
+		lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_scope(unit_id, status, case_id) "
+						"VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, v->id[i]);
+		lx_stmt_bind_text(st, 2, status);
+		lx_stmt_bind_int(st, 3, case_id);
+		int rc = lx_stmt_step(st);
+		lx_stmt_done(st);
+		if (rc != LX_DONE)
+			return LX_ERR;
+	}
+	return LX_OK;
+}
+
+/* Deletes (unit, status, case) for every unit of v not in keep (may be NULL). */
+static int lx_vis_delete(lx_db *db, const lx_vis *v, const lx_vis *keep, const char *status,
+			 int64_t case_id)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (keep && lx_vis_has(keep, v->id[i]))
+			continue;
+		lx_stmt *st = lx_db_prepare(db, "DELETE FROM case_scope WHERE unit_id = ? AND status = ? "
+						"AND case_id = ?");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, v->id[i]);
+		lx_stmt_bind_text(st, 2, status);
+		lx_stmt_bind_int(st, 3, case_id);
+		int rc = lx_stmt_step(st);
+		lx_stmt_done(st);
+		if (rc != LX_DONE)
+			return LX_ERR;
+	}
+	return LX_OK;
+}
+
+int lx_scope_case_insert(lx_db *db, const lx_case *c)
+{
+	assert(c->id > 0);
+	lx_vis v = {.n = 0};
+	lx_vis_add_path(&v, c->scope_path);
+	lx_vis_add_path(&v, c->unit_path);
+	return lx_vis_insert(db, &v, NULL, c->status, c->id);
+}
+
+int lx_scope_case_change(lx_db *db, const lx_case *before, const lx_case *after)
+{
+	assert(before->id == after->id);
+	bool same_status = strcmp(before->status, after->status) == 0;
+	bool same_scope = strcmp(before->scope_path ? before->scope_path : "",
+				 after->scope_path ? after->scope_path : "") == 0;
+	if (same_status && same_scope)
+		return LX_OK;
+	/* the location never changes; the tasks are the same before and after */
+	lx_vis *old = lx_xcalloc(2, sizeof *old), *now = old + 1;
+	int rc = lx_vis_add_tasks(db, old, after->id);
+	if (rc == LX_OK) {
+		lx_vis_add_path(old, before->unit_path);
+		*now = *old;
+		lx_vis_add_path(old, before->scope_path);
+		lx_vis_add_path(now, after->scope_path);
+		if (same_status) {
+			rc = lx_vis_delete(db, old, now, before->status, after->id);
+			if (rc == LX_OK)
+				rc = lx_vis_insert(db, now, old, after->status, after->id);
+		} else {
+			rc = lx_vis_delete(db, old, NULL, before->status, after->id);
+			if (rc == LX_OK)
+				rc = lx_vis_insert(db, now, NULL, after->status, after->id);
+		}
+	}
+	free(old);
+	return rc;
+}
+
+int lx_scope_task_add(lx_db *db, int64_t case_id, const char *task_path)
+{
+	lx_vis v = {.n = 0};
+	lx_vis_add_path(&v, task_path);
+	for (size_t i = 0; i < v.n; i++) {
+		/* the case's status as stored now, whether or not the action that
+		 * asked for assistance has written its own change yet */
+		lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_scope(unit_id, status, case_id) "
+						"SELECT ?, status, id FROM cases WHERE id = ? "
+						"ON CONFLICT DO NOTHING");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, v.id[i]);
+		lx_stmt_bind_int(st, 2, case_id);
+		int rc = lx_stmt_step(st);
+		lx_stmt_done(st);
+		if (rc != LX_DONE)
+			return LX_ERR;
+	}
+	return LX_OK;
+}
+
+int lx_scope_rebuild(lx_db *db)
+{
+	/* the migration that first filled the table is the one definition */
+	char *fill = lx_migration_sql(db, "007_scope_fill");
+	int rc = fill ? lx_db_exec(db, "DELETE FROM case_scope") : LX_ERR;
+	if (rc == LX_OK)
+		rc = lx_db_exec(db, fill);
+	free(fill);
+	return rc;
+}
