@@ -5,7 +5,8 @@
  * The tables are the ones the portable migrations (schema/NNN_name.sql)
  * create, in the order they create them, which is dependency order (a table
  * is created after the tables it references); the driver-only tables (the
- * search index) and schema_migrations are not copied. Each table is read in
+ * search index, the visibility index, the monthly roll-ups) and
+ * schema_migrations are not copied but rebuilt. Each table is read in
  * primary-key order, in pages (keyset: `WHERE (pk) > (last) ORDER BY pk
  * LIMIT n`), with SELECT *; its column names and declared types come from
  * the statement, and its rows go to the target as multi-row INSERTs under
@@ -27,6 +28,7 @@
  */
 #include "cli.h"
 #include "text.h"
+#include "repo.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -645,6 +647,13 @@ int lx_cli_migrate_data(const char *from, const char *to)
 	}
 	if (lx_md_reindex(dst, &indexed) != LX_OK) {
 		fprintf(stderr, "lianxin migrate-data: search index: %s\n", lx_db_errmsg(dst));
+		goto cleanup;
+	}
+	/* the derived tables of driver-only migrations: built again from the
+	 * copied rows by the same SQL that first filled them */
+	if (lx_scope_rebuild(dst) != LX_OK || lx_rollup_rebuild_months(dst) != LX_OK) {
+		fprintf(stderr, "lianxin migrate-data: visibility index and monthly roll-ups: %s\n",
+			lx_db_errmsg(dst));
 		goto cleanup;
 	}
 	if (strcmp(lx_db_kind(dst), "postgresql") == 0) {

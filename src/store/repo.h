@@ -252,6 +252,8 @@ int lx_rollup_change(lx_db *db, const lx_case *before, const lx_case *after);
  * first half (for migration 005, older than the monthly tables). */
 int lx_rollup_rebuild(lx_db *db);
 int lx_rollup_rebuild_days(lx_db *db);
+/* Refills the monthly roll-ups from the daily ones. LX_OK or LX_ERR. */
+int lx_rollup_rebuild_months(lx_db *db);
 /* The month (year * 12 + month - 1) of a local day number, and the day
  * number of a month's first day. */
 int64_t lx_month_of_day(int64_t day);

@@ -442,9 +442,14 @@ static int lx_agg_flush(lx_db *db, struct lx_agg *a)
 int lx_rollup_rebuild(lx_db *db)
 {
 	int rc = lx_rollup_rebuild_days(db);
-	char *fill = rc == LX_OK ? lx_migration_sql(db, "009_stats_month_fill") : NULL;
-	if (rc == LX_OK)
-		rc = fill ? lx_db_exec(db, "DELETE FROM stats_unit_month; DELETE FROM stats_cat_month;") : LX_ERR;
+	return rc == LX_OK ? lx_rollup_rebuild_months(db) : rc;
+}
+
+int lx_rollup_rebuild_months(lx_db *db)
+{
+	/* the migration that first filled them is the one definition */
+	char *fill = lx_migration_sql(db, "009_stats_month_fill");
+	int rc = fill ? lx_db_exec(db, "DELETE FROM stats_unit_month; DELETE FROM stats_cat_month;") : LX_ERR;
 	if (rc == LX_OK)
 		rc = lx_db_exec(db, fill);
 	free(fill);
