@@ -207,11 +207,17 @@ static void lx_case_hours(lx_db *db, const char *code, double *acc, double *res)
 	}
 }
 
-/* Hands c to unit u as a new dispatch with fresh deadlines. */
-static void lx_case_assign(lx_db *db, lx_case *c, const lx_unit *u, lx_ms now)
+/* Hands c to unit u as a new dispatch with fresh deadlines; the hours are
+ * cat's when given (the intake has it loaded), else looked up. */
+static void lx_case_assign(lx_db *db, lx_case *c, const lx_unit *u, const lx_category *cat, lx_ms now)
 {
 	double acc, res;
-	lx_case_hours(db, c->category_code, &acc, &res);
+	if (cat) {
+		acc = cat->accept_hours;
+		res = cat->resolve_hours;
+	} else {
+		lx_case_hours(db, c->category_code, &acc, &res);
+	}
 	c->handler_unit_id = u->id;
 	free(c->scope_path);
 	c->scope_path = lx_xstrdup(u->path);
@@ -249,24 +255,29 @@ static int lx_intake_fail(lx_intake_error *e, int status, const char *code, cons
 	return LX_INVALID;
 }
 
-/* The write half of an intake, run by the store's writer (lx_pool_write). */
+/* An intake: read half (lx_intake_read, in the request's thread) and
+ * write half (lx_intake_write, run by the store's writer: lx_pool_write). */
 struct lx_intake_job {
 	lx_req *r;
 	const lx_intake *in;
 	const lx_category *cat; /* NULL: no category */
 	lx_intake_error *err;
+	lx_unit loc, duty;      /* where it is, who the duty list names */
+	bool has_loc, has_duty;
+	char *terms;            /* search terms of title and description */
 	lx_case c;              /* the written case (out) */
 };
 
-static int lx_intake_write(lx_db *db, void *arg)
+/* Everything an intake reads: the location, the duty-list unit and the
+ * search terms. Done before the write, on the request's own connection
+ * and thread, so that the one writer spends its time writing. (Unit ids
+ * and paths never change once made; a boundary edited meanwhile gives the
+ * answer an intake a moment earlier would have had.) */
+static int lx_intake_read(lx_db *db, struct lx_intake_job *job)
 {
-	struct lx_intake_job *job = arg;
 	lx_req *r = job->r;
 	const lx_intake *in = job->in;
-	lx_case *c = &job->c;
-	lx_unit loc = {0}, duty = {0};
-	bool has_loc = false, has_duty = false;
-	char *terms = NULL, *text = NULL;
+	lx_unit loc = {0};
 	int rc;
 
 	/* Locate: an explicit unit, else the point, else the caller's own unit. */
@@ -286,9 +297,36 @@ static int lx_intake_write(lx_db *db, void *arg)
 		rc = LX_NOTFOUND;
 	}
 	if (rc == LX_OK)
-		has_loc = true;
+		job->has_loc = true;
 	else if (rc != LX_NOTFOUND)
 		goto cleanup;
+	job->loc = loc;
+	memset(&loc, 0, sizeof loc);
+	rc = LX_OK;
+	if (job->cat) {
+		rc = lx_duty_unit(db, job->cat, job->has_loc ? &job->loc : NULL, &job->duty);
+		if (rc == LX_OK)
+			job->has_duty = true;
+		else if (rc == LX_NOTFOUND)
+			rc = LX_OK;
+	}
+	char *text = lx_xasprintf("%s %s", in->title, in->description);
+	job->terms = lx_text_terms(text);
+	free(text);
+cleanup:
+	lx_unit_clear(&loc);
+	return rc;
+}
+
+static int lx_intake_write(lx_db *db, void *arg)
+{
+	struct lx_intake_job *job = arg;
+	lx_req *r = job->r;
+	const lx_intake *in = job->in;
+	lx_case *c = &job->c;
+	const lx_unit *loc = &job->loc, *duty = &job->duty;
+	bool has_loc = job->has_loc, has_duty = job->has_duty;
+	int rc;
 
 	lx_ms now = lx_now_ms();
 	memset(c, 0, sizeof *c);
@@ -302,9 +340,9 @@ static int lx_intake_write(lx_db *db, void *arg)
 	c->has_point = in->has_point;
 	c->lat = in->lat;
 	c->lon = in->lon;
-	c->unit_id = has_loc ? loc.id : 0;
-	c->unit_path = has_loc ? lx_xstrdup(loc.path) : NULL;
-	c->scope_path = lx_xstrdup(has_loc ? loc.path : "/");
+	c->unit_id = has_loc ? loc->id : 0;
+	c->unit_path = has_loc ? lx_xstrdup(loc->path) : NULL;
+	c->scope_path = lx_xstrdup(has_loc ? loc->path : "/");
 	c->urgent = in->urgent;
 	c->reporter_name = lx_xstrdup(in->reporter_name);
 	c->reporter_phone = lx_xstrdup(in->reporter_phone);
@@ -312,34 +350,20 @@ static int lx_intake_write(lx_db *db, void *arg)
 	c->created_by = r->user.id;
 	c->created_at = c->updated_at = now;
 	c->solved = -1;
-	if (job->cat) {
-		rc = lx_duty_unit(db, job->cat, has_loc ? &loc : NULL, &duty);
-		if (rc == LX_OK)
-			has_duty = true;
-		else if (rc != LX_NOTFOUND)
-			goto cleanup;
-	}
 	if (has_duty) {
-		lx_case_assign(db, c, &duty, now);
+		lx_case_assign(db, c, duty, job->cat, now);
 		snprintf(c->status, sizeof c->status, "dispatched");
 	}
-	text = lx_xasprintf("%s %s", in->title, in->description);
-	terms = lx_text_terms(text);
-	rc = lx_case_insert(db, c, terms);
+	rc = lx_case_insert(db, c, job->terms);
 	if (rc == LX_OK)
-		rc = lx_case_event(db, c->id, now, r->user.id, "create", NULL, "new", has_loc ? loc.id : 0, NULL);
+		rc = lx_case_event(db, c->id, now, r->user.id, "create", NULL, "new", has_loc ? loc->id : 0, NULL);
 	if (rc == LX_OK && has_duty) {
-		char *note = lx_xasprintf("按履职事项清单派发至%s", duty.name);
-		rc = lx_case_event(db, c->id, now, r->user.id, "dispatch", "new", "dispatched", duty.id, note);
+		char *note = lx_xasprintf("按履职事项清单派发至%s", duty->name);
+		rc = lx_case_event(db, c->id, now, r->user.id, "dispatch", "new", "dispatched", duty->id, note);
 		free(note);
 	}
 	if (rc == LX_OK && in->after)
 		rc = in->after(db, c, in->after_arg);
-cleanup:
-	free(text);
-	free(terms);
-	lx_unit_clear(&loc);
-	lx_unit_clear(&duty);
 	return rc;
 }
 
@@ -380,12 +404,17 @@ int lx_api_intake(lx_req *r, const lx_intake *in, lx_case *out, lx_intake_error 
 		has_cat = true;
 	}
 	struct lx_intake_job job = {.r = r, .in = in, .cat = has_cat ? &cat : NULL, .err = err};
-	rc = lx_pool_write(r->app->pool, lx_intake_write, &job);
+	rc = lx_intake_read(r->db, &job);
+	if (rc == LX_OK)
+		rc = lx_pool_write(r->app->pool, lx_intake_write, &job);
 	if (rc == LX_OK) {
 		*out = job.c;
 		memset(&job.c, 0, sizeof job.c);
 	}
 	lx_case_clear(&job.c);
+	lx_unit_clear(&job.loc);
+	lx_unit_clear(&job.duty);
+	free(job.terms);
 cleanup:
 	if (rc != LX_OK && !err->status) {
 		err->status = rc == LX_BUSY ? 503 : 500;
@@ -541,7 +570,7 @@ static int lx_apply_action(lx_req *r, json_t *body, lx_action act, lx_status to,
 			return lx_reply_error(r, 422, "unknown_unit", "unit_id", "no such unit in your scope");
 		if (rc != LX_OK)
 			return lx_reply_store_error(r, rc);
-		lx_case_assign(r->db, c, &u, now);
+		lx_case_assign(r->db, c, &u, NULL, now);
 		*event_unit = u.id;
 		*note = n ? lx_xasprintf("派发至%s：%s", u.name, n) : lx_xasprintf("派发至%s", u.name);
 		break;
@@ -578,7 +607,7 @@ static int lx_apply_action(lx_req *r, json_t *body, lx_action act, lx_status to,
 		if (rc != LX_OK)
 			return lx_reply_store_error(r, rc);
 		lx_ms keep_resolve = c->resolve_due_at;
-		lx_case_assign(r->db, c, &u, now);
+		lx_case_assign(r->db, c, &u, NULL, now);
 		c->resolve_due_at = keep_resolve ? keep_resolve : c->resolve_due_at;
 		*event_unit = u.id;
 		*note = lx_xasprintf("上报至%s：%s", u.name, s);
@@ -690,7 +719,7 @@ static int lx_apply_action(lx_req *r, json_t *body, lx_action act, lx_status to,
 		rc = lx_unit_get(r->db, "/", c->handler_unit_id, &h);
 		if (rc != LX_OK)
 			return lx_reply_store_error(r, rc);
-		lx_case_assign(r->db, c, &h, now);
+		lx_case_assign(r->db, c, &h, NULL, now);
 		lx_unit_clear(&h);
 		c->resolved_at = 0;
 		c->closed_at = 0;

@@ -184,13 +184,104 @@ int lx_scope_task_add(lx_db *db, int64_t case_id, const char *task_path)
 	return LX_OK;
 }
 
+/* The assist tasks of every case, sorted by case (lx_scope_rebuild). */
+typedef struct {
+	int64_t case_id;
+	char *path;
+} lx_task_path;
+
+/* One case as lx_scope_rebuild reads it. */
+typedef struct {
+	int64_t id;
+	char status[16];
+	char *scope_path, *unit_path;
+} lx_scope_row;
+
+#define LX_SCOPE_PAGE 5000
+
+static int lx_task_path_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const lx_task_path *)a)->case_id, y = ((const lx_task_path *)b)->case_id;
+	return x < y ? -1 : x > y;
+}
+
 int lx_scope_rebuild(lx_db *db)
 {
-	/* the migration that first filled the table is the one definition */
-	char *fill = lx_migration_sql(db, "007_scope_fill");
-	int rc = fill ? lx_db_exec(db, "DELETE FROM case_scope") : LX_ERR;
-	if (rc == LX_OK)
-		rc = lx_db_exec(db, fill);
-	free(fill);
+	/* The same rows as migration 007's SQL, which a migration runs once on
+	 * an older database; written here in one pass over the cases in id
+	 * order, because at 10M cases the SQL's joins and sort of ~80M rows
+	 * took most of the time of `lianxin gen`. Rows go in case order: each
+	 * (unit, status) range grows at its end, so its last page stays in
+	 * the cache. tests/api checks a generated city against the SQL. */
+	lx_task_path *tasks = NULL;
+	size_t ntasks = 0, cap = 0;
+	int64_t last = 0;
+	lx_vis *v = lx_xcalloc(1, sizeof *v);
+	lx_scope_row *page = lx_xcalloc(LX_SCOPE_PAGE, sizeof *page);
+	int rc = lx_db_exec(db, "DELETE FROM case_scope");
+	lx_stmt *st = rc == LX_OK ? lx_db_prepare(db, "SELECT case_id, unit_path FROM case_tasks") : NULL;
+	if (!st) {
+		rc = LX_ERR;
+		goto cleanup;
+	}
+	int step;
+	while ((step = lx_stmt_step(st)) == LX_ROW) {
+		if (ntasks == cap) {
+			cap = cap ? 2 * cap : 256;
+			tasks = lx_xrealloc(tasks, cap * sizeof *tasks);
+		}
+		tasks[ntasks].case_id = lx_stmt_int(st, 0);
+		tasks[ntasks++].path = lx_stmt_dup(st, 1);
+	}
+	lx_stmt_done(st);
+	if (step != LX_DONE) {
+		rc = LX_ERR;
+		goto cleanup;
+	}
+	if (ntasks)
+		qsort(tasks, ntasks, sizeof *tasks, lx_task_path_cmp);
+	size_t ti = 0;
+	for (;;) {
+		int n = 0;
+		st = lx_db_prepare(db, "SELECT id, status, scope_path, unit_path FROM cases WHERE id > ? "
+				       "ORDER BY id LIMIT 5000"); /* LX_SCOPE_PAGE */
+		if (!st) {
+			rc = LX_ERR;
+			break;
+		}
+		lx_stmt_bind_int(st, 1, last);
+		while (n < LX_SCOPE_PAGE && (step = lx_stmt_step(st)) == LX_ROW) {
+			page[n].id = lx_stmt_int(st, 0);
+			snprintf(page[n].status, sizeof page[n].status, "%s", lx_stmt_text(st, 1));
+			page[n].scope_path = lx_stmt_dup(st, 2);
+			page[n].unit_path = lx_stmt_dup(st, 3);
+			n++;
+		}
+		lx_stmt_done(st);
+		if (n < LX_SCOPE_PAGE && step != LX_DONE)
+			rc = LX_ERR;
+		for (int i = 0; i < n; i++) {
+			v->n = 0;
+			lx_vis_add_path(v, page[i].scope_path);
+			lx_vis_add_path(v, page[i].unit_path);
+			while (ti < ntasks && tasks[ti].case_id < page[i].id)
+				ti++;
+			for (size_t k = ti; k < ntasks && tasks[k].case_id == page[i].id; k++)
+				lx_vis_add_path(v, tasks[k].path);
+			if (rc == LX_OK)
+				rc = lx_vis_insert(db, v, NULL, page[i].status, page[i].id);
+			free(page[i].scope_path);
+			free(page[i].unit_path);
+		}
+		if (rc != LX_OK || n == 0)
+			break;
+		last = page[n - 1].id;
+	}
+cleanup:
+	for (size_t i = 0; i < ntasks; i++)
+		free(tasks[i].path);
+	free(tasks);
+	free(page);
+	free(v);
 	return rc;
 }
