@@ -80,6 +80,9 @@ int lx_api_case_query_parse(lx_req *r, int64_t default_limit, int64_t max_limit,
 void lx_api_case_query_clear(lx_case_query *q);
 /* Writes the case number (local date of intake + id, "20261123000042") into out[32]. */
 void lx_api_case_number(lx_req *r, const lx_case *c, char out[32]);
+/* Every category's name by code: a new JSON object the caller decrefs
+ * (empty when the store fails: names then fall back to codes). */
+json_t *lx_api_category_names(lx_db *db);
 
 /* Frees the cached geometries (at shutdown). */
 void lx_geocache_free(void);

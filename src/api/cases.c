@@ -490,12 +490,17 @@ int lx_api_cases_get(lx_req *r)
 		return rc;
 	if (!lx_req_id(r, 0, &id))
 		return lx_reply_error(r, 404, "not_found", NULL, "no such case");
+	/* the case, its timeline and tasks from one snapshot */
+	lx_db_read_begin(r->db);
 	rc = lx_case_get(r->db, r->user.scope, id, &c);
-	if (rc != LX_OK)
-		return rc == LX_NOTFOUND ? lx_reply_error(r, 404, "not_found", NULL, "no such case")
-					 : lx_reply_store_error(r, rc);
-	rc = lx_reply_case(r, 200, &c);
-	lx_case_clear(&c);
+	if (rc == LX_OK) {
+		rc = lx_reply_case(r, 200, &c);
+		lx_case_clear(&c);
+	} else {
+		rc = rc == LX_NOTFOUND ? lx_reply_error(r, 404, "not_found", NULL, "no such case")
+				       : lx_reply_store_error(r, rc);
+	}
+	lx_db_read_end(r->db);
 	return rc;
 }
 
@@ -525,7 +530,10 @@ int lx_api_cases_list(lx_req *r)
 	if (rc != LX_OK)
 		return rc;
 	ctx.items = json_array();
+	/* a page merges several reads (store/repo_cases.c): one snapshot */
+	lx_db_read_begin(r->db);
 	rc = lx_case_list(r->db, r->user.scope, &q.f, lx_list_cb, &ctx, &more);
+	lx_db_read_end(r->db);
 	if (rc != LX_OK) {
 		json_decref(ctx.items);
 		rc = lx_reply_store_error(r, rc);

@@ -200,3 +200,17 @@ int lx_api_categories_patch(lx_req *r)
 {
 	return lx_categories_put(r, false);
 }
+
+json_t *lx_api_category_names(lx_db *db)
+{
+	json_t *list = lx_category_list(db), *names = json_object(), *c;
+	size_t i;
+	json_array_foreach(list, i, c) {
+		const char *code = json_string_value(json_object_get(c, "code"));
+		const char *name = json_string_value(json_object_get(c, "name"));
+		if (code && name)
+			json_object_set_new(names, code, json_string(name));
+	}
+	json_decref(list);
+	return names;
+}

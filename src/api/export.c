@@ -263,21 +263,6 @@ static void lx_export_filename(lx_req *r, const char *ext)
 		day, day + 5, day + 8, ext, day, day + 5, day + 8, ext);
 }
 
-/* Loads category names once per export. */
-static json_t *lx_export_cat_names(lx_db *db)
-{
-	json_t *list = lx_category_list(db), *names = json_object(), *c;
-	size_t i;
-	json_array_foreach(list, i, c) {
-		const char *code = json_string_value(json_object_get(c, "code"));
-		const char *name = json_string_value(json_object_get(c, "name"));
-		if (code && name)
-			json_object_set_new(names, code, json_string(name));
-	}
-	json_decref(list);
-	return names;
-}
-
 int lx_api_cases_export_xlsx(lx_req *r)
 {
 	lx_case_query q;
@@ -327,7 +312,7 @@ int lx_api_cases_export_xlsx(lx_req *r)
 	x.ws = ws;
 	x.wrap = wrap;
 	x.now = lx_now_ms();
-	x.cat_names = lx_export_cat_names(r->db);
+	x.cat_names = lx_api_category_names(r->db);
 	x.unit_names = json_object();
 	rc = lx_case_list(r->db, r->user.scope, &q.f, lx_xlsx_row, &x, &more);
 	if (rc != LX_OK) {
@@ -466,7 +451,7 @@ int lx_api_cases_export_csv(lx_req *r)
 	x.r = r;
 	x.csv = &b;
 	x.now = lx_now_ms();
-	x.cat_names = lx_export_cat_names(r->db);
+	x.cat_names = lx_api_category_names(r->db);
 	x.unit_names = json_object();
 	rc = lx_case_list(r->db, r->user.scope, &q.f, lx_csv_row_cb, &x, &more);
 	if (rc != LX_OK) {

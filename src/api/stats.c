@@ -107,6 +107,7 @@ int lx_api_stats_summary(lx_req *r)
 	lx_ms from = 0, to = 0, now = lx_now_ms();
 	lx_unit u = {0};
 	struct lx_sum sm = {0};
+	json_t *names = NULL;
 	const char *path;
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
@@ -140,6 +141,8 @@ int lx_api_stats_summary(lx_req *r)
 	}
 	path = u.id ? u.path : "/";
 
+	/* every figure from one snapshot */
+	lx_db_read_begin(r->db);
 	/* children: of the unit, or the top-level units for the whole system */
 	if (u.id) {
 		rc = lx_unit_children(r->db, u.id, &sm.kids, &sm.nkids);
@@ -178,6 +181,9 @@ int lx_api_stats_summary(lx_req *r)
 		if (rc == LX_OK && d0 < d1)
 			rc = lx_stats_days(r->db, u.id, d0, d1, lx_sum_cat, &sm, 2);
 	}
+	if (rc == LX_OK)
+		names = lx_api_category_names(r->db);
+	lx_db_read_end(r->db);
 	if (rc != LX_OK) {
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
@@ -218,15 +224,10 @@ int lx_api_stats_summary(lx_req *r)
 		if (sm.code_stats[i].received == 0)
 			continue;
 		json_t *o = json_object();
-		lx_category cat;
 		const char *code = sm.codes[i];
+		json_t *name = *code ? json_object_get(names, code) : NULL;
 		json_object_set_new(o, "category_code", *code ? json_string(code) : json_null());
-		if (*code && lx_category_get(r->db, code, &cat) == LX_OK) {
-			json_object_set_new(o, "name", json_string(cat.name));
-			lx_category_clear(&cat);
-		} else {
-			json_object_set_new(o, "name", json_string(*code ? code : "未分类"));
-		}
+		json_object_set_new(o, "name", name ? json_incref(name) : json_string(*code ? code : "未分类"));
 		lx_stats_fill(o, &sm.code_stats[i]);
 		json_array_append_new(by_cat, o);
 	}
@@ -234,6 +235,7 @@ int lx_api_stats_summary(lx_req *r)
 	json_object_set_new(j, "by_category", by_cat);
 	rc = lx_reply_json(r, 200, j);
 cleanup:
+	json_decref(names);
 	for (size_t i = 0; i < sm.nkids; i++)
 		lx_unit_clear(&sm.kids[i]);
 	free(sm.kids);

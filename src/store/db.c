@@ -59,6 +59,18 @@ void lx_db_rollback(lx_db *db)
 		db->drv->rollback(db);
 }
 
+void lx_db_read_begin(lx_db *db)
+{
+	if (db->drv->read_tx)
+		(void)db->drv->begin(db, false);
+}
+
+void lx_db_read_end(lx_db *db)
+{
+	if (db->drv->read_tx)
+		db->drv->rollback(db);
+}
+
 lx_stmt *lx_db_prepare(lx_db *db, const char *sql) { return db->drv->prepare(db, sql); }
 void lx_stmt_bind_int(lx_stmt *st, int i, int64_t v) { st->drv->bind_int(st, i, v); }
 void lx_stmt_bind_double(lx_stmt *st, int i, double v) { st->drv->bind_double(st, i, v); }

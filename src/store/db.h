@@ -44,6 +44,13 @@ int lx_db_begin(lx_db *db, bool write);
 int lx_db_commit(lx_db *db);
 /* Rolls back if a transaction is open; always safe to call. */
 void lx_db_rollback(lx_db *db);
+/* Brackets the reads of one request that only reads. On SQLite they share
+ * one read transaction: one snapshot, and the file and WAL-index locks
+ * (fcntl system calls) taken once instead of around every statement. On
+ * PostgreSQL nothing happens (a transaction there costs round trips).
+ * Never fails: without the transaction each read runs on its own. */
+void lx_db_read_begin(lx_db *db);
+void lx_db_read_end(lx_db *db);
 
 /* Returns a prepared statement for sql, reset and with no bindings, owned by
  * db (do not free; call lx_stmt_done when finished). NULL on error. */

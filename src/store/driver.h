@@ -12,6 +12,7 @@
 struct lx_db_driver {
 	const char *kind; /* "sqlite" | "postgresql" */
 	bool group_commit; /* one writer: batch writes in the pool's writer thread */
+	bool read_tx;      /* several reads in one transaction cost less (lx_db_read_begin) */
 	int (*open)(const char *url, lx_db **out, char *err, size_t errsz);
 	void (*close)(lx_db *db);
 	const char *(*errmsg)(lx_db *db);

@@ -366,6 +366,7 @@ const struct lx_db_driver lx_sqlite_driver = {
 	.close = sq_close,
 	.errmsg = sq_errmsg,
 	.exec = sq_exec,
+	.read_tx = true,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
