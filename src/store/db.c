@@ -44,6 +44,7 @@ void lx_db_close(lx_db *db)
 	for (size_t i = 0; i < db->npending; i++)
 		free(db->pending[i].terms);
 	free(db->pending);
+	free(db->roll);
 	db->drv->close(db);
 }
 
@@ -263,16 +264,27 @@ static void lx_writer_batch(lx_pool *p, struct lx_write_job *jobs)
 			j->rc = LX_ERR;
 			continue;
 		}
-		size_t mark = db->npending;
+		size_t mark = db->npending, rmark = db->nroll;
 		j->rc = j->fn(db, j->arg);
 		if (j->rc == LX_OK) {
 			lx_db_exec(db, "RELEASE lx_job");
 		} else {
 			lx_db_exec(db, "ROLLBACK TO lx_job; RELEASE lx_job");
 			lx_fts_truncate(db, mark);
+			db->nroll = rmark;
 		}
 	}
 	db->defer_fts = false;
+	/* the batch's roll-up deltas, summed: the intakes of one street and
+	 * day move the same rows, which are now written once per batch */
+	if (rc == LX_OK && lx_rollup_flush(db) != LX_OK) {
+		rc = LX_ERR;
+		lx_db_rollback(db);
+		for (struct lx_write_job *j = jobs; j; j = j->next)
+			if (j->rc == LX_OK)
+				j->rc = LX_ERR;
+	}
+	db->nroll = 0;
 	/* the batch's search terms, outside any savepoint */
 	for (size_t i = 0; rc == LX_OK && i < db->npending; i++) {
 		if (db->drv->fts_index(db, db->pending[i].id, db->pending[i].terms) != LX_OK) {

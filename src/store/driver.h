@@ -57,10 +57,18 @@ struct lx_db {
 	bool bulk;                      /* a bulk load: roll-ups rebuilt at the end */
 	struct lx_fts_pending *pending;
 	size_t npending, cappending;
+	/* roll-up deltas of a batch, summed and written once at its end
+	 * (store/repo_stats.c: lx_rollup_flush); same life as pending */
+	struct lx_roll_pending *roll;
+	size_t nroll, caproll;
 };
 struct lx_stmt {
 	const struct lx_db_driver *drv;
 };
+
+/* Writes the roll-up deltas held back during a batch (repo_stats.c);
+ * LX_OK or LX_ERR. The caller empties db->roll. */
+int lx_rollup_flush(lx_db *db);
 
 extern const struct lx_db_driver lx_sqlite_driver;
 #ifdef LX_HAVE_PG

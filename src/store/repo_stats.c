@@ -182,11 +182,77 @@ static int lx_roll_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A delta held back by the group-commit writer (db->defer_fts). */
+struct lx_roll_pending {
+	int64_t unit, day, month;
+	char cat[32];
+	int64_t v[LX_STAT__N];
+};
+
+/* Orders pending deltas by one of the four roll-up keys. */
+static int lx_rp_key;
+
+static int lx_rp_cmp(const void *a, const void *b)
+{
+	const struct lx_roll_pending *x = a, *y = b;
+	int64_t kx[2] = {x->unit, lx_rp_key & 2 ? x->month : x->day};
+	int64_t ky[2] = {y->unit, lx_rp_key & 2 ? y->month : y->day};
+	for (int i = 0; i < 2; i++)
+		if (kx[i] != ky[i])
+			return kx[i] < ky[i] ? -1 : 1;
+	return lx_rp_key & 1 ? strcmp(x->cat, y->cat) : 0;
+}
+
+int lx_rollup_flush(lx_db *db)
+{
+	int rc = LX_OK;
+	/* key 0: (unit, day), 1: (unit, day, category), 2: (unit, month),
+	 * 3: (unit, month, category); runs of one key are summed first */
+	for (int key = 0; rc == LX_OK && key < 4 && db->nroll; key++) {
+		struct lx_roll_pending *p = db->roll;
+		lx_rp_key = key; /* the writer thread is the only caller */
+		qsort(p, db->nroll, sizeof *p, lx_rp_cmp);
+		for (size_t i = 0; rc == LX_OK && i < db->nroll;) {
+			int64_t v[LX_STAT__N] = {0};
+			size_t j = i;
+			for (; j < db->nroll && lx_rp_cmp(&p[i], &p[j]) == 0; j++)
+				for (int x = 0; x < LX_STAT__N; x++)
+					v[x] += p[j].v[x];
+			bool zero = true;
+			for (int x = 0; x < LX_STAT__N; x++)
+				zero = zero && v[x] == 0;
+			if (!zero && !(key & 1))
+				rc = lx_rollup_add_unit(db, key & 2, key & 2 ? p[i].month : p[i].day, p[i].unit, v);
+			else if (!zero)
+				rc = lx_rollup_add_cat(db, key & 2, key & 2 ? p[i].month : p[i].day, p[i].unit,
+						       p[i].cat, v);
+			i = j;
+		}
+	}
+	return rc;
+}
+
 /* Writes the non-zero deltas in ascending unit order, so that two
  * transactions always lock roll-up rows in the same order (no deadlocks
- * between nodes on PostgreSQL). */
+ * between nodes on PostgreSQL). In a group-commit batch they are held
+ * back for lx_rollup_flush instead. */
 static int lx_roll_apply(lx_db *db, int64_t day, const char *cat, struct lx_roll_entry *e, size_t n)
 {
+	if (db->defer_fts) {
+		for (size_t i = 0; i < n; i++) {
+			if (db->nroll == db->caproll) {
+				db->caproll = db->caproll ? 2 * db->caproll : 256;
+				db->roll = lx_xrealloc(db->roll, db->caproll * sizeof *db->roll);
+			}
+			struct lx_roll_pending *p = &db->roll[db->nroll++];
+			p->unit = e[i].unit;
+			p->day = day;
+			p->month = lx_month_of_day(day);
+			snprintf(p->cat, sizeof p->cat, "%s", cat ? cat : "");
+			memcpy(p->v, e[i].v, sizeof p->v);
+		}
+		return LX_OK;
+	}
 	qsort(e, n, sizeof *e, lx_roll_cmp);
 	int rc = LX_OK;
 	for (size_t i = 0; rc == LX_OK && i < n; i++) {
