@@ -140,8 +140,10 @@ static json_t *lx_case_json(lx_req *r, const lx_case *c, bool listing)
 static int lx_reply_case(lx_req *r, int status, const lx_case *c)
 {
 	json_t *o = lx_case_json(r, c, false);
+	lx_db_read_begin(r->db);
 	json_t *tl = lx_case_events(r->db, c->id, r->app->tz_offset_min);
 	json_t *tasks = lx_task_list(r->db, c->id, r->app->tz_offset_min);
+	lx_db_read_end(r->db);
 	if (!tl || !tasks) {
 		json_decref(o);
 		json_decref(tl);
@@ -393,18 +395,20 @@ int lx_api_intake(lx_req *r, const lx_intake *in, lx_case *out, lx_intake_error 
 		rc = lx_intake_fail(err, 422, "invalid", "reporter.phone", "phone may hold 3-20 digits, + - and spaces");
 		goto cleanup;
 	}
+	/* the reads before the write share one read transaction, ended
+	 * before waiting on the writer (an open snapshot holds checkpoints) */
+	lx_db_read_begin(r->db);
 	if (in->category_code) {
 		rc = lx_category_get(r->db, in->category_code, &cat);
-		if (rc == LX_NOTFOUND) {
+		if (rc == LX_NOTFOUND)
 			rc = lx_intake_fail(err, 422, "unknown_category", "category_code", "no such category");
-			goto cleanup;
-		}
-		if (rc != LX_OK)
-			goto cleanup;
-		has_cat = true;
+		else if (rc == LX_OK)
+			has_cat = true;
 	}
 	struct lx_intake_job job = {.r = r, .in = in, .cat = has_cat ? &cat : NULL, .err = err};
-	rc = lx_intake_read(r->db, &job);
+	if (!in->category_code || rc == LX_OK)
+		rc = lx_intake_read(r->db, &job);
+	lx_db_read_end(r->db);
 	if (rc == LX_OK)
 		rc = lx_pool_write(r->app->pool, lx_intake_write, &job);
 	if (rc == LX_OK) {

@@ -48,7 +48,11 @@ void lx_db_rollback(lx_db *db);
  * one read transaction: one snapshot, and the file and WAL-index locks
  * (fcntl system calls) taken once instead of around every statement. On
  * PostgreSQL nothing happens (a transaction there costs round trips).
- * Never fails: without the transaction each read runs on its own. */
+ * Never fails: without the transaction each read runs on its own. Pairs
+ * nest (the outermost pair holds the transaction). Under a stream of
+ * commits a statement outside a transaction also starts with an empty page
+ * cache (SQLite drops it when the WAL changed), so grouping reads saves
+ * page reads as well as locks. */
 void lx_db_read_begin(lx_db *db);
 void lx_db_read_end(lx_db *db);
 

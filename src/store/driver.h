@@ -55,6 +55,7 @@ struct lx_db {
 	const struct lx_db_driver *drv;
 	bool defer_fts;                 /* set by the writer during a batch */
 	bool bulk;                      /* a bulk load: roll-ups rebuilt at the end */
+	int read_depth;                 /* nested lx_db_read_begin calls */
 	struct lx_fts_pending *pending;
 	size_t npending, cappending;
 	/* roll-up deltas of a batch, summed and written once at its end

@@ -80,11 +80,22 @@ static const char *lx_sqlite_path(const char *url)
 	return url;
 }
 
+/* Process-wide settings, before SQLite initialises: no memory statistics
+ * (they take one global mutex around every allocation SQLite makes, seen
+ * as lock waits between the HTTP threads under load). */
+static void lx_sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *url, lx_db **out, char *err, size_t errsz)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int rc = LX_ERR;
 	lx_sqlite_db *db = NULL;
 	const char *path;
+
+	pthread_once(&once, lx_sqlite_configure);
 
 	if (!url || !*url) {
 		snprintf(err, errsz, "no database given");
