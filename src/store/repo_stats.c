@@ -15,6 +15,7 @@
 #include "repo.h"
 #include "workflow.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,7 +334,7 @@ void lx_stats_add(lx_stats *dst, const lx_stats *s)
 /* Sums one table's rows of [from, to) (days or months) for lx_stats_days. */
 static int lx_stats_range(lx_db *db, bool month, int64_t unit_id, int64_t from, int64_t to,
 			  int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s),
-			  void *arg, int mode)
+			  void *arg, int mode, int sign)
 {
 	static const char *const sql[2][4] = {
 		{"SELECT unit_id, '', " LX_SUMS " FROM stats_unit_day WHERE unit_id = ? "
@@ -365,12 +366,47 @@ static int lx_stats_range(lx_db *db, bool month, int64_t unit_id, int64_t from, 
 	lx_stmt_bind_int(st, 3, to);
 	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_stats s;
+		lx_stats s, neg = {0};
 		lx_stats_from_row(st, 2, &s);
+		if (sign < 0) {
+			/* a month minus its days outside the window: subtract */
+			lx_stats_add(&neg, &s);
+			neg.received = -neg.received;
+			neg.dispatched = -neg.dispatched;
+			neg.due_for_response = -neg.due_for_response;
+			neg.accepted_on_time = -neg.accepted_on_time;
+			neg.rated = -neg.rated;
+			neg.solved = -neg.solved;
+			neg.satisfied = -neg.satisfied;
+			neg.basic = -neg.basic;
+			neg.unsatisfied = -neg.unsatisfied;
+			neg.overdue_open = -neg.overdue_open;
+			s = neg;
+		}
 		fn(arg, lx_stmt_int(st, 0), lx_stmt_text(st, 1), &s);
 	}
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+/* Adds the days [from, to) that lie inside one month m: from the daily
+ * rows, or as the month minus its other days when those are fewer (a
+ * window ending today leaves the rest of this month empty: one monthly
+ * row and no daily ones). */
+static int lx_stats_part(lx_db *db, int64_t m, int64_t unit_id, int64_t from, int64_t to,
+			 int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s),
+			 void *arg, int mode)
+{
+	int64_t first = lx_month_first_day(m), end = lx_month_first_day(m + 1);
+	assert(first <= from && from < to && to <= end);
+	if ((from - first) + (end - to) >= to - from)
+		return lx_stats_range(db, false, unit_id, from, to, fn, arg, mode, +1);
+	int rc = lx_stats_range(db, true, unit_id, m, m + 1, fn, arg, mode, +1);
+	if (rc == LX_OK && first < from)
+		rc = lx_stats_range(db, false, unit_id, first, from, fn, arg, mode, -1);
+	if (rc == LX_OK && to < end)
+		rc = lx_stats_range(db, false, unit_id, to, end, fn, arg, mode, -1);
+	return rc;
 }
 
 int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
@@ -382,12 +418,12 @@ int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
 	if (lx_month_first_day(m0) < day_from)
 		m0++;
 	if (m0 >= m1)
-		return lx_stats_range(db, false, unit_id, day_from, day_to, fn, arg, mode);
-	int rc = lx_stats_range(db, true, unit_id, m0, m1, fn, arg, mode);
+		return lx_stats_range(db, false, unit_id, day_from, day_to, fn, arg, mode, +1);
+	int rc = lx_stats_range(db, true, unit_id, m0, m1, fn, arg, mode, +1);
 	if (rc == LX_OK && day_from < lx_month_first_day(m0))
-		rc = lx_stats_range(db, false, unit_id, day_from, lx_month_first_day(m0), fn, arg, mode);
+		rc = lx_stats_part(db, m0 - 1, unit_id, day_from, lx_month_first_day(m0), fn, arg, mode);
 	if (rc == LX_OK && lx_month_first_day(m1) < day_to)
-		rc = lx_stats_range(db, false, unit_id, lx_month_first_day(m1), day_to, fn, arg, mode);
+		rc = lx_stats_part(db, m1, unit_id, lx_month_first_day(m1), day_to, fn, arg, mode);
 	return rc;
 }
 
