@@ -331,7 +331,10 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->conn_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+		/* MHD zeroes the used part of a connection's pool between requests:
+		 * 32 KB (its default) holds headers and the read buffer; bodies are
+		 * copied out as they arrive */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_NOTIFY_COMPLETED, lx_completed, NULL,
