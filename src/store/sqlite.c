@@ -25,6 +25,7 @@ typedef struct lx_sqlite_stmt {
 	sqlite3_stmt *st;
 	uint64_t hash;       /* FNV-1a of the SQL text */
 	char *sql;           /* our copy, compared on a hash match */
+	const char *seen;    /* the caller's pointer at the last hit (a hint) */
 	lx_sqlite_db *db;
 } lx_sqlite_stmt;
 
@@ -220,13 +221,26 @@ static uint64_t lx_sql_hash(const char *s)
 static lx_stmt *sq_prepare(lx_db *base, const char *sql)
 {
 	lx_sqlite_db *db = DB(base);
-	uint64_t hash = lx_sql_hash(sql);
-	for (int i = 0; i < db->ncache; i++) {
-		if (db->cache[i].hash == hash && strcmp(db->cache[i].sql, sql) == 0) {
-			sqlite3_reset(db->cache[i].st);
-			sqlite3_clear_bindings(db->cache[i].st);
-			return &db->cache[i].base;
-		}
+	lx_sqlite_stmt *hit = NULL;
+	/* Most SQL is a string literal, passed at the same address each time:
+	 * look for that address first (the text is still compared, so a reused
+	 * buffer with other SQL cannot match). Hashing every text cost 8% of
+	 * `lianxin gen`. */
+	for (int i = 0; i < db->ncache && !hit; i++)
+		if (db->cache[i].seen == sql && strcmp(db->cache[i].sql, sql) == 0)
+			hit = &db->cache[i];
+	uint64_t hash = 0;
+	if (!hit) {
+		hash = lx_sql_hash(sql);
+		for (int i = 0; i < db->ncache && !hit; i++)
+			if (db->cache[i].hash == hash && strcmp(db->cache[i].sql, sql) == 0)
+				hit = &db->cache[i];
+	}
+	if (hit) {
+		hit->seen = sql;
+		sqlite3_reset(hit->st);
+		sqlite3_clear_bindings(hit->st);
+		return &hit->base;
 	}
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
@@ -245,6 +259,7 @@ static lx_stmt *sq_prepare(lx_db *base, const char *sql)
 	s->st = st;
 	s->hash = hash;
 	s->sql = lx_xstrdup(sql);
+	s->seen = sql;
 	s->db = db;
 	return &s->base;
 }
