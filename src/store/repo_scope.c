@@ -15,6 +15,7 @@
  */
 #include "driver.h"
 #include "repo.h"
+#include "workflow.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -205,6 +206,47 @@ static int lx_task_path_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Rows of lx_scope_rebuild waiting to be written, LX_SCOPE_ROWS at a time
+ * by one multi-row INSERT: one statement step for 100 rows instead of 100. */
+#define LX_SCOPE_ROWS 100
+
+typedef struct {
+	int64_t unit, case_id;
+	const char *status; /* a name from lx_status_name: static */
+} lx_scope_out;
+
+/* Writes out[0..n): a full group with sql (the multi-row INSERT), a last
+ * partial one row by row. */
+static int lx_scope_write(lx_db *db, const char *sql, const lx_scope_out *out, size_t n)
+{
+	int rc = LX_OK;
+	if (n == LX_SCOPE_ROWS) {
+		lx_stmt *st = lx_db_prepare(db, sql);
+		if (!st)
+			return LX_ERR;
+		for (size_t i = 0; i < n; i++) {
+			lx_stmt_bind_int(st, (int)(3 * i + 1), out[i].unit);
+			lx_stmt_bind_text(st, (int)(3 * i + 2), out[i].status);
+			lx_stmt_bind_int(st, (int)(3 * i + 3), out[i].case_id);
+		}
+		rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
+		lx_stmt_done(st);
+		return rc;
+	}
+	for (size_t i = 0; rc == LX_OK && i < n; i++) {
+		lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_scope(unit_id, status, case_id) "
+						"VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, out[i].unit);
+		lx_stmt_bind_text(st, 2, out[i].status);
+		lx_stmt_bind_int(st, 3, out[i].case_id);
+		rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
+		lx_stmt_done(st);
+	}
+	return rc;
+}
+
 int lx_scope_rebuild(lx_db *db)
 {
 	/* The same rows as migration 007's SQL, which a migration runs once on
@@ -218,6 +260,14 @@ int lx_scope_rebuild(lx_db *db)
 	int64_t last = 0;
 	lx_vis *v = lx_xcalloc(1, sizeof *v);
 	lx_scope_row *page = lx_xcalloc(LX_SCOPE_PAGE, sizeof *page);
+	lx_scope_out out[LX_SCOPE_ROWS];
+	size_t nout = 0;
+	lx_buf rows_sql;
+	lx_buf_init(&rows_sql);
+	lx_buf_puts(&rows_sql, "INSERT INTO case_scope(unit_id, status, case_id) VALUES ");
+	for (int i = 0; i < LX_SCOPE_ROWS; i++)
+		lx_buf_puts(&rows_sql, i ? ", (?, ?, ?)" : "(?, ?, ?)");
+	lx_buf_puts(&rows_sql, " ON CONFLICT DO NOTHING");
 	int rc = lx_db_exec(db, "DELETE FROM case_scope");
 	lx_stmt *st = rc == LX_OK ? lx_db_prepare(db, "SELECT case_id, unit_path FROM case_tasks") : NULL;
 	if (!st) {
@@ -268,8 +318,21 @@ int lx_scope_rebuild(lx_db *db)
 				ti++;
 			for (size_t k = ti; k < ntasks && tasks[k].case_id == page[i].id; k++)
 				lx_vis_add_path(v, tasks[k].path);
-			if (rc == LX_OK)
-				rc = lx_vis_insert(db, v, NULL, page[i].status, page[i].id);
+			int st_ix = lx_status_parse(page[i].status);
+			if (st_ix < 0) {
+				if (rc == LX_OK)
+					rc = lx_vis_insert(db, v, NULL, page[i].status, page[i].id);
+				v->n = 0;
+			}
+			for (size_t k = 0; k < v->n && rc == LX_OK; k++) {
+				out[nout].unit = v->id[k];
+				out[nout].case_id = page[i].id;
+				out[nout].status = lx_status_name((lx_status)st_ix);
+				if (++nout == LX_SCOPE_ROWS) {
+					rc = lx_scope_write(db, rows_sql.data, out, nout);
+					nout = 0;
+				}
+			}
 			free(page[i].scope_path);
 			free(page[i].unit_path);
 		}
@@ -277,7 +340,10 @@ int lx_scope_rebuild(lx_db *db)
 			break;
 		last = page[n - 1].id;
 	}
+	if (rc == LX_OK && nout)
+		rc = lx_scope_write(db, rows_sql.data, out, nout);
 cleanup:
+	lx_buf_free(&rows_sql);
 	for (size_t i = 0; i < ntasks; i++)
 		free(tasks[i].path);
 	free(tasks);
