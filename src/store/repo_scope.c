@@ -79,38 +79,20 @@ static int lx_vis_add_tasks(lx_db *db, lx_vis *v, int64_t case_id)
 	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
-/* Inserts (unit, status, case) for every unit of v not in skip (may be
- * NULL). An existing row is left as it is. */
-static int lx_vis_insert(lx_db *db, const lx_vis *v, const lx_vis *skip, const char *status,
-			 int64_t case_id)
+#define LX_VIS_INSERT \
+	"INSERT INTO case_scope(unit_id, status, case_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+#define LX_VIS_DELETE "DELETE FROM case_scope WHERE unit_id = ? AND status = ? AND case_id = ?"
+
+/* Runs sql (LX_VIS_INSERT or LX_VIS_DELETE) for (unit, status, case) with
+ * every unit of v not in skip (may be NULL). Inserting a row that exists
+ * leaves it as it is. */
+static int lx_vis_apply(lx_db *db, const char *sql, const lx_vis *v, const lx_vis *skip,
+			const char *status, int64_t case_id)
 {
 	for (size_t i = 0; i < v->n; i++) {
 		if (skip && lx_vis_has(skip, v->id[i]))
 			continue;
-		lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_scope(unit_id, status, case_id) "
-						"VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-		if (!st)
-			return LX_ERR;
-		lx_stmt_bind_int(st, 1, v->id[i]);
-		lx_stmt_bind_text(st, 2, status);
-		lx_stmt_bind_int(st, 3, case_id);
-		int rc = lx_stmt_step(st);
-		lx_stmt_done(st);
-		if (rc != LX_DONE)
-			return LX_ERR;
-	}
-	return LX_OK;
-}
-
-/* Deletes (unit, status, case) for every unit of v not in keep (may be NULL). */
-static int lx_vis_delete(lx_db *db, const lx_vis *v, const lx_vis *keep, const char *status,
-			 int64_t case_id)
-{
-	for (size_t i = 0; i < v->n; i++) {
-		if (keep && lx_vis_has(keep, v->id[i]))
-			continue;
-		lx_stmt *st = lx_db_prepare(db, "DELETE FROM case_scope WHERE unit_id = ? AND status = ? "
-						"AND case_id = ?");
+		lx_stmt *st = lx_db_prepare(db, sql);
 		if (!st)
 			return LX_ERR;
 		lx_stmt_bind_int(st, 1, v->id[i]);
@@ -130,7 +112,7 @@ int lx_scope_case_insert(lx_db *db, const lx_case *c)
 	lx_vis v = {.n = 0};
 	lx_vis_add_path(&v, c->scope_path);
 	lx_vis_add_path(&v, c->unit_path);
-	return lx_vis_insert(db, &v, NULL, c->status, c->id);
+	return lx_vis_apply(db, LX_VIS_INSERT, &v, NULL, c->status, c->id);
 }
 
 int lx_scope_case_change(lx_db *db, const lx_case *before, const lx_case *after)
@@ -150,13 +132,13 @@ int lx_scope_case_change(lx_db *db, const lx_case *before, const lx_case *after)
 		lx_vis_add_path(old, before->scope_path);
 		lx_vis_add_path(now, after->scope_path);
 		if (same_status) {
-			rc = lx_vis_delete(db, old, now, before->status, after->id);
+			rc = lx_vis_apply(db, LX_VIS_DELETE, old, now, before->status, after->id);
 			if (rc == LX_OK)
-				rc = lx_vis_insert(db, now, old, after->status, after->id);
+				rc = lx_vis_apply(db, LX_VIS_INSERT, now, old, after->status, after->id);
 		} else {
-			rc = lx_vis_delete(db, old, NULL, before->status, after->id);
+			rc = lx_vis_apply(db, LX_VIS_DELETE, old, NULL, before->status, after->id);
 			if (rc == LX_OK)
-				rc = lx_vis_insert(db, now, NULL, after->status, after->id);
+				rc = lx_vis_apply(db, LX_VIS_INSERT, now, NULL, after->status, after->id);
 		}
 	}
 	free(old);
@@ -234,15 +216,8 @@ static int lx_scope_write(lx_db *db, const char *sql, const lx_scope_out *out, s
 		return rc;
 	}
 	for (size_t i = 0; rc == LX_OK && i < n; i++) {
-		lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_scope(unit_id, status, case_id) "
-						"VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
-		if (!st)
-			return LX_ERR;
-		lx_stmt_bind_int(st, 1, out[i].unit);
-		lx_stmt_bind_text(st, 2, out[i].status);
-		lx_stmt_bind_int(st, 3, out[i].case_id);
-		rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
-		lx_stmt_done(st);
+		lx_vis one = {.n = 1, .id = {out[i].unit}};
+		rc = lx_vis_apply(db, LX_VIS_INSERT, &one, NULL, out[i].status, out[i].case_id);
 	}
 	return rc;
 }
@@ -321,7 +296,7 @@ int lx_scope_rebuild(lx_db *db)
 			int st_ix = lx_status_parse(page[i].status);
 			if (st_ix < 0) {
 				if (rc == LX_OK)
-					rc = lx_vis_insert(db, v, NULL, page[i].status, page[i].id);
+					rc = lx_vis_apply(db, LX_VIS_INSERT, v, NULL, page[i].status, page[i].id);
 				v->n = 0;
 			}
 			for (size_t k = 0; k < v->n && rc == LX_OK; k++) {
