@@ -48,6 +48,15 @@ bool lx_scope_contains(const char *scope, const char *path);
 /* Writes the exclusive upper bound of the subtree range of path ("/1/7/" ->
  * "/1/70") into hi. */
 void lx_scope_upper(const char *path, char *hi, size_t hisz);
+/* The unit ids a materialised path names, root first ('/1/7/42/' -> 1, 7,
+ * 42), into ids[0..max); returns how many: 0 for '/', for NULL and for a
+ * path that is not all '/<digits>' steps ending in '/' or has more than max. */
+size_t lx_path_ids(const char *path, int64_t *ids, size_t max);
+/* Levels a path can have: paths are at most 511 bytes, '/1' a level. */
+#define LX_PATH_MAX_DEPTH 256
+/* The id of the unit a path names ('/1/2/45/' -> 45); 0 for '/' or a
+ * malformed path. */
+int64_t lx_path_unit_id(const char *path);
 
 /* Loads unit id into *out when it lies in scope. LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out);
@@ -267,9 +276,6 @@ int lx_scope_task_add(lx_db *db, int64_t case_id, const char *task_path);
 /* Refills the visibility index from cases and tasks (after a bulk load).
  * LX_OK or LX_ERR. */
 int lx_scope_rebuild(lx_db *db);
-/* The id of the unit a path names ('/1/2/45/' -> 45); 0 for '/' or a
- * malformed path. */
-int64_t lx_path_unit_id(const char *path);
 /* Turns roll-up maintenance off for a bulk load on this connection (then
  * call lx_rollup_rebuild), or back on. */
 void lx_store_bulk(lx_db *db, bool on);

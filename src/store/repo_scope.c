@@ -40,29 +40,11 @@ static bool lx_vis_has(const lx_vis *v, int64_t id)
 /* Adds the unit ids on path ('/1/2/45/') to v, each once. */
 static void lx_vis_add_path(lx_vis *v, const char *path)
 {
-	for (const char *p = path; p && *p == '/' && p[1];) {
-		char *end;
-		long long id = strtoll(p + 1, &end, 10);
-		if (end == p + 1 || *end != '/')
-			break;
-		if (!lx_vis_has(v, id) && v->n < LX_VIS_MAX)
-			v->id[v->n++] = id;
-		p = end;
-	}
-}
-
-int64_t lx_path_unit_id(const char *path)
-{
-	int64_t last = 0;
-	for (const char *p = path; p && *p == '/' && p[1];) {
-		char *end;
-		long long id = strtoll(p + 1, &end, 10);
-		if (end == p + 1 || *end != '/')
-			return 0;
-		last = id;
-		p = end;
-	}
-	return last;
+	int64_t ids[LX_PATH_MAX_DEPTH];
+	size_t n = lx_path_ids(path, ids, LX_PATH_MAX_DEPTH);
+	for (size_t i = 0; i < n; i++)
+		if (!lx_vis_has(v, ids[i]) && v->n < LX_VIS_MAX)
+			v->id[v->n++] = ids[i];
 }
 
 /* Adds the paths of the units asked to assist case_id. */

@@ -151,16 +151,8 @@ static size_t lx_roll_collect(struct lx_roll_entry *e, size_t n, const char *pat
 			      const int64_t v[LX_STAT__N])
 {
 	int64_t ids[LX_ROLL_MAX];
-	size_t k = 0;
-	ids[k++] = 0;
-	for (const char *p = path; p && *p == '/' && p[1] && k < LX_ROLL_MAX;) {
-		char *end;
-		long long id = strtoll(p + 1, &end, 10);
-		if (end == p + 1)
-			break;
-		ids[k++] = id;
-		p = end;
-	}
+	ids[0] = 0;
+	size_t k = 1 + lx_path_ids(path, ids + 1, LX_ROLL_MAX - 1);
 	for (size_t i = 0; i < k; i++) {
 		size_t j = 0;
 		while (j < n && e[j].unit != ids[i])
@@ -583,14 +575,11 @@ int lx_rollup_rebuild_days(lx_db *db)
 			lx_case_contrib(&all[i], v);
 			lx_agg_add(&agg, day, 0, "\1", v);
 			lx_agg_add(&agg, day, 0, cat, v);
-			for (const char *p = all[i].scope_path; p && *p == '/' && p[1];) {
-				char *end;
-				long long id = strtoll(p + 1, &end, 10);
-				if (end == p + 1)
-					break;
-				lx_agg_add(&agg, day, id, "\1", v);
-				lx_agg_add(&agg, day, id, cat, v);
-				p = end;
+			int64_t ids[LX_ROLL_MAX];
+			size_t k = lx_path_ids(all[i].scope_path, ids, LX_ROLL_MAX);
+			for (size_t j = 0; j < k; j++) {
+				lx_agg_add(&agg, day, ids[j], "\1", v);
+				lx_agg_add(&agg, day, ids[j], cat, v);
 			}
 		}
 		if (n)

@@ -43,6 +43,30 @@ void lx_scope_upper(const char *path, char *hi, size_t hisz)
 	hi[n - 1] = '0';
 }
 
+size_t lx_path_ids(const char *path, int64_t *ids, size_t max)
+{
+	size_t n = 0;
+	const char *p = path;
+	if (!p || *p != '/')
+		return 0;
+	while (p[1]) {
+		char *end;
+		long long id = strtoll(p + 1, &end, 10);
+		if (end == p + 1 || *end != '/' || n == max)
+			return 0;
+		ids[n++] = id;
+		p = end;
+	}
+	return n;
+}
+
+int64_t lx_path_unit_id(const char *path)
+{
+	int64_t ids[LX_PATH_MAX_DEPTH];
+	size_t n = lx_path_ids(path, ids, LX_PATH_MAX_DEPTH);
+	return n ? ids[n - 1] : 0;
+}
+
 static void lx_unit_row(lx_stmt *st, lx_unit *u);
 static void lx_unit_fill(lx_stmt *st, void *out)
 {

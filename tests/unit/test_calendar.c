@@ -1,8 +1,8 @@
 /*
  * test_calendar.c - the month arithmetic of the monthly roll-ups
  * (store/repo_stats.c), checked against the C library's own calendar
- * (gmtime_r) day by day over 1900-2199, and the path parsing of the
- * visibility index.
+ * (gmtime_r) day by day over 1900-2199, and the parsing of materialised
+ * paths shared by the visibility index and the roll-ups.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,11 +47,29 @@ static void test_path_names_its_unit(void **state)
 	assert_int_equal(lx_path_unit_id("/1/2"), 0);
 }
 
+static void test_path_ids_root_first_all_or_nothing(void **state)
+{
+	(void)state;
+	int64_t ids[3];
+	assert_int_equal(lx_path_ids("/1/7/42/", ids, 3), 3);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 7);
+	assert_int_equal(ids[2], 42);
+	assert_int_equal(lx_path_ids("/", ids, 3), 0);
+	assert_int_equal(lx_path_ids(NULL, ids, 3), 0);
+	assert_int_equal(lx_path_ids("/1/x/", ids, 3), 0);
+	assert_int_equal(lx_path_ids("/1//", ids, 3), 0);
+	assert_int_equal(lx_path_ids("1/2/", ids, 3), 0);
+	/* deeper than the room given: nothing rather than a prefix */
+	assert_int_equal(lx_path_ids("/1/2/3/4/", ids, 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_month_of_every_day_agrees_with_gmtime),
 		cmocka_unit_test(test_path_names_its_unit),
+		cmocka_unit_test(test_path_ids_root_first_all_or_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
