@@ -98,7 +98,7 @@ void lx_stmt_done(lx_stmt *st)
 int64_t lx_db_changes(lx_db *db) { return db->drv->changes(db); }
 int lx_db_fts_index(lx_db *db, int64_t id, const char *terms)
 {
-	if (!db->defer_fts)
+	if (!db->in_batch)
 		return db->drv->fts_index(db, id, terms);
 	if (db->npending == db->cappending) {
 		db->cappending = db->cappending ? db->cappending * 2 : 64;
@@ -264,7 +264,7 @@ static void lx_writer_batch(lx_pool *p, struct lx_write_job *jobs)
 {
 	lx_db *db = p->wdb;
 	int rc = lx_db_begin(db, true);
-	db->defer_fts = true;
+	db->in_batch = true;
 	for (struct lx_write_job *j = jobs; j; j = j->next) {
 		if (rc != LX_OK) {
 			j->rc = rc;
@@ -284,7 +284,7 @@ static void lx_writer_batch(lx_pool *p, struct lx_write_job *jobs)
 			db->nroll = rmark;
 		}
 	}
-	db->defer_fts = false;
+	db->in_batch = false;
 	/* the batch's roll-up deltas, summed: the intakes of one street and
 	 * day move the same rows, which are now written once per batch */
 	if (rc == LX_OK && lx_rollup_flush(db) != LX_OK) {

@@ -53,7 +53,8 @@ struct lx_fts_pending {
 /* The common first member of every driver's connection and statement. */
 struct lx_db {
 	const struct lx_db_driver *drv;
-	bool defer_fts;                 /* set by the writer during a batch */
+	bool in_batch;                  /* set by the writer during a batch: search terms
+					 * and roll-up deltas are held back to its end */
 	bool bulk;                      /* a bulk load: roll-ups rebuilt at the end */
 	int read_depth;                 /* nested lx_db_read_begin calls */
 	struct lx_fts_pending *pending;

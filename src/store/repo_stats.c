@@ -175,25 +175,34 @@ static int lx_roll_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A delta held back by the group-commit writer (db->defer_fts). */
+/* A delta held back by the group-commit writer (db->in_batch). */
 struct lx_roll_pending {
 	int64_t unit, day, month;
 	char cat[32];
 	int64_t v[LX_STAT__N];
 };
 
-/* Orders pending deltas by one of the four roll-up keys. */
-static int lx_rp_key;
+/* True when every count of v is zero (nothing to write). */
+static bool lx_roll_zero(const int64_t v[LX_STAT__N])
+{
+	for (int x = 0; x < LX_STAT__N; x++)
+		if (v[x])
+			return false;
+	return true;
+}
 
-static int lx_rp_cmp(const void *a, const void *b)
+/* Orders pending deltas by one of the four roll-up keys (*key: bit 1
+ * month instead of day, bit 0 with the category); for qsort_r. */
+static int lx_rp_cmp(const void *a, const void *b, void *key)
 {
 	const struct lx_roll_pending *x = a, *y = b;
-	int64_t kx[2] = {x->unit, lx_rp_key & 2 ? x->month : x->day};
-	int64_t ky[2] = {y->unit, lx_rp_key & 2 ? y->month : y->day};
+	int k = *(const int *)key;
+	int64_t kx[2] = {x->unit, k & 2 ? x->month : x->day};
+	int64_t ky[2] = {y->unit, k & 2 ? y->month : y->day};
 	for (int i = 0; i < 2; i++)
 		if (kx[i] != ky[i])
 			return kx[i] < ky[i] ? -1 : 1;
-	return lx_rp_key & 1 ? strcmp(x->cat, y->cat) : 0;
+	return k & 1 ? strcmp(x->cat, y->cat) : 0;
 }
 
 int lx_rollup_flush(lx_db *db)
@@ -203,22 +212,17 @@ int lx_rollup_flush(lx_db *db)
 	 * 3: (unit, month, category); runs of one key are summed first */
 	for (int key = 0; rc == LX_OK && key < 4 && db->nroll; key++) {
 		struct lx_roll_pending *p = db->roll;
-		lx_rp_key = key; /* the writer thread is the only caller */
-		qsort(p, db->nroll, sizeof *p, lx_rp_cmp);
+		qsort_r(p, db->nroll, sizeof *p, lx_rp_cmp, &key);
 		for (size_t i = 0; rc == LX_OK && i < db->nroll;) {
 			int64_t v[LX_STAT__N] = {0};
 			size_t j = i;
-			for (; j < db->nroll && lx_rp_cmp(&p[i], &p[j]) == 0; j++)
+			for (; j < db->nroll && lx_rp_cmp(&p[i], &p[j], &key) == 0; j++)
 				for (int x = 0; x < LX_STAT__N; x++)
 					v[x] += p[j].v[x];
-			bool zero = true;
-			for (int x = 0; x < LX_STAT__N; x++)
-				zero = zero && v[x] == 0;
-			if (!zero && !(key & 1))
-				rc = lx_rollup_add_unit(db, key & 2, key & 2 ? p[i].month : p[i].day, p[i].unit, v);
-			else if (!zero)
-				rc = lx_rollup_add_cat(db, key & 2, key & 2 ? p[i].month : p[i].day, p[i].unit,
-						       p[i].cat, v);
+			int64_t when = key & 2 ? p[i].month : p[i].day;
+			if (!lx_roll_zero(v))
+				rc = key & 1 ? lx_rollup_add_cat(db, key & 2, when, p[i].unit, p[i].cat, v)
+					     : lx_rollup_add_unit(db, key & 2, when, p[i].unit, v);
 			i = j;
 		}
 	}
@@ -231,7 +235,7 @@ int lx_rollup_flush(lx_db *db)
  * back for lx_rollup_flush instead. */
 static int lx_roll_apply(lx_db *db, int64_t day, const char *cat, struct lx_roll_entry *e, size_t n)
 {
-	if (db->defer_fts) {
+	if (db->in_batch) {
 		for (size_t i = 0; i < n; i++) {
 			if (db->nroll == db->caproll) {
 				db->caproll = db->caproll ? 2 * db->caproll : 256;
@@ -249,10 +253,7 @@ static int lx_roll_apply(lx_db *db, int64_t day, const char *cat, struct lx_roll
 	qsort(e, n, sizeof *e, lx_roll_cmp);
 	int rc = LX_OK;
 	for (size_t i = 0; rc == LX_OK && i < n; i++) {
-		bool zero = true;
-		for (int x = 0; x < LX_STAT__N; x++)
-			zero = zero && e[i].v[x] == 0;
-		if (zero)
+		if (lx_roll_zero(e[i].v))
 			continue;
 		/* the day and its month alike: every transaction takes the rows in
 		 * the same order (unit, then day before month), so none deadlock */
@@ -290,18 +291,19 @@ int lx_rollup_change(lx_db *db, const lx_case *before, const lx_case *after)
 
 /* ---- reading ---- */
 
-static void lx_stats_from_row(lx_stmt *st, int first, lx_stats *s)
+/* Reads the ten counts from column first on, each times sign (+1 or -1). */
+static void lx_stats_from_row(lx_stmt *st, int first, int sign, lx_stats *s)
 {
-	s->received = lx_stmt_int(st, first + 0);
-	s->dispatched = lx_stmt_int(st, first + 1);
-	s->due_for_response = lx_stmt_int(st, first + 2);
-	s->accepted_on_time = lx_stmt_int(st, first + 3);
-	s->rated = lx_stmt_int(st, first + 4);
-	s->solved = lx_stmt_int(st, first + 5);
-	s->satisfied = lx_stmt_int(st, first + 6);
-	s->basic = lx_stmt_int(st, first + 7);
-	s->unsatisfied = lx_stmt_int(st, first + 8);
-	s->overdue_open = lx_stmt_int(st, first + 9);
+	s->received = sign * lx_stmt_int(st, first + 0);
+	s->dispatched = sign * lx_stmt_int(st, first + 1);
+	s->due_for_response = sign * lx_stmt_int(st, first + 2);
+	s->accepted_on_time = sign * lx_stmt_int(st, first + 3);
+	s->rated = sign * lx_stmt_int(st, first + 4);
+	s->solved = sign * lx_stmt_int(st, first + 5);
+	s->satisfied = sign * lx_stmt_int(st, first + 6);
+	s->basic = sign * lx_stmt_int(st, first + 7);
+	s->unsatisfied = sign * lx_stmt_int(st, first + 8);
+	s->overdue_open = sign * lx_stmt_int(st, first + 9);
 }
 
 void lx_stats_add(lx_stats *dst, const lx_stats *s)
@@ -326,27 +328,24 @@ static int lx_stats_range(lx_db *db, bool month, int64_t unit_id, int64_t from, 
 {
 	/* Rows as they are, summed by the caller's fn in C: SQLite's SUM()
 	 * and GROUP BY (a sort for categories) were most of a summary's time. */
-#define LX_ROLL_ROW "received, dispatched, due, on_time, rated, solved, satisfied, basic, " \
-		    "unsatisfied, overdue_open"
 	static const char *const sql[2][4] = {
-		{"SELECT unit_id, '', " LX_ROLL_ROW " FROM stats_unit_day WHERE unit_id = ? "
+		{"SELECT unit_id, '', " LX_ROLL_COLS " FROM stats_unit_day WHERE unit_id = ? "
 		 "AND day >= ? AND day < ?",
-		 "SELECT s.unit_id, '', " LX_ROLL_ROW " FROM units u CROSS JOIN stats_unit_day s "
+		 "SELECT s.unit_id, '', " LX_ROLL_COLS " FROM units u CROSS JOIN stats_unit_day s "
 		 "WHERE u.parent_id = ? AND s.unit_id = u.id AND s.day >= ? AND s.day < ?",
-		 "SELECT unit_id, category_code, " LX_ROLL_ROW " FROM stats_cat_day WHERE unit_id = ? "
+		 "SELECT unit_id, category_code, " LX_ROLL_COLS " FROM stats_cat_day WHERE unit_id = ? "
 		 "AND day >= ? AND day < ?",
-		 "SELECT s.unit_id, '', " LX_ROLL_ROW " FROM units u CROSS JOIN stats_unit_day s "
+		 "SELECT s.unit_id, '', " LX_ROLL_COLS " FROM units u CROSS JOIN stats_unit_day s "
 		 "WHERE u.parent_id IS NULL AND ? = 0 AND s.unit_id = u.id AND s.day >= ? AND s.day < ?"},
-		{"SELECT unit_id, '', " LX_ROLL_ROW " FROM stats_unit_month WHERE unit_id = ? "
+		{"SELECT unit_id, '', " LX_ROLL_COLS " FROM stats_unit_month WHERE unit_id = ? "
 		 "AND month >= ? AND month < ?",
-		 "SELECT s.unit_id, '', " LX_ROLL_ROW " FROM units u CROSS JOIN stats_unit_month s "
+		 "SELECT s.unit_id, '', " LX_ROLL_COLS " FROM units u CROSS JOIN stats_unit_month s "
 		 "WHERE u.parent_id = ? AND s.unit_id = u.id AND s.month >= ? AND s.month < ?",
-		 "SELECT unit_id, category_code, " LX_ROLL_ROW " FROM stats_cat_month WHERE unit_id = ? "
+		 "SELECT unit_id, category_code, " LX_ROLL_COLS " FROM stats_cat_month WHERE unit_id = ? "
 		 "AND month >= ? AND month < ?",
-		 "SELECT s.unit_id, '', " LX_ROLL_ROW " FROM units u CROSS JOIN stats_unit_month s "
+		 "SELECT s.unit_id, '', " LX_ROLL_COLS " FROM units u CROSS JOIN stats_unit_month s "
 		 "WHERE u.parent_id IS NULL AND ? = 0 AND s.unit_id = u.id AND s.month >= ? AND s.month < ?"},
 	};
-#undef LX_ROLL_ROW
 	/* children of the whole system (unit 0) are the units without a parent */
 	int q = mode == 1 && unit_id == 0 ? 3 : mode;
 	lx_stmt *st = lx_db_prepare(db, sql[month][q]);
@@ -357,23 +356,9 @@ static int lx_stats_range(lx_db *db, bool month, int64_t unit_id, int64_t from, 
 	lx_stmt_bind_int(st, 3, to);
 	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_stats s, neg = {0};
-		lx_stats_from_row(st, 2, &s);
-		if (sign < 0) {
-			/* a month minus its days outside the window: subtract */
-			lx_stats_add(&neg, &s);
-			neg.received = -neg.received;
-			neg.dispatched = -neg.dispatched;
-			neg.due_for_response = -neg.due_for_response;
-			neg.accepted_on_time = -neg.accepted_on_time;
-			neg.rated = -neg.rated;
-			neg.solved = -neg.solved;
-			neg.satisfied = -neg.satisfied;
-			neg.basic = -neg.basic;
-			neg.unsatisfied = -neg.unsatisfied;
-			neg.overdue_open = -neg.overdue_open;
-			s = neg;
-		}
+		lx_stats s;
+		/* a month minus its days outside the window: those subtract */
+		lx_stats_from_row(st, 2, sign, &s);
 		fn(arg, lx_stmt_int(st, 0), lx_stmt_text(st, 1), &s);
 	}
 	lx_stmt_done(st);
@@ -448,7 +433,7 @@ int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
 	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
 		lx_stats s;
-		lx_stats_from_row(st, 2, &s);
+		lx_stats_from_row(st, 2, +1, &s);
 		fn(arg, lx_stmt_text(st, 0), lx_stmt_text(st, 1), &s);
 	}
 	lx_stmt_done(st);
