@@ -27,7 +27,6 @@
  * text key sorted by a PostgreSQL collation other than C still compares.
  */
 #include "cli.h"
-#include "text.h"
 #include "repo.h"
 
 #include <inttypes.h>
@@ -492,43 +491,6 @@ static int lx_md_checksum(lx_db *db, const lx_md_table *t, int64_t *rows, uint64
 	return rc == LX_DONE ? LX_OK : rc;
 }
 
-/* Indexes every case of db for search (core/text.c terms). */
-static int lx_md_reindex(lx_db *db, int64_t *n)
-{
-	int64_t last = 0;
-	int rc = LX_OK;
-	*n = 0;
-	for (bool more = true; more && rc == LX_OK;) {
-		int64_t ids[LX_MD_PAGE];
-		char *terms[LX_MD_PAGE];
-		int got = 0;
-		lx_stmt *st = lx_db_prepare(db, "SELECT id, title, description FROM cases WHERE id > ? "
-					        "ORDER BY id LIMIT 2000");
-		if (!st)
-			return LX_ERR;
-		lx_stmt_bind_int(st, 1, last);
-		while ((rc = lx_stmt_step(st)) == LX_ROW && got < LX_MD_PAGE) {
-			char *text = lx_xasprintf("%s %s", lx_stmt_text(st, 1), lx_stmt_text(st, 2));
-			ids[got] = lx_stmt_int(st, 0);
-			terms[got++] = lx_text_terms(text);
-			free(text);
-		}
-		lx_stmt_done(st);
-		rc = rc == LX_DONE || rc == LX_ROW ? LX_OK : rc;
-		more = got == LX_MD_PAGE;
-		for (int i = 0; i < got; i++) {
-			if (rc == LX_OK && *terms[i])
-				rc = lx_db_fts_index(db, ids[i], terms[i]);
-			free(terms[i]);
-		}
-		if (got) {
-			last = ids[got - 1];
-			*n += got;
-		}
-	}
-	return rc;
-}
-
 /* Returns the portable migrations recorded in db, one string (caller
  * frees), or NULL when db has no schema_migrations. */
 static char *lx_md_schema_version(lx_db *db)
@@ -645,7 +607,7 @@ int lx_cli_migrate_data(const char *from, const char *to)
 			goto cleanup;
 		total += t[i].src_rows;
 	}
-	if (lx_md_reindex(dst, &indexed) != LX_OK) {
+	if (lx_case_fts_rebuild(dst, 0, &indexed) != LX_OK) {
 		fprintf(stderr, "lianxin migrate-data: search index: %s\n", lx_db_errmsg(dst));
 		goto cleanup;
 	}

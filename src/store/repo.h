@@ -211,6 +211,12 @@ typedef struct lx_case_filter {
 	int limit;
 	int64_t cursor;           /* list ids below this (0: from the newest) */
 } lx_case_filter;
+/* Indexes the search terms (core/text.c) of every case, in id order, into
+ * an empty search index. every > 0 commits every that many cases in
+ * transactions of its own (a bulk load); 0 runs inside the caller's
+ * transaction. *n (may be NULL) receives the number of cases read.
+ * LX_OK or the store's error. */
+int lx_case_fts_rebuild(lx_db *db, int64_t every, int64_t *n);
 /* Lists cases in scope, newest first. Calls fn for each; *more is set when
  * another page exists. LX_OK or LX_ERR. */
 int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,

@@ -7,6 +7,7 @@
  */
 #include "driver.h"
 #include "repo.h"
+#include "text.h"
 #include "workflow.h"
 
 #include <assert.h>
@@ -756,4 +757,57 @@ int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue)
 	}
 	lx_stmt_done(st);
 	return rc == LX_OK ? LX_OK : LX_ERR;
+}
+
+int lx_case_fts_rebuild(lx_db *db, int64_t every, int64_t *n)
+{
+	enum { PAGE = 2000 };
+	int64_t last = 0, done = 0, since = 0, ids[PAGE];
+	char *terms[PAGE];
+	int rc = LX_OK;
+	bool in_tx = false;
+	for (bool more = true; more && rc == LX_OK;) {
+		int got = 0, step;
+		lx_stmt *st = lx_db_prepare(db, "SELECT id, title, description FROM cases WHERE id > ? "
+						"ORDER BY id LIMIT 2000");
+		if (!st) {
+			rc = LX_ERR;
+			break;
+		}
+		lx_stmt_bind_int(st, 1, last);
+		while (got < PAGE && (step = lx_stmt_step(st)) == LX_ROW) {
+			char *text = lx_xasprintf("%s %s", lx_stmt_text(st, 1), lx_stmt_text(st, 2));
+			ids[got] = lx_stmt_int(st, 0);
+			terms[got++] = lx_text_terms(text);
+			free(text);
+		}
+		lx_stmt_done(st);
+		if (got < PAGE && step != LX_DONE)
+			rc = LX_ERR;
+		more = got == PAGE;
+		if (rc == LX_OK && got && every > 0 && !in_tx) {
+			rc = lx_db_begin(db, true);
+			in_tx = rc == LX_OK;
+		}
+		for (int i = 0; i < got; i++) {
+			if (rc == LX_OK && *terms[i])
+				rc = lx_db_fts_index(db, ids[i], terms[i]);
+			free(terms[i]);
+		}
+		if (got) {
+			last = ids[got - 1];
+			done += got;
+			since += got;
+		}
+		if (rc == LX_OK && in_tx && (!more || since >= every)) {
+			rc = lx_db_commit(db);
+			in_tx = false;
+			since = 0;
+		}
+	}
+	if (in_tx)
+		lx_db_rollback(db);
+	if (n)
+		*n = done;
+	return rc;
 }

@@ -134,3 +134,13 @@ def test_generated_city_index_equals_its_definition():
     assert r.returncode == 0, r.stderr
     assert int(db_rows(db, "SELECT COUNT(*) FROM case_scope")[0][0]) > 3000 * 3
     index_matches_definition(db)
+    # its search index (lx_case_fts_rebuild, shared with migrate-data) finds
+    # exactly the cases whose text holds the word
+    from conftest import BACKEND
+    match = ("SELECT COUNT(*) FROM case_fts WHERE tsv @@ lx_fts_query('\"暖气\"')"
+             if BACKEND == "postgresql" else
+             "SELECT COUNT(*) FROM case_fts WHERE case_fts MATCH '\"暖气\"'")
+    found = int(db_rows(db, match)[0][0])
+    assert found > 100
+    assert found == int(db_rows(db, "SELECT COUNT(*) FROM cases WHERE title LIKE '%暖气%' "
+                                    "OR description LIKE '%暖气%'")[0][0])
