@@ -477,7 +477,8 @@ static int lx_stream_fill(lx_db *db, const char *sql, int64_t unit, const char *
 	lx_stmt_done(st);
 	if (step != LX_DONE)
 		return LX_ERR;
-	/* a chunk ends at limit rows read from the index, not rows kept */
+	/* LIMIT counts rows that passed every filter: fewer than asked for
+	 * means none is left in this range */
 	if (s->n < chunk)
 		s->done = true;
 	else
