@@ -144,3 +144,12 @@ def test_generated_city_index_equals_its_definition():
     assert found > 100
     assert found == int(db_rows(db, "SELECT COUNT(*) FROM cases WHERE title LIKE '%暖气%' "
                                     "OR description LIKE '%暖气%'")[0][0])
+
+
+@pytest.mark.parametrize("login", ["dispatcher", "handler_heat", "gw_qiaotou"])
+@pytest.mark.parametrize("query,where", [("", "1=1"), ("status=closed", "c.status = 'closed'")])
+def test_long_page_refills_each_range(api, server, moved_case, login, query, where):
+    """A page of 200 reads each (unit, status) range in chunks of 64, so a
+    range that gives most of the page is read again from where it stopped."""
+    got = listed_ids(api, api.login(login), query, pages=2, limit=200)
+    assert got == visible_ids(server.db, scope_of(server.db, login), where, limit=400)
