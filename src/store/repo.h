@@ -282,6 +282,25 @@ int lx_scope_task_add(lx_db *db, int64_t case_id, const char *task_path);
 /* Refills the visibility index from cases and tasks (after a bulk load).
  * LX_OK or LX_ERR. */
 int lx_scope_rebuild(lx_db *db);
+/* The second writer of a bulk load (store/bulk.c): the search terms and
+ * visibility rows of the cases handed to it are written on a thread of its
+ * own into a scratch file beside db, and copied into db at the end. */
+typedef struct lx_bulk_side lx_bulk_side;
+/* Starts the writer for db; LX_OK with *out NULL when db is not a SQLite
+ * file (the caller then runs lx_case_fts_rebuild and lx_scope_rebuild after
+ * the load). LX_ERR when the scratch file cannot be made. */
+int lx_bulk_side_start(lx_db *db, lx_bulk_side **out);
+/* Hands over an inserted case (id, status, paths, title and description are
+ * copied); blocks while the writer is far behind. Only for cases without
+ * assist tasks: lx_scope_task_add must follow for those. */
+void lx_bulk_side_case(lx_bulk_side *s, const lx_case *c);
+/* Waits for the writer and copies its tables into db's empty case_fts and
+ * case_scope in a transaction of its own; db's connection must not have
+ * read the search index before. db NULL abandons the load (the scratch
+ * files are removed). *waited (may be NULL) receives how long the loader
+ * was held up by the writer. Frees s (NULL: nothing to do). LX_OK or
+ * LX_ERR. */
+int lx_bulk_side_finish(lx_bulk_side *s, lx_db *db, lx_ms *waited);
 /* Turns roll-up maintenance off for a bulk load on this connection (then
  * call lx_rollup_rebuild), or back on. */
 void lx_store_bulk(lx_db *db, bool on);

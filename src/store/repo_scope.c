@@ -15,6 +15,7 @@
  */
 #include "driver.h"
 #include "repo.h"
+#include "repo_scope.h"
 #include "workflow.h"
 
 #include <assert.h>
@@ -170,14 +171,21 @@ static int lx_task_path_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Rows of lx_scope_rebuild waiting to be written, LX_SCOPE_ROWS at a time
- * by one multi-row INSERT: one statement step for 100 rows instead of 100. */
+/* Rows waiting to be written, LX_SCOPE_ROWS at a time by one multi-row
+ * INSERT: one statement step for 100 rows instead of 100. */
 #define LX_SCOPE_ROWS 100
 
 typedef struct {
 	int64_t unit, case_id;
 	const char *status; /* a name from lx_status_name: static */
 } lx_scope_out;
+
+struct lx_scope_batch {
+	lx_vis v;                  /* the units of the case being added */
+	lx_scope_out out[LX_SCOPE_ROWS];
+	size_t nout;
+	lx_buf sql;                /* the multi-row INSERT */
+};
 
 /* Writes out[0..n): a full group with sql (the multi-row INSERT), a last
  * partial one row by row. */
@@ -204,6 +212,59 @@ static int lx_scope_write(lx_db *db, const char *sql, const lx_scope_out *out, s
 	return rc;
 }
 
+lx_scope_batch *lx_scope_batch_new(void)
+{
+	lx_scope_batch *b = lx_xcalloc(1, sizeof *b);
+	lx_buf_init(&b->sql);
+	lx_buf_puts(&b->sql, "INSERT INTO case_scope(unit_id, status, case_id) VALUES ");
+	for (int i = 0; i < LX_SCOPE_ROWS; i++)
+		lx_buf_puts(&b->sql, i ? ", (?, ?, ?)" : "(?, ?, ?)");
+	lx_buf_puts(&b->sql, " ON CONFLICT DO NOTHING");
+	return b;
+}
+
+void lx_scope_batch_path(lx_scope_batch *b, const char *path)
+{
+	lx_vis_add_path(&b->v, path);
+}
+
+int lx_scope_batch_put(lx_db *db, lx_scope_batch *b, int64_t case_id, const char *status)
+{
+	int rc = LX_OK;
+	int st_ix = lx_status_parse(status);
+	if (st_ix < 0) {
+		/* not a status of the workflow: no static name to keep */
+		rc = lx_vis_apply(db, LX_VIS_INSERT, &b->v, NULL, status, case_id);
+		b->v.n = 0;
+	}
+	for (size_t k = 0; k < b->v.n && rc == LX_OK; k++) {
+		b->out[b->nout].unit = b->v.id[k];
+		b->out[b->nout].case_id = case_id;
+		b->out[b->nout].status = lx_status_name((lx_status)st_ix);
+		if (++b->nout == LX_SCOPE_ROWS) {
+			rc = lx_scope_write(db, b->sql.data, b->out, b->nout);
+			b->nout = 0;
+		}
+	}
+	b->v.n = 0;
+	return rc;
+}
+
+int lx_scope_batch_flush(lx_db *db, lx_scope_batch *b)
+{
+	int rc = b->nout ? lx_scope_write(db, b->sql.data, b->out, b->nout) : LX_OK;
+	b->nout = 0;
+	return rc;
+}
+
+void lx_scope_batch_free(lx_scope_batch *b)
+{
+	if (!b)
+		return;
+	lx_buf_free(&b->sql);
+	free(b);
+}
+
 int lx_scope_rebuild(lx_db *db)
 {
 	/* The same rows as migration 007's SQL, which a migration runs once on
@@ -215,16 +276,8 @@ int lx_scope_rebuild(lx_db *db)
 	lx_task_path *tasks = NULL;
 	size_t ntasks = 0, cap = 0;
 	int64_t last = 0;
-	lx_vis *v = lx_xcalloc(1, sizeof *v);
+	lx_scope_batch *b = lx_scope_batch_new();
 	lx_scope_row *page = lx_xcalloc(LX_SCOPE_PAGE, sizeof *page);
-	lx_scope_out out[LX_SCOPE_ROWS];
-	size_t nout = 0;
-	lx_buf rows_sql;
-	lx_buf_init(&rows_sql);
-	lx_buf_puts(&rows_sql, "INSERT INTO case_scope(unit_id, status, case_id) VALUES ");
-	for (int i = 0; i < LX_SCOPE_ROWS; i++)
-		lx_buf_puts(&rows_sql, i ? ", (?, ?, ?)" : "(?, ?, ?)");
-	lx_buf_puts(&rows_sql, " ON CONFLICT DO NOTHING");
 	int rc = lx_db_exec(db, "DELETE FROM case_scope");
 	lx_stmt *st = rc == LX_OK ? lx_db_prepare(db, "SELECT case_id, unit_path FROM case_tasks") : NULL;
 	if (!st) {
@@ -268,28 +321,14 @@ int lx_scope_rebuild(lx_db *db)
 		if (n < LX_SCOPE_PAGE && step != LX_DONE)
 			rc = LX_ERR;
 		for (int i = 0; i < n; i++) {
-			v->n = 0;
-			lx_vis_add_path(v, page[i].scope_path);
-			lx_vis_add_path(v, page[i].unit_path);
+			lx_scope_batch_path(b, page[i].scope_path);
+			lx_scope_batch_path(b, page[i].unit_path);
 			while (ti < ntasks && tasks[ti].case_id < page[i].id)
 				ti++;
 			for (size_t k = ti; k < ntasks && tasks[k].case_id == page[i].id; k++)
-				lx_vis_add_path(v, tasks[k].path);
-			int st_ix = lx_status_parse(page[i].status);
-			if (st_ix < 0) {
-				if (rc == LX_OK)
-					rc = lx_vis_apply(db, LX_VIS_INSERT, v, NULL, page[i].status, page[i].id);
-				v->n = 0;
-			}
-			for (size_t k = 0; k < v->n && rc == LX_OK; k++) {
-				out[nout].unit = v->id[k];
-				out[nout].case_id = page[i].id;
-				out[nout].status = lx_status_name((lx_status)st_ix);
-				if (++nout == LX_SCOPE_ROWS) {
-					rc = lx_scope_write(db, rows_sql.data, out, nout);
-					nout = 0;
-				}
-			}
+				lx_scope_batch_path(b, tasks[k].path);
+			if (rc == LX_OK)
+				rc = lx_scope_batch_put(db, b, page[i].id, page[i].status);
 			free(page[i].scope_path);
 			free(page[i].unit_path);
 		}
@@ -297,14 +336,13 @@ int lx_scope_rebuild(lx_db *db)
 			break;
 		last = page[n - 1].id;
 	}
-	if (rc == LX_OK && nout)
-		rc = lx_scope_write(db, rows_sql.data, out, nout);
+	if (rc == LX_OK)
+		rc = lx_scope_batch_flush(db, b);
 cleanup:
-	lx_buf_free(&rows_sql);
+	lx_scope_batch_free(b);
 	for (size_t i = 0; i < ntasks; i++)
 		free(tasks[i].path);
 	free(tasks);
 	free(page);
-	free(v);
 	return rc;
 }
