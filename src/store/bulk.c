@@ -249,9 +249,11 @@ int lx_bulk_side_start(lx_db *db, lx_bulk_side **out)
 			fprintf(stderr, "lianxin: %s\n", err);
 			break;
 		}
-		/* scratch: written once, read once, then deleted */
+		/* scratch: written once, read once, then deleted; at 10M cases
+		 * the visibility rows grow at the ends of ~35k (unit, status)
+		 * ranges, whose last pages should stay in the cache */
 		rc = lx_db_exec(s->scratch[f], "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-						"PRAGMA cache_size=-65536;");
+						"PRAGMA cache_size=-262144;");
 		if (rc == LX_OK)
 			rc = lx_bulk_schema(db, s->scratch[f], lx_bulk_table[f]);
 	}
