@@ -23,19 +23,6 @@
 
 /* ---------------- shaping ---------------- */
 
-static json_t *lx_time_json(lx_req *r, lx_ms t)
-{
-	char buf[40];
-	if (!t)
-		return json_null();
-	return json_string(lx_time_format(t, r->app->tz_offset_min, buf, sizeof buf));
-}
-
-static json_t *lx_str_json(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 /* Fills the workflow input for the caller and case c. */
 static void lx_wf_input_for(lx_req *r, const lx_case *c, lx_wf_input *in)
 {
@@ -69,90 +56,160 @@ void lx_api_case_number(lx_req *r, const lx_case *c, char out[32])
 	snprintf(out, 32, "%.4s%.2s%.2s%06lld", day, day + 5, day + 8, (long long)c->id);
 }
 
-static json_t *lx_case_json(lx_req *r, const lx_case *c, bool listing)
+/* Writes time t as local RFC 3339 time, or null for 0. */
+static void lx_jw_time(lx_jw *w, lx_req *r, lx_ms t)
 {
-	json_t *o = json_object();
+	char buf[40];
+	if (t)
+		lx_jw_str(w, lx_time_format(t, r->app->tz_offset_min, buf, sizeof buf));
+	else
+		lx_jw_null(w);
+}
+
+/* Writes id, or null for 0. */
+static void lx_jw_id(lx_jw *w, int64_t id)
+{
+	if (id)
+		lx_jw_int(w, id);
+	else
+		lx_jw_null(w);
+}
+
+/* Writes case c as the API shows it to the caller; a list leaves out
+ * what needs more than the row (allowed actions) and masks the reporter.
+ * The object is left open for the caller to add to and close. */
+static void lx_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing)
+{
 	char number[32];
 	lx_api_case_number(r, c, number);
-	json_object_set_new(o, "id", json_integer(c->id));
-	json_object_set_new(o, "number", json_string(number));
-	json_object_set_new(o, "type", json_string(c->type));
-	json_object_set_new(o, "channel", json_string(c->channel));
-	json_object_set_new(o, "status", json_string(c->status));
-	json_object_set_new(o, "category_code", lx_str_json(c->category_code));
-	json_object_set_new(o, "title", json_string(c->title));
-	json_object_set_new(o, "description", json_string(c->description));
-	json_object_set_new(o, "lat", c->has_point ? json_real(c->lat) : json_null());
-	json_object_set_new(o, "lon", c->has_point ? json_real(c->lon) : json_null());
-	json_object_set_new(o, "address", lx_str_json(c->address));
-	json_object_set_new(o, "unit_id", c->unit_id ? json_integer(c->unit_id) : json_null());
-	json_object_set_new(o, "handler_unit_id", c->handler_unit_id ? json_integer(c->handler_unit_id) : json_null());
-	json_object_set_new(o, "urgent", json_boolean(c->urgent));
-	json_t *rep = json_object();
+	lx_jw_open(w, '{');
+	lx_jw_key(w, "id");
+	lx_jw_int(w, c->id);
+	lx_jw_key(w, "number");
+	lx_jw_str(w, number);
+	lx_jw_key(w, "type");
+	lx_jw_str(w, c->type);
+	lx_jw_key(w, "channel");
+	lx_jw_str(w, c->channel);
+	lx_jw_key(w, "status");
+	lx_jw_str(w, c->status);
+	lx_jw_key(w, "category_code");
+	lx_jw_str(w, c->category_code);
+	lx_jw_key(w, "title");
+	lx_jw_str(w, c->title);
+	lx_jw_key(w, "description");
+	lx_jw_str(w, c->description);
+	lx_jw_key(w, "lat");
+	if (c->has_point)
+		lx_jw_real(w, c->lat);
+	else
+		lx_jw_null(w);
+	lx_jw_key(w, "lon");
+	if (c->has_point)
+		lx_jw_real(w, c->lon);
+	else
+		lx_jw_null(w);
+	lx_jw_key(w, "address");
+	lx_jw_str(w, c->address);
+	lx_jw_key(w, "unit_id");
+	lx_jw_id(w, c->unit_id);
+	lx_jw_key(w, "handler_unit_id");
+	lx_jw_id(w, c->handler_unit_id);
+	lx_jw_key(w, "urgent");
+	lx_jw_bool(w, c->urgent);
 	bool full = lx_sees_reporter(r, c, listing);
 	bool hide = c->reporter_anonymous && !full;
-	json_object_set_new(rep, "name", hide ? json_null() : lx_str_json(c->reporter_name));
+	lx_jw_key(w, "reporter");
+	lx_jw_open(w, '{');
+	lx_jw_key(w, "name");
+	lx_jw_str(w, hide ? NULL : c->reporter_name);
+	lx_jw_key(w, "phone");
 	if (hide || !c->reporter_phone) {
-		json_object_set_new(rep, "phone", json_null());
+		lx_jw_null(w);
 	} else if (full) {
-		json_object_set_new(rep, "phone", json_string(c->reporter_phone));
+		lx_jw_str(w, c->reporter_phone);
 	} else {
 		char *m = lx_mask_phone(c->reporter_phone);
-		json_object_set_new(rep, "phone", json_string(m));
+		lx_jw_str(w, m);
 		free(m);
 	}
-	json_object_set_new(rep, "anonymous", json_boolean(c->reporter_anonymous));
-	json_object_set_new(o, "reporter", rep);
-	json_object_set_new(o, "created_at", lx_time_json(r, c->created_at));
-	json_object_set_new(o, "dispatched_at", lx_time_json(r, c->dispatched_at));
-	json_object_set_new(o, "accept_due_at", lx_time_json(r, c->accept_due_at));
-	json_object_set_new(o, "resolve_due_at", lx_time_json(r, c->resolve_due_at));
-	json_object_set_new(o, "accepted_at", lx_time_json(r, c->accepted_at));
-	json_object_set_new(o, "resolved_at", lx_time_json(r, c->resolved_at));
-	json_object_set_new(o, "closed_at", lx_time_json(r, c->closed_at));
-	json_object_set_new(o, "updated_at", lx_time_json(r, c->updated_at));
-	json_object_set_new(o, "reply", lx_str_json(c->reply));
-	json_object_set_new(o, "rating", c->rating[0] ? json_string(c->rating) : json_null());
-	json_object_set_new(o, "solved", c->solved < 0 ? json_null() : json_boolean(c->solved));
+	lx_jw_key(w, "anonymous");
+	lx_jw_bool(w, c->reporter_anonymous);
+	lx_jw_close(w, '}');
+	lx_jw_key(w, "created_at");
+	lx_jw_time(w, r, c->created_at);
+	lx_jw_key(w, "dispatched_at");
+	lx_jw_time(w, r, c->dispatched_at);
+	lx_jw_key(w, "accept_due_at");
+	lx_jw_time(w, r, c->accept_due_at);
+	lx_jw_key(w, "resolve_due_at");
+	lx_jw_time(w, r, c->resolve_due_at);
+	lx_jw_key(w, "accepted_at");
+	lx_jw_time(w, r, c->accepted_at);
+	lx_jw_key(w, "resolved_at");
+	lx_jw_time(w, r, c->resolved_at);
+	lx_jw_key(w, "closed_at");
+	lx_jw_time(w, r, c->closed_at);
+	lx_jw_key(w, "updated_at");
+	lx_jw_time(w, r, c->updated_at);
+	lx_jw_key(w, "reply");
+	lx_jw_str(w, c->reply);
+	lx_jw_key(w, "rating");
+	lx_jw_str(w, c->rating[0] ? c->rating : NULL);
+	lx_jw_key(w, "solved");
+	if (c->solved < 0)
+		lx_jw_null(w);
+	else
+		lx_jw_bool(w, c->solved);
 	lx_status st = (lx_status)lx_status_parse(c->status);
 	lx_ms now = lx_now_ms();
-	bool overdue = !lx_status_done(st) && c->resolve_due_at && c->resolve_due_at < now;
-	json_object_set_new(o, "overdue", json_boolean(overdue));
-	json_object_set_new(o, "accept_overdue",
-			    json_boolean((st == LX_ST_DISPATCHED || st == LX_ST_REOPENED) &&
-					 c->accept_due_at && c->accept_due_at < now));
-	json_object_set_new(o, "supervised", json_integer(c->supervised));
-	json_object_set_new(o, "version", json_integer(c->version));
+	lx_jw_key(w, "overdue");
+	lx_jw_bool(w, !lx_status_done(st) && c->resolve_due_at && c->resolve_due_at < now);
+	lx_jw_key(w, "accept_overdue");
+	lx_jw_bool(w, (st == LX_ST_DISPATCHED || st == LX_ST_REOPENED) && c->accept_due_at &&
+			      c->accept_due_at < now);
+	lx_jw_key(w, "supervised");
+	lx_jw_int(w, c->supervised);
+	lx_jw_key(w, "version");
+	lx_jw_int(w, c->version);
 	if (!listing) {
 		lx_wf_input in;
 		lx_wf_input_for(r, c, &in);
 		unsigned allowed = lx_wf_allowed(&in);
-		json_t *acts = json_array();
+		lx_jw_key(w, "allowed_actions");
+		lx_jw_open(w, '[');
 		for (int a = 0; a < LX_ACT__N; a++)
 			if (allowed & (1u << a))
-				json_array_append_new(acts, json_string(lx_action_name((lx_action)a)));
-		json_object_set_new(o, "allowed_actions", acts);
+				lx_jw_str(w, lx_action_name((lx_action)a));
+		lx_jw_close(w, ']');
 	}
-	return o;
 }
 
-/* The full case with timeline and tasks. */
+/* The full case with timeline and tasks, written straight to the reply
+ * (core/jw.h: the read most often made, without a jansson tree). */
 static int lx_reply_case(lx_req *r, int status, const lx_case *c)
 {
-	json_t *o = lx_case_json(r, c, false);
+	lx_buf b;
+	lx_jw w;
+	lx_buf_init(&b);
+	lx_jw_init(&w, &b);
+	lx_case_write(&w, r, c, false);
 	lx_db_read_begin(r->db);
-	json_t *tl = lx_case_events(r->db, c->id, r->app->tz_offset_min);
-	json_t *tasks = lx_task_list(r->db, c->id, r->app->tz_offset_min);
-	lx_db_read_end(r->db);
-	if (!tl || !tasks) {
-		json_decref(o);
-		json_decref(tl);
-		json_decref(tasks);
-		return lx_reply_store_error(r, LX_ERR);
+	lx_jw_key(&w, "timeline");
+	int rc = lx_case_events_write(r->db, c->id, r->app->tz_offset_min, &w);
+	if (rc == LX_OK) {
+		lx_jw_key(&w, "tasks");
+		rc = lx_task_list_write(r->db, c->id, r->app->tz_offset_min, &w);
 	}
-	json_object_set_new(o, "timeline", tl);
-	json_object_set_new(o, "tasks", tasks);
-	return lx_reply_json(r, status, o);
+	lx_db_read_end(r->db);
+	if (rc != LX_OK) {
+		lx_buf_free(&b);
+		return lx_reply_store_error(r, rc);
+	}
+	lx_jw_close(&w, '}');
+	assert(w.depth == 0);
+	size_t len = b.len;
+	return lx_reply_raw(r, status, "application/json; charset=utf-8", lx_buf_steal(&b), len);
 }
 
 /* ---------------- dispatch by the duty list ---------------- */
@@ -510,14 +567,15 @@ int lx_api_cases_get(lx_req *r)
 
 struct lx_list_ctx {
 	lx_req *r;
-	json_t *items;
+	lx_jw *w;
 	int64_t last_id;
 };
 
 static int lx_list_cb(void *arg, const lx_case *c)
 {
 	struct lx_list_ctx *ctx = arg;
-	json_array_append_new(ctx->items, lx_case_json(ctx->r, c, true));
+	lx_case_write(ctx->w, ctx->r, c, true);
+	lx_jw_close(ctx->w, '}');
 	ctx->last_id = c->id;
 	return 0;
 }
@@ -525,7 +583,9 @@ static int lx_list_cb(void *arg, const lx_case *c)
 int lx_api_cases_list(lx_req *r)
 {
 	lx_case_query q;
-	struct lx_list_ctx ctx = {.r = r};
+	lx_buf b;
+	lx_jw w;
+	struct lx_list_ctx ctx = {.r = r, .w = &w};
 	bool more = false;
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
@@ -533,26 +593,33 @@ int lx_api_cases_list(lx_req *r)
 	rc = lx_api_case_query_parse(r, 50, 200, &q);
 	if (rc != LX_OK)
 		return rc;
-	ctx.items = json_array();
+	lx_buf_init(&b);
+	lx_jw_init(&w, &b);
+	lx_jw_open(&w, '{');
+	lx_jw_key(&w, "items");
+	lx_jw_open(&w, '[');
 	/* a page merges several reads (store/repo_cases.c): one snapshot */
 	lx_db_read_begin(r->db);
 	rc = lx_case_list(r->db, r->user.scope, &q.f, lx_list_cb, &ctx, &more);
 	lx_db_read_end(r->db);
 	if (rc != LX_OK) {
-		json_decref(ctx.items);
+		lx_buf_free(&b);
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
 	}
-	json_t *j = json_object();
-	json_object_set_new(j, "items", ctx.items);
+	lx_jw_close(&w, ']');
+	lx_jw_key(&w, "next_cursor");
 	if (more) {
 		char cur[32];
 		snprintf(cur, sizeof cur, "%lld", (long long)ctx.last_id);
-		json_object_set_new(j, "next_cursor", json_string(cur));
+		lx_jw_str(&w, cur);
 	} else {
-		json_object_set_new(j, "next_cursor", json_null());
+		lx_jw_null(&w);
 	}
-	rc = lx_reply_json(r, 200, j);
+	lx_jw_close(&w, '}');
+	assert(w.depth == 0);
+	size_t len = b.len;
+	rc = lx_reply_raw(r, 200, "application/json; charset=utf-8", lx_buf_steal(&b), len);
 cleanup:
 	lx_api_case_query_clear(&q);
 	return rc;

@@ -14,6 +14,7 @@
 #define LX_REPO_H
 
 #include "db.h"
+#include "jw.h"
 #include "lx.h"
 
 #include <jansson.h>
@@ -196,8 +197,10 @@ int lx_case_update(lx_db *db, lx_case *c, int64_t expected_version);
 /* Appends a timeline event. LX_OK or LX_ERR. */
 int lx_case_event(lx_db *db, int64_t case_id, lx_ms at, int64_t actor_id, const char *action,
 		  const char *from, const char *to, int64_t unit_id, const char *note);
-/* Timeline of a case, oldest first, as API objects (times formatted with offset_min). */
-json_t *lx_case_events(lx_db *db, int64_t case_id, int offset_min);
+/* Writes the timeline of a case to w as an array of API objects, oldest
+ * first (times formatted with offset_min). LX_OK or LX_ERR (then w holds
+ * a partial document). */
+int lx_case_events_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w);
 
 typedef struct lx_case_filter {
 	const char *status, *type, *category_code;
@@ -229,7 +232,9 @@ int lx_task_insert(lx_db *db, int64_t case_id, const lx_unit *u, const char *not
  * LX_OK, LX_NOTFOUND, LX_CONFLICT (already done), LX_ERR. */
 int lx_task_done(lx_db *db, const char *scope, int64_t case_id, int64_t task_id,
 		 int64_t actor_id, lx_ms now, int64_t *unit_id);
-json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min);
+/* Writes the assist tasks of a case to w as an array, oldest first.
+ * LX_OK or LX_ERR. */
+int lx_task_list_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w);
 
 /* Marks open cases whose deadlines passed; appends one timeline event each.
  * Returns the number marked in *n. */

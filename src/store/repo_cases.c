@@ -287,14 +287,35 @@ int lx_case_event(lx_db *db, int64_t case_id, lx_ms at, int64_t actor_id, const 
 	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
-static json_t *lx_json_text(lx_stmt *st, int col)
+/* Writes text column col of st, or null. */
+static void lx_jw_col(lx_jw *w, lx_stmt *st, int col)
 {
-	return lx_stmt_isnull(st, col) ? json_null() : json_string(lx_stmt_text(st, col));
+	if (lx_stmt_isnull(st, col))
+		lx_jw_null(w);
+	else
+		lx_jw_str(w, lx_stmt_text(st, col));
 }
 
-static json_t *lx_event_row_json(lx_stmt *st, void *arg);
+/* Writes integer column col of st, or null. */
+static void lx_jw_col_int(lx_jw *w, lx_stmt *st, int col)
+{
+	if (lx_stmt_isnull(st, col))
+		lx_jw_null(w);
+	else
+		lx_jw_int(w, lx_stmt_int(st, col));
+}
 
-json_t *lx_case_events(lx_db *db, int64_t case_id, int offset_min)
+/* Writes time column col of st as local RFC 3339 time, or null. */
+static void lx_jw_col_time(lx_jw *w, lx_stmt *st, int col, int offset_min)
+{
+	char at[40];
+	if (lx_stmt_isnull(st, col))
+		lx_jw_null(w);
+	else
+		lx_jw_str(w, lx_time_format(lx_stmt_int(st, col), offset_min, at, sizeof at));
+}
+
+int lx_case_events_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT e.at, e.actor_id, e.action, e.from_status, "
 					"e.to_status, e.note, e.unit_id, u.name, n.name "
@@ -302,30 +323,35 @@ json_t *lx_case_events(lx_db *db, int64_t case_id, int offset_min)
 					"LEFT JOIN units n ON n.id = e.unit_id "
 					"WHERE e.case_id = ? ORDER BY e.id");
 	if (!st)
-		return NULL;
+		return LX_ERR;
 	lx_stmt_bind_int(st, 1, case_id);
-	return lx_rows_json(st, lx_event_row_json, &offset_min);
-}
-
-/* One timeline row as the API shows it; arg is the zone offset. */
-static json_t *lx_event_row_json(lx_stmt *st, void *arg)
-{
-	int offset_min = *(int *)arg;
-	char at[40];
-	json_t *o = json_object();
-	json_object_set_new(o, "at", json_string(lx_time_format(lx_stmt_int(st, 0), offset_min,
-								at, sizeof at)));
-	json_object_set_new(o, "actor_id", lx_stmt_isnull(st, 1) ? json_null()
-								  : json_integer(lx_stmt_int(st, 1)));
-	json_object_set_new(o, "actor_name", lx_json_text(st, 7));
-	json_object_set_new(o, "action", lx_json_text(st, 2));
-	json_object_set_new(o, "from_status", lx_json_text(st, 3));
-	json_object_set_new(o, "to_status", lx_json_text(st, 4));
-	json_object_set_new(o, "note", lx_json_text(st, 5));
-	json_object_set_new(o, "unit_id", lx_stmt_isnull(st, 6) ? json_null()
-								: json_integer(lx_stmt_int(st, 6)));
-	json_object_set_new(o, "unit_name", lx_json_text(st, 8));
-	return o;
+	lx_jw_open(w, '[');
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_jw_open(w, '{');
+		lx_jw_key(w, "at");
+		lx_jw_col_time(w, st, 0, offset_min);
+		lx_jw_key(w, "actor_id");
+		lx_jw_col_int(w, st, 1);
+		lx_jw_key(w, "actor_name");
+		lx_jw_col(w, st, 7);
+		lx_jw_key(w, "action");
+		lx_jw_col(w, st, 2);
+		lx_jw_key(w, "from_status");
+		lx_jw_col(w, st, 3);
+		lx_jw_key(w, "to_status");
+		lx_jw_col(w, st, 4);
+		lx_jw_key(w, "note");
+		lx_jw_col(w, st, 5);
+		lx_jw_key(w, "unit_id");
+		lx_jw_col_int(w, st, 6);
+		lx_jw_key(w, "unit_name");
+		lx_jw_col(w, st, 8);
+		lx_jw_close(w, '}');
+	}
+	lx_stmt_done(st);
+	lx_jw_close(w, ']');
+	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
 /* Escapes LIKE wildcards in s with backslash; returns malloc'd "%s%". */
@@ -641,32 +667,37 @@ int lx_task_done(lx_db *db, const char *scope, int64_t case_id, int64_t task_id,
 }
 
 /* One assist task as the API shows it; arg is the zone offset. */
-static json_t *lx_task_row_json(lx_stmt *st, void *arg)
-{
-	int offset_min = *(int *)arg;
-	char buf[40];
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(lx_stmt_int(st, 0)));
-	json_object_set_new(o, "unit_id", json_integer(lx_stmt_int(st, 1)));
-	json_object_set_new(o, "unit_name", lx_json_text(st, 2));
-	json_object_set_new(o, "status", lx_json_text(st, 3));
-	json_object_set_new(o, "note", lx_json_text(st, 4));
-	json_object_set_new(o, "created_at", json_string(lx_time_format(lx_stmt_int(st, 5), offset_min,
-									  buf, sizeof buf)));
-	json_object_set_new(o, "done_at", lx_stmt_isnull(st, 6) ? json_null()
-			    : json_string(lx_time_format(lx_stmt_int(st, 6), offset_min, buf, sizeof buf)));
-	return o;
-}
-
-json_t *lx_task_list(lx_db *db, int64_t case_id, int offset_min)
+int lx_task_list_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT t.id, t.unit_id, n.name, t.status, t.note, "
 					"t.created_at, t.done_at FROM case_tasks t "
 					"JOIN units n ON n.id = t.unit_id WHERE t.case_id = ? ORDER BY t.id");
 	if (!st)
-		return NULL;
+		return LX_ERR;
 	lx_stmt_bind_int(st, 1, case_id);
-	return lx_rows_json(st, lx_task_row_json, &offset_min);
+	lx_jw_open(w, '[');
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_jw_open(w, '{');
+		lx_jw_key(w, "id");
+		lx_jw_int(w, lx_stmt_int(st, 0));
+		lx_jw_key(w, "unit_id");
+		lx_jw_int(w, lx_stmt_int(st, 1));
+		lx_jw_key(w, "unit_name");
+		lx_jw_col(w, st, 2);
+		lx_jw_key(w, "status");
+		lx_jw_col(w, st, 3);
+		lx_jw_key(w, "note");
+		lx_jw_col(w, st, 4);
+		lx_jw_key(w, "created_at");
+		lx_jw_col_time(w, st, 5, offset_min);
+		lx_jw_key(w, "done_at");
+		lx_jw_col_time(w, st, 6, offset_min);
+		lx_jw_close(w, '}');
+	}
+	lx_stmt_done(st);
+	lx_jw_close(w, ']');
+	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
 static int lx_case_id_cmp(const void *a, const void *b)
