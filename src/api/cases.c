@@ -7,7 +7,6 @@
  * grid and dispatches it by the duty list in that same transaction.
  */
 #include "api.h"
-#include "text.h"
 #include "workflow.h"
 #include "geo.h"
 
@@ -369,9 +368,7 @@ static int lx_intake_read(lx_db *db, struct lx_intake_job *job)
 		else if (rc == LX_NOTFOUND)
 			rc = LX_OK;
 	}
-	char *text = lx_xasprintf("%s %s", in->title, in->description);
-	job->terms = lx_text_terms(text);
-	free(text);
+	job->terms = lx_case_terms(in->title, in->description);
 cleanup:
 	lx_unit_clear(&loc);
 	return rc;

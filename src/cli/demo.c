@@ -14,7 +14,6 @@
 #include "geo.h"
 #include "repo.h"
 #include "secret.h"
-#include "text.h"
 #include "workflow.h"
 
 #include <math.h>
@@ -524,8 +523,7 @@ insert:
 		    c.resolve_due_at < now;
 	/* A bulk load indexes the text on its second writer (d->side), or in
 	 * one pass at the end (lx_case_fts_rebuild). */
-	char *text = d->bulk ? NULL : lx_xasprintf("%s %s", c.title, c.description);
-	char *terms = d->bulk ? NULL : lx_text_terms(text);
+	char *terms = d->bulk ? NULL : lx_case_terms(c.title, c.description);
 	rc = lx_case_insert(d->db, &c, terms);
 	if (rc == LX_OK && d->side)
 		lx_bulk_side_case(d->side, &c);
@@ -535,7 +533,6 @@ insert:
 					   sim.ev[i].to, sim.ev[i].unit, sim.ev[i].note);
 		free(sim.ev[i].note);
 	}
-	free(text);
 	free(terms);
 	lx_case_clear(&c);
 	return rc;
@@ -732,9 +729,8 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 		d.side = NULL;
 		if (rc == LX_OK)
 			rc = src;
-		if (bulk)
-			fprintf(stderr, "lianxin gen: (the cases waited %.1f s for the second writer)\n",
-				(double)waited / 1000);
+		fprintf(stderr, "lianxin gen: (the cases waited %.1f s for the second writer)\n",
+			(double)waited / 1000);
 		LX_GEN_PHASE("search and visibility index (second writer: the rest, and the copy)");
 	} else if (rc == LX_OK && bulk) {
 		/* FTS5 writes a segment at every commit and merges them as they

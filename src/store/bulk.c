@@ -27,7 +27,6 @@
 #include "driver.h"
 #include "repo.h"
 #include "repo_scope.h"
-#include "text.h"
 
 #include <assert.h>
 #include <pthread.h>
@@ -47,7 +46,7 @@
 struct lx_bulk_item {
 	int64_t id;
 	char status[16];
-	char *scope_path, *unit_path, *text;
+	char *scope_path, *unit_path, *title, *description;
 };
 
 struct lx_bulk_chunk {
@@ -80,7 +79,8 @@ static void lx_bulk_item_clear(struct lx_bulk_item *it)
 {
 	free(it->scope_path);
 	free(it->unit_path);
-	free(it->text);
+	free(it->title);
+	free(it->description);
 }
 
 /* Writes the search terms and the visibility rows of one chunk, each to
@@ -90,7 +90,7 @@ static int lx_bulk_write_chunk(lx_bulk_side *s, lx_scope_batch *b, struct lx_bul
 	int rc = LX_OK;
 	for (size_t i = 0; i < c->n && rc == LX_OK; i++) {
 		struct lx_bulk_item *it = &c->item[i];
-		char *terms = lx_text_terms(it->text);
+		char *terms = lx_case_terms(it->title, it->description);
 		if (*terms)
 			rc = lx_db_fts_index(s->scratch[LX_BULK_FTS], it->id, terms);
 		free(terms);
@@ -303,7 +303,8 @@ void lx_bulk_side_case(lx_bulk_side *s, const lx_case *c)
 	snprintf(it->status, sizeof it->status, "%s", c->status);
 	it->scope_path = lx_xstrdup(c->scope_path ? c->scope_path : c->unit_path);
 	it->unit_path = lx_xstrdup(c->unit_path);
-	it->text = lx_xasprintf("%s %s", c->title ? c->title : "", c->description ? c->description : "");
+	it->title = c->title ? lx_xstrdup(c->title) : NULL;
+	it->description = c->description ? lx_xstrdup(c->description) : NULL;
 	if (s->fill->n == LX_BULK_CHUNK)
 		lx_bulk_push(s);
 }

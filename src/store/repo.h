@@ -214,7 +214,11 @@ typedef struct lx_case_filter {
 	int limit;
 	int64_t cursor;           /* list ids below this (0: from the newest) */
 } lx_case_filter;
-/* Indexes the search terms (core/text.c) of every case, in id order, into
+/* The search terms of a case (core/text.c over its title and description;
+ * NULL reads as ""): what every path that fills the search index indexes.
+ * Returns a malloc'd string ("" for no terms) the caller frees. */
+char *lx_case_terms(const char *title, const char *description);
+/* Indexes the search terms (lx_case_terms) of every case, in id order, into
  * an empty search index. every > 0 commits every that many cases in
  * transactions of its own (a bulk load); 0 runs inside the caller's
  * transaction. *n (may be NULL) receives the number of cases read.

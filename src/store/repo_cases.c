@@ -791,6 +791,14 @@ int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue)
 	return rc == LX_OK ? LX_OK : LX_ERR;
 }
 
+char *lx_case_terms(const char *title, const char *description)
+{
+	char *text = lx_xasprintf("%s %s", title ? title : "", description ? description : "");
+	char *terms = lx_text_terms(text);
+	free(text);
+	return terms;
+}
+
 int lx_case_fts_rebuild(lx_db *db, int64_t every, int64_t *n)
 {
 	enum { PAGE = 2000 };
@@ -808,10 +816,8 @@ int lx_case_fts_rebuild(lx_db *db, int64_t every, int64_t *n)
 		}
 		lx_stmt_bind_int(st, 1, last);
 		while (got < PAGE && (step = lx_stmt_step(st)) == LX_ROW) {
-			char *text = lx_xasprintf("%s %s", lx_stmt_text(st, 1), lx_stmt_text(st, 2));
 			ids[got] = lx_stmt_int(st, 0);
-			terms[got++] = lx_text_terms(text);
-			free(text);
+			terms[got++] = lx_case_terms(lx_stmt_text(st, 1), lx_stmt_text(st, 2));
 		}
 		lx_stmt_done(st);
 		if (got < PAGE && step != LX_DONE)
