@@ -55,16 +55,6 @@ void lx_api_case_number(lx_req *r, const lx_case *c, char out[32])
 	snprintf(out, 32, "%.4s%.2s%.2s%06lld", day, day + 5, day + 8, (long long)c->id);
 }
 
-/* Writes time t as local RFC 3339 time, or null for 0. */
-static void lx_jw_time(lx_jw *w, lx_req *r, lx_ms t)
-{
-	char buf[40];
-	if (t)
-		lx_jw_str(w, lx_time_format(t, r->app->tz_offset_min, buf, sizeof buf));
-	else
-		lx_jw_null(w);
-}
-
 /* Writes id, or null for 0. */
 static void lx_jw_id(lx_jw *w, int64_t id)
 {
@@ -136,21 +126,21 @@ static void lx_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing)
 	lx_jw_bool(w, c->reporter_anonymous);
 	lx_jw_close(w, '}');
 	lx_jw_key(w, "created_at");
-	lx_jw_time(w, r, c->created_at);
+	lx_jw_time(w, c->created_at, r->app->tz_offset_min);
 	lx_jw_key(w, "dispatched_at");
-	lx_jw_time(w, r, c->dispatched_at);
+	lx_jw_time(w, c->dispatched_at, r->app->tz_offset_min);
 	lx_jw_key(w, "accept_due_at");
-	lx_jw_time(w, r, c->accept_due_at);
+	lx_jw_time(w, c->accept_due_at, r->app->tz_offset_min);
 	lx_jw_key(w, "resolve_due_at");
-	lx_jw_time(w, r, c->resolve_due_at);
+	lx_jw_time(w, c->resolve_due_at, r->app->tz_offset_min);
 	lx_jw_key(w, "accepted_at");
-	lx_jw_time(w, r, c->accepted_at);
+	lx_jw_time(w, c->accepted_at, r->app->tz_offset_min);
 	lx_jw_key(w, "resolved_at");
-	lx_jw_time(w, r, c->resolved_at);
+	lx_jw_time(w, c->resolved_at, r->app->tz_offset_min);
 	lx_jw_key(w, "closed_at");
-	lx_jw_time(w, r, c->closed_at);
+	lx_jw_time(w, c->closed_at, r->app->tz_offset_min);
 	lx_jw_key(w, "updated_at");
-	lx_jw_time(w, r, c->updated_at);
+	lx_jw_time(w, c->updated_at, r->app->tz_offset_min);
 	lx_jw_key(w, "reply");
 	lx_jw_str(w, c->reply);
 	lx_jw_key(w, "rating");
@@ -206,9 +196,7 @@ static int lx_reply_case(lx_req *r, int status, const lx_case *c)
 		return lx_reply_store_error(r, rc);
 	}
 	lx_jw_close(&w, '}');
-	assert(w.depth == 0);
-	size_t len = b.len;
-	return lx_reply_raw(r, status, "application/json; charset=utf-8", lx_buf_steal(&b), len);
+	return lx_reply_jw(r, status, &w);
 }
 
 /* ---------------- dispatch by the duty list ---------------- */
@@ -614,9 +602,7 @@ int lx_api_cases_list(lx_req *r)
 		lx_jw_null(&w);
 	}
 	lx_jw_close(&w, '}');
-	assert(w.depth == 0);
-	size_t len = b.len;
-	rc = lx_reply_raw(r, 200, "application/json; charset=utf-8", lx_buf_steal(&b), len);
+	rc = lx_reply_jw(r, 200, &w);
 cleanup:
 	lx_api_case_query_clear(&q);
 	return rc;

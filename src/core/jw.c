@@ -141,3 +141,12 @@ void lx_jw_null(lx_jw *w)
 	lx_jw_sep(w);
 	lx_buf_puts(w->b, "null");
 }
+
+void lx_jw_time(lx_jw *w, lx_ms t, int offset_min)
+{
+	char buf[40];
+	if (t)
+		lx_jw_str(w, lx_time_format(t, offset_min, buf, sizeof buf));
+	else
+		lx_jw_null(w);
+}

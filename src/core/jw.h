@@ -43,5 +43,8 @@ void lx_jw_int(lx_jw *w, int64_t v);
 void lx_jw_real(lx_jw *w, double v);
 void lx_jw_bool(lx_jw *w, bool v);
 void lx_jw_null(lx_jw *w);
+/* Writes time t as local RFC 3339 time at offset_min (lx_time_format), or
+ * null for 0 (the API's "not yet"). */
+void lx_jw_time(lx_jw *w, lx_ms t, int offset_min);
 
 #endif

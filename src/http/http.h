@@ -7,6 +7,7 @@
 
 #include "lx.h"
 #include "db.h"
+#include "jw.h"
 #include "repo.h"
 
 #include <jansson.h>
@@ -66,6 +67,10 @@ bool lx_req_id(lx_req *r, int i, int64_t *id);
 
 /* Replies with j (reference stolen) as JSON. Always returns LX_OK. */
 int lx_reply_json(lx_req *r, int status, json_t *j);
+/* Replies with the JSON document w wrote into its buffer, which must be
+ * complete (every object and array closed); the buffer's memory goes to
+ * the reply and the buffer is left empty. Always returns LX_OK. */
+int lx_reply_jw(lx_req *r, int status, lx_jw *w);
 /* Replies with the contract's error body. field may be NULL. Returns the
  * status-derived LX_ code so handlers can `return lx_reply_error(...)`. */
 int lx_reply_error(lx_req *r, int status, const char *code, const char *field,

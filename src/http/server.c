@@ -14,6 +14,7 @@
 #include "workflow.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -71,6 +72,13 @@ int lx_reply_json(lx_req *r, int status, json_t *j)
 	if (!s)
 		s = lx_xstrdup("null");
 	return lx_reply_raw(r, status, "application/json; charset=utf-8", s, strlen(s));
+}
+
+int lx_reply_jw(lx_req *r, int status, lx_jw *w)
+{
+	assert(w->depth == 0 && !w->keyed && w->b->len);
+	size_t len = w->b->len;
+	return lx_reply_raw(r, status, "application/json; charset=utf-8", lx_buf_steal(w->b), len);
 }
 
 int lx_reply_error(lx_req *r, int status, const char *code, const char *field, const char *fmt,

@@ -305,16 +305,6 @@ static void lx_jw_col_int(lx_jw *w, lx_stmt *st, int col)
 		lx_jw_int(w, lx_stmt_int(st, col));
 }
 
-/* Writes time column col of st as local RFC 3339 time, or null. */
-static void lx_jw_col_time(lx_jw *w, lx_stmt *st, int col, int offset_min)
-{
-	char at[40];
-	if (lx_stmt_isnull(st, col))
-		lx_jw_null(w);
-	else
-		lx_jw_str(w, lx_time_format(lx_stmt_int(st, col), offset_min, at, sizeof at));
-}
-
 int lx_case_events_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT e.at, e.actor_id, e.action, e.from_status, "
@@ -330,7 +320,7 @@ int lx_case_events_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w)
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
 		lx_jw_open(w, '{');
 		lx_jw_key(w, "at");
-		lx_jw_col_time(w, st, 0, offset_min);
+		lx_jw_time(w, lx_stmt_int(st, 0), offset_min);
 		lx_jw_key(w, "actor_id");
 		lx_jw_col_int(w, st, 1);
 		lx_jw_key(w, "actor_name");
@@ -690,9 +680,9 @@ int lx_task_list_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w)
 		lx_jw_key(w, "note");
 		lx_jw_col(w, st, 4);
 		lx_jw_key(w, "created_at");
-		lx_jw_col_time(w, st, 5, offset_min);
+		lx_jw_time(w, lx_stmt_int(st, 5), offset_min);
 		lx_jw_key(w, "done_at");
-		lx_jw_col_time(w, st, 6, offset_min);
+		lx_jw_time(w, lx_stmt_int(st, 6), offset_min); /* NULL reads as 0 */
 		lx_jw_close(w, '}');
 	}
 	lx_stmt_done(st);
