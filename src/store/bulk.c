@@ -295,16 +295,17 @@ static void lx_bulk_push(lx_bulk_side *s)
 
 void lx_bulk_side_case(lx_bulk_side *s, const lx_case *c)
 {
-	assert(c->id > 0 && c->unit_path);
+	assert(c->id > 0);
 	if (!s->fill)
 		s->fill = lx_xcalloc(1, sizeof *s->fill);
 	struct lx_bulk_item *it = &s->fill->item[s->fill->n++];
+	/* what lx_scope_case_insert and lx_case_terms read (NULL stays NULL) */
 	it->id = c->id;
 	snprintf(it->status, sizeof it->status, "%s", c->status);
-	it->scope_path = lx_xstrdup(c->scope_path ? c->scope_path : c->unit_path);
+	it->scope_path = lx_xstrdup(c->scope_path);
 	it->unit_path = lx_xstrdup(c->unit_path);
-	it->title = c->title ? lx_xstrdup(c->title) : NULL;
-	it->description = c->description ? lx_xstrdup(c->description) : NULL;
+	it->title = lx_xstrdup(c->title);
+	it->description = lx_xstrdup(c->description);
 	if (s->fill->n == LX_BULK_CHUNK)
 		lx_bulk_push(s);
 }
