@@ -8,6 +8,7 @@
  */
 #include "api.h"
 #include "cli/cli.h"
+#include "flow.h"
 #include "http.h"
 #include "repo.h"
 #include "secret.h"
@@ -39,6 +40,8 @@ static void lx_usage(FILE *f)
 	      "  demo   --db PATH                                 build the demo district (idempotent)\n"
 	      "  gen    --db PATH --cases N --households M --seed S  a synthetic city for benchmarks\n"
 	      "  user   --db PATH --login L --password P --roles r1,r2 [--unit-code C] [--name N]\n"
+	      "  openapi                                          print docs/openapi.json (from the route table)\n"
+	      "  routes                                           print the route table as JSON\n"
 	      "  migrate-data --from sqlite:PATH --to postgresql://...\n"
 	      "         copy a whole database into a new, empty one, verified by counts and checksums\n"
 	      "  version\n"
@@ -234,6 +237,7 @@ static int lx_cmd_serve(lx_config *c)
 	app.web_root = c->web_root;
 	app.sweep_interval_ms = c->sweep_ms;
 	app.metrics = lx_metrics_new();
+	app.dispatch = lx_api_dispatch;
 	sw = lx_sweeper_start(&app);
 	if (!sw) {
 		fprintf(stderr, "lianxin: cannot start the sweeper\n");
@@ -260,6 +264,17 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("lianxin %s\n", LX_VERSION);
+		return 0;
+	}
+	/* the machines, compiled once: the store learns the statuses from them */
+	lx_flow_init();
+	if (strcmp(argv[1], "openapi") == 0 || strcmp(argv[1], "routes") == 0) {
+		json_t *doc = strcmp(argv[1], "openapi") == 0 ? lx_api_openapi() : lx_api_routes_json();
+		char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+		json_decref(doc);
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		free(text);
 		return 0;
 	}
 	if (strcmp(argv[1], "migrate-data") == 0) {

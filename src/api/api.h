@@ -1,42 +1,73 @@
 /*
- * api.h - one handler per route. Each parses and validates its input,
- * calls core (decide) and store (persist) and shapes the reply.
+ * api.h - the handlers of the route table (routes.c). The dispatcher has
+ * authenticated the caller, checked the row's roles and checked the body
+ * into r->in before a handler runs; a write route's handler runs inside
+ * the writer's transaction (route.h). A handler does its resource's work
+ * and shapes the reply; a bare status it returns becomes the contract's
+ * error.
  */
 #ifndef LX_API_H
 #define LX_API_H
 
 #include "http.h"
+#include "route.h"
+#include "rules.h"
 #include "text.h"
 
 int lx_api_healthz(lx_req *r);
 int lx_api_metrics(lx_req *r);
 int lx_api_static(lx_req *r);
 
+/* auth.c: login checks the password before its write job (the session) */
+extern const lx_schema lx_login_schema;
+int lx_api_login_check(lx_req *r);
 int lx_api_login(lx_req *r);
+int lx_api_login_reply(lx_req *r);
 int lx_api_logout(lx_req *r);
+int lx_api_logout_reply(lx_req *r);
 int lx_api_me(lx_req *r);
 
+/* users.c: passwords are hashed before the write job */
+extern const lx_schema lx_user_create_schema, lx_user_patch_schema;
+int lx_api_users_hash(lx_req *r);
 int lx_api_users_list(lx_req *r);
 int lx_api_users_create(lx_req *r);
 int lx_api_users_get(lx_req *r);
 int lx_api_users_patch(lx_req *r);
 
+/* units.c: an import is read and checked before its write job */
+extern const lx_schema lx_unit_create_schema, lx_unit_patch_schema;
 int lx_api_units_list(lx_req *r);
 int lx_api_units_create(lx_req *r);
 int lx_api_units_get(lx_req *r);
 int lx_api_units_patch(lx_req *r);
+int lx_api_units_import_read(lx_req *r);
 int lx_api_units_import(lx_req *r);
+int lx_api_units_import_reply(lx_req *r);
 int lx_api_locate(lx_req *r);
 
+/* categories.c */
+extern const lx_schema lx_category_create_schema, lx_category_patch_schema;
 int lx_api_categories_list(lx_req *r);
 int lx_api_categories_create(lx_req *r);
 int lx_api_categories_patch(lx_req *r);
 
+/* workflows.c: the machines; the working-day calendar */
+extern const lx_schema lx_calendar_schema;
+int lx_api_workflows(lx_req *r);
+int lx_api_calendar_get(lx_req *r);
+int lx_api_calendar_put(lx_req *r);
+
+/* cases.c: intake reads (locate, duty list) before its write job */
+extern const lx_schema lx_intake_schema;
 int lx_api_cases_list(lx_req *r);
+int lx_api_cases_create_read(lx_req *r);
 int lx_api_cases_create(lx_req *r);
+int lx_api_cases_create_reply(lx_req *r);
 int lx_api_cases_get(lx_req *r);
-int lx_api_cases_action(lx_req *r);
-int lx_api_cases_task_done(lx_req *r);
+/* case_action.c: every workflow action (the route's data names it) */
+int lx_api_case_action(lx_req *r);
+int lx_api_case_action_reply(lx_req *r);
 /* export: the case list as .xlsx and CSV (export.c) */
 int lx_api_cases_export_xlsx(lx_req *r);
 int lx_api_cases_export_csv(lx_req *r);
@@ -57,6 +88,7 @@ int lx_api_open311_token(lx_req *r);
 int lx_api_open311_updates(lx_req *r);
 int lx_api_open311_update_post(lx_req *r);
 /* api keys (admin only): list, issue (the secret is in the reply once), revoke */
+extern const lx_schema lx_apikey_schema;
 int lx_api_apikeys_list(lx_req *r);
 int lx_api_apikeys_create(lx_req *r);
 int lx_api_apikeys_revoke(lx_req *r);
@@ -84,6 +116,13 @@ void lx_api_case_number(lx_req *r, const lx_case *c, char out[32]);
  * (empty when the store fails: names then fall back to codes). */
 json_t *lx_api_category_names(lx_db *db);
 
+/* case_json.c: a case as the API shows it to r's caller (the object left
+ * open for the caller to add to and close; a list leaves out what needs
+ * more than the row and masks the reporter), and the full reply with the
+ * timeline, tasks and merged duplicates. */
+void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing);
+int lx_api_reply_case(lx_req *r, int status, const lx_case *c);
+
 /* Frees the cached geometries (at shutdown). */
 void lx_geocache_free(void);
 
@@ -98,6 +137,7 @@ typedef struct lx_intake {
 	bool urgent;
 	const char *reporter_name, *reporter_phone;
 	bool anonymous;
+	int64_t repeat_of;   /* a repeat call: merged into this case at once (0: none) */
 	/* Optional: more writes of the channel's own, in the case's transaction
 	 * (e.g. Open311's extras); a failure undoes the whole intake. */
 	int (*after)(lx_db *db, lx_case *c, void *arg);

@@ -65,93 +65,99 @@ static void lx_login_record(const char *login, bool failed, lx_ms now)
 	pthread_mutex_unlock(&lx_fails_mu);
 }
 
-/* Sessions are written through the store's writer like every write, so a
- * login never waits on the database lock behind a batch. */
-struct lx_session_job {
-	const char *hash;
-	int64_t user_id;
-	lx_ms at;
+/* The login body. */
+struct lx_login_in {
+	const char *login, *password;
 };
 
-static int lx_session_insert_job(lx_db *db, void *arg)
+static const lx_field lx_login_fields[] = {
+	LX_FIELD(struct lx_login_in, login, LX_F_STR, .required = true, .max = 64),
+	LX_FIELD(struct lx_login_in, password, LX_F_STR, .required = true, .max = 256),
+	LX_FIELD_END,
+};
+const lx_schema lx_login_schema = {"login", lx_login_fields, NULL, sizeof(struct lx_login_in)};
+
+/* What the login's phases hand on: the user, and its new token. */
+struct lx_login_state {
+	lx_user u;
+	char token[65], hash[65];
+};
+
+static void lx_login_state_free(void *p)
 {
-	struct lx_session_job *j = arg;
-	return lx_session_insert(db, j->hash, j->user_id, j->at);
+	struct lx_login_state *s = p;
+	if (s) {
+		lx_user_clear(&s->u);
+		free(s);
+	}
 }
 
-static int lx_session_revoke_job(lx_db *db, void *arg)
+/* Before the write job: the throttle and the password (argon2id, slow on
+ * purpose: never inside the writer). */
+int lx_api_login_check(lx_req *r)
 {
-	struct lx_session_job *j = arg;
-	return lx_session_revoke(db, j->hash, j->at);
+	const struct lx_login_in *in = r->in;
+	char *hash = NULL;
+	struct lx_login_state *s = lx_xcalloc(1, sizeof *s);
+	r->state = s;
+	r->state_free = lx_login_state_free;
+	lx_ms now = lx_now_ms();
+	if (!lx_login_allowed(in->login, now))
+		return lx_reply_error(r, 429, "too_many_attempts", NULL,
+				      "too many wrong passwords for this login; try again in 15 minutes");
+	int rc = lx_user_by_login(r->db, in->login, &s->u, &hash);
+	if (rc == LX_NOTFOUND || (rc == LX_OK && (!s->u.active || !lx_password_verify(hash, in->password)))) {
+		free(hash);
+		lx_login_record(in->login, true, now);
+		return lx_reply_error(r, 401, "bad_credentials", NULL, "wrong login or password");
+	}
+	free(hash);
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	lx_login_record(in->login, false, now);
+	lx_token_new(s->token);
+	lx_token_hash(s->token, s->hash);
+	return LX_OK;
 }
 
+/* The write job: the session. */
 int lx_api_login(lx_req *r)
 {
-	json_t *body = NULL;
-	const char *login, *password;
-	char *hash = NULL;
-	lx_user u = {0};
-	int rc = lx_req_json(r, &body);
-	if (rc != LX_OK)
-		goto cleanup;
-	if (!lx_in_str(r, body, "login", true, 64, &login) ||
-	    !lx_in_str(r, body, "password", true, 256, &password)) {
-		rc = LX_BADREQ;
-		goto cleanup;
-	}
-	lx_ms now = lx_now_ms();
-	if (!lx_login_allowed(login, now)) {
-		rc = lx_reply_error(r, 429, "too_many_attempts", NULL,
-				    "too many wrong passwords for this login; try again in 15 minutes");
-		goto cleanup;
-	}
-	rc = lx_user_by_login(r->db, login, &u, &hash);
-	if (rc == LX_NOTFOUND || (rc == LX_OK && (!u.active || !lx_password_verify(hash, password)))) {
-		lx_login_record(login, true, now);
-		rc = lx_reply_error(r, 401, "bad_credentials", NULL, "wrong login or password");
-		goto cleanup;
-	}
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
-	}
-	lx_login_record(login, false, now);
-	char token[65], th[65];
-	lx_token_new(token);
-	lx_token_hash(token, th);
-	struct lx_session_job job = {th, u.id, lx_now_ms() + LX_SESSION_MS};
-	rc = lx_pool_write(r->app->pool, lx_session_insert_job, &job);
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
-	}
+	struct lx_login_state *s = r->state;
+	return lx_session_insert(r->db, s->hash, s->u.id, lx_now_ms() + LX_SESSION_MS);
+}
+
+int lx_api_login_reply(lx_req *r)
+{
+	struct lx_login_state *s = r->state;
 	json_t *j = json_object();
-	json_object_set_new(j, "token", json_string(token));
-	json_object_set_new(j, "user", lx_user_json(&u));
+	json_object_set_new(j, "token", json_string(s->token));
+	json_object_set_new(j, "user", lx_user_json(&s->u));
 	r->extra_header[0] = lx_xstrdup("Set-Cookie");
 	r->extra_header[1] = lx_xasprintf("lx_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-					  token, LX_SESSION_MS / 1000);
-	rc = lx_reply_json(r, 200, j);
-cleanup:
-	free(hash);
-	lx_user_clear(&u);
-	json_decref(body);
-	return rc;
+					  s->token, LX_SESSION_MS / 1000);
+	return lx_reply_json(r, 200, j);
+}
+
+/* The token of this request (bearer or cookie), hashed into th. */
+static void lx_this_token_hash(lx_req *r, char th[65])
+{
+	const char *h = lx_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *tok = h && strlen(h) > 7 ? h + 7 : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lx_session");
+	lx_token_hash(tok ? tok : "", th);
 }
 
 int lx_api_logout(lx_req *r)
 {
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
-	const char *h = lx_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *tok = h && strlen(h) > 7 ? h + 7 : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lx_session");
 	char th[65];
-	lx_token_hash(tok, th);
-	struct lx_session_job job = {th, 0, lx_now_ms()};
-	rc = lx_pool_write(r->app->pool, lx_session_revoke_job, &job);
-	if (rc != LX_OK)
-		return lx_reply_store_error(r, rc);
+	lx_this_token_hash(r, th);
+	return lx_session_revoke(r->db, th, lx_now_ms());
+}
+
+int lx_api_logout_reply(lx_req *r)
+{
+	char th[65];
+	lx_this_token_hash(r, th);
 	/* after the revoke, so no request can cache it again */
 	lx_session_forget(th);
 	r->extra_header[0] = lx_xstrdup("Set-Cookie");
@@ -163,8 +169,5 @@ int lx_api_logout(lx_req *r)
 
 int lx_api_me(lx_req *r)
 {
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
 	return lx_reply_json(r, 200, lx_user_json(&r->user));
 }

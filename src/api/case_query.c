@@ -3,7 +3,7 @@
  * exports), parsed and checked once: the same parameters, the same errors.
  */
 #include "api.h"
-#include "workflow.h"
+#include "flow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -69,10 +69,15 @@ int lx_api_case_query_parse(lx_req *r, int64_t default_limit, int64_t max_limit,
 	q->f.type = lx_query_arg(r, "type");
 	q->f.category_code = lx_query_arg(r, "category_code");
 	const char *overdue = lx_query_arg(r, "overdue"), *text = lx_query_arg(r, "q");
-	if (q->f.status && lx_status_parse(q->f.status) < 0)
+	if (q->f.status && !lx_flow_status_known(q->f.status))
 		return lx_reply_error(r, 422, "unknown_status", "status", "unknown status");
-	if (q->f.type && lx_type_parse(q->f.type) < 0)
+	if (q->f.type && !lx_flow_type_known(q->f.type))
 		return lx_reply_error(r, 422, "unknown_type", "type", "unknown case type");
+	/* the desk's queue of requests awaiting a decision */
+	q->f.pending = lx_query_arg(r, "pending");
+	if (q->f.pending && strcmp(q->f.pending, "any") != 0 && strcmp(q->f.pending, "extension") != 0 &&
+	    strcmp(q->f.pending, "suspension") != 0 && strcmp(q->f.pending, "appeal") != 0)
+		return lx_reply_error(r, 422, "invalid", "pending", "pending must be any, extension, suspension or appeal");
 	if (q->f.category_code && (strlen(q->f.category_code) > 16 ||
 				   !lx_utf8_valid(q->f.category_code, strlen(q->f.category_code))))
 		return lx_reply_error(r, 400, "bad_parameter", "category_code", "bad category code");

@@ -16,7 +16,7 @@
 #include "open311.h"
 #include "repo_open311.h"
 #include "secret.h"
-#include "workflow.h"
+#include "flow.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -37,8 +37,6 @@
 #define LX_O311_DESC_MAX 4000
 #define LX_O311_TOKEN_LEN 32
 /* Hours of a case whose category is gone; the same defaults as cases.c. */
-#define LX_O311_ACCEPT_H 2.0
-#define LX_O311_RESOLVE_H 168.0
 #define LX_APIKEY_RATE_DEFAULT 60
 #define LX_APIKEY_RATE_MAX 100000
 
@@ -69,11 +67,12 @@ static json_t *lx_o311_time(lx_req *r, lx_ms t)
 	return json_string(lx_time_format(t, r->app->tz_offset_min, buf, sizeof buf));
 }
 
-/* GeoReport's two statuses: the handler has answered (resolved) or the case
- * is finished (closed), or not yet. */
+/* GeoReport's two statuses: closed is the engine's done (answered,
+ * finished, or merged into another), open is everything else. */
 static bool lx_o311_is_closed(const char *case_status)
 {
-	return strcmp(case_status, "resolved") == 0 || strcmp(case_status, "closed") == 0;
+	const lx_state_class *cls = lx_store_state(case_status);
+	return cls && cls->done;
 }
 
 static const char *lx_o311_status(const char *case_status)
@@ -288,7 +287,7 @@ int lx_api_open311_discovery(lx_req *r)
 	json_array_append_new(eps, ep);
 	json_t *d = json_object();
 	json_object_set_new(d, "changeset", lx_o311_time(r, changed));
-	json_object_set_new(d, "contact", json_string("联信基层治理平台：请联系区网格化服务管理中心（lianxin）。"));
+	json_object_set_new(d, "contact", json_string("连心基层治理平台：请联系区网格化服务管理中心（lianxin）。"));
 	json_object_set_new(d, "key_service",
 			    json_string("API keys are issued by a lianxin administrator "
 					"(POST /api/v1/api-keys); ask the district's grid management centre."));
@@ -433,13 +432,12 @@ cleanup:
 /* ---------------- reading requests ---------------- */
 
 /* What the resident is told to expect, from the request's state. */
-static char *lx_o311_notice(lx_req *r, const char *status, const char *agency, lx_ms due)
+static char *lx_o311_notice(lx_req *r, const char *type, const char *status, const char *agency, lx_ms due)
 {
 	char when[40];
-	if (strcmp(status, "closed") == 0)
-		return lx_xstrdup("已办结。");
-	if (strcmp(status, "resolved") == 0)
-		return lx_xstrdup("办理单位已答复，等待评价。");
+	const lx_flow_state *st = lx_flow_state_of(type, status);
+	if (st && st->done)
+		return lx_xasprintf("%s。", st->label);
 	if (!agency)
 		return lx_xstrdup("已受理，正在等待调度员分派办理单位。");
 	if (!due)
@@ -452,7 +450,7 @@ static char *lx_o311_notice(lx_req *r, const char *status, const char *agency, l
 static json_t *lx_o311_request_json(lx_req *r, const lx_o311_request *q)
 {
 	json_t *o = json_object();
-	char *notice = lx_o311_notice(r, q->status, q->agency, q->resolve_due_at);
+	char *notice = lx_o311_notice(r, "request", q->status, q->agency, q->resolve_due_at);
 	json_object_set_new(o, "service_request_id", json_integer(q->id));
 	json_object_set_new(o, "status", json_string(lx_o311_status(q->status)));
 	json_object_set_new(o, "status_notes", lx_o311_text(q->reply));
@@ -1079,7 +1077,8 @@ struct lx_o311_after {
 static int lx_o311_after_intake(lx_db *db, lx_case *c, void *arg)
 {
 	struct lx_o311_after *a = arg;
-	a->queued = strcmp(c->status, "new") == 0;
+	/* no duty rule placed it: the desk will, and the client holds a token */
+	a->queued = c->handler_unit_id == 0;
 	if (a->queued) {
 		lx_token_new(a->token);
 		a->token[LX_O311_TOKEN_LEN] = '\0';
@@ -1265,12 +1264,12 @@ int lx_api_open311_create(lx_req *r)
 	}
 	bool queued = after.queued;
 	char *token = after.token;
-	char *notice = lx_o311_notice(r, c.status, NULL, 0);
+	char *notice = lx_o311_notice(r, c.type, c.status, NULL, 0);
 	if (!queued && c.handler_unit_id) {
 		lx_unit h = {0};
 		if (lx_unit_get(r->db, "/", c.handler_unit_id, &h) == LX_OK) {
 			free(notice);
-			notice = lx_o311_notice(r, c.status, h.name, c.resolve_due_at);
+			notice = lx_o311_notice(r, c.type, c.status, h.name, c.resolve_due_at);
 		}
 		lx_unit_clear(&h);
 	}
@@ -1391,34 +1390,6 @@ int lx_api_open311_updates(lx_req *r)
 	return lx_o311_reply(r, 200, fmt, "service_request_updates", ctx.items);
 }
 
-/* Hands c back to its handling unit as a new dispatch with fresh deadlines
- * (what cases.c does on reopen). LX_OK or a store status. */
-static int lx_o311_redispatch(lx_db *db, lx_case *c, lx_ms now)
-{
-	lx_unit h = {0};
-	lx_category cat = {0};
-	double acc = LX_O311_ACCEPT_H, res = LX_O311_RESOLVE_H;
-	int rc = lx_unit_get(db, "/", c->handler_unit_id, &h);
-	if (rc != LX_OK)
-		return rc;
-	if (c->category_code && lx_category_get(db, c->category_code, &cat) == LX_OK) {
-		acc = cat.accept_hours;
-		res = cat.resolve_hours;
-	}
-	free(c->scope_path);
-	c->scope_path = lx_xstrdup(h.path);
-	c->dispatched_at = now;
-	lx_sla_deadlines(now, acc, res, c->urgent, &c->accept_due_at, &c->resolve_due_at);
-	c->accepted_at = 0;
-	c->accept_overdue = false;
-	c->overdue = false;
-	c->resolved_at = 0;
-	c->closed_at = 0;
-	lx_category_clear(&cat);
-	lx_unit_clear(&h);
-	return LX_OK;
-}
-
 /* Answers a posted update with its update_id. */
 static int lx_o311_update_reply(lx_req *r, lx_o311_fmt fmt, int64_t event_id)
 {
@@ -1535,44 +1506,27 @@ int lx_api_open311_update_post(lx_req *r)
 	/* The client's status moves the case when the workflow lets the desk do
 	 * so: a closing status closes an answered (or still unassigned) case, an
 	 * open one reopens an answered or closed case. Otherwise the update is a
-	 * comment and the case keeps its status. */
-	lx_ms now = lx_now_ms();
-	lx_action act = LX_ACT_COMMENT;
-	if (closed_wanted && strcmp(c.status, "closed") != 0)
-		act = LX_ACT_CLOSE;
-	else if (!closed_wanted && lx_o311_is_closed(c.status))
-		act = LX_ACT_REOPEN;
-	lx_wf_input wf = {0};
-	lx_status to;
-	wf.type = (lx_case_type)lx_type_parse(c.type);
-	wf.status = (lx_status)lx_status_parse(c.status);
-	wf.roles = LX_ROLE_DISPATCHER;
-	wf.has_handler = c.handler_unit_id != 0;
-	wf.open_tasks = c.open_tasks > 0;
-	if (lx_wf_decide(act, &wf, &to) != LX_OK) {
-		act = LX_ACT_COMMENT;
-		rc = lx_wf_decide(act, &wf, &to);
-		assert(rc == LX_OK);
-	}
-	if (act == LX_ACT_REOPEN) {
-		rc = lx_o311_redispatch(r->db, &c, now);
-		if (rc != LX_OK) {
-			rc = lx_o311_store_error(r, fmt, rc);
-			goto cleanup;
-		}
-	} else if (act == LX_ACT_CLOSE) {
-		c.closed_at = now;
-	}
-	char from[16];
-	snprintf(from, sizeof from, "%s", c.status);
-	snprintf(c.status, sizeof c.status, "%s", lx_status_name(to));
-	c.updated_at = now;
-	rc = lx_case_update(r->db, &c, c.version);
-	if (rc == LX_OK) {
-		note = lx_xasprintf("Open311 更新（%s，%s）：%s", key.name, status, desc);
-		rc = lx_o311_event_insert(r->db, c.id, now, lx_action_name(act), from, c.status,
-					  c.handler_unit_id, note, &event_id);
-	}
+	 * comment and the case keeps its status. The engine decides and writes
+	 * (as the desk: an Open311 client speaks for the hotline). */
+	lx_flow_actor desk = {0, LX_ROLE_DISPATCHER, "/", false};
+	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &desk, lx_now_ms(), r->app->tz_offset_min);
+	lx_flow_error ferr;
+	lx_event ev = {0};
+	const char *act = "comment";
+	if (closed_wanted)
+		act = "close";
+	else if (lx_o311_is_closed(c.status))
+		act = "reopen";
+	note = lx_xasprintf("Open311 更新（%s，%s）：%s", key.name, status, desc);
+	lx_flow_input fin = {.note = note, .reason = strcmp(act, "reopen") == 0 ? note : NULL};
+	if (lx_flow_decide(x, &c, act, &fin, NULL, &ferr) != LX_OK)
+		act = "comment";
+	rc = lx_flow_apply(x, &c, act, &fin, &ev, &ferr);
+	event_id = ev.id;
+	lx_event_clear(&ev);
+	lx_flow_ctx_free(x);
+	if (rc != LX_OK && ferr.status == 409 && ferr.code && strcmp(ferr.code, "stale_version") == 0)
+		rc = LX_CONFLICT;
 	if (rc == LX_OK) {
 		u.case_id = c.id;
 		u.api_key_id = key.id;
@@ -1585,7 +1539,7 @@ int lx_api_open311_update_post(lx_req *r)
 		u.first_name = first;
 		u.last_name = last;
 		u.account_id = account;
-		rc = lx_o311_update_insert(r->db, &u, now);
+		rc = lx_o311_update_insert(r->db, &u, lx_now_ms());
 	}
 	if (rc == LX_OK)
 		rc = lx_db_commit(r->db);
@@ -1620,18 +1574,6 @@ static json_t *lx_apikey_json(lx_req *r, const lx_apikey *k)
 	return o;
 }
 
-/* Authenticates an admin; replies 401/403 and returns false otherwise. */
-static bool lx_apikey_admin(lx_req *r)
-{
-	if (lx_req_auth(r) != LX_OK)
-		return false;
-	if (!lx_req_role(r, LX_ROLE_ADMIN)) {
-		lx_reply_error(r, 403, "forbidden", NULL, "only admins manage API keys");
-		return false;
-	}
-	return true;
-}
-
 struct lx_apikey_list_ctx {
 	lx_req *r;
 	json_t *items;
@@ -1647,8 +1589,6 @@ static int lx_apikey_list_cb(void *arg, const lx_apikey *k)
 int lx_api_apikeys_list(lx_req *r)
 {
 	struct lx_apikey_list_ctx ctx = {.r = r};
-	if (!lx_apikey_admin(r))
-		return LX_FORBIDDEN;
 	ctx.items = json_array();
 	int rc = lx_apikey_list(r->db, lx_apikey_list_cb, &ctx);
 	if (rc != LX_OK) {
@@ -1660,50 +1600,40 @@ int lx_api_apikeys_list(lx_req *r)
 	return lx_reply_json(r, 200, j);
 }
 
+struct lx_apikey_in {
+	const char *name;
+	int64_t rate_limit;
+	bool has_rate_limit;
+};
+
+static const lx_field lx_apikey_fields[] = {
+	LX_FIELD(struct lx_apikey_in, name, LX_F_STR, .required = true, .max = 100, .doc = "who the key is for"),
+	LX_FIELD_HAS(struct lx_apikey_in, rate_limit, LX_F_INT, .min = 1, .max = LX_APIKEY_RATE_MAX,
+		     .code = "out_of_range", .doc = "requests per minute"),
+	LX_FIELD_END,
+};
+const lx_schema lx_apikey_schema = {"apikey", lx_apikey_fields, NULL, sizeof(struct lx_apikey_in)};
+
 int lx_api_apikeys_create(lx_req *r)
 {
-	json_t *body = NULL;
-	const char *name;
-	int64_t rate = LX_APIKEY_RATE_DEFAULT;
-	bool has_rate;
+	const struct lx_apikey_in *in = r->in;
 	lx_apikey k = {0};
 	char secret[65], hash[65];
-	int rc;
-
-	if (!lx_apikey_admin(r))
-		return LX_FORBIDDEN;
-	rc = lx_req_json(r, &body);
-	if (rc != LX_OK)
-		return rc;
-	if (!lx_in_str(r, body, "name", true, 100, &name) ||
-	    !lx_in_int(r, body, "rate_limit", false, &rate, &has_rate)) {
-		rc = LX_BADREQ;
-		goto cleanup;
-	}
-	if (!has_rate)
-		rate = LX_APIKEY_RATE_DEFAULT;
-	if (rate < 1 || rate > LX_APIKEY_RATE_MAX) {
-		rc = lx_reply_error(r, 422, "out_of_range", "rate_limit",
-				    "rate_limit is requests per minute, from 1 to %d", LX_APIKEY_RATE_MAX);
-		goto cleanup;
-	}
 	lx_token_new(secret);
 	lx_token_hash(secret, hash);
-	k.name = lx_xstrdup(name);
-	k.rate_limit = (int)rate;
-	rc = lx_apikey_insert(r->db, &k, hash, r->user.id);
+	k.name = lx_xstrdup(in->name);
+	k.rate_limit = in->has_rate_limit ? (int)in->rate_limit : LX_APIKEY_RATE_DEFAULT;
+	int rc = lx_apikey_insert(r->db, &k, hash, r->user.id);
 	if (rc != LX_OK) {
 		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
+	} else {
+		json_t *j = lx_apikey_json(r, &k);
+		/* shown this once: only its hash is kept */
+		json_object_set_new(j, "api_key", json_string(secret));
+		rc = lx_reply_json(r, 201, j);
 	}
-	json_t *j = lx_apikey_json(r, &k);
-	/* shown this once: only its hash is kept */
-	json_object_set_new(j, "api_key", json_string(secret));
-	rc = lx_reply_json(r, 201, j);
-cleanup:
 	memset(secret, 0, sizeof secret);
 	lx_apikey_clear(&k);
-	json_decref(body);
 	return rc;
 }
 
@@ -1711,8 +1641,6 @@ int lx_api_apikeys_revoke(lx_req *r)
 {
 	int64_t id;
 	lx_apikey k;
-	if (!lx_apikey_admin(r))
-		return LX_FORBIDDEN;
 	if (!lx_req_id(r, 0, &id))
 		return lx_reply_error(r, 404, "not_found", NULL, "no such API key");
 	int rc = lx_apikey_revoke(r->db, id, lx_now_ms());

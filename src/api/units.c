@@ -5,7 +5,7 @@
 #include "api.h"
 #include "csv.h"
 #include "geo.h"
-#include "workflow.h"
+#include "rules.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -59,19 +59,8 @@ static int lx_set_boundary(lx_unit *u, json_t *b, char *err, size_t errsz)
 	return LX_OK;
 }
 
-static bool lx_units_admin(lx_req *r)
-{
-	if (lx_req_role(r, LX_ROLE_ADMIN))
-		return true;
-	lx_reply_error(r, 403, "forbidden", NULL, "only admins change the grid");
-	return false;
-}
-
 int lx_api_units_list(lx_req *r)
 {
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
 	const char *parent = lx_req_arg(r, "parent_id"), *kind = lx_req_arg(r, "kind");
 	const char *wb = lx_req_arg(r, "boundary");
 	int64_t parent_id = 0;
@@ -98,12 +87,9 @@ int lx_api_units_get(lx_req *r)
 {
 	int64_t id;
 	lx_unit u;
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
 	if (!lx_req_id(r, 0, &id))
 		return lx_reply_error(r, 404, "not_found", NULL, "no such unit");
-	rc = lx_unit_get(r->db, r->user.scope, id, &u);
+	int rc = lx_unit_get(r->db, r->user.scope, id, &u);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
 	json_t *j = lx_unit_json(&u, true);
@@ -111,135 +97,112 @@ int lx_api_units_get(lx_req *r)
 	return lx_reply_json(r, 200, j);
 }
 
-/* Fills u from body (create when creating); replies on error. */
-static bool lx_unit_from_body(lx_req *r, json_t *body, lx_unit *u, bool creating)
-{
+/* The body of POST and PATCH /api/v1/units. */
+struct lx_unit_in {
 	const char *kind, *code, *name;
+	int64_t parent_id;
+	bool has_parent_id;
+	json_t *boundary;
+	bool has_boundary;
+};
+
+#define UN struct lx_unit_in
+static const lx_field lx_unit_create_fields[] = {
+	LX_FIELD(UN, kind, LX_F_STR, .required = true, .max = 16,
+		 .doc = "district, street, community, village, grid, microgrid, department or station"),
+	LX_FIELD(UN, code, LX_F_STR, .required = true, .max = 64),
+	LX_FIELD(UN, name, LX_F_STR, .required = true, .max = 64),
+	LX_FIELD_HAS(UN, parent_id, LX_F_INT),
+	LX_FIELD_HAS(UN, boundary, LX_F_JSON, .nullable = true, .doc = "a GeoJSON Polygon or MultiPolygon (WGS84)"),
+	LX_FIELD_END,
+};
+static const lx_field lx_unit_patch_fields[] = {
+	LX_FIELD(UN, kind, LX_F_STR, .max = 16),
+	LX_FIELD(UN, code, LX_F_STR, .max = 64),
+	LX_FIELD(UN, name, LX_F_STR, .max = 64),
+	LX_FIELD_HAS(UN, parent_id, LX_F_INT, .doc = "cannot change (422 immutable)"),
+	LX_FIELD_HAS(UN, boundary, LX_F_JSON, .nullable = true, .doc = "null removes it"),
+	LX_FIELD_END,
+};
+const lx_schema lx_unit_create_schema = {"unit_create", lx_unit_create_fields, NULL, sizeof(UN)};
+const lx_schema lx_unit_patch_schema = {"unit_patch", lx_unit_patch_fields, NULL, sizeof(UN)};
+
+/* Applies the body to u (a new unit when creating); replies on error. */
+static int lx_unit_apply_or_reply(lx_req *r, const struct lx_unit_in *in, lx_unit *u, bool creating)
+{
 	char err[200];
-	bool has_parent;
-	int64_t parent_id = 0;
-	if (!lx_in_str(r, body, "kind", creating, 16, &kind) ||
-	    !lx_in_str(r, body, "code", creating, 64, &code) ||
-	    !lx_in_str(r, body, "name", creating, 64, &name) ||
-	    !lx_in_int(r, body, "parent_id", false, &parent_id, &has_parent))
-		return false;
-	if (kind) {
-		if (!lx_kind_canon(kind)) {
-			lx_reply_error(r, 422, "unknown_kind", "kind", "kind must be one of district, street, "
-				       "community, village, grid, microgrid, department, station");
-			return false;
-		}
-		snprintf(u->kind, sizeof u->kind, "%s", lx_kind_canon(kind));
+	if (in->kind) {
+		if (!lx_kind_canon(in->kind))
+			return lx_reply_error(r, 422, "unknown_kind", "kind", "kind must be one of district, street, "
+					      "community, village, grid, microgrid, department, station");
+		snprintf(u->kind, sizeof u->kind, "%s", lx_kind_canon(in->kind));
 	}
-	if (code) {
-		if (!lx_code_ok(code)) {
-			lx_reply_error(r, 422, "invalid", "code", "code: 1-64 letters, digits, _ - .");
-			return false;
-		}
+	if (in->code) {
+		if (!lx_code_ok(in->code))
+			return lx_reply_error(r, 422, "invalid", "code", "code: 1-64 letters, digits, _ - .");
 		free(u->code);
-		u->code = lx_xstrdup(code);
+		u->code = lx_xstrdup(in->code);
 	}
-	if (name) {
+	if (in->name) {
 		free(u->name);
-		u->name = lx_xstrdup(name);
+		u->name = lx_xstrdup(in->name);
 	}
-	if (has_parent) {
-		if (!creating && parent_id != u->parent_id) {
-			lx_reply_error(r, 422, "immutable", "parent_id", "a unit cannot move to another parent");
-			return false;
-		}
+	if (in->has_parent_id) {
+		if (!creating && in->parent_id != u->parent_id)
+			return lx_reply_error(r, 422, "immutable", "parent_id", "a unit cannot move to another parent");
 		lx_unit p;
-		int rc = lx_unit_get(r->db, r->user.scope, parent_id, &p);
-		if (rc == LX_NOTFOUND) {
-			lx_reply_error(r, 422, "unknown_parent", "parent_id", "no such parent unit");
-			return false;
-		}
-		if (rc != LX_OK) {
-			lx_reply_store_error(r, rc);
-			return false;
-		}
+		int rc = lx_unit_get(r->db, r->user.scope, in->parent_id, &p);
+		if (rc == LX_NOTFOUND)
+			return lx_reply_error(r, 422, "unknown_parent", "parent_id", "no such parent unit");
+		if (rc != LX_OK)
+			return lx_reply_store_error(r, rc);
 		lx_unit_clear(&p);
-		u->parent_id = parent_id;
+		u->parent_id = in->parent_id;
 	}
-	json_t *b = json_object_get(body, "boundary");
-	if (b || creating) {
-		if (b && !json_is_object(b) && !json_is_null(b)) {
-			lx_reply_error(r, 400, "bad_type", "boundary", "boundary must be a GeoJSON object");
-			return false;
-		}
-		if (lx_set_boundary(u, b, err, sizeof err) != LX_OK) {
-			lx_reply_error(r, 422, "invalid_geometry", "boundary", "%s", err);
-			return false;
-		}
+	if (in->has_boundary || creating) {
+		json_t *b = in->boundary;
+		if (b && !json_is_object(b))
+			return lx_reply_error(r, 400, "bad_type", "boundary", "boundary must be a GeoJSON object");
+		if (lx_set_boundary(u, b, err, sizeof err) != LX_OK)
+			return lx_reply_error(r, 422, "invalid_geometry", "boundary", "%s", err);
 	}
-	return true;
+	return LX_OK;
+}
+
+/* Writes u; replies (201 created or 200) or with the error. */
+static int lx_unit_save_or_reply(lx_req *r, lx_unit *u, bool creating)
+{
+	int rc = creating ? lx_unit_insert(r->db, u) : lx_unit_update(r->db, u);
+	if (rc == LX_CONFLICT)
+		return lx_reply_error(r, 409, "code_taken", "code", "a unit with that code exists");
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	return lx_reply_json(r, creating ? 201 : 200, lx_unit_json(u, true));
 }
 
 int lx_api_units_create(lx_req *r)
 {
-	json_t *body = NULL;
 	lx_unit u = {0};
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
-	if (!lx_units_admin(r))
-		return LX_FORBIDDEN;
-	rc = lx_req_json(r, &body);
-	if (rc != LX_OK)
-		goto cleanup;
-	rc = LX_BADREQ;
-	if (!lx_unit_from_body(r, body, &u, true))
-		goto cleanup;
-	rc = lx_unit_insert(r->db, &u);
-	if (rc == LX_CONFLICT) {
-		rc = lx_reply_error(r, 409, "code_taken", "code", "a unit with that code exists");
-		goto cleanup;
-	}
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
-	}
-	rc = lx_reply_json(r, 201, lx_unit_json(&u, true));
-cleanup:
+	int rc = lx_unit_apply_or_reply(r, r->in, &u, true);
+	if (rc == LX_OK)
+		rc = lx_unit_save_or_reply(r, &u, true);
 	lx_unit_clear(&u);
-	json_decref(body);
 	return rc;
 }
 
 int lx_api_units_patch(lx_req *r)
 {
-	json_t *body = NULL;
 	lx_unit u = {0};
 	int64_t id;
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
-	if (!lx_units_admin(r))
-		return LX_FORBIDDEN;
 	if (!lx_req_id(r, 0, &id))
 		return lx_reply_error(r, 404, "not_found", NULL, "no such unit");
-	rc = lx_unit_get(r->db, r->user.scope, id, &u);
+	int rc = lx_unit_get(r->db, r->user.scope, id, &u);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
-	rc = lx_req_json(r, &body);
-	if (rc != LX_OK)
-		goto cleanup;
-	rc = LX_BADREQ;
-	if (!lx_unit_from_body(r, body, &u, false))
-		goto cleanup;
-	rc = lx_unit_update(r->db, &u);
-	if (rc == LX_CONFLICT) {
-		rc = lx_reply_error(r, 409, "code_taken", "code", "a unit with that code exists");
-		goto cleanup;
-	}
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
-	}
-	rc = lx_reply_json(r, 200, lx_unit_json(&u, true));
-cleanup:
+	rc = lx_unit_apply_or_reply(r, r->in, &u, false);
+	if (rc == LX_OK)
+		rc = lx_unit_save_or_reply(r, &u, false);
 	lx_unit_clear(&u);
-	json_decref(body);
 	return rc;
 }
 
@@ -273,9 +236,7 @@ int lx_api_locate(lx_req *r)
 	double lat, lon;
 	lx_unit u = {0}, *anc = NULL;
 	size_t n = 0;
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
+	int rc;
 	if (!lx_arg_coord(r, "lat", -90, 90, &lat) || !lx_arg_coord(r, "lon", -180, 180, &lon))
 		return LX_BADREQ;
 	lx_unit found = {0};
@@ -324,6 +285,7 @@ struct lx_import {
 	struct lx_import_row *rows;
 	size_t n, cap;
 	json_t *errors;
+	int created, updated;
 };
 
 static void lx_import_error(struct lx_import *im, size_t line, const char *fmt, ...)
@@ -541,70 +503,80 @@ static int lx_import_write(lx_req *r, struct lx_import *im, int *created, int *u
 	return left ? LX_INVALID : LX_OK;
 }
 
-int lx_api_units_import(lx_req *r)
+static void lx_import_free(void *p)
 {
-	struct lx_import im = {0};
-	int created = 0, updated = 0;
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
-	if (!lx_units_admin(r))
-		return LX_FORBIDDEN;
+	struct lx_import *im = p;
+	if (!im)
+		return;
+	for (size_t i = 0; i < im->n; i++) {
+		free(im->rows[i].code);
+		free(im->rows[i].name);
+		free(im->rows[i].kind);
+		free(im->rows[i].parent_code);
+		free(im->rows[i].boundary);
+	}
+	free(im->rows);
+	json_decref(im->errors);
+	free(im);
+}
+
+/* The answer, whichever way the job went: 200 with the counts, or 422
+ * with every row's error and nothing written. */
+static int lx_import_answer(lx_req *r)
+{
+	struct lx_import *im = r->state;
+	bool ok = json_array_size(im->errors) == 0;
+	json_t *j = json_object();
+	json_object_set_new(j, "created", json_integer(ok ? im->created : 0));
+	json_object_set_new(j, "updated", json_integer(ok ? im->updated : 0));
+	json_object_set_new(j, "errors", im->errors);
+	im->errors = NULL;
+	lx_reply_json(r, ok ? 200 : 422, j);
+	return ok ? LX_OK : LX_INVALID;
+}
+
+/* Before the write job: the file is read and every row checked; a file
+ * with bad rows is answered here (422, nothing written). */
+int lx_api_units_import_read(lx_req *r)
+{
 	if (r->too_large)
 		return lx_reply_error(r, 413, "too_large", NULL, "body larger than %zu bytes", r->app->body_limit);
 	if (!r->body.len)
 		return lx_reply_error(r, 400, "empty_body", NULL, "send a CSV file or a GeoJSON FeatureCollection");
-	im.errors = json_array();
+	struct lx_import *im = lx_xcalloc(1, sizeof *im);
+	r->state = im;
+	r->state_free = lx_import_free;
+	im->errors = json_array();
 	const char *ct = lx_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	bool is_json = (ct && (strstr(ct, "json") != NULL)) || r->body.data[0] == '{';
-	if (is_json) {
-		json_error_t je;
-		if (!lx_utf8_valid(r->body.data, r->body.len)) {
-			rc = lx_reply_error(r, 400, "bad_encoding", NULL, "GeoJSON must be UTF-8");
-			goto cleanup;
-		}
-		json_t *fc = json_loadb(r->body.data, r->body.len, 0, &je);
-		if (!fc) {
-			rc = lx_reply_error(r, 400, "bad_json", NULL, "malformed JSON at line %d: %s", je.line, je.text);
-			goto cleanup;
-		}
-		lx_import_from_geojson(&im, fc);
-		json_decref(fc);
-	} else {
-		lx_import_from_csv(&im, r->body.data, r->body.len);
+	if (!is_json) {
+		lx_import_from_csv(im, r->body.data, r->body.len);
+		return json_array_size(im->errors) ? lx_import_answer(r) : LX_OK;
 	}
-	if (json_array_size(im.errors) == 0) {
-		rc = lx_db_begin(r->db, true);
-		if (rc != LX_OK) {
-			rc = lx_reply_store_error(r, rc);
-			goto cleanup;
-		}
-		rc = lx_import_write(r, &im, &created, &updated);
-		if (rc == LX_OK)
-			rc = lx_db_commit(r->db);
-		else
-			lx_db_rollback(r->db);
-		if (rc != LX_OK && rc != LX_INVALID) {
-			rc = lx_reply_store_error(r, rc);
-			goto cleanup;
-		}
-	}
-	json_t *j = json_object();
-	bool ok = json_array_size(im.errors) == 0;
-	json_object_set_new(j, "created", json_integer(ok ? created : 0));
-	json_object_set_new(j, "updated", json_integer(ok ? updated : 0));
-	json_object_set_new(j, "errors", im.errors);
-	im.errors = NULL;
-	rc = lx_reply_json(r, ok ? 200 : 422, j);
-cleanup:
-	for (size_t i = 0; i < im.n; i++) {
-		free(im.rows[i].code);
-		free(im.rows[i].name);
-		free(im.rows[i].kind);
-		free(im.rows[i].parent_code);
-		free(im.rows[i].boundary);
-	}
-	free(im.rows);
-	json_decref(im.errors);
-	return rc;
+	json_error_t je;
+	if (!lx_utf8_valid(r->body.data, r->body.len))
+		return lx_reply_error(r, 400, "bad_encoding", NULL, "GeoJSON must be UTF-8");
+	json_t *fc = json_loadb(r->body.data, r->body.len, 0, &je);
+	if (!fc)
+		return lx_reply_error(r, 400, "bad_json", NULL, "malformed JSON at line %d: %s", je.line, je.text);
+	lx_import_from_geojson(im, fc);
+	json_decref(fc);
+	return json_array_size(im->errors) ? lx_import_answer(r) : LX_OK;
+}
+
+/* The write job: all rows or none (a failed row undoes the job). */
+int lx_api_units_import(lx_req *r)
+{
+	struct lx_import *im = r->state;
+	int rc = lx_import_write(r, im, &im->created, &im->updated);
+	if (rc == LX_INVALID)
+		return lx_import_answer(r);
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	return LX_OK;
+}
+
+int lx_api_units_import_reply(lx_req *r)
+{
+	return lx_import_answer(r);
 }

@@ -1,21 +1,67 @@
 /*
  * users.c - users: admins manage everyone; a dispatcher manages the users
  * of its own subtree and cannot grant admin.
+ *
+ * A change is checked and its password hashed before the write job
+ * (lx_api_users_hash: argon2id is slow on purpose, never inside the
+ * writer); the job only writes the row.
  */
 #include "api.h"
 #include "secret.h"
-#include "workflow.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-static bool lx_users_may_manage(lx_req *r)
+struct lx_user_in {
+	const char *login, *name, *password, *phone;
+	json_t *roles;
+	bool has_roles;
+	int64_t unit_id;
+	bool has_unit_id;
+	bool active, has_active;
+	json_t *login_given; /* PATCH: a login is refused (it cannot change) */
+	bool has_login_given;
+};
+
+#define UI struct lx_user_in
+static const lx_field lx_user_create_fields[] = {
+	LX_FIELD(UI, login, LX_F_STR, .required = true, .max = 64, .doc = "2-64 letters, digits, _ . -"),
+	LX_FIELD(UI, name, LX_F_STR, .required = true, .max = 64),
+	LX_FIELD(UI, password, LX_F_STR, .required = true, .max = 256, .doc = "at least 8 characters"),
+	LX_FIELD(UI, phone, LX_F_STR, .max = 20),
+	LX_FIELD_HAS(UI, roles, LX_F_JSON, .required = true, .doc = "role names"),
+	LX_FIELD_HAS(UI, unit_id, LX_F_INT, .doc = "the user's scope (required but for admins)"),
+	LX_FIELD_END,
+};
+static const lx_field lx_user_patch_fields[] = {
+	{.name = "login", .type = LX_F_JSON, .off = offsetof(UI, login_given), .tracked = true,
+	 .has_off = offsetof(UI, has_login_given), .doc = "cannot change (422 immutable)"},
+	LX_FIELD(UI, name, LX_F_STR, .max = 64),
+	LX_FIELD(UI, password, LX_F_STR, .max = 256),
+	LX_FIELD(UI, phone, LX_F_STR, .max = 20),
+	LX_FIELD_HAS(UI, roles, LX_F_JSON),
+	LX_FIELD_HAS(UI, unit_id, LX_F_INT),
+	LX_FIELD_HAS(UI, active, LX_F_BOOL),
+	LX_FIELD_END,
+};
+const lx_schema lx_user_create_schema = {"user_create", lx_user_create_fields, NULL, sizeof(UI)};
+const lx_schema lx_user_patch_schema = {"user_patch", lx_user_patch_fields, NULL, sizeof(UI)};
+
+/* The checked change: the row to write and its password hash. */
+struct lx_user_change {
+	lx_user u;
+	char *hash;
+};
+
+static void lx_user_change_free(void *p)
 {
-	if (lx_req_role(r, LX_ROLE_ADMIN | LX_ROLE_DISPATCHER))
-		return true;
-	lx_reply_error(r, 403, "forbidden", NULL, "only admins and dispatchers manage users");
-	return false;
+	struct lx_user_change *ch = p;
+	if (ch) {
+		lx_user_clear(&ch->u);
+		free(ch->hash);
+		free(ch);
+	}
 }
 
 static bool lx_login_ok(const char *s)
@@ -29,111 +75,124 @@ static bool lx_login_ok(const char *s)
 	return true;
 }
 
-/* Reads roles (array of names) into *mask; replies on error. */
-static bool lx_in_roles(lx_req *r, json_t *body, bool required, unsigned *mask, bool *present)
+/* roles (an array of names) into *mask; replies on error. */
+static int lx_roles_or_reply(lx_req *r, json_t *v, unsigned *mask)
 {
-	json_t *v = json_object_get(body, "roles");
-	*present = false;
-	if (!v || json_is_null(v)) {
-		if (required) {
-			lx_reply_error(r, 422, "required", "roles", "roles is required");
-			return false;
-		}
-		return true;
-	}
-	if (!json_is_array(v)) {
-		lx_reply_error(r, 400, "bad_type", "roles", "roles must be an array of role names");
-		return false;
-	}
 	unsigned m = 0;
 	size_t i;
 	json_t *e;
+	if (!json_is_array(v))
+		return lx_reply_error(r, 400, "bad_type", "roles", "roles must be an array of role names");
 	json_array_foreach(v, i, e) {
-		if (!json_is_string(e)) {
-			lx_reply_error(r, 400, "bad_type", "roles", "roles must be an array of role names");
-			return false;
-		}
+		if (!json_is_string(e))
+			return lx_reply_error(r, 400, "bad_type", "roles", "roles must be an array of role names");
 		unsigned bit = lx_role_parse(json_string_value(e));
-		if (!bit) {
-			lx_reply_error(r, 422, "unknown_role", "roles", "unknown role");
-			return false;
-		}
+		if (!bit)
+			return lx_reply_error(r, 422, "unknown_role", "roles", "unknown role");
 		m |= bit;
 	}
-	if (!m) {
-		lx_reply_error(r, 422, "required", "roles", "at least one role is required");
-		return false;
-	}
-	if ((m & LX_ROLE_ADMIN) && !lx_req_role(r, LX_ROLE_ADMIN)) {
-		lx_reply_error(r, 403, "forbidden", "roles", "only an admin may grant admin");
-		return false;
-	}
+	if (!m)
+		return lx_reply_error(r, 422, "required", "roles", "at least one role is required");
+	if ((m & LX_ROLE_ADMIN) && !lx_req_role(r, LX_ROLE_ADMIN))
+		return lx_reply_error(r, 403, "forbidden", "roles", "only an admin may grant admin");
 	*mask = m;
-	*present = true;
-	return true;
+	return LX_OK;
 }
 
-/* Reads unit_id and checks it lies in the caller's scope. 0 means none
- * (admins only). Replies on error. */
-static bool lx_in_user_unit(lx_req *r, json_t *body, bool required, int64_t *unit_id, bool *present)
+/* A unit inside the caller's scope; replies on error. */
+static int lx_user_unit_or_reply(lx_req *r, int64_t id)
 {
-	int64_t id = 0;
-	if (!lx_in_int(r, body, "unit_id", false, &id, present))
-		return false;
-	if (!*present) {
-		if (required && !lx_req_role(r, LX_ROLE_ADMIN)) {
-			lx_reply_error(r, 422, "required", "unit_id", "unit_id is required");
-			return false;
-		}
-		*unit_id = 0;
-		return true;
-	}
 	lx_unit u;
 	int rc = lx_unit_get(r->db, r->user.scope, id, &u);
-	if (rc == LX_NOTFOUND) {
-		lx_reply_error(r, 422, "unknown_unit", "unit_id", "no such unit in your scope");
-		return false;
-	}
-	if (rc != LX_OK) {
-		lx_reply_store_error(r, rc);
-		return false;
-	}
+	if (rc == LX_NOTFOUND)
+		return lx_reply_error(r, 422, "unknown_unit", "unit_id", "no such unit in your scope");
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
 	lx_unit_clear(&u);
-	*unit_id = id;
-	return true;
+	return LX_OK;
 }
 
-static bool lx_in_password(lx_req *r, json_t *body, bool required, const char **pw)
+static int lx_password_or_reply(lx_req *r, const char *pw, char **hash)
 {
-	if (!lx_in_str(r, body, "password", required, 256, pw))
-		return false;
-	if (*pw && lx_utf8_len(*pw) < 8) {
-		lx_reply_error(r, 422, "weak_password", "password", "a password needs at least 8 characters");
-		return false;
-	}
-	return true;
+	if (!pw)
+		return LX_OK;
+	if (lx_utf8_len(pw) < 8)
+		return lx_reply_error(r, 422, "weak_password", "password", "a password needs at least 8 characters");
+	*hash = lx_password_hash(pw);
+	if (!*hash)
+		return lx_reply_error(r, 500, "internal", NULL, "cannot hash password");
+	return LX_OK;
 }
 
-static bool lx_in_phone(lx_req *r, json_t *body, const char **phone)
+static int lx_phone_or_reply(lx_req *r, const char *phone)
 {
-	if (!lx_in_str(r, body, "phone", false, 20, phone))
-		return false;
-	for (const char *p = *phone; p && *p; p++) {
-		if (!isdigit((unsigned char)*p) && *p != '-' && *p != '+' && *p != ' ') {
-			lx_reply_error(r, 422, "invalid", "phone", "phone may hold digits, +, - and spaces");
-			return false;
-		}
+	for (const char *p = phone; p && *p; p++)
+		if (!isdigit((unsigned char)*p) && *p != '-' && *p != '+' && *p != ' ')
+			return lx_reply_error(r, 422, "invalid", "phone", "phone may hold digits, +, - and spaces");
+	return LX_OK;
+}
+
+/* Applies the body to ch->u (a new user, or the stored one); replies on error. */
+static int lx_user_apply_or_reply(lx_req *r, const struct lx_user_in *in, struct lx_user_change *ch, bool creating)
+{
+	unsigned roles = 0;
+	int rc = lx_phone_or_reply(r, in->phone);
+	if (rc == LX_OK && in->has_roles)
+		rc = lx_roles_or_reply(r, in->roles, &roles);
+	if (rc == LX_OK && in->has_unit_id)
+		rc = lx_user_unit_or_reply(r, in->unit_id);
+	if (rc == LX_OK && creating && !in->has_unit_id && !lx_req_role(r, LX_ROLE_ADMIN))
+		rc = lx_reply_error(r, 422, "required", "unit_id", "unit_id is required");
+	if (rc == LX_OK)
+		rc = lx_password_or_reply(r, in->password, &ch->hash);
+	if (rc != LX_OK)
+		return rc;
+	if (in->name) {
+		free(ch->u.name);
+		ch->u.name = lx_xstrdup(in->name);
 	}
-	return true;
+	if (in->phone) {
+		free(ch->u.phone);
+		ch->u.phone = lx_xstrdup(in->phone);
+	}
+	if (in->has_roles)
+		ch->u.roles = roles;
+	if (in->has_unit_id)
+		ch->u.unit_id = in->unit_id;
+	if (in->has_active)
+		ch->u.active = in->active;
+	return LX_OK;
+}
+
+int lx_api_users_hash(lx_req *r)
+{
+	const struct lx_user_in *in = r->in;
+	bool creating = strcmp(r->method, "POST") == 0;
+	struct lx_user_change *ch = lx_xcalloc(1, sizeof *ch);
+	r->state = ch;
+	r->state_free = lx_user_change_free;
+	if (creating) {
+		if (!lx_login_ok(in->login))
+			return lx_reply_error(r, 422, "invalid", "login", "login: 2-64 letters, digits, _ . -");
+		ch->u.login = lx_xstrdup(in->login);
+		ch->u.active = true;
+		return lx_user_apply_or_reply(r, in, ch, true);
+	}
+	int64_t id;
+	if (!lx_req_id(r, 0, &id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such user");
+	int rc = lx_user_get(r->db, r->user.scope, id, &ch->u);
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	if (in->has_login_given)
+		return lx_reply_error(r, 422, "immutable", "login", "login cannot be changed");
+	if ((ch->u.roles & LX_ROLE_ADMIN) && !lx_req_role(r, LX_ROLE_ADMIN))
+		return lx_reply_error(r, 403, "forbidden", NULL, "only an admin may change an admin");
+	return lx_user_apply_or_reply(r, in, ch, false);
 }
 
 int lx_api_users_list(lx_req *r)
 {
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
-	if (!lx_users_may_manage(r))
-		return LX_FORBIDDEN;
 	json_t *arr = lx_user_list(r->db, r->user.scope);
 	if (!arr)
 		return lx_reply_store_error(r, LX_ERR);
@@ -144,72 +203,25 @@ int lx_api_users_list(lx_req *r)
 
 int lx_api_users_create(lx_req *r)
 {
-	json_t *body = NULL;
-	const char *login, *name, *password, *phone;
-	unsigned roles = 0;
-	bool present;
-	int64_t unit_id = 0;
-	char *hash = NULL;
-	lx_user u = {0};
-	int rc = lx_req_auth(r);
+	struct lx_user_change *ch = r->state;
+	int rc = lx_user_insert(r->db, &ch->u, ch->hash);
+	if (rc == LX_CONFLICT)
+		return lx_reply_error(r, 409, "login_taken", "login", "that login is taken");
 	if (rc != LX_OK)
-		return rc;
-	if (!lx_users_may_manage(r))
-		return LX_FORBIDDEN;
-	rc = lx_req_json(r, &body);
-	if (rc != LX_OK)
-		goto cleanup;
-	rc = LX_BADREQ;
-	if (!lx_in_str(r, body, "login", true, 64, &login) || !lx_in_str(r, body, "name", true, 64, &name) ||
-	    !lx_in_password(r, body, true, &password) || !lx_in_phone(r, body, &phone) ||
-	    !lx_in_roles(r, body, true, &roles, &present) ||
-	    !lx_in_user_unit(r, body, true, &unit_id, &present))
-		goto cleanup;
-	if (!lx_login_ok(login)) {
-		rc = lx_reply_error(r, 422, "invalid", "login", "login: 2-64 letters, digits, _ . -");
-		goto cleanup;
-	}
-	hash = lx_password_hash(password);
-	if (!hash) {
-		rc = lx_reply_error(r, 500, "internal", NULL, "cannot hash password");
-		goto cleanup;
-	}
-	u.login = lx_xstrdup(login);
-	u.name = lx_xstrdup(name);
-	u.phone = lx_xstrdup(phone);
-	u.roles = roles;
-	u.unit_id = unit_id;
-	u.active = true;
-	rc = lx_user_insert(r->db, &u, hash);
-	if (rc == LX_CONFLICT) {
-		rc = lx_reply_error(r, 409, "login_taken", "login", "that login is taken");
-		goto cleanup;
-	}
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
-	}
-	rc = lx_reply_json(r, 201, lx_user_json(&u));
-cleanup:
-	free(hash);
-	lx_user_clear(&u);
-	json_decref(body);
-	return rc;
+		return lx_reply_store_error(r, rc);
+	return lx_reply_json(r, 201, lx_user_json(&ch->u));
 }
 
 int lx_api_users_get(lx_req *r)
 {
 	int64_t id;
 	lx_user u;
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
 	if (!lx_req_id(r, 0, &id))
 		return lx_reply_error(r, 404, "not_found", NULL, "no such user");
 	/* Everyone may read their own record; managers read their subtree. */
-	if (id != r->user.id && !lx_users_may_manage(r))
-		return LX_FORBIDDEN;
-	rc = lx_user_get(r->db, r->user.scope, id, &u);
+	if (id != r->user.id && !lx_req_role(r, LX_ROLE_ADMIN | LX_ROLE_DISPATCHER))
+		return lx_reply_error(r, 403, "forbidden", NULL, "only admins and dispatchers manage users");
+	int rc = lx_user_get(r->db, r->user.scope, id, &u);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
 	json_t *j = lx_user_json(&u);
@@ -219,67 +231,9 @@ int lx_api_users_get(lx_req *r)
 
 int lx_api_users_patch(lx_req *r)
 {
-	json_t *body = NULL;
-	const char *name, *password, *phone;
-	unsigned roles = 0;
-	bool has_roles, has_unit, has_active, active = true;
-	int64_t id, unit_id = 0;
-	char *hash = NULL;
-	lx_user u = {0};
-	int rc = lx_req_auth(r);
-	if (rc != LX_OK)
-		return rc;
-	if (!lx_users_may_manage(r))
-		return LX_FORBIDDEN;
-	if (!lx_req_id(r, 0, &id))
-		return lx_reply_error(r, 404, "not_found", NULL, "no such user");
-	rc = lx_user_get(r->db, r->user.scope, id, &u);
+	struct lx_user_change *ch = r->state;
+	int rc = lx_user_update(r->db, &ch->u, ch->hash);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
-	rc = lx_req_json(r, &body);
-	if (rc != LX_OK)
-		goto cleanup;
-	rc = LX_BADREQ;
-	if (json_object_get(body, "login")) {
-		rc = lx_reply_error(r, 422, "immutable", "login", "login cannot be changed");
-		goto cleanup;
-	}
-	if (!lx_in_str(r, body, "name", false, 64, &name) || !lx_in_password(r, body, false, &password) ||
-	    !lx_in_phone(r, body, &phone) || !lx_in_roles(r, body, false, &roles, &has_roles) ||
-	    !lx_in_user_unit(r, body, false, &unit_id, &has_unit) ||
-	    !lx_in_bool(r, body, "active", &active, &has_active))
-		goto cleanup;
-	if ((u.roles & LX_ROLE_ADMIN) && !lx_req_role(r, LX_ROLE_ADMIN)) {
-		rc = lx_reply_error(r, 403, "forbidden", NULL, "only an admin may change an admin");
-		goto cleanup;
-	}
-	if (name) {
-		free(u.name);
-		u.name = lx_xstrdup(name);
-	}
-	if (phone) {
-		free(u.phone);
-		u.phone = lx_xstrdup(phone);
-	}
-	if (has_roles)
-		u.roles = roles;
-	if (has_unit)
-		u.unit_id = unit_id;
-	if (has_active)
-		u.active = active;
-	if (password && !(hash = lx_password_hash(password))) {
-		rc = lx_reply_error(r, 500, "internal", NULL, "cannot hash password");
-		goto cleanup;
-	}
-	rc = lx_user_update(r->db, &u, hash);
-	if (rc != LX_OK) {
-		rc = lx_reply_store_error(r, rc);
-		goto cleanup;
-	}
-	rc = lx_reply_json(r, 200, lx_user_json(&u));
-cleanup:
-	free(hash);
-	lx_user_clear(&u);
-	json_decref(body);
-	return rc;
+	return lx_reply_json(r, 200, lx_user_json(&ch->u));
 }

@@ -3,18 +3,17 @@
  * departments, users of every role and a year of cases.
  *
  * The cases are simulated, not copied: each one is located in a random
- * grid, dispatched by the duty list of its category, and then lives a
- * plausible life (accepted on time or late, resolved, rated, sometimes
- * returned, escalated, reopened) with every step on its timeline, so the
- * dashboard's rates come out of the same data the API reads.
+ * grid and lives a plausible life through the workflow engine (demo_life.c:
+ * dispatched by the duty list, accepted on time or late, suspended,
+ * extended, resolved, verified, rated, sometimes returned, reopened,
+ * appealed, merged as a repeat call) with every step on its timeline, so
+ * the dashboard's rates come out of the same data the API reads.
  * Deterministic: the same build gives the same district.
  */
 #include "cli.h"
-#include "district.h"
+#include "demo.h"
 #include "geo.h"
-#include "repo.h"
 #include "secret.h"
-#include "workflow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,40 +23,12 @@
 
 #define LX_DEMO_PASSWORD "lianxin2026"
 #define LX_DEMO_CASES 6000
-#define LX_HOUR_MS (3600LL * 1000)
-#define LX_DAY_MS (24 * LX_HOUR_MS)
 
 /* ASCII login stems for the six streets, in the order lx_demo_units emits them. */
 static const char *const lx_street_login[] = {"shaping", "saiyu", "qiaotou", "caiwa", "pingtanjie",
 					      "guishigou"};
 
-#define LX_PTS 32 /* sampled points per grid, drawn from for each case */
-
-/* A city is `copies` districts shaped like the 矿区 template, side by side.
- * Arrays indexed by "instance" hold copy * ndu + template index. */
-struct lx_demo {
-	lx_db *db;
-	lx_demo_unit *du;    /* the template district */
-	size_t ndu;
-	int copies;
-	int64_t *ids;        /* unit id per instance */
-	char **paths;        /* unit path per instance */
-	size_t *grids;       /* instances of grid units */
-	size_t ngrids;
-	size_t *grid_slot;   /* template index -> grid number within a copy */
-	size_t ngrid_t;      /* grids per copy */
-	double *pts;         /* LX_PTS (lat, lon) points per grid instance */
-	int64_t *handler_of; /* a handler user id per instance (0: none) */
-	lx_category *cats;   /* the category list, loaded once */
-	size_t ncats;
-	int64_t dispatcher_id;
-	uint64_t rng;
-	char *hash;
-	bool bulk;           /* a generated city: speed over durability */
-	lx_bulk_side *side;  /* bulk: writes search terms and visibility rows */
-};
-
-static const lx_category *lx_demo_cat(struct lx_demo *d, const char *code)
+const lx_category *lx_demo_cat(struct lx_demo *d, const char *code)
 {
 	for (size_t i = 0; i < d->ncats; i++)
 		if (strcmp(d->cats[i].code, code) == 0)
@@ -82,6 +53,41 @@ static int lx_demo_load_categories(struct lx_demo *d)
 		d->ncats++;
 	}
 	return LX_OK;
+}
+
+/* The 矿区's own settings of the category list (data, as an admin would set
+ * them): matters counted in working days (Shandong's rule: settle within 5
+ * working days; fire hazards 3; complex ones 10; deputies' suggestions in
+ * three months), city-management cases verified by an inspector before they
+ * count (数字城管 核查), and suspensions of building matters approved by the
+ * desk. */
+static int lx_demo_configure_categories(struct lx_demo *d)
+{
+	static const struct {
+		const char *code;
+		int resolve_workdays;
+		bool verify, suspend_approval;
+	} cfg[] = {
+		{"0201", 0, true, false}, {"0202", 0, true, false}, {"0401", 5, false, false},
+		{"0402", 10, false, true}, {"0403", 5, false, false}, {"0501", 10, true, true},
+		{"0502", 0, true, false}, {"0602", 3, true, false}, {"0702", 10, false, false},
+		{"0704", 10, false, false}, {"1001", 20, false, false}, {"1002", 60, false, false},
+	};
+	int rc = LX_OK;
+	for (size_t i = 0; rc == LX_OK && i < sizeof cfg / sizeof cfg[0]; i++) {
+		lx_category c;
+		rc = lx_category_get(d->db, cfg[i].code, &c);
+		if (rc != LX_OK)
+			break;
+		c.resolve_workdays = cfg[i].resolve_workdays;
+		c.verify = cfg[i].verify;
+		c.suspend_approval = cfg[i].suspend_approval;
+		rc = lx_category_put(d->db, &c, true);
+		lx_category_clear(&c);
+	}
+	if (rc != LX_OK)
+		fprintf(stderr, "lianxin demo: configuring categories: %s\n", lx_db_errmsg(d->db));
+	return rc;
 }
 
 /* Shifts every longitude of a GeoJSON geometry text by dlon. Returns a
@@ -110,14 +116,14 @@ static char *lx_shift_boundary(const char *text, double dlon)
 	return out;
 }
 
-static double lx_unif(uint64_t *rng)
+double lx_demo_unif(uint64_t *rng)
 {
 	return (double)(lx_demo_rand(rng) >> 11) / 9007199254740992.0;
 }
 
-static bool lx_chance(uint64_t *rng, double p)
+bool lx_demo_chance(uint64_t *rng, double p)
 {
-	return lx_unif(rng) < p;
+	return lx_demo_unif(rng) < p;
 }
 
 static int lx_demo_units_insert(struct lx_demo *d)
@@ -181,6 +187,8 @@ static int lx_demo_units_insert(struct lx_demo *d)
 static int lx_demo_user(struct lx_demo *d, const char *login, const char *name, unsigned roles,
 			size_t unit_index, int64_t *id)
 {
+	if (id == &d->handler_of[unit_index])
+		d->roles_of[unit_index] = roles;
 	lx_user u = {0};
 	u.login = lx_xstrdup(login);
 	u.name = lx_xstrdup(name);
@@ -206,6 +214,7 @@ static int lx_demo_users(struct lx_demo *d)
 	int street = 0, dept = 0;
 	char login[64], name[128];
 	d->handler_of = lx_xcalloc(d->ndu * (size_t)d->copies, sizeof *d->handler_of);
+	d->roles_of = lx_xcalloc(d->ndu * (size_t)d->copies, sizeof *d->roles_of);
 	rc = lx_demo_user(d, "dispatcher", "区12345热线调度员", LX_ROLE_DISPATCHER, 0, &d->dispatcher_id);
 	if (rc == LX_OK)
 		rc = lx_demo_user(d, "leader", "区委领导", LX_ROLE_LEADER, 0, NULL);
@@ -257,7 +266,7 @@ static int lx_demo_users(struct lx_demo *d)
 }
 
 /* Category choice weighted by season: heating in winter, the rest spread. */
-static const char *lx_demo_category(uint64_t *rng, int month)
+const char *lx_demo_category(uint64_t *rng, int month)
 {
 	static const struct {
 		const char *code;
@@ -274,7 +283,7 @@ static const char *lx_demo_category(uint64_t *rng, int month)
 	int total = 0;
 	for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
 		total += i == 0 ? (winter ? 60 : 1) : cats[i].w;
-	int pick = (int)(lx_unif(rng) * total);
+	int pick = (int)(lx_demo_unif(rng) * total);
 	for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++) {
 		pick -= i == 0 ? (winter ? 60 : 1) : cats[i].w;
 		if (pick < 0)
@@ -283,7 +292,7 @@ static const char *lx_demo_category(uint64_t *rng, int month)
 	return "0401";
 }
 
-static int lx_demo_month(lx_ms t)
+int lx_demo_month(lx_ms t)
 {
 	char buf[40];
 	lx_time_format(t, 480, buf, sizeof buf);
@@ -291,7 +300,7 @@ static int lx_demo_month(lx_ms t)
 }
 
 /* Finds the demo index of the handling unit for category c at grid g. */
-static long lx_demo_duty(struct lx_demo *d, const lx_category *c, size_t g)
+long lx_demo_duty(struct lx_demo *d, const lx_category *c, size_t g)
 {
 	if (!c->resp_kind)
 		return -1;
@@ -306,236 +315,6 @@ static long lx_demo_duty(struct lx_demo *d, const lx_category *c, size_t g)
 			if (strcmp(d->du[i].kind, "department") == 0 && strcmp(d->du[i].name, c->resp_value) == 0)
 				return (long)i;
 	return -1;
-}
-
-struct lx_tl {
-	lx_ms at;
-	int64_t actor;
-	const char *action;
-	const char *from, *to;
-	int64_t unit;
-	char *note;
-};
-
-struct lx_sim {
-	struct lx_tl ev[24];
-	int n;
-};
-
-static void lx_ev(struct lx_sim *s, lx_ms at, int64_t actor, const char *action, const char *from,
-		  const char *to, int64_t unit, char *note)
-{
-	if (s->n == 24) {
-		free(note);
-		return;
-	}
-	s->ev[s->n++] = (struct lx_tl){at, actor, action, from, to, unit, note};
-}
-
-/* Simulates one case created at t and inserts it with its timeline. */
-static int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
-{
-	uint64_t *rng = &d->rng;
-	lx_case c = {0};
-	struct lx_sim sim = {0};
-	char *title = NULL, *desc = NULL, *addr = NULL;
-	int rc;
-	/* gi: the grid's instance (which copy of the district); g: its
-	 * index in the template district, used to walk the tree. */
-	size_t gi = d->grids[lx_demo_rand(rng) % d->ngrids];
-	size_t g = gi % d->ndu, base = gi - g;
-	const char *code = lx_demo_category(rng, lx_demo_month(t));
-	const lx_category *cat = lx_demo_cat(d, code);
-	if (!cat)
-		return LX_ERR;
-	size_t community = (size_t)d->du[g].parent;
-	lx_demo_case_text(code, d->du[community].name, rng, &title, &desc, &addr);
-
-	double ch = lx_unif(rng);
-	const char *channel = ch < 0.55 ? "hotline" : ch < 0.70 ? "web" : ch < 0.85 ? "grid_visit"
-			      : ch < 0.90 ? "deputy_station" : ch < 0.95 ? "inspection" : "onekey";
-	const char *type = cat->case_type;
-	if (strcmp(channel, "onekey") == 0 && strcmp(type, "request") == 0)
-		type = "onekey";
-	if (strcmp(channel, "deputy_station") == 0 && strcmp(type, "request") == 0 && lx_chance(rng, 0.5))
-		type = "suggestion";
-	/* 帮代办: grid workers file errands for residents (pensions, insurance) */
-	if (strcmp(channel, "grid_visit") == 0 && strncmp(code, "07", 2) == 0 && lx_chance(rng, 0.6))
-		type = "proxy";
-	snprintf(c.type, sizeof c.type, "%s", type);
-	snprintf(c.channel, sizeof c.channel, "%s", channel);
-	c.category_code = lx_xstrdup(code);
-	c.title = title;
-	c.description = desc;
-	c.address = addr;
-	c.has_point = true;
-	const double *pt = &d->pts[((gi / d->ndu) * d->ngrid_t + d->grid_slot[g]) * LX_PTS * 2 +
-				   (lx_demo_rand(rng) % LX_PTS) * 2];
-	c.lat = pt[0];
-	c.lon = pt[1];
-	c.unit_id = d->ids[base + g];
-	c.unit_path = lx_xstrdup(d->paths[base + g]);
-	c.scope_path = lx_xstrdup(d->paths[base + g]);
-	c.urgent = strcmp(code, "0104") == 0 || strcmp(code, "0202") == 0 ? lx_chance(rng, 0.5)
-									    : lx_chance(rng, 0.02);
-	c.reporter_name = lx_demo_person_name(rng);
-	c.reporter_phone = lx_demo_phone(rng);
-	c.reporter_anonymous = lx_chance(rng, 0.05);
-	c.created_by = d->dispatcher_id;
-	c.created_at = t;
-	c.solved = -1;
-	snprintf(c.status, sizeof c.status, "new");
-	lx_ev(&sim, t, d->dispatcher_id, "create", NULL, "new", c.unit_id, NULL);
-
-	long duty = lx_demo_duty(d, cat, g);
-	lx_ms age = now - t;
-	lx_ms cursor = t;
-	/* A few cases wait at the desk (no rule, or the newest ones). */
-	if (duty < 0 || (age < 6 * LX_HOUR_MS && lx_chance(rng, 0.3))) {
-		if (duty >= 0 || age < 2 * LX_DAY_MS)
-			goto insert;
-		/* no rule: the desk dispatches to the street within the hour */
-		for (long i = (long)g; i >= 0; i = d->du[i].parent)
-			if (strcmp(d->du[i].kind, "street") == 0)
-				duty = i;
-		cursor += (lx_ms)(lx_unif(rng) * LX_HOUR_MS);
-	}
-	double acc_h = cat->accept_hours, res_h = cat->resolve_hours;
-	int rounds = 0;
-	long handler = duty;
-	bool dispatched_once = false;
-	for (;;) {
-		/* dispatch (or re-dispatch after reopen) */
-		int64_t hid = d->ids[base + handler];
-		int64_t hactor = d->handler_of[base + handler] ? d->handler_of[base + handler] : d->dispatcher_id;
-		const char *from = c.status;
-		c.handler_unit_id = hid;
-		free(c.scope_path);
-		c.scope_path = lx_xstrdup(d->paths[base + handler]);
-		c.dispatched_at = cursor;
-		if (!c.first_dispatched_at)
-			c.first_dispatched_at = cursor;
-		lx_sla_deadlines(cursor, acc_h, res_h, c.urgent, &c.accept_due_at, &c.resolve_due_at);
-		c.accepted_at = 0;
-		if (rounds == 0) {
-			snprintf(c.status, sizeof c.status, "dispatched");
-			lx_ev(&sim, cursor, d->dispatcher_id, "dispatch", from, "dispatched", hid,
-			      lx_xasprintf(dispatched_once ? "派发至%s" : "按履职事项清单派发至%s", d->du[handler].name));
-		}
-		dispatched_once = true;
-		/* accept: on time mostly */
-		lx_ms acc_window = c.accept_due_at - cursor;
-		lx_ms acc_at = lx_chance(rng, 0.93) ? cursor + (lx_ms)(lx_unif(rng) * acc_window * 0.9)
-						     : c.accept_due_at + (lx_ms)(lx_unif(rng) * 6 * LX_HOUR_MS);
-		if (acc_at > now)
-			goto insert;
-		/* a few are returned to the desk first and re-dispatched to the street */
-		if (rounds == 0 && lx_chance(rng, 0.03) && strcmp(d->du[handler].kind, "department") == 0) {
-			lx_ev(&sim, acc_at, hactor, "return", "dispatched", "returned", hid,
-			      lx_xstrdup("不属于本单位职责，退回重新派发"));
-			long street = -1;
-			for (long i = (long)g; i >= 0; i = d->du[i].parent)
-				if (strcmp(d->du[i].kind, "street") == 0)
-					street = i;
-			cursor = acc_at + (lx_ms)(lx_unif(rng) * LX_HOUR_MS);
-			if (cursor > now || street < 0) {
-				snprintf(c.status, sizeof c.status, "returned");
-				c.handler_unit_id = 0;
-				free(c.scope_path);
-				c.scope_path = lx_xstrdup(d->paths[base + g]);
-				goto insert;
-			}
-			handler = street;
-			snprintf(c.status, sizeof c.status, "returned");
-			lx_ev(&sim, cursor, d->dispatcher_id, "dispatch", "returned", "dispatched", d->ids[base + handler],
-			      lx_xasprintf("派发至%s", d->du[handler].name));
-			snprintf(c.status, sizeof c.status, "dispatched");
-			rounds = 0;
-			continue;
-		}
-		c.accepted_at = acc_at;
-		lx_ev(&sim, acc_at, hactor, "accept", c.status, "accepted", hid, NULL);
-		snprintf(c.status, sizeof c.status, "accepted");
-		/* resolve: within the deadline mostly */
-		lx_ms res_window = c.resolve_due_at - acc_at;
-		if (res_window < LX_HOUR_MS / 4)
-			res_window = LX_HOUR_MS / 4;
-		lx_ms res_at = lx_chance(rng, 0.9) ? acc_at + (lx_ms)(lx_unif(rng) * res_window * 0.95)
-						    : c.resolve_due_at + (lx_ms)(lx_unif(rng) * 3 * LX_DAY_MS);
-		if (res_at > c.resolve_due_at && res_at < now && lx_chance(rng, 0.4))
-			lx_ev(&sim, c.resolve_due_at + LX_HOUR_MS, d->dispatcher_id, "supervise", "accepted", "accepted",
-			      hid, lx_xstrdup("超期未办结，请加快办理并说明原因"));
-		if (res_at > now)
-			goto insert;
-		free(c.reply);
-		c.reply = lx_demo_reply_text(code, rng);
-		c.resolved_at = res_at;
-		lx_ev(&sim, res_at, hactor, "resolve", "accepted", "resolved", hid, lx_xstrdup(c.reply));
-		snprintf(c.status, sizeof c.status, "resolved");
-		/* the resident is called back within two days */
-		lx_ms rate_at = res_at + (lx_ms)((0.1 + lx_unif(rng)) * LX_DAY_MS);
-		if (rate_at > now)
-			goto insert;
-		bool rated_type = strcmp(type, "hazard") != 0 && strcmp(type, "opinion") != 0;
-		if (!rated_type || lx_chance(rng, 0.15)) {
-			c.closed_at = rate_at;
-			lx_ev(&sim, rate_at, d->dispatcher_id, "close", "resolved", "closed", hid,
-			      lx_xstrdup(rated_type ? "回访未接通，按规定办结" : "核查整改到位，办结"));
-			snprintf(c.status, sizeof c.status, "closed");
-			goto insert;
-		}
-		double q = lx_unif(rng);
-		bool solved = rounds > 0 ? lx_chance(rng, 0.5) : lx_chance(rng, 0.77);
-		const char *rating = !solved ? (lx_chance(rng, 0.7) ? "unsatisfied" : "basic")
-				     : q < 0.78 ? "satisfied" : q < 0.96 ? "basic" : "unsatisfied";
-		snprintf(c.rating, sizeof c.rating, "%s", rating);
-		c.solved = solved;
-		c.rated_at = rate_at;
-		bool good = solved && strcmp(rating, "unsatisfied") != 0;
-		lx_ev(&sim, rate_at, d->dispatcher_id, "rate", "resolved", good ? "closed" : "reopened", hid,
-		      lx_xasprintf("%s，%s", strcmp(rating, "satisfied") == 0 ? "满意"
-					     : strcmp(rating, "basic") == 0 ? "基本满意" : "不满意",
-				   solved ? "已解决" : "未解决"));
-		if (good || rounds >= 1) {
-			if (good) {
-				c.closed_at = rate_at;
-				snprintf(c.status, sizeof c.status, "closed");
-			} else {
-				/* second time unsatisfied: explained and closed by the desk */
-				c.closed_at = rate_at + LX_HOUR_MS;
-				lx_ev(&sim, c.closed_at, d->dispatcher_id, "close", "reopened", "closed", hid,
-				      lx_xstrdup("已向群众解释说明，按规定办结"));
-				snprintf(c.status, sizeof c.status, "closed");
-			}
-			goto insert;
-		}
-		/* reopened: back to the same unit as a new dispatch */
-		snprintf(c.status, sizeof c.status, "reopened");
-		c.resolved_at = 0;
-		cursor = rate_at;
-		rounds++;
-	}
-insert:
-	c.updated_at = sim.n ? sim.ev[sim.n - 1].at : t;
-	c.accept_overdue = (strcmp(c.status, "dispatched") == 0 || strcmp(c.status, "reopened") == 0) &&
-			   c.accept_due_at && c.accept_due_at < now;
-	c.overdue = !lx_status_done((lx_status)lx_status_parse(c.status)) && c.resolve_due_at &&
-		    c.resolve_due_at < now;
-	/* A bulk load indexes the text on its second writer (d->side), or in
-	 * one pass at the end (lx_case_fts_rebuild). */
-	char *terms = d->bulk ? NULL : lx_case_terms(c.title, c.description);
-	rc = lx_case_insert(d->db, &c, terms);
-	if (rc == LX_OK && d->side)
-		lx_bulk_side_case(d->side, &c);
-	for (int i = 0; i < sim.n; i++) {
-		if (rc == LX_OK)
-			rc = lx_case_event(d->db, c.id, sim.ev[i].at, sim.ev[i].actor, sim.ev[i].action, sim.ev[i].from,
-					   sim.ev[i].to, sim.ev[i].unit, sim.ev[i].note);
-		free(sim.ev[i].note);
-	}
-	free(terms);
-	lx_case_clear(&c);
-	return rc;
 }
 
 static int lx_ms_cmp(const void *a, const void *b)
@@ -566,7 +345,7 @@ static int lx_demo_households(struct lx_demo *d, long n, lx_ms now)
 		size_t g = gi % d->ndu, base = gi - g;
 		const char *community = d->du[d->du[g].parent].name;
 		int members = 1 + (int)(lx_demo_rand(&d->rng) % 4);
-		bool alone = members == 1 && lx_chance(&d->rng, 0.35);
+		bool alone = members == 1 && lx_demo_chance(&d->rng, 0.35);
 		char *addr = lx_xasprintf("%s%d号楼%d单元%d%02d室", community, (int)(lx_demo_rand(&d->rng) % 30) + 1,
 					  (int)(lx_demo_rand(&d->rng) % 4) + 1, (int)(lx_demo_rand(&d->rng) % 7) + 1,
 					  (int)(lx_demo_rand(&d->rng) % 4) + 1);
@@ -646,7 +425,9 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 		rc = LX_OK;
 		goto cleanup;
 	}
-	rc = lx_demo_load_categories(&d);
+	rc = lx_demo_configure_categories(&d);
+	if (rc == LX_OK)
+		rc = lx_demo_load_categories(&d);
 	if (rc != LX_OK)
 		goto cleanup;
 	d.hash = lx_password_hash(LX_DEMO_PASSWORD);
@@ -677,6 +458,10 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 	if (rc == LX_OK)
 		rc = lx_demo_users(&d);
 	lx_ms now = lx_now_ms();
+	/* every simulated step goes through the engine, as the desk to begin with */
+	lx_flow_actor desk = {d.dispatcher_id, LX_ROLE_DISPATCHER, "/", false};
+	d.x = lx_flow_ctx_new(d.db, &desk, now, 480);
+	d.recent = lx_xcalloc(d.ndu * (size_t)copies, sizeof *d.recent);
 	/* a bulk load says how long each phase took (docs/performance.md) */
 	lx_ms t0 = now;
 	if (rc == LX_OK)
@@ -686,14 +471,14 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 	times = lx_xcalloc((size_t)ncases + 1, sizeof *times);
 	for (long i = 0; i < ncases; i++) {
 		/* spread over a year, a little busier lately */
-		double u = lx_unif(&d.rng);
+		double u = lx_demo_unif(&d.rng);
 		lx_ms t = now - (lx_ms)(pow(u, 1.15) * 365.0 * LX_DAY_MS);
 		/* day-time calls: shift night hours into 07:00-17:00 local time */
 		lx_ms local = (t + 8 * LX_HOUR_MS) % LX_DAY_MS;
 		if (local < 7 * LX_HOUR_MS)
-			t += 7 * LX_HOUR_MS + (lx_ms)(lx_unif(&d.rng) * 10 * LX_HOUR_MS);
+			t += 7 * LX_HOUR_MS + (lx_ms)(lx_demo_unif(&d.rng) * 10 * LX_HOUR_MS);
 		if (t > now - 60000)
-			t = now - 60000 - (lx_ms)(lx_unif(&d.rng) * LX_HOUR_MS);
+			t = now - 60000 - (lx_ms)(lx_demo_unif(&d.rng) * LX_HOUR_MS);
 		times[i] = t;
 	}
 	qsort(times, (size_t)ncases, sizeof *times, lx_ms_cmp);
@@ -782,6 +567,9 @@ cleanup:
 	free(d.grid_slot);
 	free(d.pts);
 	free(d.handler_of);
+	free(d.roles_of);
+	free(d.recent);
+	lx_flow_ctx_free(d.x);
 	for (size_t i = 0; i < d.ncats; i++)
 		lx_category_clear(&d.cats[i]);
 	free(d.cats);

@@ -4,7 +4,7 @@
 #include "cli.h"
 #include "repo.h"
 #include "secret.h"
-#include "workflow.h"
+#include "rules.h"
 
 #include <sodium.h>
 #include <stdio.h>

@@ -150,3 +150,9 @@ void lx_jw_time(lx_jw *w, lx_ms t, int offset_min)
 	else
 		lx_jw_null(w);
 }
+
+void lx_jw_raw(lx_jw *w, const char *json, const char *fallback)
+{
+	lx_jw_sep(w);
+	lx_buf_puts(w->b, json && *json ? json : fallback);
+}

@@ -47,4 +47,9 @@ void lx_jw_null(lx_jw *w);
  * null for 0 (the API's "not yet"). */
 void lx_jw_time(lx_jw *w, lx_ms t, int offset_min);
 
+/* Writes json, a complete JSON value the caller vouches for (text the
+ * program itself stored, e.g. with json_dumps), or fallback when json is
+ * NULL or empty. */
+void lx_jw_raw(lx_jw *w, const char *json, const char *fallback);
+
 #endif

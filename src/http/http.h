@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 typedef struct lx_metrics lx_metrics;
+typedef struct lx_req lx_req;
 
 /* Server-wide settings and shared state; lives as long as the server. */
 typedef struct lx_app {
@@ -27,10 +28,13 @@ typedef struct lx_app {
 	lx_metrics *metrics;
 	int sweep_interval_ms;
 	volatile int stopping;
+	/* Answers one request (api/dispatch.c: the route table); the server
+	 * calls it once the body is in. */
+	void (*dispatch)(lx_req *r);
 } lx_app;
 
 /* One request, from the first callback to the queued response. */
-typedef struct lx_req {
+struct lx_req {
 	lx_app *app;
 	struct MHD_Connection *conn;
 	const char *method;
@@ -49,7 +53,14 @@ typedef struct lx_req {
 	const char *ctype;
 	char *extra_header[2];   /* one optional extra header: name, value (owned) */
 	lx_ms t0;
-} lx_req;
+	/* filled by the dispatcher (api/dispatch.c) */
+	const void *rt;          /* the matched route row (const lx_route *) */
+	json_t *json;            /* the parsed body (owned) */
+	void *in;                /* the body checked against the route's schema (owned) */
+	void *state;             /* a write route's state between its phases (owned) */
+	void (*state_free)(void *state);
+	bool in_job;             /* running inside a write job (on the writer's connection) */
+};
 
 typedef int (*lx_handler)(lx_req *r);
 
@@ -82,8 +93,9 @@ int lx_reply_raw(lx_req *r, int status, const char *ctype, char *body, size_t le
 int lx_reply_store_error(lx_req *r, int rc);
 
 /* Parses the body as a JSON object into *out (caller decrefs). On failure
- * replies 400/413 and returns LX_BADREQ. */
-int lx_req_json(lx_req *r, json_t **out);
+ * replies 400/413 and returns LX_BADREQ. An empty body reads as {} when
+ * empty_ok is set. */
+int lx_req_json(lx_req *r, bool empty_ok, json_t **out);
 /* Authenticates the bearer token (or the lx_session cookie). On failure
  * replies 401 and returns LX_FORBIDDEN. */
 int lx_req_auth(lx_req *r);
@@ -107,18 +119,5 @@ void lx_metrics_free(lx_metrics *m);
 void lx_metrics_observe(lx_metrics *m, const char *route, int status, double ms);
 /* Appends the Prometheus text of m to b. */
 void lx_metrics_render(lx_metrics *m, lx_buf *b);
-
-/* ---- JSON input helpers: each replies 400/422 itself and returns false ---- */
-/* Optional string field: *out NULL when absent or null. Checks UTF-8 and
- * max length (code points). */
-bool lx_in_str(lx_req *r, json_t *body, const char *key, bool required, size_t maxlen,
-	       const char **out);
-/* Optional integer field (> 0 when positive is set). *present tells if given. */
-bool lx_in_int(lx_req *r, json_t *body, const char *key, bool required, int64_t *out,
-	       bool *present);
-/* Optional boolean field. */
-bool lx_in_bool(lx_req *r, json_t *body, const char *key, bool *out, bool *present);
-/* Optional number field. */
-bool lx_in_num(lx_req *r, json_t *body, const char *key, double *out, bool *present);
 
 #endif

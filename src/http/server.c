@@ -9,9 +9,8 @@
  * the response on the last, which keeps keep-alive working.
  */
 #include "http.h"
-#include "router.h"
 #include "secret.h"
-#include "workflow.h"
+#include "rules.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -130,12 +129,16 @@ int lx_reply_store_error(lx_req *r, int rc)
 	}
 }
 
-int lx_req_json(lx_req *r, json_t **out)
+int lx_req_json(lx_req *r, bool empty_ok, json_t **out)
 {
 	json_error_t e;
 	if (r->too_large)
 		return lx_reply_error(r, 413, "too_large", NULL, "body larger than %zu bytes",
 				      r->app->body_limit);
+	if (!r->body.len && empty_ok) {
+		*out = json_object();
+		return LX_OK;
+	}
 	if (!r->body.len)
 		return lx_reply_error(r, 400, "bad_json", NULL, "a JSON object body is required");
 	if (!lx_utf8_valid(r->body.data, r->body.len))
@@ -201,6 +204,10 @@ static void lx_req_free(lx_req *r)
 		free(r->params[i]);
 	lx_user_clear(&r->user);
 	free(r->out);
+	json_decref(r->json);
+	free(r->in);
+	if (r->state_free)
+		r->state_free(r->state);
 	free(r->extra_header[0]);
 	free(r->extra_header[1]);
 	free(r);
@@ -285,7 +292,7 @@ static enum MHD_Result lx_access(void *cls, struct MHD_Connection *conn, const c
 	if (!r->db)
 		lx_reply_error(r, 503, "unavailable", NULL, "database unavailable");
 	else
-		lx_route(r);
+		app->dispatch(r);
 	if (!r->out)
 		lx_reply_error(r, 500, "internal", NULL, "no response");
 	double ms = lx_elapsed_ms(r->t0);

@@ -1,9 +1,13 @@
 /*
- * sweeper.c - marks overdue work. Each pass is one write transaction per
- * batch; the UPDATE ... WHERE flag = 0 makes a second node's pass over the
- * same case a no-op, so running it on every node marks each case once.
+ * sweeper.c - the clocks' sweep: fires the machines' overdue actions on
+ * cases whose deadline passed, and resumes suspensions whose end came
+ * (flow/: lx_flow_sweep). Each pass is one write transaction per batch;
+ * every change goes through the engine's versioned update, so a second
+ * node's pass over the same case is a no-op and running it on every node
+ * marks each case once.
  */
 #include "sweeper.h"
+#include "flow.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -18,14 +22,17 @@ struct lx_sweeper {
 	bool stop;
 };
 
-int lx_sweep_once(lx_db *db, lx_ms now)
+int lx_sweep_once(lx_db *db, lx_ms now, int tz_offset_min)
 {
 	int total = 0;
 	for (;;) {
 		int n = 0;
 		if (lx_db_begin(db, true) != LX_OK)
 			return -1;
-		int rc = lx_case_sweep(db, now, 200, &n);
+		lx_flow_actor sys = {0, 0, "/", true};
+		lx_flow_ctx *x = lx_flow_ctx_new(db, &sys, now, tz_offset_min);
+		int rc = lx_flow_sweep(x, 200, &n);
+		lx_flow_ctx_free(x);
 		if (rc == LX_OK)
 			rc = lx_db_commit(db);
 		else
@@ -49,7 +56,7 @@ static void *lx_sweeper_main(void *arg)
 		if (!db)
 			db = lx_pool_conn(s->app->pool);
 		if (db) {
-			int n = lx_sweep_once(db, lx_now_ms());
+			int n = lx_sweep_once(db, lx_now_ms(), s->app->tz_offset_min);
 			if (n > 0)
 				fprintf(stderr, "job=sweeper marked=%d\n", n);
 			if (n < 0 && !failing)

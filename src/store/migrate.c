@@ -5,6 +5,13 @@
  * NNN_name.sqlite.sql or NNN_name.pg.sql runs only on that driver. Tokens
  * {{ID}} and {{TEXTKEY}} are replaced by the driver's spelling. Each file
  * runs in its own transaction together with its row in schema_migrations.
+ *
+ * A migration never calls code: one whose change needs derived data built
+ * by the program (the statistics roll-ups from the cases) asks for it as a
+ * row, INSERT INTO schema_rebuilds(name) VALUES ('rollups'), and the named
+ * rebuild runs once every migration is in (so it reads today's schema), in
+ * one transaction with the deletion of its row: a failed rebuild is tried
+ * again at the next start.
  */
 #include "db.h"
 #include "repo.h"
@@ -74,6 +81,44 @@ char *lx_migration_sql(lx_db *db, const char *stem)
 	return NULL;
 }
 
+/* The rebuilds a migration may ask for, by name. */
+static const struct {
+	const char *name;
+	int (*run)(lx_db *db);
+} lx_rebuilds[] = {
+	{"rollups", lx_rollup_rebuild},
+	{"visibility", lx_scope_rebuild},
+};
+
+/* Runs the rebuilds migrations asked for, each with the removal of its
+ * request in one transaction. */
+static int lx_run_rebuilds(lx_db *db, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < sizeof lx_rebuilds / sizeof lx_rebuilds[0]; i++) {
+		if (lx_db_begin(db, true) != LX_OK) {
+			snprintf(err, errsz, "begin: %s", lx_db_errmsg(db));
+			return LX_ERR;
+		}
+		lx_stmt *st = lx_db_prepare(db, "DELETE FROM schema_rebuilds WHERE name = ?");
+		int rc = st ? LX_OK : LX_ERR;
+		if (st) {
+			lx_stmt_bind_text(st, 1, lx_rebuilds[i].name);
+			rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
+			lx_stmt_done(st);
+		}
+		if (rc == LX_OK && lx_db_changes(db) > 0)
+			rc = lx_rebuilds[i].run(db);
+		if (rc == LX_OK)
+			rc = lx_db_commit(db);
+		if (rc != LX_OK) {
+			snprintf(err, errsz, "rebuild %s: %s", lx_rebuilds[i].name, lx_db_errmsg(db));
+			lx_db_rollback(db);
+			return LX_ERR;
+		}
+	}
+	return LX_OK;
+}
+
 int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 {
 	int rc = LX_ERR;
@@ -87,6 +132,8 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 	for (int attempt = 0; attempt < 3 && made != LX_OK; attempt++)
 		made = lx_db_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 				      "name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+	if (made == LX_OK)
+		made = lx_db_exec(db, "CREATE TABLE IF NOT EXISTS schema_rebuilds (name TEXT PRIMARY KEY)");
 	if (made != LX_OK) {
 		snprintf(err, errsz, "schema_migrations: %s", lx_db_errmsg(db));
 		goto cleanup;
@@ -117,9 +164,6 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 		text = lx_migration_text(f->sql, kind);
 		if (lx_db_exec(db, text) != LX_OK)
 			goto fail;
-		/* roll-ups start from the cases already there */
-		if (strcmp(f->name, "005_stats.sql") == 0 && lx_rollup_rebuild_days(db) != LX_OK)
-			goto fail;
 		st = lx_db_prepare(db, "INSERT INTO schema_migrations(name, applied_at) VALUES (?, ?)");
 		if (!st)
 			goto fail;
@@ -135,7 +179,7 @@ int lx_db_migrate(lx_db *db, char *err, size_t errsz)
 		lx_db_rollback(db);
 		goto cleanup;
 	}
-	rc = LX_OK;
+	rc = lx_run_rebuilds(db, err, errsz);
 cleanup:
 	free(text);
 	return rc;

@@ -138,6 +138,11 @@ typedef struct lx_category {
 	double resolve_hours;
 	char *resp_kind;  /* "unit_id" | "unit_kind" | "unit_name" | NULL */
 	char *resp_value;
+	int accept_workdays;  /* > 0: the accept clock in working days, not hours */
+	int resolve_workdays; /* > 0: the resolve clock in working days */
+	bool verify;          /* resolved work is verified (核查) before it counts */
+	bool suspend_approval;/* a handler's suspension waits for the desk */
+	int max_extensions;   /* extensions a case may be granted (default 1) */
 } lx_category;
 
 void lx_category_clear(lx_category *c);
@@ -172,10 +177,29 @@ typedef struct lx_case {
 	bool accept_overdue, overdue;
 	int supervised;
 	int64_t version;
+	/* the engine's bookkeeping (flow/): */
+	char pending[16];         /* a request awaiting the desk: "" none, "extension",
+				   * "suspension", "appeal" */
+	lx_ms suspended_at;       /* the current suspension's start (0: not suspended) */
+	lx_ms suspended_until;    /* when it ends by itself (0: when resumed) */
+	int64_t suspended_ms;     /* total time suspended */
+	bool excluded;            /* left out of the rated figures (invalid, upheld appeal) */
+	int64_t merged_into;      /* the master of a merged duplicate (0: none) */
+	int accept_workdays;      /* the clocks in working days (0: in hours) */
+	int resolve_workdays;
+	lx_ms resolve_basis_at;   /* what a working-day resolve clock counts from */
+	int64_t resolve_extra_ms; /* working time added to it (suspensions, hour extensions) */
+	char *extensions, *suspensions, *verifications, *appeals; /* JSON arrays or NULL */
+	lx_ms appealed_at;        /* the latest appeal's time (0: none) */
+	char *status_note;        /* why it is in its status: the reason given */
+	int64_t status_by;        /* who moved it there (0: the system) */
+	int64_t status_unit_id;   /* the unit that move concerned */
 	int open_tasks;           /* filled by lx_case_get */
 } lx_case;
 
 void lx_case_clear(lx_case *c);
+/* Deep copy of src into *dst (caller clears it). */
+void lx_case_copy(lx_case *dst, const lx_case *src);
 /* The columns lx_case_from_row reads, in order, from a table aliased c. */
 #define LX_CASE_ROW_COLS \
 	"c.id, c.type, c.channel, c.status, c.category_code, c.title, c.description, c.address, " \
@@ -183,7 +207,12 @@ void lx_case_clear(lx_case *c);
 	"c.reporter_name, c.reporter_phone, c.reporter_anonymous, c.created_by, c.created_at, " \
 	"c.first_dispatched_at, c.dispatched_at, c.accept_due_at, c.resolve_due_at, " \
 	"c.accepted_at, c.resolved_at, c.closed_at, c.rated_at, c.updated_at, c.reply, c.rating, " \
-	"c.solved, c.accept_overdue, c.overdue, c.supervised, c.version"
+	"c.solved, c.accept_overdue, c.overdue, c.supervised, c.version, c.pending, c.suspended_at, " \
+	"c.suspended_until, c.suspended_ms, c.excluded, c.merged_into, c.accept_workdays, " \
+	"c.resolve_workdays, c.resolve_basis_at, c.resolve_extra_ms, c.extensions, c.suspensions, " \
+	"c.verifications, c.appeals, c.appealed_at, c.status_note, c.status_by, c.status_unit_id"
+/* How many columns LX_CASE_ROW_COLS names. */
+#define LX_CASE_NCOLS 54
 /* Fills *c from the current row of a statement selecting LX_CASE_ROW_COLS. */
 void lx_case_from_row(lx_stmt *st, lx_case *c);
 /* Inserts c with its search terms; sets c->id. LX_OK or LX_ERR. */
@@ -192,18 +221,62 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms);
  * by a unit in it). LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_case_get(lx_db *db, const char *scope, int64_t id, lx_case *out);
 /* Writes every mutable field of c when the stored version is still
- * expected_version, and bumps c->version. LX_OK, LX_CONFLICT (stale), LX_ERR. */
+ * expected_version, and bumps c->version. LX_OK, LX_CONFLICT (stale), LX_ERR.
+ * Only the engine (flow/) calls it: it is how a case changes. */
 int lx_case_update(lx_db *db, lx_case *c, int64_t expected_version);
-/* Appends a timeline event. LX_OK or LX_ERR. */
-int lx_case_event(lx_db *db, int64_t case_id, lx_ms at, int64_t actor_id, const char *action,
-		  const char *from, const char *to, int64_t unit_id, const char *note);
-/* Writes the timeline of a case to w as an array of API objects, oldest
- * first (times formatted with offset_min). LX_OK or LX_ERR (then w holds
- * a partial document). */
-int lx_case_events_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w);
+
+/* One timeline event. note and input are owned by whoever fills the
+ * struct (lx_event_clear frees them); action, from and to are static
+ * names from the machines. */
+typedef struct lx_event {
+	int64_t id, case_id;
+	lx_ms at;
+	int64_t actor_id;          /* 0: the system */
+	const char *action, *from, *to;
+	int64_t unit_id;           /* the unit it concerns (0: none) */
+	char *note;
+	char *input;               /* JSON of the structured input, or NULL */
+	lx_ms accept_due_at, resolve_due_at; /* deadlines it set (0: unchanged) */
+} lx_event;
+
+void lx_event_clear(lx_event *e);
+/* Appends e to the timeline of e->case_id and sets e->id. LX_OK or LX_ERR. */
+int lx_case_event(lx_db *db, lx_event *e);
+/* Calls fn for every event of a case, oldest first (the strings are the
+ * statement's, valid during the call; actor and unit names are joined
+ * in). fn returns 0 to go on. LX_OK or LX_ERR. */
+typedef struct lx_event_view {
+	const lx_event *e;
+	const char *actor_name, *unit_name;
+} lx_event_view;
+int lx_case_events_each(lx_db *db, int64_t case_id, int (*fn)(void *arg, const lx_event_view *v),
+			void *arg);
+/* Calls fn for each case merged into master (its duplicates), oldest first.
+ * LX_OK or LX_ERR. */
+int lx_case_merged_each(lx_db *db, int64_t master, int (*fn)(void *arg, const lx_case *c), void *arg);
+
+/* The classes of the case statuses, as the engine's machines declare them
+ * (flow/ tells the store once at start, lx_store_set_states): open (work
+ * remains), done (finished, for the statistics), and which clock runs.
+ * Every status predicate of the store's SQL is built from these. */
+typedef struct lx_state_class {
+	const char *name;
+	bool open, done, accept_clock, resolve_clock;
+} lx_state_class;
+/* Copies n classes (names must stay valid). Call once before any query. */
+void lx_store_set_states(const lx_state_class *s, size_t n);
+/* The class of status, or NULL when no machine knows it. */
+const lx_state_class *lx_store_state(const char *status);
+/* The statuses with one class as a SQL list "('a', 'b')" (static, built at
+ * set-up; "('')" when there are none). */
+enum { LX_STATES_OPEN, LX_STATES_DONE, LX_STATES_ACCEPT_CLOCK, LX_STATES_RESOLVE_CLOCK, LX_STATES_ALL };
+const char *lx_store_states_sql(int which);
+/* Every status name the machines declare, NULL-terminated (static). */
+const char *const *lx_store_statuses(void);
 
 typedef struct lx_case_filter {
 	const char *status, *type, *category_code;
+	const char *pending;      /* "any" or a kind: requests awaiting the desk (NULL: all) */
 	int64_t unit_id;          /* limit to this unit's subtree (must be in scope) */
 	const char *unit_path;    /* its path, resolved by the caller */
 	bool overdue;
@@ -232,19 +305,38 @@ int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
 /* Assist sub-tasks. */
 int lx_task_insert(lx_db *db, int64_t case_id, const lx_unit *u, const char *note, lx_ms now,
 		   int64_t *id);
-/* Marks a task done when it is open and its unit lies in scope.
- * LX_OK, LX_NOTFOUND, LX_CONFLICT (already done), LX_ERR. */
-int lx_task_done(lx_db *db, const char *scope, int64_t case_id, int64_t task_id,
-		 int64_t actor_id, lx_ms now, int64_t *unit_id);
+/* Finds task task_id of case_id when its unit lies in scope: *unit_id and
+ * whether it is still open. LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_task_find(lx_db *db, const char *scope, int64_t case_id, int64_t task_id, int64_t *unit_id,
+		 bool *open);
+/* Marks an open task done. LX_OK, LX_CONFLICT (already done), LX_ERR. */
+int lx_task_finish(lx_db *db, int64_t task_id, int64_t actor_id, lx_ms now);
 /* Writes the assist tasks of a case to w as an array, oldest first.
  * LX_OK or LX_ERR. */
 int lx_task_list_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w);
 
-/* Marks open cases whose deadlines passed; appends one timeline event each.
- * Returns the number marked in *n. */
-int lx_case_sweep(lx_db *db, lx_ms now, int limit, int *n);
+/* Loads into *out (n cases, caller clears each and frees the array) up to
+ * limit cases, in id order, whose clock `slot` (0 accept, 1 resolve) runs
+ * in their status by the classes the engine gave the store and passed
+ * before now unmarked: for the sweeper, which fires the machine's overdue
+ * action on each. LX_OK or LX_ERR. */
+int lx_case_due(lx_db *db, int slot, lx_ms now, int limit, lx_case **out, int *n);
+/* Loads the suspended cases whose `until` came before now (the same way). */
+int lx_case_until_due(lx_db *db, lx_ms now, int limit, lx_case **out, int *n);
+/* Loads up to limit open cases with a clock in working days and an id
+ * above after_id, in id order: what a change of the calendar may move. */
+int lx_case_workday_open(lx_db *db, int64_t after_id, int limit, lx_case **out, int *n);
 /* Counts open and overdue cases (for /metrics). */
 int lx_case_counts(lx_db *db, lx_ms now, int64_t *open, int64_t *overdue);
+
+/* ---------------- the working-day calendar (repo_calendar.c) ---------------- */
+
+/* Calls fn for each day set in [from, to] ('YYYY-MM-DD'; NULL: unbounded),
+ * in date order; fn returns 0 to go on. LX_OK or LX_ERR. */
+int lx_calendar_each(lx_db *db, const char *from, const char *to,
+		     int (*fn)(void *arg, const char *day, bool workday, const char *note), void *arg);
+/* Sets one day (insert or replace). LX_OK or LX_ERR. */
+int lx_calendar_put(lx_db *db, const char *day, bool workday, const char *note, int64_t actor_id, lx_ms now);
 
 /* ---------------- households and residents ---------------- */
 
@@ -259,7 +351,7 @@ int lx_resident_insert(lx_db *db, int64_t household_id, const char *name, const 
 
 typedef struct lx_stats {
 	int64_t received, dispatched, due_for_response, accepted_on_time, rated, solved,
-		satisfied, basic, unsatisfied, overdue_open;
+		satisfied, basic, unsatisfied, overdue_open, excluded;
 } lx_stats;
 
 /* The server zone used to cut days for the roll-ups (minutes east of UTC). */

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #define LX_CAT_COLS "code, name, parent_code, case_type, accept_hours, resolve_hours, " \
-		    "resp_kind, resp_value"
+		    "resp_kind, resp_value, accept_workdays, resolve_workdays, verify, suspend_approval, " \
+		    "max_extensions"
 
 void lx_category_clear(lx_category *c)
 {
@@ -31,6 +32,20 @@ static void lx_category_row(lx_stmt *st, lx_category *c)
 	c->resolve_hours = lx_stmt_double(st, 5);
 	c->resp_kind = lx_stmt_dup(st, 6);
 	c->resp_value = lx_stmt_dup(st, 7);
+	c->accept_workdays = lx_stmt_isnull(st, 8) ? 0 : (int)lx_stmt_int(st, 8);
+	c->resolve_workdays = lx_stmt_isnull(st, 9) ? 0 : (int)lx_stmt_int(st, 9);
+	c->verify = lx_stmt_int(st, 10) != 0;
+	c->suspend_approval = lx_stmt_int(st, 11) != 0;
+	c->max_extensions = (int)lx_stmt_int(st, 12);
+}
+
+/* Binds a working-day count, NULL for none. */
+static void lx_bind_workdays(lx_stmt *st, int i, int n)
+{
+	if (n > 0)
+		lx_stmt_bind_int(st, i, n);
+	else
+		lx_stmt_bind_null(st, i);
 }
 
 static void lx_category_fill(lx_stmt *st, void *out)
@@ -62,10 +77,13 @@ int lx_category_put(lx_db *db, const lx_category *c, bool update)
 	lx_ms now = lx_now_ms();
 	lx_stmt *st = lx_db_prepare(db, update
 		? "UPDATE categories SET name = ?, parent_code = ?, case_type = ?, accept_hours = ?, "
-		  "resolve_hours = ?, resp_kind = ?, resp_value = ?, updated_at = ? WHERE code = ?"
+		  "resolve_hours = ?, resp_kind = ?, resp_value = ?, accept_workdays = ?, "
+		  "resolve_workdays = ?, verify = ?, suspend_approval = ?, max_extensions = ?, "
+		  "updated_at = ? WHERE code = ?"
 		: "INSERT INTO categories(name, parent_code, case_type, accept_hours, resolve_hours, "
-		  "resp_kind, resp_value, updated_at, code, created_at) "
-		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		  "resp_kind, resp_value, accept_workdays, resolve_workdays, verify, suspend_approval, "
+		  "max_extensions, updated_at, code, created_at) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, c->name);
@@ -75,10 +93,15 @@ int lx_category_put(lx_db *db, const lx_category *c, bool update)
 	lx_stmt_bind_double(st, 5, c->resolve_hours);
 	lx_stmt_bind_text(st, 6, c->resp_kind);
 	lx_stmt_bind_text(st, 7, c->resp_value);
-	lx_stmt_bind_int(st, 8, now);
-	lx_stmt_bind_text(st, 9, c->code);
+	lx_bind_workdays(st, 8, c->accept_workdays);
+	lx_bind_workdays(st, 9, c->resolve_workdays);
+	lx_stmt_bind_int(st, 10, c->verify);
+	lx_stmt_bind_int(st, 11, c->suspend_approval);
+	lx_stmt_bind_int(st, 12, c->max_extensions);
+	lx_stmt_bind_int(st, 13, now);
+	lx_stmt_bind_text(st, 14, c->code);
 	if (!update)
-		lx_stmt_bind_int(st, 10, now);
+		lx_stmt_bind_int(st, 15, now);
 	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
 	if (rc == LX_DONE && update && lx_db_changes(db) == 0)
@@ -95,6 +118,11 @@ json_t *lx_category_json(const lx_category *c)
 	json_object_set_new(o, "case_type", json_string(c->case_type));
 	json_object_set_new(o, "accept_hours", json_real(c->accept_hours));
 	json_object_set_new(o, "resolve_hours", json_real(c->resolve_hours));
+	json_object_set_new(o, "accept_workdays", c->accept_workdays > 0 ? json_integer(c->accept_workdays) : json_null());
+	json_object_set_new(o, "resolve_workdays", c->resolve_workdays > 0 ? json_integer(c->resolve_workdays) : json_null());
+	json_object_set_new(o, "verify", json_boolean(c->verify));
+	json_object_set_new(o, "suspend_approval", json_boolean(c->suspend_approval));
+	json_object_set_new(o, "max_extensions", json_integer(c->max_extensions));
 	if (c->resp_kind && c->resp_value) {
 		resp = json_object();
 		if (strcmp(c->resp_kind, "unit_id") == 0)

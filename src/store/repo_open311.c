@@ -253,9 +253,10 @@ int lx_o311_request_list(lx_db *db, const lx_o311_filter *f,
 	} else {
 		if (f->ncodes)
 			lx_o311_in_list(&sql, "c.category_code", f->ncodes, &next);
+		/* Open311's closed is the engine's done */
 		if (f->open != f->closed)
-			lx_buf_puts(&sql, f->open ? " AND c.status NOT IN ('resolved', 'closed')"
-						  : " AND c.status IN ('resolved', 'closed')");
+			lx_buf_printf(&sql, " AND c.status %s %s", f->open ? "NOT IN" : "IN",
+				      lx_store_states_sql(LX_STATES_DONE));
 		lx_buf_printf(&sql, " AND c.created_at >= ?%d AND c.created_at <= ?%d", next, next + 1);
 		next += 2;
 	}
@@ -365,36 +366,6 @@ int lx_o311_units_in_text(lx_db *db, const char *text,
 }
 
 /* ---------------- updates ---------------- */
-
-int lx_o311_event_insert(lx_db *db, int64_t case_id, lx_ms at, const char *action,
-			 const char *from, const char *to, int64_t unit_id, const char *note,
-			 int64_t *event_id)
-{
-	lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_events(case_id, at, actor_id, action, "
-					"from_status, to_status, unit_id, note) "
-					"VALUES (?, ?, NULL, ?, ?, ?, ?, ?) RETURNING id");
-	if (!st)
-		return LX_ERR;
-	lx_stmt_bind_int(st, 1, case_id);
-	lx_stmt_bind_int(st, 2, at);
-	lx_stmt_bind_text(st, 3, action);
-	lx_stmt_bind_text(st, 4, from);
-	lx_stmt_bind_text(st, 5, to);
-	if (unit_id)
-		lx_stmt_bind_int(st, 6, unit_id);
-	else
-		lx_stmt_bind_null(st, 6);
-	lx_stmt_bind_text(st, 7, note);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		*event_id = lx_stmt_int(st, 0);
-		rc = LX_OK;
-	} else {
-		rc = LX_ERR;
-	}
-	lx_stmt_done(st);
-	return rc;
-}
 
 int lx_o311_update_insert(lx_db *db, const lx_o311_update_in *u, lx_ms now)
 {

@@ -143,11 +143,6 @@ int lx_o311_units_in_text(lx_db *db, const char *text,
 
 /* ---------------- updates ---------------- */
 
-/* Appends a timeline event like lx_case_event (no actor: the Open311
- * client) and returns its id in *event_id. LX_OK or LX_ERR. */
-int lx_o311_event_insert(lx_db *db, int64_t case_id, lx_ms at, const char *action,
-			 const char *from, const char *to, int64_t unit_id, const char *note,
-			 int64_t *event_id);
 
 typedef struct lx_o311_update_in {
 	int64_t case_id, api_key_id, event_id;

@@ -16,7 +16,7 @@
 #include "driver.h"
 #include "repo.h"
 #include "repo_scope.h"
-#include "workflow.h"
+#include "rules.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -231,16 +231,16 @@ void lx_scope_batch_path(lx_scope_batch *b, const char *path)
 int lx_scope_batch_put(lx_db *db, lx_scope_batch *b, int64_t case_id, const char *status)
 {
 	int rc = LX_OK;
-	int st_ix = lx_status_parse(status);
-	if (st_ix < 0) {
-		/* not a status of the workflow: no static name to keep */
+	const lx_state_class *cls = lx_store_state(status);
+	if (!cls) {
+		/* not a status of the machines: no static name to keep */
 		rc = lx_vis_apply(db, LX_VIS_INSERT, &b->v, NULL, status, case_id);
 		b->v.n = 0;
 	}
 	for (size_t k = 0; k < b->v.n && rc == LX_OK; k++) {
 		b->out[b->nout].unit = b->v.id[k];
 		b->out[b->nout].case_id = case_id;
-		b->out[b->nout].status = lx_status_name((lx_status)st_ix);
+		b->out[b->nout].status = cls->name;
 		if (++b->nout == LX_SCOPE_ROWS) {
 			rc = lx_scope_write(db, b->sql.data, b->out, b->nout);
 			b->nout = 0;

@@ -13,9 +13,10 @@
  */
 #include "driver.h"
 #include "repo.h"
-#include "workflow.h"
+#include "rules.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,15 +76,16 @@ void lx_case_contrib(const lx_case *c, int64_t v[LX_STAT__N])
 		.accept_due_at = c->accept_due_at,
 		.accept_overdue = c->accept_overdue,
 		.overdue = c->overdue,
-		.done = strcmp(c->status, "resolved") == 0 || strcmp(c->status, "closed") == 0,
+		.done = lx_store_state(c->status) && lx_store_state(c->status)->done,
 		.rating = c->rating[0] ? lx_rating_parse(c->rating) : -1,
 		.solved = c->solved,
+		.excluded = c->excluded,
 	};
 	lx_stat_contrib(&f, v);
 }
 
 #define LX_ROLL_COLS "received, dispatched, due, on_time, rated, solved, satisfied, basic, " \
-		     "unsatisfied, overdue_open"
+		     "unsatisfied, overdue_open, excluded"
 /* postgresql: the old value is named by its table (`t.received`); a bare
  * `received` is ambiguous there next to `excluded.received`. */
 #define LX_ROLL_SET(t) \
@@ -91,17 +93,18 @@ void lx_case_contrib(const lx_case *c, int64_t v[LX_STAT__N])
 	"due = " t ".due + excluded.due, on_time = " t ".on_time + excluded.on_time, " \
 	"rated = " t ".rated + excluded.rated, solved = " t ".solved + excluded.solved, " \
 	"satisfied = " t ".satisfied + excluded.satisfied, basic = " t ".basic + excluded.basic, " \
-	"unsatisfied = " t ".unsatisfied + excluded.unsatisfied, overdue_open = " t ".overdue_open + excluded.overdue_open"
+	"unsatisfied = " t ".unsatisfied + excluded.unsatisfied, overdue_open = " t ".overdue_open + excluded.overdue_open, " \
+	"excluded = " t ".excluded + excluded.excluded"
 
 /* Adds v to the row of (day, unit), or with month of (month, unit). */
 static int lx_rollup_add_unit(lx_db *db, bool month, int64_t day, int64_t unit, const int64_t v[LX_STAT__N])
 {
 	lx_stmt *st = lx_db_prepare(db, month
 		? "INSERT INTO stats_unit_month(month, unit_id, " LX_ROLL_COLS ") "
-		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		  "ON CONFLICT (unit_id, month) DO UPDATE SET " LX_ROLL_SET("stats_unit_month")
 		: "INSERT INTO stats_unit_day(day, unit_id, " LX_ROLL_COLS ") "
-		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		  "ON CONFLICT (unit_id, day) DO UPDATE SET " LX_ROLL_SET("stats_unit_day"));
 	if (!st)
 		return LX_ERR;
@@ -121,10 +124,10 @@ static int lx_rollup_add_cat(lx_db *db, bool month, int64_t day, int64_t unit, c
 {
 	lx_stmt *st = lx_db_prepare(db, month
 		? "INSERT INTO stats_cat_month(month, unit_id, category_code, " LX_ROLL_COLS ") "
-		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		  "ON CONFLICT (unit_id, month, category_code) DO UPDATE SET " LX_ROLL_SET("stats_cat_month")
 		: "INSERT INTO stats_cat_day(day, unit_id, category_code, " LX_ROLL_COLS ") "
-		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		  "ON CONFLICT (unit_id, day, category_code) DO UPDATE SET " LX_ROLL_SET("stats_cat_day"));
 	if (!st)
 		return LX_ERR;
@@ -291,7 +294,7 @@ int lx_rollup_change(lx_db *db, const lx_case *before, const lx_case *after)
 
 /* ---- reading ---- */
 
-/* Reads the ten counts from column first on, each times sign (+1 or -1). */
+/* Reads the eleven counts from column first on, each times sign (+1 or -1). */
 static void lx_stats_from_row(lx_stmt *st, int first, int sign, lx_stats *s)
 {
 	s->received = sign * lx_stmt_int(st, first + 0);
@@ -304,6 +307,7 @@ static void lx_stats_from_row(lx_stmt *st, int first, int sign, lx_stats *s)
 	s->basic = sign * lx_stmt_int(st, first + 7);
 	s->unsatisfied = sign * lx_stmt_int(st, first + 8);
 	s->overdue_open = sign * lx_stmt_int(st, first + 9);
+	s->excluded = sign * lx_stmt_int(st, first + 10);
 }
 
 void lx_stats_add(lx_stats *dst, const lx_stats *s)
@@ -318,6 +322,7 @@ void lx_stats_add(lx_stats *dst, const lx_stats *s)
 	dst->basic += s->basic;
 	dst->unsatisfied += s->unsatisfied;
 	dst->overdue_open += s->overdue_open;
+	dst->excluded += s->excluded;
 }
 
 /* Hands each row of one table in [from, to) (days or months) to fn, to
@@ -403,26 +408,39 @@ int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
 	return rc;
 }
 
-int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
-		  int (*fn)(void *arg, const char *scope_path, const char *code, const lx_stats *s),
-		  void *arg)
+/* The partial days' scan: the contribution vector (core lx_stat_contrib)
+ * in SQL, with the done statuses from the engine's classes. Built once. */
+static char *lx_scan_sql;
+static pthread_once_t lx_scan_once = PTHREAD_ONCE_INIT;
+
+static void lx_scan_sql_build(void)
 {
-	char hi[512];
-	lx_stmt *st = lx_db_prepare(db,
+	lx_scan_sql = lx_xasprintf(
 		"SELECT c.scope_path, COALESCE(c.category_code, ''), COUNT(*), "
 		"SUM(CASE WHEN c.first_dispatched_at IS NOT NULL THEN 1 ELSE 0 END), "
 		"SUM(CASE WHEN c.dispatched_at IS NOT NULL AND (c.accepted_at IS NOT NULL "
 		"OR c.accept_overdue = 1) THEN 1 ELSE 0 END), "
 		"SUM(CASE WHEN c.dispatched_at IS NOT NULL AND c.accepted_at IS NOT NULL "
 		"AND c.accepted_at <= c.accept_due_at THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN c.rating IS NOT NULL THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN c.rating IS NOT NULL AND c.solved = 1 THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN c.rating = 'satisfied' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN c.rating = 'basic' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN c.rating = 'unsatisfied' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN c.status NOT IN ('resolved', 'closed') AND c.overdue = 1 THEN 1 ELSE 0 END) "
+		"SUM(CASE WHEN c.rating IS NOT NULL AND c.excluded = 0 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating IS NOT NULL AND c.excluded = 0 AND c.solved = 1 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating = 'satisfied' AND c.excluded = 0 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating = 'basic' AND c.excluded = 0 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.rating = 'unsatisfied' AND c.excluded = 0 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.status NOT IN %s AND c.overdue = 1 THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN c.excluded = 1 THEN 1 ELSE 0 END) "
 		"FROM cases c WHERE c.created_at >= ? AND c.created_at < ? "
-		"AND c.scope_path >= ? AND c.scope_path < ? GROUP BY c.scope_path, c.category_code");
+		"AND c.scope_path >= ? AND c.scope_path < ? GROUP BY c.scope_path, c.category_code",
+		lx_store_states_sql(LX_STATES_DONE));
+}
+
+int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
+		  int (*fn)(void *arg, const char *scope_path, const char *code, const lx_stats *s),
+		  void *arg)
+{
+	char hi[512];
+	pthread_once(&lx_scan_once, lx_scan_sql_build);
+	lx_stmt *st = lx_db_prepare(db, lx_scan_sql);
 	if (!st)
 		return LX_ERR;
 	lx_scope_upper(path, hi, sizeof hi);
@@ -525,8 +543,8 @@ int lx_rollup_rebuild(lx_db *db)
 
 int lx_rollup_rebuild_months(lx_db *db)
 {
-	/* the migration that first filled them is the one definition */
-	char *fill = lx_migration_sql(db, "009_stats_month_fill");
+	/* the migration that last filled them is the one definition */
+	char *fill = lx_migration_sql(db, "012_stats_month_refill");
 	int rc = fill ? lx_db_exec(db, "DELETE FROM stats_unit_month; DELETE FROM stats_cat_month;") : LX_ERR;
 	if (rc == LX_OK)
 		rc = lx_db_exec(db, fill);

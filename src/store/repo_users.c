@@ -5,7 +5,7 @@
  * database does not hand out live tokens.
  */
 #include "repo.h"
-#include "workflow.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

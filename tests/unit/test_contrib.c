@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "workflow.h"
+#include "rules.h"
 
 static void contrib(const lx_stat_facts *f, int64_t v[LX_STAT__N])
 {

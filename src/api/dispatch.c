@@ -1,0 +1,204 @@
+/*
+ * dispatch.c - the one dispatcher: from a request to its route row, and
+ * from the row to the handler (route.h). A handler that returns a bare
+ * status without replying gets the contract's error for it here.
+ */
+#include "api.h"
+#include "flow.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Matches url against pattern; on success stores captures in r. */
+static bool lx_match(const char *pattern, const char *url, lx_req *r)
+{
+	const char *p = pattern, *u = url;
+	int n = 0;
+	char *caps[4] = {0};
+	while (*p && *u) {
+		if (*p == ':') {
+			/* A capture takes the rest of the path segment; one followed
+			 * by '.' in the pattern (":code.:fmt") stops at the segment's
+			 * last '.', so a format suffix can follow it. */
+			while (*p && *p != '/' && *p != '.')
+				p++;
+			const char *start = u;
+			while (*u && *u != '/')
+				u++;
+			if (*p == '.') {
+				const char *dot = u;
+				while (dot > start && dot[-1] != '.')
+					dot--;
+				if (dot == start)
+					goto fail;
+				u = dot - 1;
+			}
+			if (u == start || n == 4)
+				goto fail;
+			caps[n++] = lx_xstrndup(start, (size_t)(u - start));
+			continue;
+		}
+		if (*p != *u)
+			goto fail;
+		p++;
+		u++;
+	}
+	if (*p || *u)
+		goto fail;
+	for (int i = 0; i < n; i++)
+		r->params[i] = caps[i];
+	r->nparams = n;
+	return true;
+fail:
+	for (int i = 0; i < n; i++)
+		free(caps[i]);
+	return false;
+}
+
+static void lx_params_free(lx_req *r)
+{
+	for (int k = 0; k < r->nparams; k++) {
+		free(r->params[k]);
+		r->params[k] = NULL;
+	}
+	r->nparams = 0;
+}
+
+int lx_reply_schema_error(lx_req *r, const lx_schema_error *e)
+{
+	return lx_reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, "%s", e->message);
+}
+
+/* The contract's error for a handler's bare status. */
+static void lx_reply_status(lx_req *r, int rc)
+{
+	switch (rc) {
+	case LX_NOTFOUND:
+		lx_reply_error(r, 404, "not_found", NULL, "没有找到（not found）");
+		break;
+	case LX_FORBIDDEN:
+		lx_reply_error(r, 403, "forbidden", NULL, "not allowed for your role");
+		break;
+	case LX_CONFLICT:
+		lx_reply_error(r, 409, "conflict", NULL, "conflicting change");
+		break;
+	case LX_INVALID:
+		lx_reply_error(r, 422, "invalid", NULL, "invalid value");
+		break;
+	case LX_BADREQ:
+		lx_reply_error(r, 400, "bad_request", NULL, "malformed request");
+		break;
+	default:
+		lx_reply_store_error(r, rc);
+	}
+}
+
+/* Authenticates and checks the row's roles. Replies on failure. */
+static int lx_check_caller(lx_req *r, const lx_route *rt)
+{
+	if (rt->flags & LX_RT_PUBLIC)
+		return LX_OK;
+	int rc = lx_req_auth(r);
+	if (rc != LX_OK)
+		return rc;
+	if ((r->user.roles & rt->roles) || (rt->flags & LX_RT_ROLES_IN_SCOPE))
+		return LX_OK;
+	char names[128];
+	lx_roles_format(rt->roles, names, sizeof names);
+	return lx_reply_error(r, 403, "forbidden", NULL, "this needs one of the roles %s", names);
+}
+
+/* Parses the body and checks it against the row's schema into r->in. */
+static int lx_check_body(lx_req *r, const lx_route *rt)
+{
+	if (!rt->body)
+		return LX_OK;
+	int rc = lx_req_json(r, (rt->flags & LX_RT_BODY_OPTIONAL) != 0, &r->json);
+	if (rc != LX_OK)
+		return rc;
+	assert(rt->body->size > 0);
+	r->in = lx_xcalloc(1, rt->body->size);
+	lx_schema_error e;
+	rc = lx_schema_parse(rt->body, r->json, r->app->tz_offset_min, r->in, &e);
+	if (rc != LX_OK)
+		return lx_reply_schema_error(r, &e);
+	return LX_OK;
+}
+
+struct lx_route_job {
+	lx_req *r;
+	const lx_route *rt;
+	int fn_rc;
+};
+
+/* The write job: the handler on the writer's connection, in its savepoint. */
+static int lx_route_job(lx_db *db, void *arg)
+{
+	struct lx_route_job *j = arg;
+	lx_db *own = j->r->db;
+	j->r->db = db;
+	j->r->in_job = true;
+	j->fn_rc = j->rt->fn(j->r);
+	j->r->in_job = false;
+	j->r->db = own;
+	return j->fn_rc;
+}
+
+static int lx_run_write(lx_req *r, const lx_route *rt)
+{
+	int rc = rt->prepare ? rt->prepare(r) : LX_OK;
+	if (rc != LX_OK)
+		return rc;
+	struct lx_route_job j = {r, rt, LX_OK};
+	rc = lx_pool_write(r->app->pool, lx_route_job, &j);
+	if (rc != LX_OK && j.fn_rc == LX_OK)
+		/* the handler was done but its commit failed: nothing happened */
+		return lx_reply_store_error(r, rc);
+	if (rc == LX_OK && rt->done)
+		rc = rt->done(r);
+	return rc;
+}
+
+static int lx_run(lx_req *r, const lx_route *rt)
+{
+	int rc = lx_check_caller(r, rt);
+	if (rc == LX_OK)
+		rc = lx_check_body(r, rt);
+	if (rc != LX_OK)
+		return rc;
+	if (rt->flags & LX_RT_WRITE)
+		return lx_run_write(r, rt);
+	return rt->fn(r);
+}
+
+void lx_api_dispatch(lx_req *r)
+{
+	size_t n;
+	const lx_route *routes = lx_api_routes(&n);
+	bool path_known = false;
+	for (size_t i = 0; i < n; i++) {
+		const lx_route *rt = &routes[i];
+		if (!lx_match(rt->path, r->url, r))
+			continue;
+		if (strcmp(rt->method, r->method) != 0) {
+			path_known = true;
+			lx_params_free(r);
+			continue;
+		}
+		r->route = rt->path;
+		r->rt = rt;
+		int rc = lx_run(r, rt);
+		if (rc != LX_OK && !r->out)
+			lx_reply_status(r, rc);
+		return;
+	}
+	if (path_known) {
+		lx_reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", r->method);
+		return;
+	}
+	if (strcmp(r->method, "GET") == 0 && lx_api_static(r) == LX_OK)
+		return;
+	lx_reply_error(r, 404, "not_found", NULL, "no such path");
+}

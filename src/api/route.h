@@ -1,0 +1,66 @@
+/*
+ * route.h - the route table's row: what one endpoint is, declared once.
+ *
+ * The dispatcher (dispatch.c) reads the row and does everything a handler
+ * should not: it authenticates, checks the roles, parses the body and
+ * checks it against the schema into a struct (r->in), runs a write route
+ * as a write job through the group-commit writer, and turns a handler's
+ * bare status into the contract's error. Modelled on Redis's command table
+ * (arity and flags checked once, before the command) and Kore's declared
+ * validators.
+ */
+#ifndef LX_ROUTE_H
+#define LX_ROUTE_H
+
+#include "http.h"
+#include "schema.h"
+
+enum {
+	LX_RT_PUBLIC = 1 << 0,        /* no login (the handler may check keys itself) */
+	LX_RT_WRITE = 1 << 1,         /* the handler runs as a write job, inside the writer's
+				       * transaction; it is answered after the commit */
+	LX_RT_BODY_OPTIONAL = 1 << 2, /* an empty body reads as {} */
+	LX_RT_RAW = 1 << 3,           /* the handler reads r->body itself (CSV, forms) */
+	LX_RT_ROLES_IN_SCOPE = 1 << 4,/* roles are checked by the handler once it found the
+				       * object in the caller's scope: an id outside the
+				       * scope stays 404 whatever the role (no existence leak) */
+};
+
+typedef struct lx_route {
+	const char *method;
+	const char *path;             /* "/api/v1/cases/:id"; captures go to r->params */
+	lx_handler fn;                /* the handler; for LX_RT_WRITE the write job */
+	unsigned roles;               /* roles that may call it (LX_ROLE__ALL: anyone logged in) */
+	const lx_schema *body;        /* the JSON body it takes, or NULL */
+	unsigned flags;               /* LX_RT_* */
+	lx_handler prepare;           /* write routes: reads before the job (own connection) */
+	lx_handler done;              /* write routes: after the commit, shapes the reply */
+	const char *summary;          /* one line for docs/openapi.json */
+	const char *tag;              /* its group in docs/openapi.json */
+	const void *data;             /* the handler's own: an action's name */
+} lx_route;
+
+/* The route table: the declared rows, then one row per workflow action
+ * (built from the machines at the first call). *n receives the count. */
+const lx_route *lx_api_routes(size_t *n);
+/* The row r was dispatched to (NULL before dispatch). */
+static inline const lx_route *lx_req_route(const lx_req *r)
+{
+	return (const lx_route *)r->rt;
+}
+
+/* Answers r: matches the table, then runs the row (see the file comment);
+ * 404/405 when nothing matches (static files for GET). */
+void lx_api_dispatch(lx_req *r);
+
+/* Replies with a schema or engine failure in the contract's form. Return
+ * the matching LX_ status. */
+int lx_reply_schema_error(lx_req *r, const lx_schema_error *e);
+
+/* docs/openapi.json from the table: a new document the caller owns. */
+json_t *lx_api_openapi(void);
+/* The table itself (method, path, roles, public, write, body schema's
+ * name), for tests/api/test_openapi.py: a new array the caller owns. */
+json_t *lx_api_routes_json(void);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * routes.c - the route table: every endpoint, one row each (route.h).
+ *
+ * A new resource is a repository (store/), a schema and a few rows here.
+ * The workflow actions are not written here: each action of the machines
+ * (flow/machines.c) becomes a row POST /api/v1/cases/:id/<action> with the
+ * union of the roles its transitions allow and the input schema it takes.
+ * docs/openapi.json is generated from this table (`lianxin openapi`), and
+ * tests/api/test_openapi.py holds the two equal.
+ */
+#include "api.h"
+#include "flow.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ANY LX_ROLE__ALL
+#define ADMIN LX_ROLE_ADMIN
+#define DESK (LX_ROLE_ADMIN | LX_ROLE_DISPATCHER)
+#define W LX_RT_WRITE
+#define PUB LX_RT_PUBLIC
+
+static const lx_route lx_declared[] = {
+	/* service */
+	{"GET", "/healthz", lx_api_healthz, 0, NULL, PUB, .summary = "liveness and the database kind", .tag = "service"},
+	{"GET", "/metrics", lx_api_metrics, 0, NULL, PUB, .summary = "Prometheus metrics", .tag = "service"},
+	/* auth */
+	{"POST", "/api/v1/auth/login", lx_api_login, 0, &lx_login_schema, PUB | W, .prepare = lx_api_login_check,
+	 .done = lx_api_login_reply, .summary = "log in: a bearer token (and an HttpOnly cookie)", .tag = "auth"},
+	{"POST", "/api/v1/auth/logout", lx_api_logout, ANY, NULL, W, .done = lx_api_logout_reply,
+	 .summary = "revoke the token", .tag = "auth"},
+	{"GET", "/api/v1/auth/me", lx_api_me, ANY, NULL, 0, .summary = "the logged-in user", .tag = "auth"},
+	/* users */
+	{"GET", "/api/v1/users", lx_api_users_list, DESK, NULL, 0, .summary = "users of the caller's scope", .tag = "users"},
+	{"POST", "/api/v1/users", lx_api_users_create, DESK, &lx_user_create_schema, W,
+	 .prepare = lx_api_users_hash, .summary = "add a user", .tag = "users"},
+	{"GET", "/api/v1/users/:id", lx_api_users_get, ANY, NULL, 0,
+	 .summary = "a user (oneself, or one of a manager's scope)", .tag = "users"},
+	{"PATCH", "/api/v1/users/:id", lx_api_users_patch, DESK, &lx_user_patch_schema, W,
+	 .prepare = lx_api_users_hash, .summary = "change a user", .tag = "users"},
+	/* the grid */
+	{"GET", "/api/v1/units", lx_api_units_list, ANY, NULL, 0, .summary = "units of the caller's scope", .tag = "units"},
+	{"POST", "/api/v1/units", lx_api_units_create, ADMIN, &lx_unit_create_schema, W, .summary = "add a unit",
+	 .tag = "units"},
+	{"POST", "/api/v1/units/import", lx_api_units_import, ADMIN, NULL, W | LX_RT_RAW,
+	 .prepare = lx_api_units_import_read, .done = lx_api_units_import_reply,
+	 .summary = "import units from CSV (UTF-8 or GBK) or GeoJSON, all or nothing", .tag = "units"},
+	{"GET", "/api/v1/units/:id", lx_api_units_get, ANY, NULL, 0, .summary = "a unit with its boundary", .tag = "units"},
+	{"PATCH", "/api/v1/units/:id", lx_api_units_patch, ADMIN, &lx_unit_patch_schema, W, .summary = "change a unit",
+	 .tag = "units"},
+	{"GET", "/api/v1/locate", lx_api_locate, ANY, NULL, 0, .summary = "the deepest unit containing a point",
+	 .tag = "units"},
+	/* categories, workflows, the calendar */
+	{"GET", "/api/v1/categories", lx_api_categories_list, ANY, NULL, 0, .summary = "categories and the duty list",
+	 .tag = "categories"},
+	{"POST", "/api/v1/categories", lx_api_categories_create, ADMIN, &lx_category_create_schema, W,
+	 .summary = "add a category", .tag = "categories"},
+	{"PATCH", "/api/v1/categories/:code", lx_api_categories_patch, ADMIN, &lx_category_patch_schema, W,
+	 .summary = "change a category", .tag = "categories"},
+	{"GET", "/api/v1/workflows", lx_api_workflows, ANY, NULL, 0,
+	 .summary = "every case type's machine: states, transitions, clocks", .tag = "workflows"},
+	{"GET", "/api/v1/calendar", lx_api_calendar_get, ANY, NULL, 0, .summary = "the working-day calendar, day by day",
+	 .tag = "calendar"},
+	{"PUT", "/api/v1/calendar", lx_api_calendar_put, ADMIN, &lx_calendar_schema, W,
+	 .summary = "set days (holidays, make-up workdays); open cases' deadlines follow", .tag = "calendar"},
+	/* cases */
+	{"GET", "/api/v1/cases", lx_api_cases_list, ANY, NULL, 0, .summary = "list and search cases", .tag = "cases"},
+	{"GET", "/api/v1/cases/export.xlsx", lx_api_cases_export_xlsx, ANY, NULL, 0,
+	 .summary = "the case list as an Excel workbook", .tag = "cases"},
+	{"GET", "/api/v1/cases/export.csv", lx_api_cases_export_csv, ANY, NULL, 0, .summary = "the case list as CSV",
+	 .tag = "cases"},
+	/* leaders read; they do not file cases */
+	{"POST", "/api/v1/cases", lx_api_cases_create, ANY & ~LX_ROLE_LEADER, &lx_intake_schema, W, .prepare = lx_api_cases_create_read,
+	 .done = lx_api_cases_create_reply, .summary = "take in a case: located, dispatched by the duty list",
+	 .tag = "cases"},
+	{"GET", "/api/v1/cases/:id", lx_api_cases_get, ANY, NULL, 0, .summary = "a case with its timeline",
+	 .tag = "cases"},
+	{"GET", "/api/v1/stats/summary", lx_api_stats_summary, ANY, NULL, 0,
+	 .summary = "the three rates for a unit and period", .tag = "stats"},
+	/* Open311 GeoReport v2 (its own keys and error format) */
+	{"GET", "/open311/v2/discovery.:fmt", lx_api_open311_discovery, 0, NULL, PUB, .summary = "discovery",
+	 .tag = "open311"},
+	{"GET", "/open311/v2/services.:fmt", lx_api_open311_services, 0, NULL, PUB, .summary = "service list",
+	 .tag = "open311"},
+	{"GET", "/open311/v2/services/:code.:fmt", lx_api_open311_service, 0, NULL, PUB, .summary = "service definition",
+	 .tag = "open311"},
+	{"GET", "/open311/v2/requests.:fmt", lx_api_open311_requests, 0, NULL, PUB, .summary = "requests",
+	 .tag = "open311"},
+	{"POST", "/open311/v2/requests.:fmt", lx_api_open311_create, 0, NULL, PUB | LX_RT_RAW,
+	 .summary = "post a request (api_key)", .tag = "open311"},
+	{"GET", "/open311/v2/requests/:id.:fmt", lx_api_open311_request, 0, NULL, PUB, .summary = "one request",
+	 .tag = "open311"},
+	{"GET", "/open311/v2/tokens/:token.:fmt", lx_api_open311_token, 0, NULL, PUB, .summary = "a token's request",
+	 .tag = "open311"},
+	{"GET", "/open311/v2/servicerequestupdates.:fmt", lx_api_open311_updates, 0, NULL, PUB,
+	 .summary = "updates (FixMyStreet extension, api_key)", .tag = "open311"},
+	{"POST", "/open311/v2/servicerequestupdates.:fmt", lx_api_open311_update_post, 0, NULL, PUB | LX_RT_RAW,
+	 .summary = "post an update (FixMyStreet extension, api_key)", .tag = "open311"},
+	/* api keys */
+	{"GET", "/api/v1/api-keys", lx_api_apikeys_list, ADMIN, NULL, 0, .summary = "Open311 API keys",
+	 .tag = "open311"},
+	{"POST", "/api/v1/api-keys", lx_api_apikeys_create, ADMIN, &lx_apikey_schema, W,
+	 .summary = "issue a key (shown once)", .tag = "open311"},
+	{"DELETE", "/api/v1/api-keys/:id", lx_api_apikeys_revoke, ADMIN, NULL, W, .summary = "revoke a key",
+	 .tag = "open311"},
+};
+
+#define LX_NDECLARED (sizeof lx_declared / sizeof lx_declared[0])
+
+static lx_route *lx_table;
+static size_t lx_ntable, lx_captable;
+static pthread_once_t lx_table_once = PTHREAD_ONCE_INIT;
+
+/* One row per workflow action. */
+static void lx_add_action(void *arg, const char *action, unsigned roles)
+{
+	(void)arg;
+	if (lx_ntable == lx_captable) {
+		lx_captable *= 2;
+		lx_table = lx_xrealloc(lx_table, lx_captable * sizeof *lx_table);
+	}
+	lx_route *rt = &lx_table[lx_ntable++];
+	bool task = strcmp(action, "assist_done") == 0;
+	*rt = (lx_route){
+		.method = "POST",
+		/* an assisting unit's part is a task of the case */
+		.path = task ? "/api/v1/cases/:id/tasks/:task/done" : lx_xasprintf("/api/v1/cases/:id/%s", action),
+		.fn = lx_api_case_action,
+		.roles = roles,
+		.body = lx_flow_input_schema(action),
+		/* the engine checks the roles once the case is found in scope */
+		.flags = LX_RT_WRITE | LX_RT_BODY_OPTIONAL | LX_RT_ROLES_IN_SCOPE,
+		.done = lx_api_case_action_reply,
+		.summary = lx_xasprintf("workflow action %s (GET /api/v1/workflows says from which states)", action),
+		.tag = "workflow actions",
+		.data = action,
+	};
+}
+
+static void lx_table_build(void)
+{
+	lx_captable = LX_NDECLARED + 64;
+	lx_table = lx_xcalloc(lx_captable, sizeof *lx_table);
+	memcpy(lx_table, lx_declared, sizeof lx_declared);
+	lx_ntable = LX_NDECLARED;
+	lx_flow_actions(lx_add_action, NULL);
+}
+
+const lx_route *lx_api_routes(size_t *n)
+{
+	pthread_once(&lx_table_once, lx_table_build);
+	*n = lx_ntable;
+	return lx_table;
+}

@@ -1,0 +1,244 @@
+/*
+ * flow.h - the workflow engine: every kind of work is a machine declared as
+ * data (machines.c), and every change of a case goes through one function.
+ *
+ * A machine has states (each open or not, done or not, with its clocks
+ * running or not), transitions (an action, the states it leaves, the state
+ * it enters or the named outcome that picks one from the input, the roles
+ * that may fire it and whether the actor must handle the case, the input
+ * schema it takes, named guards and named effects), and clocks (accept,
+ * resolve: which states they run in and what the sweeper fires when one
+ * passes). Nothing outside flow/ names a status: the store's open and done
+ * predicates and the web's lists are read from the machines.
+ *
+ * The change of a case, from any caller:
+ *
+ *   lx_flow_fire   load the case in the actor's scope, check the version,
+ *    └ lx_flow_apply   then: decide + effects (lx_flow_step), write the case
+ *       └ lx_flow_step     with its version check, append the timeline
+ *                          event, run the after-effects (cascades)
+ *
+ * lx_flow_step changes a case in memory only: the demo and gen drive it to
+ * simulate a year of work and insert each case once, with its events.
+ */
+#ifndef LX_FLOW_H
+#define LX_FLOW_H
+
+#include "lx.h"
+#include "repo.h"
+#include "schema.h"
+
+#include <jansson.h>
+
+/* ---------------- the declared machines ---------------- */
+
+enum { LX_GRP_INITIAL, LX_GRP_ACTIVE, LX_GRP_INACTIVE };
+enum { LX_CLOCK_ACCEPT, LX_CLOCK_RESOLVE, LX_CLOCK__N };
+
+#define LX_FLOW_MAX_STATES 24
+#define LX_FLOW_MAX_LIST 12
+
+typedef struct lx_flow_state {
+	const char *name;
+	int group;                 /* LX_GRP_*: RT's initial / active / inactive */
+	bool open;                 /* work remains: it is on someone's list */
+	bool done;                 /* finished work (resolved) for the statistics */
+	const char *on_enter[4];   /* effects run whenever a transition enters it */
+	const char *on_exit[4];    /* effects run whenever a transition leaves it */
+	const char *label;         /* Chinese name, for the docs and the web */
+} lx_flow_state;
+
+typedef struct lx_flow_transition {
+	const char *action;
+	const char *from[LX_FLOW_MAX_LIST]; /* the states it may leave */
+	const char *to;            /* the state it enters; NULL: stays, unless outcome */
+	const char *outcome;       /* a named rule choosing `to` from the input */
+	unsigned roles;            /* the user roles that may fire it */
+	bool system;               /* the system may fire it (duty list, sweeper, calendar) */
+	bool handles;              /* the actor's scope must hold the handling unit */
+	bool covers;               /* the actor's scope must hold the case's place */
+	bool needs_handler;        /* the case must have a handling unit */
+	const char *input;         /* the input schema's name (inputs.c) */
+	const char *guards[4];
+	const char *effects[6];
+	const char *after[3];      /* effects after the case is written (other cases) */
+} lx_flow_transition;
+
+typedef struct lx_flow_clock {
+	const char *name;          /* "accept", "resolve" */
+	int slot;                  /* LX_CLOCK_*: which deadline of the case it is */
+	const char *runs_in[LX_FLOW_MAX_LIST];
+	const char *overdue;       /* the system action fired when it passes */
+} lx_flow_clock;
+
+typedef struct lx_flow_decl {
+	const char *type;
+	const char *label;
+	const lx_flow_state *states;
+	const lx_flow_transition *const *parts; /* transition tables, NULL-terminated */
+	const lx_flow_clock *clocks;            /* ends with name NULL */
+} lx_flow_decl;
+
+/* The declarations (machines.c): every case type's machine. */
+extern const lx_flow_decl lx_flow_machines[];
+
+/* ---------------- an action's input (inputs.c) ---------------- */
+
+/* Every field any action takes; each action's schema names its own. */
+typedef struct lx_flow_input {
+	int64_t version;
+	bool has_version;
+	const char *note, *reason, *reply;
+	int64_t unit_id;
+	json_t *unit_ids;
+	int rating;
+	bool has_rating;
+	bool solved, has_solved;
+	double hours;
+	bool has_hours;
+	int64_t workdays;
+	bool has_workdays;
+	bool passed, has_passed;
+	bool upheld, has_upheld;
+	int64_t into_id;
+	lx_ms until;
+	bool has_until;
+	int64_t task_id;           /* assist_done: from the path, not the body */
+} lx_flow_input;
+
+/* The schema of action's input (the same for every machine), or NULL
+ * for an action no machine has. */
+const lx_schema *lx_flow_input_schema(const char *action);
+
+/* ---------------- running the machines ---------------- */
+
+/* Who fires an action. */
+typedef struct lx_flow_actor {
+	int64_t user_id;           /* recorded on the event (0: nobody) */
+	unsigned roles;
+	const char *scope;         /* the actor's unit path ("/": everything) */
+	bool system;               /* fires system transitions (roles are not asked) */
+} lx_flow_actor;
+
+/* Why an action was refused, in the contract's terms. */
+typedef struct lx_flow_error {
+	int status;                /* 403, 404, 409, 422, 500, 503 */
+	const char *code;
+	const char *field;         /* NULL or the input field at fault */
+	char message[200];
+} lx_flow_error;
+
+/* What one change appends to the timeline: lx_event (store/repo.h). */
+
+typedef struct lx_flow_ctx lx_flow_ctx;
+
+/* Compiles the declarations: resolves every state, guard, effect, outcome
+ * and input name, and tells the store the classes of the statuses. Aborts
+ * with a message on a declaration error (a build that cannot run). Call
+ * once before threads start; later calls do nothing. */
+void lx_flow_init(void);
+
+/* A context for one request, one sweep, or one bulk load: the database,
+ * the actor, the time ("now", which a simulation moves), the server zone,
+ * and caches of categories, units and the calendar. Caller frees it. */
+lx_flow_ctx *lx_flow_ctx_new(lx_db *db, const lx_flow_actor *who, lx_ms now, int tz_offset_min);
+void lx_flow_ctx_free(lx_flow_ctx *x);
+void lx_flow_ctx_set_now(lx_flow_ctx *x, lx_ms now);
+/* Gives x a category the caller loaded already (x keeps a copy). */
+void lx_flow_category_put(lx_flow_ctx *x, const lx_category *c);
+/* Gives x a unit the caller loaded already (x keeps a copy), so that the
+ * engine does not read it again. */
+void lx_flow_ctx_put_unit(lx_flow_ctx *x, const lx_unit *u);
+void lx_flow_ctx_set_actor(lx_flow_ctx *x, const lx_flow_actor *who);
+lx_ms lx_flow_ctx_now(const lx_flow_ctx *x);
+
+/* True when type names a machine. */
+bool lx_flow_type_known(const char *type);
+/* The names of every case type, NULL-terminated (static). */
+const char *const *lx_flow_types(void);
+/* The state's flags in c's machine: LX_OK and *st, or LX_NOTFOUND for a
+ * type or status the machines do not know. */
+const lx_flow_state *lx_flow_state_of(const char *type, const char *status);
+/* True when clock slot (LX_CLOCK_*) runs in status of type's machine. */
+bool lx_flow_clock_runs(const char *type, const char *status, int slot);
+/* Lateness as the clocks say, for the API and exports: open work past its
+ * resolve deadline while that clock runs (or it ran out before stopping);
+ * a case waiting to be accepted past its accept deadline. */
+bool lx_flow_overdue(const lx_case *c, lx_ms now);
+bool lx_flow_accept_overdue(const lx_case *c, lx_ms now);
+/* True when status is a state of some machine. */
+bool lx_flow_status_known(const char *status);
+
+/* Starts a new case in its machine's initial state with the event
+ * `create` (in memory: the caller inserts both). c->type must be known. */
+void lx_flow_start(lx_flow_ctx *x, lx_case *c, lx_event *ev);
+
+/* Decides whether the actor may fire action on c now: LX_OK with *to (the
+ * state it would enter: static), or an error with err filled (403 no role,
+ * 409 not from this state or a guard, 404 unknown action). in may be NULL
+ * for a probe (outcomes then report the first outcome's state). */
+int lx_flow_decide(lx_flow_ctx *x, const lx_case *c, const char *action, const lx_flow_input *in,
+		   const char **to, lx_flow_error *err);
+
+/* Calls fn(arg, action) for every action the actor may fire on c now,
+ * in the machines' order. */
+void lx_flow_allowed(lx_flow_ctx *x, const lx_case *c, void (*fn)(void *arg, const char *action),
+		     void *arg);
+
+/* Decides and applies action to c in memory (effects, deadlines, status),
+ * filling *ev. On failure c is unchanged and err says why. */
+int lx_flow_step(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_input *in,
+		 lx_event *ev, lx_flow_error *err);
+
+/* lx_flow_step, then the write: the case with its version check (409
+ * stale_version if it moved), the event (ev->id set), and the transition's
+ * after-effects. Runs inside the caller's write transaction (a write job).
+ * On failure the caller's transaction must be undone. */
+int lx_flow_apply(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_input *in,
+		  lx_event *ev, lx_flow_error *err);
+
+/* Loads case id in the actor's scope (404 outside it), checks in->version
+ * when given (409 stale_version), and applies action. *out receives the
+ * case as written (caller clears it); ev may be NULL. */
+int lx_flow_fire(lx_flow_ctx *x, int64_t id, const char *action, const lx_flow_input *in,
+		 lx_case *out, lx_event *ev, lx_flow_error *err);
+
+/* Inserts a new case: lx_flow_start, the insert with its search terms,
+ * the create event; then, when duty names a unit, the duty list's
+ * dispatch (a system action) with its event. LX_OK or an error. */
+int lx_flow_create(lx_flow_ctx *x, lx_case *c, const char *terms, const lx_unit *duty,
+		   lx_flow_error *err);
+
+/* Fires the sweeper's actions on case c (loaded by the caller) for every
+ * clock of its machine that runs in its state and passed before now
+ * unmarked: through lx_flow_apply when write is set, else in memory (a
+ * simulation), handing each event to keep (which takes it over; NULL:
+ * dropped). *n counts the actions fired. */
+int lx_flow_tick(lx_flow_ctx *x, lx_case *c, bool write, void (*keep)(void *arg, lx_event *ev), void *arg,
+		 int *n, lx_flow_error *err);
+
+/* Whether the calendar x reads now would move c's working-day deadlines
+ * (c is not changed). LX_OK or an error of the store. */
+int lx_flow_clocks_moved(lx_flow_ctx *x, const lx_case *c, bool *moved);
+
+/* One pass of the sweeper: every case whose clock passed, and every
+ * suspension whose `until` came. Inside the caller's transaction; at most
+ * limit cases per kind. *n counts the actions fired. */
+int lx_flow_sweep(lx_flow_ctx *x, int limit, int *n);
+
+/* The machines as GET /api/v1/workflows shows them: a new array. */
+json_t *lx_flow_describe(void);
+
+/* Every action with its union of roles over the machines, for the route
+ * table: calls fn for each action some user role may fire. */
+void lx_flow_actions(void (*fn)(void *arg, const char *action, unsigned roles), void *arg);
+
+/* The case number (local date of intake + id, "20261123000042") into out. */
+void lx_flow_case_number(int tz_offset_min, const lx_case *c, char out[32]);
+
+/* Records err as the contract's error (printf message). Returns the LX_
+ * status matching err->status. */
+int lx_flow_fail(lx_flow_error *err, int status, const char *code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+#endif
