@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from conftest import BACKEND, db_rows
 
 FIELDS = ("received", "dispatched", "due_for_response", "accepted_on_time", "rated", "solved",
-          "satisfied", "basic", "unsatisfied", "overdue_open")
+          "satisfied", "basic", "unsatisfied", "overdue_open", "excluded")
 
 
 def summary(api, token, **q):
@@ -31,6 +31,15 @@ def test_rollups_agree_with_a_scan(api):
     # one millisecond later: the first day is then counted from the cases
     part = summary(api, t, **{"from": start + "T00:00:00.001%2B08:00", "to": end})
     assert whole["received"] > 1000
+    # the mix the engine makes: excluded (invalid, upheld appeals), and in the
+    # lists suspended, verifying, merged, returned and extended cases
+    assert whole["excluded"] > 0
+    admin = api.login("admin")
+    for status in ("suspended", "verifying", "merged", "returned"):
+        st, page = api.get("/api/v1/cases?status=%s&limit=1" % status, admin)
+        assert st == 200 and page["items"], status
+    st, page = api.get("/api/v1/cases?pending=any&limit=1", admin)
+    assert st == 200
     assert counts(whole) == counts(part)
     assert [counts(u) for u in whole["by_unit"]] == [counts(u) for u in part["by_unit"]]
     wc = {c["category_code"]: counts(c) for c in whole["by_category"]}
