@@ -39,7 +39,7 @@ static const lx_flow_state lx_hotline_states[] = {
 	{"resolved", LX_GRP_INACTIVE, .done = true, .label = "已办结"},
 	{"closed", LX_GRP_INACTIVE, .done = true, .on_enter = {"stamp_closed"}, .label = "已结案"},
 	{"merged", LX_GRP_INACTIVE, .done = true, .label = "已合并"},
-	{NULL},
+	{.name = NULL},
 };
 
 #define S_WAITING "dispatched", "reopened"
@@ -119,7 +119,7 @@ static const lx_flow_transition lx_hotline_common[] = {
 	{"accept_overdue", {S_WAITING}, NULL, .system = true, .input = "none", .effects = {"mark_accept_overdue"}},
 	{"overdue", {S_HANDLING}, NULL, .system = true, .input = "none", .effects = {"mark_overdue"}},
 	{"reschedule", {S_OPEN}, NULL, .system = true, .input = "none", .effects = {"reschedule"}},
-	{NULL},
+	{.action = NULL},
 };
 
 /* The resident (or voter) rates the answer: satisfied or basic and solved
@@ -127,13 +127,13 @@ static const lx_flow_transition lx_hotline_common[] = {
 static const lx_flow_transition lx_hotline_rated[] = {
 	{"rate", {"resolved"}, NULL, .outcome = "by_rating",
 	 .roles = R_DESK | LX_ROLE_GRID_WORKER | LX_ROLE_DEPUTY, .input = "rate", .effects = {"rating"}},
-	{NULL},
+	{.action = NULL},
 };
 
 static const lx_flow_clock lx_hotline_clocks[] = {
 	{"accept", LX_CLOCK_ACCEPT, {S_WAITING}, "accept_overdue"},
 	{"resolve", LX_CLOCK_RESOLVE, {S_HANDLING}, "overdue"},
-	{NULL},
+	{.name = NULL},
 };
 
 static const lx_flow_transition *const lx_parts_rated[] = {lx_hotline_common, lx_hotline_rated, NULL};
@@ -149,5 +149,5 @@ const lx_flow_decl lx_flow_machines[] = {
 	{"opinion", "社情民意", lx_hotline_states, lx_parts_unrated, lx_hotline_clocks},
 	{"suggestion", "代表建议", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
 	{"onekey", "一键呼叫", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
-	{NULL},
+	{.type = NULL},
 };
