@@ -1522,7 +1522,8 @@ int lx_api_open311_update_post(lx_req *r)
 	if (lx_flow_decide(x, &c, act, &fin, NULL, &ferr) != LX_OK)
 		act = "comment";
 	rc = lx_flow_apply(x, &c, act, &fin, &ev, &ferr);
-	event_id = ev.id;
+	if (rc == LX_OK)
+		rc = lx_case_last_event(r->db, c.id, &event_id);
 	lx_event_clear(&ev);
 	lx_flow_ctx_free(x);
 	if (rc != LX_OK && ferr.status == 409 && ferr.code && strcmp(ferr.code, "stale_version") == 0)

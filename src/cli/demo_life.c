@@ -440,10 +440,10 @@ static int lx_sim_insert(struct lx_sim *s, size_t gi)
 	free(terms);
 	if (rc == LX_OK && d->side)
 		lx_bulk_side_case(d->side, c);
-	for (int i = 0; i < s->n && rc == LX_OK; i++) {
+	for (int i = 0; i < s->n; i++)
 		s->ev[i].case_id = c->id;
-		rc = lx_case_event(d->db, &s->ev[i]);
-	}
+	if (rc == LX_OK)
+		rc = lx_case_events_insert(d->db, s->ev, (size_t)s->n);
 	if (rc == LX_OK && !c->merged_into) {
 		const lx_state_class *cls = lx_store_state(c->status);
 		struct lx_recent *m = &d->recent[gi];

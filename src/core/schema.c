@@ -4,6 +4,7 @@
  * writes back what a timeline event keeps of an input.
  */
 #include "schema.h"
+#include "jw.h"
 
 #include <assert.h>
 #include <math.h>
@@ -312,42 +313,48 @@ static bool lx_field_given(const lx_field *f, const void *out)
 	}
 }
 
-static void lx_dump_into(const lx_schema *s, const void *out, int offset_min, json_t *o)
+static void lx_dump_into(const lx_schema *s, const void *out, int offset_min, lx_jw *w)
 {
 	for (const lx_field *f = s->fields; f->name; f++) {
 		if (f->type == LX_F_OBJECT) {
-			lx_dump_into(f->sub, out, offset_min, o);
+			lx_dump_into(f->sub, out, offset_min, w);
 			continue;
 		}
 		if (f->quiet || f->type == LX_F_STR || f->type == LX_F_JSON || !lx_field_given(f, out))
 			continue;
 		const void *p = lx_at_c(out, f->off);
+		if (f->type == LX_F_ENUM && *(const int *)p < 0)
+			continue;
+		if (!w->depth)
+			lx_jw_open(w, '{');
+		lx_jw_key(w, f->name);
 		switch (f->type) {
 		case LX_F_INT:
-			json_object_set_new(o, f->name, json_integer(*(const int64_t *)p));
+			lx_jw_int(w, *(const int64_t *)p);
 			break;
 		case LX_F_NUM:
-			json_object_set_new(o, f->name, json_real(*(const double *)p));
+			lx_jw_real(w, *(const double *)p);
 			break;
 		case LX_F_BOOL:
-			json_object_set_new(o, f->name, json_boolean(*(const bool *)p));
+			lx_jw_bool(w, *(const bool *)p);
 			break;
-		case LX_F_ENUM: {
-			int i = *(const int *)p;
-			if (i >= 0)
-				json_object_set_new(o, f->name, json_string(f->values[i]));
+		case LX_F_ENUM:
+			lx_jw_str(w, f->values[*(const int *)p]);
+			break;
+		case LX_F_TIME:
+			lx_jw_time(w, *(const lx_ms *)p, offset_min);
+			break;
+		case LX_F_IDS: {
+			size_t i;
+			json_t *e;
+			lx_jw_open(w, '[');
+			json_array_foreach(*(json_t *const *)p, i, e)
+				lx_jw_int(w, json_integer_value(e));
+			lx_jw_close(w, ']');
 			break;
 		}
-		case LX_F_TIME: {
-			char buf[40];
-			json_object_set_new(o, f->name,
-					    json_string(lx_time_format(*(const lx_ms *)p, offset_min, buf, sizeof buf)));
-			break;
-		}
-		case LX_F_IDS:
-			json_object_set(o, f->name, *(json_t *const *)p);
-			break;
 		default:
+			lx_jw_null(w);
 			break;
 		}
 	}
@@ -355,9 +362,13 @@ static void lx_dump_into(const lx_schema *s, const void *out, int offset_min, js
 
 char *lx_schema_dump_values(const lx_schema *s, const void *out, int offset_min)
 {
-	json_t *o = json_object();
-	lx_dump_into(s, out, offset_min, o);
-	char *text = json_object_size(o) ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
-	json_decref(o);
-	return text;
+	lx_buf b;
+	lx_jw w;
+	lx_buf_init(&b);
+	lx_jw_init(&w, &b);
+	lx_dump_into(s, out, offset_min, &w);
+	if (!w.depth)
+		return NULL; /* nothing to keep: no allocation made */
+	lx_jw_close(&w, '}');
+	return lx_buf_steal(&b);
 }

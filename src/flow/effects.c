@@ -45,15 +45,18 @@ json_t *lx_flow_time_json(lx_flow_ctx *x, lx_ms t)
 
 void lx_flow_list_append(char **list, json_t *entry)
 {
-	json_t *arr = *list ? json_loads(*list, 0, NULL) : NULL;
-	if (!json_is_array(arr)) {
-		json_decref(arr);
-		arr = json_array();
-	}
-	json_array_append_new(arr, entry);
+	/* spliced as text: the list is ours (written here), an array ending in ']' */
+	char *e = json_dumps(entry, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	json_decref(entry);
+	size_t n = *list ? strlen(*list) : 0;
+	char *next;
+	if (n >= 2 && (*list)[n - 1] == ']')
+		next = lx_xasprintf("%.*s%s%s]", (int)(n - 1), *list, n > 2 ? "," : "", e);
+	else
+		next = lx_xasprintf("[%s]", e);
+	free(e);
 	free(*list);
-	*list = json_dumps(arr, JSON_COMPACT | JSON_REAL_PRECISION(12));
-	json_decref(arr);
+	*list = next;
 }
 
 /* The last entry of *list whose status is from_status: a new reference,

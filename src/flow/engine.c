@@ -155,6 +155,17 @@ static void lx_compile_machine(const lx_flow_decl *d, lx_cmachine *m)
 	for (int p = 0; d->parts[p]; p++)
 		for (const lx_flow_transition *t = d->parts[p]; t->action; t++)
 			lx_compile_transition(m, t, &m->trans[m->ntrans++]);
+	for (size_t i = 0; i < m->ntrans; i++) {
+		int a = 0;
+		while (a < m->nactions && strcmp(m->actions[a], m->trans[i].d->action) != 0)
+			a++;
+		if (a == m->nactions) {
+			if (m->nactions == 64)
+				lx_die(d->type, "too many actions at", m->trans[i].d->action);
+			m->actions[m->nactions++] = m->trans[i].d->action;
+		}
+		m->trans[i].action = a;
+	}
 	for (const lx_flow_clock *c = d->clocks; c && c->name; c++) {
 		bool found = false;
 		for (size_t i = 0; i < m->ntrans; i++)
@@ -381,24 +392,40 @@ int lx_flow_decide(lx_flow_ctx *x, const lx_case *c, const char *action, const l
 	return rc;
 }
 
+/* Whether row t would fire for the actor on c in state si (roles, state,
+ * guards), as lx_decide asks it. */
+static bool lx_row_fires(lx_flow_ctx *x, const lx_ctrans *t, const lx_case *c, int si, const lx_flow_input *in)
+{
+	if (!lx_role_ok(x, t, c) || !(t->from & (1u << si)) || (t->d->needs_handler && !c->handler_unit_id))
+		return false;
+	for (int k = 0; k < 4 && t->guards[k]; k++) {
+		lx_flow_error e;
+		if (t->guards[k](x, c, in, &e) != LX_OK)
+			return false;
+	}
+	return true;
+}
+
 void lx_flow_allowed(lx_flow_ctx *x, const lx_case *c, void (*fn)(void *arg, const char *action), void *arg)
 {
+	/* one pass over the rows: an action is allowed when some row of it
+	 * fires, which is what lx_decide finds (a read of a case asks this
+	 * for every action, so it is kept to one look at each row) */
+	static const lx_flow_input zero;
 	const lx_cmachine *m = lx_flow_machine(c->type);
-	if (!m)
+	bool allowed[64] = {false};
+	int si = m ? lx_flow_state_index(m, c->status) : -1;
+	if (si < 0)
 		return;
 	for (size_t i = 0; i < m->ntrans; i++) {
-		const char *a = m->trans[i].d->action;
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(m->trans[k].d->action, a) == 0;
-		if (seen || (!m->trans[i].d->roles && !x->who.system))
+		const lx_ctrans *t = &m->trans[i];
+		if (allowed[t->action] || (!t->d->roles && !x->who.system))
 			continue;
-		const lx_ctrans *t;
-		int to;
-		lx_flow_error e;
-		if (lx_decide(x, m, c, a, NULL, &t, &to, &e) == LX_OK)
-			fn(arg, a);
+		allowed[t->action] = lx_row_fires(x, t, c, si, &zero);
 	}
+	for (int a = 0; a < m->nactions; a++)
+		if (allowed[a])
+			fn(arg, m->actions[a]);
 }
 
 /* ---------------- applying ---------------- */

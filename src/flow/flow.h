@@ -191,7 +191,7 @@ int lx_flow_step(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_i
 		 lx_event *ev, lx_flow_error *err);
 
 /* lx_flow_step, then the write: the case with its version check (409
- * stale_version if it moved), the event (ev->id set), and the transition's
+ * stale_version if it moved), the event, and the transition's
  * after-effects. Runs inside the caller's write transaction (a write job).
  * On failure the caller's transaction must be undone. */
 int lx_flow_apply(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_input *in,

@@ -41,6 +41,7 @@ extern const lx_named_outcome lx_flow_outcomes[];
 /* A compiled transition: names resolved to indices and functions. */
 typedef struct lx_ctrans {
 	const lx_flow_transition *d;
+	int action;                 /* index into the machine's actions (lx_cmachine.actions) */
 	uint32_t from;              /* bit i: state i of the machine */
 	int to;                     /* state index; -1: stays (or outcome) */
 	const lx_named_outcome *outcome;
@@ -64,6 +65,8 @@ typedef struct lx_cmachine {
 	int initial;
 	lx_ctrans *trans;
 	size_t ntrans;
+	const char *actions[64];    /* every action once, in the order the rows first name it */
+	int nactions;
 	const lx_flow_clock *clocks[LX_CLOCK__N]; /* by slot; NULL: the machine has none */
 } lx_cmachine;
 

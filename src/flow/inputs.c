@@ -18,7 +18,9 @@ static const lx_field lx_in_reason[] = {
 	LX_FIELD(IN, reason, LX_F_STR, .required = true, .max = 500, .doc = "why (shown to the desk and on the timeline)"),
 	F_NOTE, F_VERSION, LX_FIELD_END};
 static const lx_field lx_in_dispatch[] = {
-	LX_FIELD(IN, unit_id, LX_F_INT, .required = true, .doc = "the unit to handle the case (in the caller's scope)"),
+	/* quiet: the event's unit_id records it */
+	LX_FIELD(IN, unit_id, LX_F_INT, .required = true, .quiet = true,
+		 .doc = "the unit to handle the case (in the caller's scope)"),
 	F_NOTE, F_VERSION, LX_FIELD_END};
 static const lx_field lx_in_assist[] = {
 	LX_FIELD(IN, unit_ids, LX_F_IDS, .required = true, .min = 1, .max = 20, .doc = "units asked to assist"),

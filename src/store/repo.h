@@ -240,8 +240,13 @@ typedef struct lx_event {
 } lx_event;
 
 void lx_event_clear(lx_event *e);
-/* Appends e to the timeline of e->case_id and sets e->id. LX_OK or LX_ERR. */
+/* Appends e to the timeline of e->case_id (e->id is not set). LX_OK or LX_ERR. */
 int lx_case_event(lx_db *db, lx_event *e);
+/* Appends n events (of one or several cases, in order) with as few
+ * statements as may be: for a bulk load. LX_OK or LX_ERR. */
+int lx_case_events_insert(lx_db *db, const lx_event *ev, size_t n);
+/* The id of the latest event of a case, in *id. LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_case_last_event(lx_db *db, int64_t case_id, int64_t *id);
 /* Calls fn for every event of a case, oldest first (the strings are the
  * statement's, valid during the call; actor and unit names are joined
  * in). fn returns 0 to go on. LX_OK or LX_ERR. */

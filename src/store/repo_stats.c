@@ -552,14 +552,53 @@ int lx_rollup_rebuild_months(lx_db *db)
 	return rc;
 }
 
+/* The columns a case's contribution depends on, for the rebuild: a narrow
+ * read, streamed, instead of whole cases (a bulk load rebuilds millions). */
+#define LX_FACT_COLS "c.id, c.status, c.scope_path, c.category_code, c.created_at, " \
+		     "c.first_dispatched_at, c.dispatched_at, c.accepted_at, c.accept_due_at, " \
+		     "c.accept_overdue, c.overdue, c.rating, c.solved, c.excluded"
+
+static int64_t lx_col_opt(lx_stmt *st, int col)
+{
+	return lx_stmt_isnull(st, col) ? 0 : lx_stmt_int(st, col);
+}
+
+/* Adds the current row's contribution (LX_FACT_COLS) to agg. */
+static void lx_agg_row(struct lx_agg *agg, lx_stmt *st)
+{
+	const lx_state_class *cls = lx_store_state(lx_stmt_text(st, 1));
+	lx_stat_facts f = {
+		.first_dispatched_at = lx_col_opt(st, 5),
+		.dispatched_at = lx_col_opt(st, 6),
+		.accepted_at = lx_col_opt(st, 7),
+		.accept_due_at = lx_col_opt(st, 8),
+		.accept_overdue = lx_stmt_int(st, 9) != 0,
+		.overdue = lx_stmt_int(st, 10) != 0,
+		.done = cls && cls->done,
+		.rating = lx_stmt_isnull(st, 11) ? -1 : lx_rating_parse(lx_stmt_text(st, 11)),
+		.solved = lx_stmt_isnull(st, 12) ? -1 : (int)lx_stmt_int(st, 12),
+		.excluded = lx_stmt_int(st, 13) != 0,
+	};
+	int64_t v[LX_STAT__N], day = lx_day_of(lx_stmt_int(st, 4));
+	const char *cat = lx_stmt_isnull(st, 3) ? "" : lx_stmt_text(st, 3);
+	lx_stat_contrib(&f, v);
+	lx_agg_add(agg, day, 0, "\1", v);
+	lx_agg_add(agg, day, 0, cat, v);
+	int64_t ids[LX_ROLL_MAX];
+	size_t k = lx_path_ids(lx_stmt_text(st, 2), ids, LX_ROLL_MAX);
+	for (size_t j = 0; j < k; j++) {
+		lx_agg_add(agg, day, ids[j], "\1", v);
+		lx_agg_add(agg, day, ids[j], cat, v);
+	}
+}
+
 int lx_rollup_rebuild_days(lx_db *db)
 {
 	struct lx_agg agg = {0};
 	int rc = lx_db_exec(db, "DELETE FROM stats_unit_day; DELETE FROM stats_cat_day;");
 	int64_t last = 0;
-	lx_case *all = lx_xcalloc(5000, sizeof *all);
 	while (rc == LX_OK) {
-		lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.id > ? "
+		lx_stmt *st = lx_db_prepare(db, "SELECT " LX_FACT_COLS " FROM cases c WHERE c.id > ? "
 						"ORDER BY c.id LIMIT 5000");
 		if (!st) {
 			rc = LX_ERR;
@@ -567,34 +606,19 @@ int lx_rollup_rebuild_days(lx_db *db)
 		}
 		lx_stmt_bind_int(st, 1, last);
 		int n = 0, step;
-		while ((step = lx_stmt_step(st)) == LX_ROW)
-			lx_case_from_row(st, &all[n++]);
+		while ((step = lx_stmt_step(st)) == LX_ROW) {
+			lx_agg_row(&agg, st);
+			last = lx_stmt_int(st, 0);
+			n++;
+		}
 		lx_stmt_done(st);
 		if (step != LX_DONE)
 			rc = LX_ERR;
-		for (int i = 0; rc == LX_OK && i < n; i++) {
-			int64_t v[LX_STAT__N], day = lx_day_of(all[i].created_at);
-			const char *cat = all[i].category_code ? all[i].category_code : "";
-			lx_case_contrib(&all[i], v);
-			lx_agg_add(&agg, day, 0, "\1", v);
-			lx_agg_add(&agg, day, 0, cat, v);
-			int64_t ids[LX_ROLL_MAX];
-			size_t k = lx_path_ids(all[i].scope_path, ids, LX_ROLL_MAX);
-			for (size_t j = 0; j < k; j++) {
-				lx_agg_add(&agg, day, ids[j], "\1", v);
-				lx_agg_add(&agg, day, ids[j], cat, v);
-			}
-		}
-		if (n)
-			last = all[n - 1].id;
-		for (int i = 0; i < n; i++)
-			lx_case_clear(&all[i]);
 		if (rc == LX_OK && (agg.used > 200000 || n == 0))
 			rc = lx_agg_flush(db, &agg);
 		if (n == 0)
 			break;
 	}
-	free(all);
 	free(agg.slots);
 	return rc;
 }
