@@ -38,10 +38,10 @@ struct lx_demo {
 	bool bulk;           /* a generated city: speed over durability */
 	lx_bulk_side *side;  /* bulk: writes search terms and visibility rows */
 	lx_flow_ctx *x;      /* the engine every simulated step goes through */
-	struct lx_recent *recent; /* per grid instance: its latest case (repeat calls) */
+	struct lx_recent *recent; /* per community instance: its latest case (repeat calls) */
 };
 
-/* The latest case of a grid, which a repeat call may duplicate. */
+/* The latest case of a community, which a repeat call may duplicate. */
 struct lx_recent {
 	int64_t id;
 	const char *code;     /* its category (static: the demo's list) */

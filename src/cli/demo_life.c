@@ -321,14 +321,20 @@ static int lx_sim_rate(struct lx_sim *s, lx_ms res_at, int round, lx_ms *rate_at
 	return lx_sim_fire(s, *rate_at, lx_sim_desk(s), "rate", &in);
 }
 
-/* A repeat call about a case of the same grid and matter a few days old
- * and still open: the desk merges it (记为重复来电); when the master is
- * answered, so is this one. Returns true when it did. */
-static bool lx_sim_repeat(struct lx_sim *s, size_t gi, lx_ms t, int *rc)
+/* The community's instance: where repeat calls are looked for. */
+static size_t lx_sim_community(struct lx_sim *s)
 {
-	struct lx_recent *m = &s->d->recent[gi];
-	if (!m->id || strcmp(m->code, s->c.category_code) != 0 || t - m->created_at > 3 * LX_DAY_MS ||
-	    (m->done_at && m->done_at <= t) || !lx_p(s, 0.3))
+	return s->base + (size_t)s->d->du[s->g].parent;
+}
+
+/* A repeat call about a case of the same community and matter a few days
+ * old and still open: the desk merges it (记为重复来电); when the master is
+ * answered, so is this one. Returns true when it did. */
+static bool lx_sim_repeat(struct lx_sim *s, lx_ms t, int *rc)
+{
+	struct lx_recent *m = &s->d->recent[lx_sim_community(s)];
+	if (!m->id || strcmp(m->code, s->c.category_code) != 0 || t - m->created_at > 5 * LX_DAY_MS ||
+	    (m->done_at && m->done_at <= t) || !lx_p(s, 0.5))
 		return false;
 	lx_flow_input in = {.into_id = m->id, .note = "来电人再次反映同一问题，记为重复来电"};
 	*rc = lx_sim_fire(s, t, lx_sim_desk(s), "merge", &in);
@@ -339,12 +345,11 @@ static bool lx_sim_repeat(struct lx_sim *s, size_t gi, lx_ms t, int *rc)
 
 /* The life after intake: dispatched by the duty list (or by the desk when
  * no rule applies), handled, answered, rated, maybe reopened once. */
-static int lx_sim_life(struct lx_sim *s, size_t gi, lx_ms t)
+static int lx_sim_life(struct lx_sim *s, lx_ms t)
 {
 	struct lx_demo *d = s->d;
 	int rc = SIM_ON;
-	(void)d;
-	if (lx_sim_repeat(s, gi, t, &rc))
+	if (lx_sim_repeat(s, t, &rc))
 		return rc;
 	lx_ms age = s->now - t;
 	if (age > 2 * LX_HOUR_MS && lx_p(s, 0.01)) {
@@ -427,9 +432,9 @@ static void lx_sim_intake(struct lx_sim *s, lx_ms t, const char *code)
 	c->solved = -1;
 }
 
-/* Inserts the simulated case with its events; remembers it as its grid's
- * latest for repeat calls. */
-static int lx_sim_insert(struct lx_sim *s, size_t gi)
+/* Inserts the simulated case with its events; remembers it as its
+ * community's latest for repeat calls. */
+static int lx_sim_insert(struct lx_sim *s)
 {
 	struct lx_demo *d = s->d;
 	lx_case *c = &s->c;
@@ -446,7 +451,7 @@ static int lx_sim_insert(struct lx_sim *s, size_t gi)
 		rc = lx_case_events_insert(d->db, s->ev, (size_t)s->n);
 	if (rc == LX_OK && !c->merged_into) {
 		const lx_state_class *cls = lx_store_state(c->status);
-		struct lx_recent *m = &d->recent[gi];
+		struct lx_recent *m = &d->recent[lx_sim_community(s)];
 		m->id = c->id;
 		m->code = s->cat->code;
 		m->created_at = c->created_at;
@@ -475,7 +480,7 @@ int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 	lx_flow_ctx_set_now(d->x, t);
 	lx_flow_start(d->x, &s.c, &ev);
 	lx_sim_keep(&s, &ev);
-	int rc = lx_sim_life(&s, gi, t);
+	int rc = lx_sim_life(&s, t);
 	if (rc != SIM_ERR) {
 		/* the sweeper's marks up to now */
 		lx_flow_error err;
@@ -483,7 +488,7 @@ int lx_demo_case(struct lx_demo *d, lx_ms t, lx_ms now)
 		lx_flow_ctx_set_now(d->x, now);
 		rc = lx_flow_tick(d->x, &s.c, false, lx_sim_keep, &s, &n, &err) == LX_OK ? SIM_ON : SIM_ERR;
 	}
-	rc = rc == SIM_ERR ? LX_ERR : lx_sim_insert(&s, gi);
+	rc = rc == SIM_ERR ? LX_ERR : lx_sim_insert(&s);
 	for (int i = 0; i < s.n; i++)
 		lx_event_clear(&s.ev[i]);
 	lx_case_clear(&s.c);
