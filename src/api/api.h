@@ -13,6 +13,7 @@
 #include "route.h"
 #include "rules.h"
 #include "text.h"
+#include "flow.h"
 
 int lx_api_healthz(lx_req *r);
 int lx_api_metrics(lx_req *r);
@@ -144,14 +145,9 @@ typedef struct lx_intake {
 	void *after_arg;
 } lx_intake;
 
-/* Why an intake failed: the HTTP status, a snake_case code, the field at
- * fault (or NULL) and a message; each API shapes it in its own format. */
-typedef struct lx_intake_error {
-	int status;
-	const char *code;
-	const char *field;
-	char message[200];
-} lx_intake_error;
+/* Why an intake failed (the engine's error: status, snake_case code, the
+ * field at fault or NULL, a message); each API shapes it in its own format. */
+typedef lx_flow_error lx_intake_error;
 
 /* Validates in (enums, category, unit, coordinates), then in one write
  * transaction locates the case, dispatches it by the duty list, gives it

@@ -71,21 +71,6 @@ static bool lx_phone_ok(const char *s)
 	return digits >= 3 && digits <= 20;
 }
 
-/* Records an intake error for the caller to shape. Returns LX_INVALID. */
-static int lx_intake_fail(lx_intake_error *e, int status, const char *code, const char *field,
-			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int lx_intake_fail(lx_intake_error *e, int status, const char *code, const char *field,
-			  const char *fmt, ...)
-{
-	va_list ap;
-	e->status = status;
-	e->code = code;
-	e->field = field;
-	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof e->message, fmt, ap);
-	va_end(ap);
-	return LX_INVALID;
-}
 
 /* An intake: the read half (lx_intake_read, on the request's thread) and
  * the write half (lx_intake_write, a write job of the store's writer). */
@@ -130,7 +115,7 @@ static int lx_intake_read(lx_db *db, struct lx_intake_job *job)
 	if (in->has_unit) {
 		rc = lx_unit_get(db, r->user.scope, in->unit_id, &loc);
 		if (rc == LX_NOTFOUND) {
-			rc = lx_intake_fail(job->err, 422, "unknown_unit", "unit_id", "no such unit in your scope");
+			rc = lx_flow_fail(job->err, 422, "unknown_unit", "unit_id", "no such unit in your scope");
 			goto cleanup;
 		}
 	} else if (in->has_point) {
@@ -207,12 +192,8 @@ static int lx_intake_write(lx_db *db, void *arg)
 		if (ferr.field && strcmp(ferr.field, "into_id") == 0)
 			ferr.field = "repeat_of";
 	}
-	if (rc != LX_OK && ferr.status) {
-		job->err->status = ferr.status;
-		job->err->code = ferr.code;
-		job->err->field = ferr.field;
-		snprintf(job->err->message, sizeof job->err->message, "%s", ferr.message);
-	}
+	if (rc != LX_OK && ferr.status)
+		*job->err = ferr;
 	lx_flow_ctx_free(x);
 	return rc;
 }
@@ -233,23 +214,23 @@ static int lx_intake_prepare(lx_req *r, const lx_intake *in, struct lx_intake_jo
 		lx_buf_init(&b);
 		for (const char *const *t = lx_flow_types(); *t; t++)
 			lx_buf_printf(&b, "%s%s", t == lx_flow_types() ? "" : ", ", *t);
-		rc = lx_intake_fail(err, 422, "unknown_type", "type", "type must be one of %s", b.data);
+		rc = lx_flow_fail(err, 422, "unknown_type", "type", "type must be one of %s", b.data);
 		lx_buf_free(&b);
 		return rc;
 	}
 	if (lx_channel_parse(in->channel) < 0)
-		return lx_intake_fail(err, 422, "unknown_channel", "channel", "channel must be one of hotline, web, "
+		return lx_flow_fail(err, 422, "unknown_channel", "channel", "channel must be one of hotline, web, "
 				      "grid_visit, deputy_station, onekey, open311, import, inspection");
 	if (in->has_point && !lx_geo_valid_point(in->lat, in->lon))
-		return lx_intake_fail(err, 422, "out_of_range", in->lat < -90 || in->lat > 90 ? "lat" : "lon",
+		return lx_flow_fail(err, 422, "out_of_range", in->lat < -90 || in->lat > 90 ? "lat" : "lon",
 				      "lat must be in [-90, 90] and lon in [-180, 180]");
 	if (in->reporter_phone && !lx_phone_ok(in->reporter_phone))
-		return lx_intake_fail(err, 422, "invalid", "reporter.phone", "phone may hold 3-20 digits, + - and spaces");
+		return lx_flow_fail(err, 422, "invalid", "reporter.phone", "phone may hold 3-20 digits, + - and spaces");
 	lx_db_read_begin(r->db);
 	if (in->category_code) {
 		rc = lx_category_get(r->db, in->category_code, &job->cat);
 		if (rc == LX_NOTFOUND)
-			rc = lx_intake_fail(err, 422, "unknown_category", "category_code", "no such category");
+			rc = lx_flow_fail(err, 422, "unknown_category", "category_code", "no such category");
 		else if (rc == LX_OK)
 			job->has_cat = true;
 	}

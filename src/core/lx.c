@@ -350,3 +350,22 @@ char *lx_mask_phone(const char *phone)
 		m[i] = '*';
 	return m;
 }
+
+int lx_code_of_status(int status)
+{
+	switch (status) {
+	case 401:
+	case 403:
+		return LX_FORBIDDEN;
+	case 404:
+		return LX_NOTFOUND;
+	case 409:
+		return LX_CONFLICT;
+	case 422:
+		return LX_INVALID;
+	case 503:
+		return LX_BUSY;
+	default:
+		return status < 400 ? LX_OK : status >= 500 ? LX_ERR : LX_BADREQ;
+	}
+}

@@ -24,6 +24,11 @@ enum {
 	LX_BADREQ = -7     /* malformed input */
 };
 
+/* The LX_ code that stands for an HTTP error status (401/403 forbidden, 404
+ * not found, 409 conflict, 422 invalid, 503 busy, other 4xx bad request,
+ * 5xx error); LX_OK for anything below 400. */
+int lx_code_of_status(int status);
+
 /* Allocation wrappers: abort with a message on failure, never return NULL. */
 void *lx_xmalloc(size_t n);
 void *lx_xcalloc(size_t n, size_t m);

@@ -29,20 +29,7 @@ int lx_flow_fail(lx_flow_error *err, int status, const char *code, const char *f
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
-	switch (status) {
-	case 403:
-		return LX_FORBIDDEN;
-	case 404:
-		return LX_NOTFOUND;
-	case 409:
-		return LX_CONFLICT;
-	case 422:
-		return LX_INVALID;
-	case 503:
-		return LX_BUSY;
-	default:
-		return status < 500 ? LX_BADREQ : LX_ERR;
-	}
+	return lx_code_of_status(status);
 }
 
 /* ---------------- compiling the declarations ---------------- */

@@ -100,19 +100,8 @@ int lx_reply_error(lx_req *r, int status, const char *code, const char *field, c
 	json_t *body = json_object();
 	json_object_set_new(body, "error", err);
 	lx_reply_json(r, status, body);
-	switch (status) {
-	case 401:
-	case 403:
-		return LX_FORBIDDEN;
-	case 404:
-		return LX_NOTFOUND;
-	case 409:
-		return LX_CONFLICT;
-	case 422:
-		return LX_INVALID;
-	default:
-		return status >= 500 ? LX_ERR : LX_BADREQ;
-	}
+	/* 503 is a failure of the reply's own making here, like any 5xx */
+	return status == 503 ? LX_ERR : lx_code_of_status(status);
 }
 
 int lx_reply_store_error(lx_req *r, int rc)

@@ -1,0 +1,201 @@
+/*
+ * guards.c - the named guards and outcomes the machines use (machines.c):
+ * a guard reads the case, the actor and the input and says whether a
+ * transition may fire (and why not, in the contract's terms); an outcome
+ * picks the state a transition enters from its input.
+ */
+#include "flow_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LX_APPEAL_WINDOW_MS (7LL * 24 * 3600 * 1000)
+
+/* ---------------- guards ---------------- */
+
+static int g_no_pending(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)x;
+	(void)in;
+	if (!c->pending[0])
+		return LX_OK;
+	return lx_flow_fail(err, 409, "pending_request", NULL, "a %s request awaits the desk's decision",
+			    c->pending);
+}
+
+/* Guards on the pending request's kind. */
+static int lx_pending_is(const lx_case *c, const char *kind, lx_flow_error *err)
+{
+	if (strcmp(c->pending, kind) == 0)
+		return LX_OK;
+	return lx_flow_fail(err, 409, "no_pending_request", NULL, "no %s request awaits a decision", kind);
+}
+
+/* pending_<kind>: a request of that kind awaits the decision */
+#define LX_PENDING_GUARD(kind) \
+	static int g_pending_##kind(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, \
+				    lx_flow_error *err) \
+	{ \
+		(void)x; \
+		(void)in; \
+		return lx_pending_is(c, #kind, err); \
+	}
+LX_PENDING_GUARD(suspension)
+LX_PENDING_GUARD(extension)
+LX_PENDING_GUARD(appeal)
+
+/* A flag of the case's category, as a guard: true (want) or false (!want). */
+static int lx_category_flag(lx_flow_ctx *x, const lx_case *c, bool set, bool want, const char *code,
+			    const char *msg, lx_flow_error *err)
+{
+	(void)x;
+	(void)c;
+	if (set == want)
+		return LX_OK;
+	return lx_flow_fail(err, 409, code, NULL, "%s", msg);
+}
+
+static int g_suspend_approval(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	const lx_category *cat = lx_flow_category(x, c->category_code);
+	return lx_category_flag(x, c, cat && cat->suspend_approval, true, "no_approval",
+				"this category suspends without approval", err);
+}
+
+static int g_no_suspend_approval(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	const lx_category *cat = lx_flow_category(x, c->category_code);
+	return lx_category_flag(x, c, cat && cat->suspend_approval, false, "approval_required",
+				"a suspension in this category needs the desk", err);
+}
+
+static int g_verify_required(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	const lx_category *cat = lx_flow_category(x, c->category_code);
+	return lx_category_flag(x, c, cat && cat->verify, true, "no_verify", "this category is not verified", err);
+}
+
+static int g_no_verify(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	const lx_category *cat = lx_flow_category(x, c->category_code);
+	return lx_category_flag(x, c, cat && cat->verify, false, "verify_required",
+				"this category is verified before it counts", err);
+}
+
+static int g_before_resolve_due(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	if (c->resolve_due_at && x->now < c->resolve_due_at)
+		return LX_OK;
+	return lx_flow_fail(err, 409, "deadline_passed", NULL,
+			    "an extension is asked for before the resolve deadline passes");
+}
+
+/* The extensions a case was granted (approved entries). */
+static int lx_granted(const lx_case *c)
+{
+	json_t *arr = c->extensions ? json_loads(c->extensions, 0, NULL) : NULL, *e;
+	size_t i;
+	int n = 0;
+	json_array_foreach(arr, i, e) {
+		const char *st = json_string_value(json_object_get(e, "status"));
+		if (st && strcmp(st, "approved") == 0)
+			n++;
+	}
+	json_decref(arr);
+	return n;
+}
+
+static int g_extensions_left(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	const lx_category *cat = lx_flow_category(x, c->category_code);
+	int max = cat ? cat->max_extensions : 1;
+	if (lx_granted(c) < max)
+		return LX_OK;
+	return lx_flow_fail(err, 409, "no_extensions_left", NULL, "this case may be extended %d time(s)", max);
+}
+
+static int g_tasks_done(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)x;
+	(void)in;
+	if (c->open_tasks <= 0)
+		return LX_OK;
+	return lx_flow_fail(err, 409, "tasks_open", NULL, "assisting units have not finished");
+}
+
+static int g_appeal_window(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	bool unfavourable = c->rating[0] && (strcmp(c->rating, "unsatisfied") == 0 || c->solved == 0);
+	if (unfavourable && c->rated_at && x->now - c->rated_at <= LX_APPEAL_WINDOW_MS &&
+	    c->appealed_at < c->rated_at && !c->excluded)
+		return LX_OK;
+	return lx_flow_fail(err, 409, "appeal_window", NULL,
+			    "an appeal is made once, within 7 days of an unsatisfied or unsolved rating");
+}
+
+static int g_own_task(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	int64_t unit = 0;
+	bool open = false;
+	int rc = lx_task_find(x->db, x->scope, c->id, in->task_id, &unit, &open);
+	if (rc == LX_NOTFOUND)
+		return lx_flow_fail(err, 404, "not_found", NULL, "no such task in your scope");
+	if (rc != LX_OK)
+		return lx_flow_fail(err, 500, "internal", NULL, "the store failed");
+	if (!open)
+		return lx_flow_fail(err, 409, "illegal_transition", NULL, "the task is done already");
+	return LX_OK;
+}
+
+const lx_named_guard lx_flow_guards[] = {
+	{"no_pending", g_no_pending},
+	{"pending_suspension", g_pending_suspension},
+	{"pending_extension", g_pending_extension},
+	{"pending_appeal", g_pending_appeal},
+	{"suspend_approval", g_suspend_approval},
+	{"no_suspend_approval", g_no_suspend_approval},
+	{"verify_required", g_verify_required},
+	{"no_verify", g_no_verify},
+	{"before_resolve_due", g_before_resolve_due},
+	{"extensions_left", g_extensions_left},
+	{"tasks_done", g_tasks_done},
+	{"appeal_window", g_appeal_window},
+	{"own_task", g_own_task},
+	{NULL, NULL},
+};
+
+/* ---------------- outcomes ---------------- */
+
+static const char *o_by_rating(const lx_case *c, const lx_flow_input *in)
+{
+	(void)c;
+	bool good = in->solved && (in->rating == LX_RATING_SATISFIED || in->rating == LX_RATING_BASIC);
+	return good ? "closed" : "reopened";
+}
+
+static const char *o_by_verdict(const lx_case *c, const lx_flow_input *in)
+{
+	(void)c;
+	return in->passed ? "resolved" : "accepted";
+}
+
+/* an upheld appeal closes a case its rating had reopened */
+static const char *o_by_appeal(const lx_case *c, const lx_flow_input *in)
+{
+	return in->upheld && strcmp(c->status, "reopened") == 0 ? "closed" : NULL;
+}
+
+const lx_named_outcome lx_flow_outcomes[] = {
+	{"by_rating", o_by_rating, {"closed", "reopened"}},
+	{"by_verdict", o_by_verdict, {"resolved", "accepted"}},
+	{"by_appeal", o_by_appeal, {"closed", NULL}},
+	{NULL, NULL, {NULL}},
+};
