@@ -101,7 +101,8 @@ struct lx_calendar_in {
 
 static const lx_field lx_calendar_fields[] = {
 	LX_FIELD(struct lx_calendar_in, days, LX_F_JSON, .required = true,
-		 .doc = "[{\"date\":\"2026-10-08\",\"workday\":false,\"note\":\"国庆节\"}, ...]"),
+		 .doc = "[{\"date\":\"2026-10-08\",\"workday\":false,\"note\":\"国庆节\"}, ...]; workday null "
+			 "gives a day back to the weekday rule"),
 	LX_FIELD_END,
 };
 const lx_schema lx_calendar_schema = {"calendar", lx_calendar_fields, NULL, sizeof(struct lx_calendar_in)};
@@ -133,9 +134,9 @@ static int lx_days_or_reply(lx_req *r, json_t *days)
 			if (json_equal(json_object_get(json_array_get(days, k), "date"), date))
 				return lx_reply_error(r, 422, "invalid", field, "%s is given twice", json_string_value(date));
 		snprintf(field, sizeof field, "days[%zu].workday", i);
-		if (!work || json_is_null(work))
-			return lx_reply_error(r, 422, "required", field, "workday is required");
-		if (!json_is_boolean(work))
+		if (!work)
+			return lx_reply_error(r, 422, "required", field, "workday is required (null: back to the weekday rule)");
+		if (!json_is_boolean(work) && !json_is_null(work))
 			return lx_reply_error(r, 400, "bad_type", field, "workday must be true or false");
 		snprintf(field, sizeof field, "days[%zu].note", i);
 		if (note && !json_is_null(note) &&
@@ -191,10 +192,12 @@ int lx_api_calendar_put(lx_req *r)
 		return rc;
 	lx_ms now = lx_now_ms();
 	json_array_foreach(in->days, i, d) {
-		json_t *note = json_object_get(d, "note");
-		rc = lx_calendar_put(r->db, json_string_value(json_object_get(d, "date")),
-				     json_is_true(json_object_get(d, "workday")),
-				     json_is_string(note) ? json_string_value(note) : NULL, r->user.id, now);
+		json_t *note = json_object_get(d, "note"), *work = json_object_get(d, "workday");
+		const char *day = json_string_value(json_object_get(d, "date"));
+		/* workday null: the day follows the weekday rule again */
+		rc = json_is_null(work) ? lx_calendar_unset(r->db, day)
+					: lx_calendar_put(r->db, day, json_is_true(work),
+							  json_is_string(note) ? json_string_value(note) : NULL, r->user.id, now);
 		if (rc != LX_OK)
 			return lx_reply_store_error(r, rc);
 	}

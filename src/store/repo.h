@@ -342,6 +342,8 @@ int lx_calendar_each(lx_db *db, const char *from, const char *to,
 		     int (*fn)(void *arg, const char *day, bool workday, const char *note), void *arg);
 /* Sets one day (insert or replace). LX_OK or LX_ERR. */
 int lx_calendar_put(lx_db *db, const char *day, bool workday, const char *note, int64_t actor_id, lx_ms now);
+/* Gives a day back to the weekday rule (nothing when it was not set). */
+int lx_calendar_unset(lx_db *db, const char *day);
 
 /* ---------------- households and residents ---------------- */
 

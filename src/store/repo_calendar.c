@@ -44,3 +44,14 @@ int lx_calendar_put(lx_db *db, const char *day, bool workday, const char *note, 
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
+
+int lx_calendar_unset(lx_db *db, const char *day)
+{
+	lx_stmt *st = lx_db_prepare(db, "DELETE FROM calendar_days WHERE day = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, day);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}

@@ -175,11 +175,13 @@ def test_calendar_put_moves_open_deadlines(api, w):
     assert parse(c2["resolve_due_at"]).date() == date.fromisoformat(work[5]) + timedelta(days=1)
     ev = [e for e in c2["timeline"] if e["action"] == "reschedule"]
     assert ev and "工作日历调整" in ev[-1]["note"] and ev[-1]["resolve_due_at"] == c2["resolve_due_at"]
-    # and back again
-    st, r = api.request("PUT", "/api/v1/calendar", {"days": [{"date": first, "workday": before["workday"],
-                                                              "note": before["note"]}]},
-                        token=w["tok"]["admin"])[:2]
+    # and back again: workday null gives a day back to the weekday rule
+    back = {"date": first, "workday": before["workday"], "note": before["note"]} if before["set"] else \
+        {"date": first, "workday": None}
+    st, r = api.request("PUT", "/api/v1/calendar", {"days": [back]}, token=w["tok"]["admin"])[:2]
     assert st == 200
+    st, again = api.get("/api/v1/calendar?from=%s&to=%s" % (first, first), w["tok"]["admin"])
+    assert again == [before]
     assert get(api, w, c["id"])["resolve_due_at"] == c["resolve_due_at"]
 
 
@@ -484,3 +486,38 @@ def test_a_returned_case_has_no_running_clock(api, w, late):
     assert "overdue" not in [e["action"] for e in c["timeline"]]
     st, page = api.get("/api/v1/cases?status=returned&overdue=true&limit=200", w["tok"]["dispatcher"])
     assert c["id"] not in [x["id"] for x in page["items"]]
+
+
+# ---------------------------------------------------------------- every new action refuses
+
+@pytest.mark.parametrize("action,state,who,body,status,code", [
+    ("resume", "accepted", "handler_qiaotou", {}, 409, "illegal_transition"),
+    ("resume", "suspended", "volunteer", {}, 403, None),
+    ("resume", "suspended", "handler_qiaotou", {"note": 5}, 400, "bad_type"),
+    ("extension_approve", "extension", "handler_qiaotou", {}, 403, None),
+    ("extension_approve", "extension", "dispatcher", {"note": ["x"]}, 400, "bad_type"),
+    ("extension_approve", "dispatched", "dispatcher", {}, 409, "illegal_transition"),
+    ("extension_reject", "extension", "dispatcher", {}, 422, "required"),
+    ("extension_reject", "extension", "gw_qiaotou", {"reason": "x"}, 403, None),
+    ("extension_reject", "accepted", "dispatcher", {"reason": "x"}, 409, "no_pending_request"),
+    ("suspend_approve", "accepted", "dispatcher", {}, 409, "no_pending_request"),
+    ("suspend_reject", "accepted", "leader", {"reason": "x"}, 403, None),
+    ("verify", "accepted", "dispatcher", {"passed": True}, 409, "illegal_transition"),
+    ("appeal_decide", "reopened", "leader", {"upheld": True}, 409, "no_pending_request"),
+    ("appeal_decide", "reopened", "leader", {"upheld": "yes"}, 400, "bad_type"),
+    ("merge", "resolved", "dispatcher", {"into_id": 1}, 409, "illegal_transition"),
+    ("merge", "dispatched", "dispatcher", {"into_id": "1"}, 400, "bad_type"),
+    ("invalid", "dispatched", "dispatcher", {"reason": ""}, 422, "required"),
+    ("invalid", "dispatched", "dispatcher", {"reason": "x" * 501}, 422, "too_long"),
+])
+def test_the_new_actions_refuse(api, w, action, state, who, body, status, code):
+    h, desk = w["tok"]["handler_qiaotou"], w["tok"]["dispatcher"]
+    base = {"suspended": "accepted", "extension": "accepted", "reopened": "resolved"}.get(state, state)
+    c = w["case"](state=base)
+    if state == "suspended":
+        c = act(api, h, c["id"], "suspend", {"reason": "等待"})
+    elif state == "extension":
+        c = act(api, h, c["id"], "extend", {"hours": 4, "reason": "申请"})
+    elif state == "reopened":
+        c = act(api, desk, c["id"], "rate", {"rating": "unsatisfied", "solved": False})
+    refused(api, w, c["id"], who, action, body, status, code)

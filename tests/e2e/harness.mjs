@@ -141,3 +141,52 @@ export async function shot(page, name, opts = {}) {
   await page.screenshot({ path: file, fullPage: !!opts.fullPage, animations: 'disabled' });
   return file;
 }
+
+/*
+ * The screens' common moves, for a page on server base: log in (a fresh
+ * document, the viewport given), go to a hash, wait for a toast, confirm a
+ * dialog, open an action's form from the case page's bar (or its 更多
+ * sheet), and poll a condition until it holds.
+ */
+export function uiHelpers(page, base) {
+  async function login(who, viewport = PHONE) {
+    await page.setViewportSize(viewport);
+    if (page.url().startsWith(base))
+      await page.evaluate(() => fetch('api/v1/auth/logout', { method: 'POST' }).catch(() => null));
+    await page.goto('about:blank');
+    await page.goto(base + '#/login');
+    await page.locator('[data-test=login-name] input').fill(who);
+    await page.locator('[data-test=login-password] input').fill(PASSWORD);
+    await page.locator('[data-test=login-submit]').click();
+    await page.locator('.lx-shell').waitFor();
+    await page.waitForFunction(() => !location.hash.startsWith('#/login'));
+  }
+  const gotoHash = (hash) => page.goto(base + '#' + hash);
+  const toast = (text) => page.locator('.van-toast', { hasText: text }).first().waitFor();
+  const confirmDialog = () => page.locator('.van-dialog__confirm:visible').first().click();
+  async function action(a) {
+    await page.locator('[data-test=actions]').waitFor();
+    const btn = page.locator(`[data-test=actions] [data-action=${a}]`);
+    if (await btn.count()) await btn.click();
+    else {
+      await page.locator('[data-test=more-actions]').click();
+      await page.locator(`.van-action-sheet .lx-act-${a}`).click();
+    }
+    await page.locator(`[data-test=action-popup][data-act=${a}]`).waitFor();
+  }
+  async function submitAction() {
+    await page.locator('[data-test=action-submit]:visible').click();
+    await page.locator('[data-test=action-popup]').waitFor({ state: 'hidden' });
+  }
+  /* Polls fn (async) until it returns a truthy value; returns it. */
+  async function until(fn, what = 'condition', ms = 8000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  return { login, gotoHash, toast, confirmDialog, action, submitAction, until };
+}

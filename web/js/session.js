@@ -1,9 +1,11 @@
 /*
  * session.js - who is logged in, and the reference data every screen uses
- * (the units of the caller's scope, the category list), loaded once.
+ * (the units of the caller's scope, the category list, the workflow
+ * machines of GET /workflows), loaded once.
  */
 import { reactive, shallowRef } from 'vue';
 import { api } from './api.js';
+import { locale, dictionaries } from './i18n.js';
 
 export const session = reactive({ user: null, ready: false });
 
@@ -25,12 +27,15 @@ export async function restore() {
   } catch {
     session.user = null;
   }
+  /* every screen shows statuses: have the machines before the first one */
+  if (session.user) await loadWorkflows().catch(() => null);
   session.ready = true;
 }
 
 export async function login(loginName, password) {
   const r = await api.post('/auth/login', { login: loginName, password });
   clearCaches();
+  await loadWorkflows().catch(() => null);
   session.user = r.user;
   return r.user;
 }
@@ -43,13 +48,14 @@ export async function logout() {
 
 /* ---- reference data ---- */
 
-let unitsPromise = null, catsPromise = null;
+let unitsPromise = null, catsPromise = null, flowsPromise = null;
 const boundaryCache = new Map();
 export const unitIndex = shallowRef(new Map());   // id -> unit (no boundary), caller's scope
 export const categoryIndex = shallowRef(new Map()); // code -> category
+export const workflowIndex = shallowRef(new Map()); // case type -> machine
 
 export function clearCaches() {
-  unitsPromise = catsPromise = null;
+  unitsPromise = catsPromise = flowsPromise = null;
   boundaryCache.clear();
   unitIndex.value = new Map();
   categoryIndex.value = new Map();
@@ -135,4 +141,161 @@ export function mapTop() {
   const all = [...unitIndex.value.values()];
   const tops = all.filter((u) => !unitIndex.value.has(u.parent_id));
   return tops.length === 1 ? tops[0].id : 0;
+}
+
+/* ---- the workflow machines (GET /workflows): every status list, label,
+ * colour and clock the screens use comes from here, none is written in
+ * the script ---- */
+
+export function loadWorkflows(force = false) {
+  if (!flowsPromise || force) {
+    flowsPromise = api.get('/workflows').then((list) => {
+      const m = new Map();
+      for (const w of list) m.set(w.type, w);
+      workflowIndex.value = m;
+      return list;
+    }).catch((e) => { flowsPromise = null; throw e; });
+  }
+  return flowsPromise;
+}
+
+/* The machine of a case type (the first one when the type is unknown). */
+export function machineOf(type) {
+  const idx = workflowIndex.value;
+  return idx.get(type) || idx.values().next().value || null;
+}
+
+function machines() { return [...workflowIndex.value.values()]; }
+
+/* Names over every machine, each once, in the machines' order. */
+function union(pick) {
+  const out = [];
+  for (const m of machines()) for (const n of pick(m)) if (!out.includes(n)) out.push(n);
+  return out;
+}
+
+/* {name, label, group, open, done, clock} of a status (of type's machine first). */
+export function stateInfo(name, type) {
+  const own = type && workflowIndex.value.get(type);
+  for (const m of own ? [own, ...machines()] : machines()) {
+    const s = m.states.find((x) => x.name === name);
+    if (s) return s;
+  }
+  return null;
+}
+
+/* Every status, in the machines' order (filters). */
+export function statusNames() { return union((m) => m.states.map((s) => s.name)); }
+
+/* The statuses of open work (not yet done). */
+export function openStatuses() { return union((m) => m.states.filter((s) => s.open).map((s) => s.name)); }
+
+/* The statuses the machines start cases in (waiting for the desk). */
+export function initialStatuses() { return union((m) => m.states.filter((s) => s.group === 'initial').map((s) => s.name)); }
+
+/* The statuses in which the named clock (accept|resolve) runs. */
+export function clockStatuses(clock) {
+  return union((m) => (m.clocks.find((k) => k.name === clock) || { states: [] }).states);
+}
+
+/* The statuses an action may be fired from (any role). */
+export function fromStates(action) {
+  return union((m) => m.transitions.filter((x) => x.action === action).flatMap((x) => x.from));
+}
+
+/* The statuses an action leads to (its target, or its possible outcomes). */
+export function toStates(action) {
+  return union((m) => m.transitions.filter((x) => x.action === action).flatMap((x) => (x.to ? [x.to] : x.outcomes || [])));
+}
+
+/* The statuses from which the desk (re)assigns work. */
+export function deskStatuses() {
+  return union((m) => m.transitions.filter((x) => (x.effects || []).includes('assign') && x.roles.includes('dispatcher')).flatMap((x) => x.from));
+}
+
+/* The clocks of a case's machine: [{name, states, overdue}]. */
+export function clocksOf(type) {
+  const m = machineOf(type);
+  return m ? m.clocks : [];
+}
+
+/* May the caller try action on case c (its machine, state and role say
+ * so; the server checks the guards)? For lists, which carry no
+ * allowed_actions. */
+export function mayTry(c, action) {
+  const m = c && machineOf(c.type);
+  const mine = (session.user && session.user.roles) || [];
+  return !!m && m.transitions.some((x) => x.action === action && x.from.includes(c.status) && x.roles.some((r) => mine.includes(r)));
+}
+
+/* A status in the user's language: English from the dictionary, Chinese
+ * (and any status the dictionary lacks) from the machine's label. */
+export function statusLabel(name, type) {
+  if (!name) return '';
+  const d = dictionaries[locale.value];
+  if (locale.value !== 'zh-CN' && d && d.status && d.status[name]) return d.status[name];
+  const s = stateInfo(name, type);
+  return s ? s.label : name;
+}
+
+/* Does a done status still wait for something that may reopen the work
+ * (a call-back rating whose outcomes include an open status)? */
+function awaitsOutcome(name) {
+  return machines().some((m) => m.transitions.some((x) => x.from.includes(name) && (x.outcomes || [])
+    .some((o) => { const s = m.states.find((y) => y.name === o); return s && s.open; })));
+}
+
+/* The colour of a status, from what the machine says of it: the desk's
+ * queue red, waiting to be accepted blue, in hand green, open with its
+ * clocks stopped orange, done and awaiting the call-back purple, finished
+ * grey. */
+export function statusColor(name) {
+  const s = stateInfo(name);
+  if (!s) return { color: '#969799', plain: true };
+  if (s.group === 'initial') return { color: '#ee0a24', plain: false };
+  if (s.open) {
+    const running = machines().flatMap((m) => m.clocks).filter((k) => k.states.includes(name)).map((k) => k.name);
+    if (running.includes('accept')) return { color: '#1989fa', plain: false };
+    if (running.length) return { color: '#07a35a', plain: false };
+    return { color: '#ed6a0c', plain: false };
+  }
+  if (awaitsOutcome(name)) return { color: '#7232dd', plain: false };
+  return { color: '#969799', plain: true };
+}
+
+/* The deadline that runs now for case c, by its machine's clocks: the
+ * first clock running in its status with a due time. {kind, due, workdays}
+ * (workdays: the clock counts N working days) or null. */
+export function runningClock(c) {
+  if (!c) return null;
+  for (const k of clocksOf(c.type)) {
+    const due = c[k.name + '_due_at'];
+    if (k.states.includes(c.status) && due) return { kind: k.name, due, workdays: c[k.name + '_workdays'] || null };
+  }
+  return null;
+}
+
+/* Is the case's time stopped by a suspension (open, no clock running)? */
+export function clockPaused(c) {
+  const s = c && stateInfo(c.status, c.type);
+  return !!(s && s.open && !s.clock && c.suspended_at);
+}
+
+/* Is the status one where the handling unit handed the work back to the
+ * desk (the desk assigns from it, no clock runs, not the first status)? */
+export function handedBack(name) {
+  const s = stateInfo(name);
+  return !!s && s.group !== 'initial' && !s.clock && deskStatuses().includes(name);
+}
+
+/* The body an action takes on a case of type, from its transitions' input
+ * schemas: {props: Set of field names, required: Set}. */
+export function actionInput(type, action) {
+  const m = machineOf(type);
+  const props = new Set(), required = new Set();
+  for (const x of (m ? m.transitions : []).filter((y) => y.action === action)) {
+    for (const k of Object.keys((x.input && x.input.properties) || {})) props.add(k);
+    for (const k of (x.input && x.input.required) || []) required.add(k);
+  }
+  return { props, required };
 }

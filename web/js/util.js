@@ -3,6 +3,7 @@
  */
 import { ref } from 'vue';
 import { t, locale, has } from './i18n.js';
+import { runningClock } from './session.js';
 
 /* A clock that ticks every second while something shows a countdown. */
 export const now = ref(Date.now());
@@ -13,6 +14,17 @@ setInterval(() => { now.value = Date.now(); }, 1000);
 export function fmtTime(s, withSeconds = false) {
   if (!s) return '';
   return s.slice(0, withSeconds ? 19 : 16).replace('T', ' ');
+}
+
+/* A deadline; a working-day clock ends at 24:00 of its last day, shown so
+ * ("2026-12-08 24:00") rather than as the next day's 00:00. */
+export function fmtDue(s, workdays) {
+  if (!s) return '';
+  if (workdays && s.slice(11, 19) === '00:00:00') {
+    const d = new Date(Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10)) - 86400e3);
+    return d.toISOString().slice(0, 10) + ' 24:00';
+  }
+  return fmtTime(s);
 }
 
 export function fmtShort(s) {
@@ -32,17 +44,14 @@ export function fmtDuration(ms) {
 }
 
 /*
- * The deadline that matters now for case c: the accept deadline while it
- * waits to be accepted, else the resolve deadline while open; null when
- * done. {kind: 'accept'|'resolve', due: ISO}
+ * The deadline that matters now for case c, as its machine's clocks say
+ * (GET /workflows): the accept deadline while it waits to be accepted, the
+ * resolve deadline while it is in hand, none while its clocks stop
+ * (suspended, returned, verifying) or once done.
+ * {kind: 'accept'|'resolve', due: ISO, workdays: N|null}
  */
 export function activeDeadline(c) {
-  if (!c) return null;
-  if ((c.status === 'dispatched' || c.status === 'reopened') && c.accept_due_at)
-    return { kind: 'accept', due: c.accept_due_at };
-  if (['new', 'returned', 'dispatched', 'reopened', 'accepted'].includes(c.status) && c.resolve_due_at)
-    return { kind: 'resolve', due: c.resolve_due_at };
-  return null;
+  return runningClock(c);
 }
 
 /* {text, level: 'overdue'|'soon'|'ok', left} for a due time at nowMs. */

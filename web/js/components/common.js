@@ -5,36 +5,49 @@
  */
 import { computed, ref, watch, nextTick } from 'vue';
 import { t, label } from '../i18n.js';
-import { now, activeDeadline, countdown, fmtShort } from '../util.js';
+import { now, activeDeadline, countdown, fmtShort, fmtDue } from '../util.js';
 import { apiUrl } from '../api.js';
 import {
-  unitIndex, loadUnits, loadCategories, unitName, unitPathNames, categoryName,
+  unitIndex, loadUnits, loadCategories, unitName, unitPathNames, categoryName, statusLabel, statusColor, clockPaused,
 } from '../session.js';
 
-/* One colour per status, the same everywhere (lists, case page, map). */
-export const STATUS_COLOR = {
-  new: '#ee0a24', returned: '#ff6a00', dispatched: '#1989fa', reopened: '#ed6a0c',
-  accepted: '#07a35a', resolved: '#7232dd', closed: '#969799',
-};
-
+/* A status tag: label and colour from the case's machine (GET /workflows). */
 export const LxStatus = {
-  props: { status: String },
+  props: { status: String, type: String },
   setup(props) {
-    const color = computed(() => STATUS_COLOR[props.status] || '#969799');
-    return { color, label };
+    const look = computed(() => statusColor(props.status));
+    const text = computed(() => statusLabel(props.status, props.type));
+    return { look, text };
   },
-  template: `<van-tag :color="color" :plain="status === 'closed'" class="lx-status" :data-status="status">{{ label('status', status) }}</van-tag>`,
+  template: `<van-tag :color="look.color" :plain="look.plain" class="lx-status" :data-status="status">{{ text }}</van-tag>`,
 };
 
+/* The countdown to the deadline that runs now; "已挂起 · 计时暂停" while a
+ * suspension stops the clocks; nothing while no clock runs (returned,
+ * verifying, done). */
 export const LxCountdown = {
   props: { case: Object, due: String, kind: String },
   setup(props) {
     const d = computed(() => (props.due ? { kind: props.kind || 'resolve', due: props.due } : activeDeadline(props.case)));
     const cd = computed(() => (d.value ? countdown(d.value.due, now.value) : null));
-    return { d, cd, t };
+    const paused = computed(() => !props.due && clockPaused(props.case));
+    const title = computed(() => (d.value ? fmtDue(d.value.due, d.value.workdays) + (d.value.workdays ? ' · ' + t('time.workdays', { n: d.value.workdays }) : '') : ''));
+    return { d, cd, paused, title, t };
   },
-  template: `<span v-if="cd" class="lx-countdown" :class="'lx-cd-' + cd.level" :title="d.due" data-test="countdown">
-      <van-icon name="clock-o" /> {{ t('deadline.' + d.kind) }} {{ cd.text }}</span>`,
+  template: `<span v-if="paused" class="lx-countdown lx-cd-paused" data-test="countdown" data-paused="true">
+      <van-icon name="pause-circle-o" /> {{ t('deadline.paused') }}</span>
+    <span v-else-if="cd" class="lx-countdown" :class="'lx-cd-' + cd.level" :title="title" data-test="countdown">
+      <van-icon name="clock-o" /> {{ t('deadline.' + d.kind) }}<template v-if="d.workdays">{{ t('deadline.wd', { n: t('time.workdays', { n: d.workdays }) }) }}</template> {{ cd.text }}</span>`,
+};
+
+/* Badges of the engine's bookkeeping: a request awaiting the desk,
+ * excluded from the rates, merged into another case. */
+export const LxFlowBadges = {
+  props: { c: Object },
+  setup() { return { t }; },
+  template: `<van-tag v-if="c.pending" type="warning" plain class="lx-badge-pending" :data-pending="c.pending">{{ t('pending.tag_' + c.pending) }}</van-tag>
+    <van-tag v-if="c.excluded" color="#646566" plain data-test="badge-excluded">{{ t('case.excluded') }}</van-tag>
+    <van-tag v-if="c.merged_into" color="#646566" plain data-test="badge-merged">{{ t('case.merged_badge') }}</van-tag>`,
 };
 
 export const LxCaseCard = {
@@ -56,14 +69,16 @@ export const LxCaseCard = {
         <van-tag v-if="c.overdue" type="danger" plain>{{ t('case.overdue') }}</van-tag>
         <van-tag v-else-if="c.accept_overdue" type="warning" plain>{{ t('case.accept_overdue') }}</van-tag>
         <van-tag v-if="c.supervised" type="warning">{{ t('case.supervised', { n: c.supervised }) }}</van-tag>
+        <lx-flow-badges :c="c" />
         <span class="lx-flex1"></span>
-        <lx-status :status="c.status" />
+        <lx-status :status="c.status" :type="c.type" />
       </div>
       <div class="lx-card-title">{{ c.title }}</div>
       <div class="lx-card-meta">
         <span v-if="c.category_code">{{ categoryName(c.category_code) }}</span>
         <span v-if="where">{{ where }}</span>
       </div>
+      <slot name="body" />
       <div class="lx-card-foot">
         <span>{{ fmtShort(c.created_at) }} · {{ label('channel', c.channel) }}</span>
         <span v-if="handler" class="lx-card-unit">→ {{ handler }}</span>
@@ -266,6 +281,7 @@ export const LxExport = {
 export function registerCommon(app) {
   app.component('lx-status', LxStatus);
   app.component('lx-countdown', LxCountdown);
+  app.component('lx-flow-badges', LxFlowBadges);
   app.component('lx-case-card', LxCaseCard);
   app.component('lx-error', LxError);
   app.component('lx-unit-picker', LxUnitPicker);

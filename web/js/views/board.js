@@ -1,25 +1,44 @@
 /*
  * board.js - the dispatch board (调度台): across the caller's scope, the
- * cases no duty rule placed (待派发), those a unit returned (被退回) and
- * those escalated up to the caller's own unit (上报); select several and
- * dispatch them at once, each to the unit its duty rule names or all to
- * one chosen unit.
+ * cases no duty rule placed (待派发), those a unit handed back (被退回,
+ * with its reason and the unit), those escalated up to the caller's own
+ * unit (上报); select several and dispatch them at once, each to the unit
+ * its duty rule names (never the unit that returned it) or all to one
+ * chosen unit. Two more queues for the desk: requests awaiting a decision
+ * (待审批: extensions, suspensions, appeals) approved or rejected in the
+ * list, and resolved work awaiting verification (待核查). Which statuses
+ * feed each queue comes from the workflow machines.
  */
 import { ref, computed, onMounted } from 'vue';
-import { t } from '../i18n.js';
+import { t, label } from '../i18n.js';
 import { api, listAll } from '../api.js';
-import { session, loadUnits, loadCategories, unitIndex, categoryIndex } from '../session.js';
+import {
+  session, loadUnits, loadCategories, loadWorkflows, unitIndex, categoryIndex, unitName, deskStatuses, initialStatuses,
+  handedBack, stateInfo, fromStates, mayTry,
+} from '../session.js';
 import { route, setQuery } from '../router.js';
-import { toastError } from '../util.js';
+import { toastError, fmtTime, fmtDue } from '../util.js';
 import { predictDuty } from './desk.js';
-import { showDialog, showConfirmDialog } from '../vant.js';
+import { amountText } from './case/engine.js';
+import { addHours } from './case/actions.js';
+import { showDialog, showConfirmDialog, showSuccessToast, showNotify } from '../vant.js';
 
-const KINDS = ['new', 'returned', 'escalated', 'all'];
+const DISPATCH = ['new', 'returned', 'escalated'];
+const KINDS = [...DISPATCH, 'all', 'approval', 'verify']; // queue names; their statuses come from the machines
+
+/* The request awaiting a decision on c, and the two actions deciding it. */
+function requestOf(c) {
+  const last = (list) => [...(list || [])].reverse().find((e) => e.status === 'pending') || {};
+  if (c.pending === 'extension') return { kind: 'extension', e: last(c.extensions), yes: ['extension_approve', {}], no: ['extension_reject', {}] };
+  if (c.pending === 'suspension') return { kind: 'suspension', e: last(c.suspensions), yes: ['suspend_approve', {}], no: ['suspend_reject', {}] };
+  if (c.pending === 'appeal') return { kind: 'appeal', e: last(c.appeals), yes: ['appeal_decide', { upheld: true }], no: ['appeal_decide', { upheld: false }] };
+  return null;
+}
 
 export default {
   setup() {
     const kind = ref(KINDS.includes(route.query.kind) ? route.query.kind : 'all');
-    const data = ref({ new: [], returned: [], escalated: [] });
+    const data = ref({ new: [], returned: [], escalated: [], approval: [], verify: [] });
     const loading = ref(true);
     const error = ref(null);
     const selected = ref(new Set());
@@ -27,6 +46,8 @@ export default {
     const pickerFor = ref(null); // a case, or 'bulk'
     const busy = ref(false);
     const progress = ref('');
+    const deciding = ref(null); // {c, action, body, field, required, title}
+    const decisionText = ref('');
 
     /* Escalated to us: waiting at the caller's own unit (or, for an admin, at a top unit). */
     function atMyDesk(c) {
@@ -36,14 +57,28 @@ export default {
       return !!u && !u.parent_id;
     }
 
+    /* The statuses of each queue, from the machines. */
+    function queues() {
+      const desk = deskStatuses();
+      const first = initialStatuses();
+      return {
+        new: desk.filter((s) => first.includes(s)),
+        returned: desk.filter((s) => handedBack(s)),
+        escalated: desk.filter((s) => (stateInfo(s) || {}).clock),
+        verify: fromStates('verify'),
+      };
+    }
+    const byStatus = (list) => Promise.all(list.map((s) => listAll({ status: s }))).then((r) => r.flatMap((x) => x.items));
+
     async function load() {
       error.value = null;
       try {
-        await Promise.all([loadUnits(), loadCategories()]);
-        const [n, r, d, ro] = await Promise.all([
-          listAll({ status: 'new' }), listAll({ status: 'returned' }), listAll({ status: 'dispatched' }), listAll({ status: 'reopened' }),
+        await Promise.all([loadUnits(), loadCategories(), loadWorkflows()]);
+        const q = queues();
+        const [n, r, e, v, p] = await Promise.all([
+          byStatus(q.new), byStatus(q.returned), byStatus(q.escalated), byStatus(q.verify), listAll({ pending: 'any' }),
         ]);
-        data.value = { new: n.items, returned: r.items, escalated: [...d.items, ...ro.items].filter(atMyDesk) };
+        data.value = { new: n, returned: r, escalated: e.filter(atMyDesk), verify: v, approval: p.items };
         const ids = new Set(items.value.map((c) => c.id));
         selected.value = new Set([...selected.value].filter((id) => ids.has(id)));
       } catch (e) {
@@ -52,17 +87,23 @@ export default {
         loading.value = false;
       }
     }
-    onMounted(load);
+    /* a phone scrolls the queue chips: keep the chosen one in sight */
+    onMounted(() => load().then(() => {
+      const el = document.querySelector('.lx-board .lx-chip.on');
+      if (el && el.scrollIntoView) el.scrollIntoView({ block: 'nearest', inline: 'center' });
+    }));
 
+    const dispatching = computed(() => DISPATCH.includes(kind.value) || kind.value === 'all');
     const items = computed(() => {
-      const list = kind.value === 'all' ? [...data.value.new, ...data.value.returned, ...data.value.escalated] : data.value[kind.value];
+      const list = kind.value === 'all' ? DISPATCH.flatMap((k) => data.value[k]) : data.value[kind.value];
       return [...list].sort((a, b) => (b.urgent - a.urgent) || a.id - b.id);
     });
-    const counts = computed(() => ({
-      new: data.value.new.length, returned: data.value.returned.length, escalated: data.value.escalated.length,
-      all: data.value.new.length + data.value.returned.length + data.value.escalated.length,
-    }));
-    function setKind(k) { kind.value = k; setQuery({ kind: k }); }
+    const counts = computed(() => {
+      const o = {};
+      for (const k of KINDS) o[k] = k === 'all' ? DISPATCH.reduce((n, x) => n + data.value[x].length, 0) : data.value[k].length;
+      return o;
+    });
+    function setKind(k) { kind.value = k; selected.value = new Set(); setQuery({ kind: k }); }
     function toggle(c) {
       const s = new Set(selected.value);
       if (s.has(c.id)) s.delete(c.id); else s.add(c.id);
@@ -73,7 +114,12 @@ export default {
       selected.value = allSelected.value ? new Set() : new Set(items.value.map((c) => c.id));
     }
     const chosen = computed(() => items.value.filter((c) => selected.value.has(c.id)));
-    const dutyOf = (c) => predictDuty(categoryIndex.value.get(c.category_code), unitIndex.value.get(c.unit_id));
+    /* The duty list's unit for c, never the unit that handed it back. */
+    function dutyOf(c) {
+      const u = predictDuty(categoryIndex.value.get(c.category_code), unitIndex.value.get(c.unit_id));
+      if (u && handedBack(c.status) && u.id === c.status_unit_id) return null;
+      return u;
+    }
 
     /* Dispatches each [case, unit] pair; reports what failed and why. */
     async function run(pairs) {
@@ -136,36 +182,105 @@ export default {
       const u = dutyOf(c);
       return u && u.path ? [{ unit: u, reason: t('case.by_duty') }] : [];
     });
+
+    /* ---- decisions in the list: approve / reject, verify ---- */
+    const request = (c) => requestOf(c);
+    function extendedTo(c, e) {
+      return e && e.hours && c.resolve_due_at ? fmtTime(addHours(c.resolve_due_at, e.hours)) : '';
+    }
+    /* Opens the decision dialog: the reason is needed to reject, a note is optional otherwise. */
+    function decide(c, action, body, title) {
+      const needsReason = action.endsWith('_reject');
+      deciding.value = { c, action, body, field: needsReason ? 'reason' : 'note', required: needsReason, title };
+      decisionText.value = '';
+    }
+    async function beforeClose(why) {
+      if (why !== 'confirm') { deciding.value = null; return true; }
+      const d = deciding.value;
+      const text = decisionText.value.trim();
+      if (d.required && !text) { showNotify({ type: 'warning', message: t('need.reason') }); return false; }
+      const body = { ...d.body, version: d.c.version };
+      if (text) body[d.field] = text;
+      try {
+        await api.post('/cases/' + d.c.id + '/' + d.action, body);
+        showSuccessToast(t('done.' + d.action));
+        deciding.value = null;
+        load();
+        return true;
+      } catch (e) {
+        toastError(e);
+        if (e.status === 409) { deciding.value = null; load(); return true; }
+        return false;
+      }
+    }
     return {
-      kind, KINDS, items, counts, loading, error, load, setKind, selected, toggle, toggleAll, allSelected, chosen,
-      byDuty, toUnit, one, picked, showPicker, suggestions, busy, progress, dutyOf, t,
+      kind, KINDS, DISPATCH, items, counts, loading, error, load, setKind, selected, toggle, toggleAll, allSelected, chosen,
+      byDuty, toUnit, one, picked, showPicker, suggestions, busy, progress, dutyOf, dispatching, handedBack, unitName,
+      request, extendedTo, decide, deciding, decisionText, beforeClose, mayTry, amountText, fmtTime, fmtDue, label, t,
     };
   },
   template: `
   <div class="lx-board">
     <div class="lx-filter-row" role="tablist">
-      <button v-for="k in KINDS" :key="k" type="button" class="lx-chip" :class="{ on: kind === k }" @click="setKind(k)" :data-kind="k" role="tab" :aria-selected="kind === k">
+      <button v-for="k in KINDS" :key="k" type="button" class="lx-chip" :class="{ on: kind === k, 'lx-chip-alert': (k === 'approval' || k === 'verify') && counts[k] }" @click="setKind(k)" :data-kind="k" role="tab" :aria-selected="kind === k">
         {{ t('board.' + k) }} <b>{{ counts[k] }}</b></button>
       <span class="lx-flex1"></span>
-      <lx-export v-if="kind === 'new' || kind === 'returned'" :filters="{ status: kind }" />
+      <lx-export v-if="kind === 'approval'" :filters="{ pending: 'any' }" />
       <van-button size="small" icon="replay" plain @click="load" :aria-label="t('common.refresh')" />
     </div>
     <div v-if="loading" class="lx-page-loading"><van-loading vertical>{{ t('common.loading') }}</van-loading></div>
     <lx-error v-else-if="error" :error="error" @retry="load" />
-    <van-empty v-else-if="!items.length" image="search" :description="t('board.empty')" />
+    <van-empty v-else-if="!items.length" image="search" :description="t('board.empty_' + (dispatching ? 'dispatch' : kind))" />
     <template v-else>
       <div class="lx-toolbar">
-        <van-checkbox :model-value="allSelected" @click="toggleAll" data-test="select-all">{{ t('board.select_all') }}</van-checkbox>
+        <van-checkbox v-if="dispatching" :model-value="allSelected" @click="toggleAll" data-test="select-all">{{ t('board.select_all') }}</van-checkbox>
         <span class="lx-muted">{{ t('board.count', { n: items.length }) }}</span>
       </div>
-      <div class="lx-grid-list" data-test="board-list">
-        <lx-case-card v-for="c in items" :key="c.id" :c="c" selectable :selected="selected.has(c.id)" @toggle="toggle">
-          <van-button size="small" type="primary" plain @click.stop="one(c)" data-test="dispatch-one">{{ t('action.dispatch') }}</van-button>
-          <span v-if="dutyOf(c)" class="lx-muted">{{ dutyOf(c).name }}</span>
-        </lx-case-card>
+      <div class="lx-grid-list" data-test="board-list" :data-kind="kind">
+        <template v-if="dispatching">
+          <lx-case-card v-for="c in items" :key="c.id" :c="c" selectable :selected="selected.has(c.id)" @toggle="toggle">
+            <template #body>
+              <div v-if="handedBack(c.status)" class="lx-card-note lx-card-note-red" data-test="returned-info">
+                <b>{{ t('returned.by', { u: c.status_unit_id ? unitName(c.status_unit_id) : '—' }) }}</b>
+                <span v-if="c.status_note" data-test="returned-reason">{{ c.status_note }}</span>
+              </div>
+            </template>
+            <van-button size="small" type="primary" plain @click.stop="one(c)" data-test="dispatch-one">{{ t('action.dispatch') }}</van-button>
+            <span v-if="dutyOf(c)" class="lx-muted" data-test="duty-name">{{ dutyOf(c).name }}</span>
+          </lx-case-card>
+        </template>
+        <template v-else-if="kind === 'approval'">
+          <lx-case-card v-for="c in items" :key="c.id" :c="c" :data-pending="c.pending">
+            <template #body>
+              <div v-if="request(c)" class="lx-card-note" data-test="request-info">
+                <b>{{ t('pending.title_' + request(c).kind) }}</b>
+                <template v-if="request(c).kind === 'extension'"> +{{ amountText(request(c).e) }} · {{ t('pending.due_now', { t: fmtDue(c.resolve_due_at, c.resolve_workdays) }) }}<template v-if="extendedTo(c, request(c).e)"> → {{ extendedTo(c, request(c).e) }}</template></template>
+                <template v-else-if="request(c).kind === 'suspension' && request(c).e.until"> {{ t('suspend.until_t', { t: fmtTime(request(c).e.until) }) }}</template>
+                <template v-else-if="request(c).kind === 'appeal'"> {{ label('rating', request(c).e.rating) }}</template>
+                <div>{{ request(c).e.reason }}</div>
+                <div class="lx-muted">{{ fmtTime(request(c).e.at) }}</div>
+              </div>
+            </template>
+            <template v-if="request(c)">
+              <van-button v-if="mayTry(c, request(c).yes[0])" size="small" type="primary" @click.stop="decide(c, request(c).yes[0], request(c).yes[1], t('pending.approve_' + request(c).kind))" data-test="approve">{{ t('pending.approve_' + request(c).kind) }}</van-button>
+              <van-button v-if="mayTry(c, request(c).no[0])" size="small" plain type="danger" @click.stop="decide(c, request(c).no[0], request(c).no[1], t('pending.reject_' + request(c).kind))" data-test="reject">{{ t('pending.reject_' + request(c).kind) }}</van-button>
+            </template>
+          </lx-case-card>
+        </template>
+        <template v-else>
+          <lx-case-card v-for="c in items" :key="c.id" :c="c">
+            <template #body>
+              <div v-if="c.reply" class="lx-card-note" data-test="verify-reply"><b>{{ t('case.reply') }}：</b>{{ c.reply }}</div>
+            </template>
+            <template v-if="mayTry(c, 'verify')">
+              <van-button size="small" type="primary" @click.stop="decide(c, 'verify', { passed: true }, t('verify.passed'))" data-test="verify-pass">{{ t('verify.passed') }}</van-button>
+              <van-button size="small" plain type="danger" @click.stop="decide(c, 'verify', { passed: false }, t('verify.failed'))" data-test="verify-fail">{{ t('verify.failed') }}</van-button>
+            </template>
+          </lx-case-card>
+        </template>
       </div>
     </template>
-    <div class="lx-bulk-bar" v-if="chosen.length" data-test="bulk-bar">
+    <div class="lx-bulk-bar" v-if="dispatching && chosen.length" data-test="bulk-bar">
       <span>{{ t('board.selected', { n: chosen.length }) }}</span><span class="lx-flex1"></span>
       <span v-if="busy" class="lx-muted">{{ progress }}</span>
       <van-button size="small" plain type="primary" :disabled="busy" @click="toUnit" data-test="bulk-to-unit">{{ t('board.to_unit') }}</van-button>
@@ -173,5 +288,10 @@ export default {
     </div>
     <lx-unit-picker v-model:show="showPicker" :title="t('action.dispatch')" :suggestions="suggestions" @pick="picked"
                     :kinds="['department', 'district', 'street', 'community', 'village', 'grid']" />
+    <van-dialog :show="!!deciding" @update:show="(v) => { if (!v) deciding = null; }" :title="deciding ? deciding.title : ''" show-cancel-button :before-close="beforeClose" teleport="body" data-test="decision-dialog">
+      <div v-if="deciding" class="lx-pad-x lx-muted">{{ deciding.c.number }} · {{ deciding.c.title }}</div>
+      <van-field v-if="deciding" v-model="decisionText" type="textarea" rows="3" autosize :required="deciding.required" maxlength="500"
+                 :placeholder="deciding.required ? t('board.reason_ph') : t('board.note_ph')" data-test="decision-text" />
+    </van-dialog>
   </div>`,
 };

@@ -6,13 +6,13 @@
 import { ref, reactive, computed, watch, onMounted } from 'vue';
 import { t, label } from '../i18n.js';
 import { api } from '../api.js';
-import { loadUnits, loadCategories, unitName, categoryName } from '../session.js';
+import { loadUnits, loadCategories, loadWorkflows, unitName, categoryName, statusNames, statusLabel } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { toastError, ymd } from '../util.js';
 
-const STATUSES = ['', 'new', 'dispatched', 'accepted', 'resolved', 'closed', 'returned', 'reopened'];
 const TYPES = ['request', 'hazard', 'dispute', 'proxy', 'opinion', 'suggestion', 'onekey'];
-const KEYS = ['q', 'status', 'type', 'category_code', 'unit_id', 'overdue', 'from', 'to'];
+const KEYS = ['q', 'status', 'type', 'category_code', 'unit_id', 'overdue', 'pending', 'from', 'to'];
+const PENDING = ['any', 'extension', 'suspension', 'appeal'];
 
 export default {
   setup() {
@@ -27,6 +27,8 @@ export default {
     const showUnit = ref(false);
     const showCat = ref(false);
     let seq = 0;
+    /* every status of the machines (GET /workflows), 全部 first */
+    const STATUSES = computed(() => ['', ...statusNames()]);
 
     const ui = computed(() => {
       const o = {};
@@ -70,6 +72,7 @@ export default {
     onMounted(() => {
       loadUnits().catch(toastError);
       loadCategories().catch(toastError);
+      loadWorkflows().catch(toastError);
       page(true);
     });
     watch(ui, (v) => { setQuery(v); page(true); });
@@ -80,7 +83,7 @@ export default {
     function pickCat(c) { f.category_code = c.code; }
     return {
       f, qInput, items, loading, finished, error, page, search, clearAll, filters, showMore, showUnit, showCat, activeCount,
-      pickUnit, pickCat, unitName, categoryName, STATUSES, TYPES, label, t,
+      pickUnit, pickCat, unitName, categoryName, STATUSES, TYPES, PENDING, statusLabel, label, t,
     };
   },
   template: `
@@ -90,15 +93,16 @@ export default {
         <template #action><span @click="search">{{ t('common.search') }}</span></template>
       </van-search>
     </div>
-    <div class="lx-filter-row">
+    <div class="lx-filter-row" data-test="status-filter">
       <button v-for="s in STATUSES" :key="s || 'all'" type="button" class="lx-chip lx-chip-sm" :class="{ on: f.status === s }" @click="f.status = s" :data-status="s || 'all'">
-        {{ s ? label('status', s) : t('common.all') }}</button>
+        {{ s ? statusLabel(s) : t('common.all') }}</button>
     </div>
     <div class="lx-toolbar">
       <van-button size="small" icon="filter-o" :type="activeCount ? 'primary' : 'default'" plain @click="showMore = true">{{ t('cases.more_filters') }}<template v-if="activeCount"> ({{ activeCount }})</template></van-button>
       <button v-if="f.overdue" type="button" class="lx-chip lx-chip-sm on" @click="f.overdue = ''">{{ t('case.overdue') }} ✕</button>
       <button v-if="f.unit_id" type="button" class="lx-chip lx-chip-sm on" @click="f.unit_id = ''">{{ unitName(+f.unit_id) }} ✕</button>
       <button v-if="f.category_code" type="button" class="lx-chip lx-chip-sm on" @click="f.category_code = ''">{{ categoryName(f.category_code) }} ✕</button>
+      <button v-if="f.pending" type="button" class="lx-chip lx-chip-sm on" @click="f.pending = ''" data-test="pending-chip">{{ t('cases.pending_' + f.pending) }} ✕</button>
       <span class="lx-flex1"></span>
       <lx-export :filters="filters" />
     </div>
@@ -119,6 +123,14 @@ export default {
             <div class="lx-chips">
               <button type="button" class="lx-chip lx-chip-sm" :class="{ on: !f.type }" @click="f.type = ''">{{ t('common.all') }}</button>
               <button v-for="ty in TYPES" :key="ty" type="button" class="lx-chip lx-chip-sm" :class="{ on: f.type === ty }" @click="f.type = ty">{{ label('type', ty) }}</button>
+            </div>
+          </template>
+        </van-cell>
+        <van-cell :title="t('cases.pending')">
+          <template #label>
+            <div class="lx-chips" data-test="pending-filter">
+              <button type="button" class="lx-chip lx-chip-sm" :class="{ on: !f.pending }" @click="f.pending = ''">{{ t('common.all') }}</button>
+              <button v-for="p in PENDING" :key="p" type="button" class="lx-chip lx-chip-sm" :class="{ on: f.pending === p }" @click="f.pending = p" :data-pending="p">{{ t('cases.pending_' + p) }}</button>
             </div>
           </template>
         </van-cell>

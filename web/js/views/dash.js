@@ -234,7 +234,7 @@ export default {
       const c = supervising.value;
       try {
         await api.post('/cases/' + c.id + '/supervise', { note: superviseNote.value.trim(), version: c.version });
-        showSuccessToast(t('case.done_supervise'));
+        showSuccessToast(t('done.supervise'));
         supervising.value = null;
         const od = await api.get('/cases', { overdue: 'true', unit_id: unitId.value || undefined, limit: 20 });
         overdue.value = od.items;
@@ -347,7 +347,7 @@ export default {
     <lx-unit-picker v-model:show="showUnit" :title="t('dash.pick_unit')" @pick="pickUnit" :kinds="['district', 'street', 'community', 'village', 'department']" />
     <van-dialog :show="!!supervising" @update:show="supervising = $event ? supervising : null" :title="t('action.supervise')" show-cancel-button
                 :before-close="beforeClose" teleport="body">
-      <van-field v-model="superviseNote" type="textarea" rows="3" autosize :placeholder="t('case.note_ph_supervise')" />
+      <van-field v-model="superviseNote" type="textarea" rows="3" autosize :placeholder="t('note_ph.supervise')" />
     </van-dialog>
   </div>`,
 };

@@ -12,7 +12,8 @@ import { reactive, ref, computed, watch, onMounted, onBeforeUnmount } from 'vue'
 import { t, label } from '../i18n.js';
 import { api, ApiError } from '../api.js';
 import {
-  session, hasRole, loadUnits, loadCategories, unitIndex, mapTop, categoryIndex, unitPathNames, categoryFullName,
+  session, hasRole, loadUnits, loadCategories, loadWorkflows, unitIndex, mapTop, categoryIndex, unitPathNames, categoryFullName,
+  openStatuses,
 } from '../session.js';
 import { go } from '../router.js';
 import {
@@ -33,7 +34,6 @@ function channelsFor() {
   return [...new Set(out)];
 }
 const TYPES = ['request', 'hazard', 'dispute', 'proxy', 'opinion', 'suggestion', 'onekey'];
-const OPEN = ['new', 'dispatched', 'accepted', 'returned', 'reopened'];
 
 function defaultChannel() {
   if (hasRole('dispatcher', 'admin')) return 'hotline';
@@ -80,19 +80,20 @@ export function predictDuty(cat, u) {
 
 /* The result of the last filing (top of the form on a phone, beside it on a desk). */
 const ResultCard = {
-  props: { result: Object, handler: String, fieldRole: Boolean },
+  props: { result: Object, handler: String, fieldRole: Boolean, master: String },
   emits: ['dispatch', 'open'],
   setup() { return { t, fmtTime }; },
   template: `
   <div class="lx-card lx-result" data-test="result">
     <div class="lx-card-head"><van-icon name="passed" color="#07c160" size="20" />
-      <b>{{ t('desk.result_title') }}</b><span class="lx-flex1"></span><lx-status :status="result.status" /></div>
+      <b>{{ result.merged_into ? t('desk.repeat_title') : t('desk.result_title') }}</b><span class="lx-flex1"></span><lx-status :status="result.status" :type="result.type" /></div>
     <div class="lx-result-num" data-test="result-number">{{ result.number }}</div>
     <div>{{ result.title }}</div>
-    <div v-if="handler" class="lx-muted" data-test="result-unit">{{ t('desk.result_to', { u: handler }) }}</div>
+    <div v-if="result.merged_into" class="lx-muted" data-test="result-merged">{{ t('desk.result_merged', { n: master || '#' + result.merged_into }) }}</div>
+    <div v-else-if="handler" class="lx-muted" data-test="result-unit">{{ t('desk.result_to', { u: handler }) }}</div>
     <div v-if="result.accept_due_at" class="lx-muted">{{ t('deadline.accept') }} {{ fmtTime(result.accept_due_at) }} · {{ t('deadline.resolve') }} {{ fmtTime(result.resolve_due_at) }}</div>
     <div class="lx-row-actions">
-      <van-button v-if="result.status === 'new' && !fieldRole" size="small" type="warning" @click="$emit('dispatch')" data-test="result-dispatch">{{ t('action.dispatch') }}</van-button>
+      <van-button v-if="(result.allowed_actions || []).includes('dispatch') && !result.handler_unit_id && !fieldRole" size="small" type="warning" @click="$emit('dispatch')" data-test="result-dispatch">{{ t('action.dispatch') }}</van-button>
       <van-button size="small" type="primary" plain @click="$emit('open')" data-test="result-open">{{ t('desk.open_case') }}</van-button>
     </div>
   </div>`,
@@ -100,7 +101,7 @@ const ResultCard = {
 
 /* Open cases of the same category near the point: possible duplicates. */
 const DupeList = {
-  props: { dupes: Array, loading: Boolean },
+  props: { dupes: Array, loading: Boolean, canRepeat: Boolean },
   emits: ['repeat'],
   setup() { return { t, fmtShort, fmtDistance }; },
   template: `
@@ -111,12 +112,12 @@ const DupeList = {
     <div v-for="x in dupes" :key="x.c.id" class="lx-dupe" :data-case-id="x.c.id">
       <div class="lx-dupe-main">
         <a :href="'#/case/' + x.c.id" target="_blank" rel="noopener">{{ x.c.number }}</a>
-        <lx-status :status="x.c.status" />
+        <lx-status :status="x.c.status" :type="x.c.type" />
         <span v-if="x.d !== null" class="lx-muted"> {{ t('desk.away', { d: fmtDistance(x.d) }) }}</span>
         <div class="lx-dupe-title">{{ x.c.title }}</div>
         <div class="lx-muted">{{ x.c.address }} · {{ fmtShort(x.c.created_at) }}</div>
       </div>
-      <van-button size="mini" type="warning" plain @click="$emit('repeat', x)">{{ t('desk.repeat') }}</van-button>
+      <van-button v-if="canRepeat" size="small" type="warning" plain @click="$emit('repeat', x)" data-test="repeat">{{ t('desk.repeat') }}</van-button>
     </div>
   </div>`,
 };
@@ -136,6 +137,7 @@ export default {
     const dupes = ref([]);
     const dupesLoading = ref(false);
     const result = ref(null);
+    const masterNumber = ref('');
     const showDispatch = ref(false);
     const filedToday = ref([]);
     const wide = ref(isWide());
@@ -145,6 +147,7 @@ export default {
     onMounted(() => {
       loadUnits().then(() => { if (!mapRoot.value) crumbTo(null); }).catch(toastError);
       loadCategories().catch(toastError);
+      loadWorkflows().catch(toastError);
     });
     const onResize = () => { wide.value = isWide(); };
     window.addEventListener('resize', onResize);
@@ -165,7 +168,10 @@ export default {
       if (!c) return '';
       const a = form.urgent ? Math.min(c.accept_hours, 0.5) : c.accept_hours;
       const r = form.urgent ? Math.min(c.resolve_hours, 2) : c.resolve_hours;
-      return t('desk.hours', { a: +a.toFixed(3), r: +r.toFixed(3) });
+      /* a clock counted in working days says so */
+      const clock = (wd, h) => (wd ? t('time.workdays', { n: wd }) : t('time.hours', { n: +h.toFixed(3) }));
+      return t('desk.hours', { a: clock(c.accept_workdays, a), r: clock(c.resolve_workdays, r) })
+        + (c.verify ? ' · ' + t('desk.verify_on') : '');
     });
 
     function pickCategory(c) {
@@ -292,7 +298,8 @@ export default {
           category_code: cat.code, unit_id: area ? area.id : undefined, from: ymd(from), limit: 100,
         });
         if (seq !== dupeSeq) return;
-        const list = r.items.filter((c) => OPEN.includes(c.status)).map((c) => ({
+        const open = openStatuses();
+        const list = r.items.filter((c) => open.includes(c.status)).map((c) => ({
           c,
           d: form.lat != null && c.lat != null ? distance(form.lat, form.lon, c.lat, c.lon) : null,
         })).filter((x) => x.d === null || x.d <= 1500);
@@ -306,19 +313,31 @@ export default {
     }, 400);
     watch(() => [form.category && form.category.code, form.unitId, form.lat, form.lon], findDupes);
 
+    /* 记为重复来电: the call is recorded as a case of its own and merged
+     * into the open one at once (POST /cases with repeat_of). */
     async function markRepeat(x) {
       if (!validate(false)) return;
       try {
         await showConfirmDialog({ title: t('desk.repeat_title'), message: t('desk.repeat_msg', { n: x.c.number }) });
       } catch { return; }
-      const who = form.anonymous ? t('desk.anonymous') : [form.name, form.phone].filter(Boolean).join(' ');
+      const body = intakeBody();
+      body.repeat_of = x.c.id;
+      if (!body.title) body.title = x.c.title;
+      if (!body.category_code && x.c.category_code) body.category_code = x.c.category_code;
+      busy.value = true;
       try {
-        await api.post('/cases/' + x.c.id + '/comment', {
-          note: t('desk.repeat_note', { ch: label('channel', form.channel), who: who || '—', text: form.description.trim() }),
-        });
-        showSuccessToast(t('desk.repeat_done'));
-        reset();
-      } catch (e) { toastError(e); }
+        const c = await api.post('/cases', body);
+        result.value = c;
+        masterNumber.value = x.c.number;
+        filedToday.value.unshift(c);
+        showSuccessToast({ message: t('desk.repeat_done', { n: x.c.number }), className: 'lx-toast-filed' });
+        reset(true);
+      } catch (e) {
+        if (e.field) errors[e.field.startsWith('reporter') ? 'phone' : e.field] = e.message;
+        toastError(e);
+      } finally {
+        busy.value = false;
+      }
     }
 
     /* ---- submit ---- */
@@ -340,8 +359,7 @@ export default {
       return fieldRole.value && session.user && session.user.unit_id;
     }
 
-    async function submit() {
-      if (busy.value || !validate()) return;
+    function intakeBody() {
       const body = {
         type: form.type, channel: form.channel, category_code: form.category ? form.category.code : undefined,
         title: form.title.trim(), description: form.description.trim(),
@@ -349,12 +367,19 @@ export default {
         reporter: { name: form.name.trim() || undefined, phone: form.phone.trim() || undefined, anonymous: form.anonymous },
       };
       if (form.lat != null) { body.lat = form.lat; body.lon = form.lon; } else if (form.unitId) body.unit_id = form.unitId;
+      return body;
+    }
+
+    async function submit() {
+      if (busy.value || !validate()) return;
+      const body = intakeBody();
       busy.value = true;
       try {
         const c = await api.post('/cases', body);
         result.value = c;
+        masterNumber.value = '';
         filedToday.value.unshift(c);
-        if (c.status === 'new' && hasRole('dispatcher', 'admin')) {
+        if (!c.handler_unit_id && (c.allowed_actions || []).includes('dispatch')) {
           showNotify({ type: 'warning', message: t('desk.no_duty') });
           showDispatch.value = true;
         } else {
@@ -404,7 +429,7 @@ export default {
 
     return {
       form, showCat, showUnit, showMap, busy, locating, locateMsg, mapRoot, crumbs, dupes, dupesLoading, result,
-      showDispatch, filedToday, wide, errors, fieldRole, unitLabel, duty, hours, resultHandler,
+      showDispatch, filedToday, masterNumber, wide, errors, fieldRole, unitLabel, duty, hours, resultHandler,
       pickCategory, onMapPick, onDrill, crumbTo, myPosition, pickUnit, clearLocation, markRepeat, submit, reset,
       confirmReset, dispatchTo, categoryFullName, fmtDistance, fmtShort, fmtTime, label, t, go, now, countdown,
       CHANNELS: channelsFor(), TYPES,
@@ -413,7 +438,7 @@ export default {
   template: `
   <div class="lx-desk" :class="{ 'lx-desk-wide': wide }">
     <section class="lx-desk-form">
-      <ResultCard v-if="result && !wide" :result="result" :handler="resultHandler" :field-role="fieldRole" @dispatch="showDispatch = true" @open="go('/case/' + result.id)" />
+      <ResultCard v-if="result && !wide" :result="result" :handler="resultHandler" :field-role="fieldRole" :master="masterNumber" @dispatch="showDispatch = true" @open="go('/case/' + result.id)" />
       <div class="lx-block">
         <div class="lx-block-title">{{ t('desk.channel') }}</div>
         <div class="lx-chips" role="radiogroup" :aria-label="t('desk.channel')">
@@ -461,7 +486,7 @@ export default {
           <van-button v-if="form.unitId || form.lat != null" size="small" icon="cross" @click="clearLocation">{{ t('common.clear') }}</van-button>
         </div>
       </van-cell-group>
-      <DupeList v-if="!wide && form.category && (dupes.length || dupesLoading)" :dupes="dupes" :loading="dupesLoading" @repeat="markRepeat" />
+      <DupeList v-if="!wide && form.category && (dupes.length || dupesLoading)" :dupes="dupes" :loading="dupesLoading" :can-repeat="!fieldRole" @repeat="markRepeat" />
 
       <van-cell-group inset class="lx-group">
         <van-cell center :title="t('desk.urgent')" :label="t('desk.urgent_hint')">
@@ -485,7 +510,7 @@ export default {
     </section>
 
     <aside class="lx-desk-side">
-      <ResultCard v-if="result && wide" :result="result" :handler="resultHandler" :field-role="fieldRole" @dispatch="showDispatch = true" @open="go('/case/' + result.id)" />
+      <ResultCard v-if="result && wide" :result="result" :handler="resultHandler" :field-role="fieldRole" :master="masterNumber" @dispatch="showDispatch = true" @open="go('/case/' + result.id)" />
 
       <div v-if="wide" class="lx-card lx-desk-map">
         <div class="lx-crumbs">
@@ -495,12 +520,12 @@ export default {
         <lx-grid-map :root="mapRoot" pick :pin="form.lat != null ? { lat: form.lat, lon: form.lon } : null" @pick="onMapPick" @drill="onDrill" height="360px" />
       </div>
 
-      <DupeList v-if="wide && form.category && (dupes.length || dupesLoading)" :dupes="dupes" :loading="dupesLoading" @repeat="markRepeat" />
+      <DupeList v-if="wide && form.category && (dupes.length || dupesLoading)" :dupes="dupes" :loading="dupesLoading" :can-repeat="!fieldRole" @repeat="markRepeat" />
 
       <div class="lx-card" v-if="filedToday.length">
         <div class="lx-card-head"><b>{{ t('desk.session_list') }}</b></div>
         <a v-for="c in filedToday" :key="c.id" class="lx-mini-row" :href="'#/case/' + c.id">
-          <span class="lx-num">{{ c.number }}</span><span class="lx-ellipsis">{{ c.title }}</span><lx-status :status="c.status" />
+          <span class="lx-num">{{ c.number }}</span><span class="lx-ellipsis">{{ c.title }}</span><lx-status :status="c.status" :type="c.type" />
         </a>
       </div>
     </aside>

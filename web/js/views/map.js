@@ -7,11 +7,9 @@
 import { ref, computed, watch, onMounted } from 'vue';
 import { t } from '../i18n.js';
 import { listAll } from '../api.js';
-import { loadUnits, unitIndex, unitName, mapTop } from '../session.js';
+import { loadUnits, loadWorkflows, unitIndex, unitName, mapTop, openStatuses } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { LxGridMap, heat } from '../components/gridmap.js';
-
-const OPEN = ['new', 'dispatched', 'accepted', 'returned', 'reopened'];
 
 export default {
   components: { LxGridMap },
@@ -30,12 +28,13 @@ export default {
       loading.value = true;
       error.value = null;
       try {
-        await loadUnits();
+        await Promise.all([loadUnits(), loadWorkflows()]);
         if (!ready.value) {
           ready.value = true;
           if (!root.value && mapTop()) { root.value = mapTop(); return; }
         }
-        const lists = await Promise.all(OPEN.map((s) => listAll({ status: s, unit_id: root.value || undefined }, 3000)));
+        /* the open statuses of the machines (GET /workflows) */
+        const lists = await Promise.all(openStatuses().map((s) => listAll({ status: s, unit_id: root.value || undefined }, 3000)));
         if (my !== seq) return;
         cases.value = lists.flatMap((l) => l.items);
         truncated.value = lists.some((l) => l.more);
@@ -135,7 +134,7 @@ export default {
           <div class="lx-card-head"><b>{{ t('map.cases_here', { u: unitName(root) }) }}</b></div>
           <van-empty v-if="!leafCases.length" :description="t('map.no_open')" image-size="60" />
           <a v-for="c in leafCases" :key="c.id" class="lx-mini-row" :href="'#/case/' + c.id">
-            <span class="lx-num">{{ c.number }}</span><span class="lx-ellipsis">{{ c.title }}</span><lx-countdown :case="c" /><lx-status :status="c.status" />
+            <span class="lx-num">{{ c.number }}</span><span class="lx-ellipsis">{{ c.title }}</span><lx-countdown :case="c" /><lx-status :status="c.status" :type="c.type" />
           </a>
         </template>
       </div>

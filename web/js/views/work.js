@@ -1,45 +1,62 @@
 /*
- * work.js - my work (我的工作) for handlers and grid workers: the cases my
- * unit must accept (签收), those in hand (办理中) and those answered and
- * waiting for the resident's rating; overdue first, each with a countdown
- * to the deadline that matters now. One tap accepts.
+ * work.js - my work (我的工作) for handlers and grid workers, one tab per
+ * stage the machines define: to accept (the accept clock runs), in hand
+ * (only the resolve clock runs), suspended (resume leads on), awaiting
+ * verification and answered awaiting the resident's rating; overdue first,
+ * each with a countdown to the deadline that matters now. One tap accepts
+ * or resumes; resolve, suspend and extend are one tap to their form.
  */
 import { ref, computed, onMounted, onBeforeUnmount } from 'vue';
 import { t } from '../i18n.js';
 import { api, listAll } from '../api.js';
-import { session, loadUnits, loadCategories, unitIndex, hasRole } from '../session.js';
-import { route, setQuery } from '../router.js';
+import {
+  session, loadUnits, loadCategories, loadWorkflows, unitIndex, hasRole, clockStatuses, fromStates, workflowIndex, mayTry,
+} from '../session.js';
+import { route, setQuery, go } from '../router.js';
 import { now, urgencyKey, toastError } from '../util.js';
-import { showSuccessToast } from '../vant.js';
+import { showSuccessToast, showConfirmDialog } from '../vant.js';
 
-const TABS = [
-  { key: 'accept', statuses: ['dispatched', 'reopened'] },
-  { key: 'doing', statuses: ['accepted'] },
-  { key: 'resolved', statuses: ['resolved'] },
-];
+/* The tabs and their statuses, from the machines (each status in one tab). */
+function makeTabs() {
+  const accept = clockStatuses('accept');
+  const raw = [
+    { key: 'accept', statuses: accept },
+    { key: 'doing', statuses: clockStatuses('resolve').filter((s) => !accept.includes(s)) },
+    { key: 'paused', statuses: fromStates('resume') },
+    { key: 'verify', statuses: fromStates('verify') },
+    { key: 'rating', statuses: fromStates('rate') },
+  ];
+  const seen = new Set();
+  return raw.map((tb) => ({ ...tb, statuses: tb.statuses.filter((s) => !seen.has(s) && seen.add(s)) })).filter((tb) => tb.statuses.length);
+}
 
 export default {
   setup() {
-    const tab = ref(TABS.findIndex((x) => x.key === route.query.tab) >= 0 ? TABS.findIndex((x) => x.key === route.query.tab) : 0);
-    const items = ref({ accept: [], doing: [], resolved: [] });
+    const TABS = computed(() => (workflowIndex.value.size ? makeTabs() : []));
+    const startTab = () => Math.max(0, TABS.value.findIndex((x) => x.key === route.query.tab));
+    const tab = ref(startTab());
+    const items = ref({});
     const loading = ref(true);
     const refreshing = ref(false);
     const error = ref(null);
     const busyId = ref(0);
 
-    /* Is the case handled by my unit's subtree (not only located in it)? */
+    /* Is the case handled by my unit's subtree (not only located in it)? A
+     * grid worker also verifies work done in its grids. */
     const mine = (c) => hasRole('admin') || (c.handler_unit_id && unitIndex.value.has(c.handler_unit_id));
+    const toVerify = (c) => mine(c) || (hasRole('grid_worker') && unitIndex.value.has(c.unit_id));
 
     async function load() {
       error.value = null;
       try {
-        await Promise.all([loadUnits(), loadCategories()]);
+        await Promise.all([loadUnits(), loadCategories(), loadWorkflows()]);
         const out = {};
-        await Promise.all(TABS.map(async (tb) => {
+        await Promise.all(TABS.value.map(async (tb) => {
           const lists = await Promise.all(tb.statuses.map((s) => listAll({ status: s }, 1000)));
-          out[tb.key] = lists.flatMap((l) => l.items).filter(mine);
+          out[tb.key] = lists.flatMap((l) => l.items).filter(tb.key === 'verify' ? toVerify : mine);
         }));
         items.value = out;
+        if (route.query.tab && tab.value === 0) tab.value = startTab();
       } catch (e) {
         error.value = e;
       } finally {
@@ -54,20 +71,25 @@ export default {
     const sorted = computed(() => {
       const n = now.value - (now.value % 30000); // resort twice a minute, not every tick
       const by = (a, b) => urgencyKey(a, n) - urgencyKey(b, n);
-      return {
-        accept: [...items.value.accept].sort(by),
-        doing: [...items.value.doing].sort(by),
-        resolved: [...items.value.resolved].sort((a, b) => b.id - a.id),
-      };
+      const out = {};
+      for (const tb of TABS.value) {
+        const list = [...(items.value[tb.key] || [])];
+        out[tb.key] = tb.key === 'accept' || tb.key === 'doing' ? list.sort(by) : list.sort((a, b) => b.id - a.id);
+      }
+      return out;
     });
-    const overdueCount = computed(() => [...items.value.accept, ...items.value.doing].filter((c) => c.overdue || c.accept_overdue).length);
+    const overdueCount = computed(() => ['accept', 'doing'].flatMap((k) => items.value[k] || []).filter((c) => c.overdue || c.accept_overdue).length);
 
+    function moveTo(c, r, from) {
+      items.value[from] = (items.value[from] || []).filter((x) => x.id !== c.id);
+      const to = TABS.value.find((tb) => tb.statuses.includes(r.status));
+      if (to) items.value[to.key] = [r, ...(items.value[to.key] || [])];
+    }
     async function accept(c) {
       busyId.value = c.id;
       try {
         const r = await api.post('/cases/' + c.id + '/accept', { version: c.version });
-        items.value.accept = items.value.accept.filter((x) => x.id !== c.id);
-        items.value.doing = [r, ...items.value.doing];
+        moveTo(c, r, 'accept');
         showSuccessToast(t('work.accepted', { n: r.number }));
       } catch (e) {
         toastError(e);
@@ -76,22 +98,47 @@ export default {
         busyId.value = 0;
       }
     }
-    function onTab(i) { setQuery({ tab: TABS[i].key }); }
+    async function resume(c) {
+      try { await showConfirmDialog({ message: t('work.resume_confirm', { n: c.number }) }); } catch { return; }
+      busyId.value = c.id;
+      try {
+        const r = await api.post('/cases/' + c.id + '/resume', { version: c.version });
+        moveTo(c, r, 'paused');
+        showSuccessToast(t('done.resume'));
+      } catch (e) {
+        toastError(e);
+        load();
+      } finally {
+        busyId.value = 0;
+      }
+    }
+    /* The case page with the action's form open. */
+    function openAct(c, a) { go('/case/' + c.id, { act: a }); }
+    function onTab(i) { if (TABS.value[i]) setQuery({ tab: TABS.value[i].key }); }
     function refresh() { refreshing.value = true; load(); }
-    return { tab, TABS, sorted, loading, refreshing, error, load, refresh, accept, busyId, overdueCount, onTab, session, t };
+    return {
+      tab, TABS, sorted, loading, refreshing, error, load, refresh, accept, resume, openAct, busyId, overdueCount, onTab, mayTry, session, t,
+    };
   },
   template: `
   <div class="lx-work">
     <van-notice-bar v-if="overdueCount" left-icon="warning-o" color="#ee0a24" background="#fff1f0" :text="t('work.overdue_notice', { n: overdueCount })" data-test="overdue-notice" />
-    <van-tabs v-model:active="tab" sticky :offset-top="0" @change="onTab">
-      <van-tab v-for="(tb, i) in TABS" :key="tb.key" :name="i" :badge="sorted[tb.key].length || ''" :title="t('work.tab_' + tb.key)" :data-tab="tb.key">
+    <van-tabs v-model:active="tab" sticky :offset-top="0" @change="onTab" :swipe-threshold="4">
+      <van-tab v-for="(tb, i) in TABS" :key="tb.key" :name="i" :badge="(sorted[tb.key] || []).length || ''" :title="t('work.tab_' + tb.key)" :data-tab="tb.key">
         <van-pull-refresh v-model="refreshing" @refresh="refresh" :pulling-text="t('common.pull')" :loosing-text="t('common.release')" :loading-text="t('common.loading')">
           <div v-if="loading" class="lx-page-loading"><van-loading vertical>{{ t('common.loading') }}</van-loading></div>
           <lx-error v-else-if="error" :error="error" @retry="load" />
-          <van-empty v-else-if="!sorted[tb.key].length" :description="t('work.empty_' + tb.key)" />
+          <van-empty v-else-if="!(sorted[tb.key] || []).length" :description="t('work.empty_' + tb.key)" />
           <div v-else class="lx-grid-list" :data-list="tb.key">
             <lx-case-card v-for="c in sorted[tb.key]" :key="c.id" :c="c">
-              <van-button v-if="tb.key === 'accept'" size="small" type="primary" :loading="busyId === c.id" @click.stop="accept(c)" data-test="quick-accept">{{ t('action.accept') }}</van-button>
+              <van-button v-if="tb.key === 'accept' && mayTry(c, 'accept')" size="small" type="primary" :loading="busyId === c.id" @click.stop="accept(c)" data-test="quick-accept">{{ t('action.accept') }}</van-button>
+              <template v-if="tb.key === 'doing'">
+                <van-button v-if="mayTry(c, 'resolve')" size="small" type="primary" @click.stop="openAct(c, 'resolve')" data-test="quick-resolve">{{ t('action.resolve') }}</van-button>
+                <van-button v-if="mayTry(c, 'suspend') && !c.pending" size="small" plain @click.stop="openAct(c, 'suspend')" data-test="quick-suspend">{{ t('action.suspend') }}</van-button>
+                <van-button v-if="mayTry(c, 'extend') && !c.pending" size="small" plain @click.stop="openAct(c, 'extend')" data-test="quick-extend">{{ t('action.extend') }}</van-button>
+              </template>
+              <van-button v-if="tb.key === 'paused' && mayTry(c, 'resume')" size="small" type="primary" :loading="busyId === c.id" @click.stop="resume(c)" data-test="quick-resume">{{ t('action.resume') }}</van-button>
+              <van-button v-if="tb.key === 'verify' && mayTry(c, 'verify')" size="small" type="primary" @click.stop="openAct(c, 'verify')" data-test="quick-verify">{{ t('action.verify') }}</van-button>
             </lx-case-card>
           </div>
         </van-pull-refresh>
