@@ -1337,8 +1337,8 @@ static char *lx_o311_update_text(const lx_o311_update *u)
 	if (strcmp(u->action, "resolve") == 0)
 		return lx_o311_scrub(u->note ? u->note : "已答复。");
 	if (strcmp(u->action, "rate") == 0)
-		return lx_xstrdup(strcmp(u->to_status, "closed") == 0 ? "市民已评价，诉求办结。"
-								       : "市民评价未解决，已重新交办。");
+		return lx_xstrdup(lx_o311_is_closed(u->to_status) ? "市民已评价，诉求办结。"
+								    : "市民评价未解决，已重新交办。");
 	if (strcmp(u->action, "reopen") == 0)
 		return lx_xasprintf("已重新交%s办理。", unit);
 	if (strcmp(u->action, "close") == 0)

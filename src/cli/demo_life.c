@@ -80,6 +80,13 @@ static bool lx_sim_may(struct lx_sim *s, lx_ms at, lx_flow_actor who, const char
 	return lx_flow_decide(s->d->x, &s->c, action, NULL, NULL, &err) == LX_OK;
 }
 
+/* Whether work remains on the case (its state is open). */
+static bool lx_sim_open(const struct lx_sim *s)
+{
+	const lx_flow_state *st = lx_flow_state_of(s->c.type, s->c.status);
+	return st && st->open;
+}
+
 static lx_flow_actor lx_sim_desk(struct lx_sim *s)
 {
 	return (lx_flow_actor){s->d->dispatcher_id, LX_ROLE_DISPATCHER, "/", false};
@@ -199,7 +206,7 @@ static int lx_sim_while_handling(struct lx_sim *s, lx_ms acc_at, lx_ms *res_at)
 		*res_at += back - at;
 	}
 	if (*res_at > c->resolve_due_at && c->resolve_due_at + LX_HOUR_MS < s->now && lx_p(s, 0.4) &&
-	    strcmp(c->status, "accepted") == 0 && c->resolve_due_at + LX_HOUR_MS < *res_at) {
+	    lx_flow_clock_runs(c->type, c->status, LX_CLOCK_RESOLVE) && c->resolve_due_at + LX_HOUR_MS < *res_at) {
 		lx_flow_input in = {.note = "超期未办结，请加快办理并说明原因"};
 		if (lx_sim_fire(s, c->resolve_due_at + LX_HOUR_MS, lx_sim_desk(s), "supervise", &in) != SIM_ON)
 			return SIM_ERR;
@@ -254,7 +261,8 @@ static int lx_sim_handle(struct lx_sim *s, lx_ms cursor, bool may_return, lx_ms 
 		if (rc != SIM_ON)
 			return rc;
 		*done_at = res_at;
-		if (strcmp(c->status, "verifying") != 0)
+		/* the category verifies: the case waits for the check */
+		if (!lx_sim_may(s, res_at, lx_sim_desk(s), "verify"))
 			return SIM_ON;
 		/* 核查: the grid worker on site (or the desk from photos) */
 		lx_ms check = res_at + (lx_ms)((0.1 + lx_u(s)) * LX_DAY_MS);
@@ -291,8 +299,8 @@ static int lx_sim_after_second_round(struct lx_sim *s, lx_ms rate_at)
 				     .note = upheld ? "经核实，办理单位已依法依规办理" : "办理不到位，申诉不予支持"};
 		if (lx_sim_fire(s, decide, lx_sim_desk(s), "appeal_decide", &din) != SIM_ON)
 			return SIM_ERR;
-		if (strcmp(s->c.status, "closed") == 0)
-			return SIM_ON;
+		if (!lx_sim_open(s))
+			return SIM_ON; /* upheld: the engine closed it */
 		rate_at = decide;
 	}
 close:;
@@ -374,7 +382,8 @@ static int lx_sim_life(struct lx_sim *s, lx_ms t)
 		rc = lx_sim_handle(s, s->c.dispatched_at, round == 0, &done_at);
 		if (rc == SIM_ON)
 			rc = lx_sim_rate(s, done_at, round, &rate_at);
-		if (rc != SIM_ON || strcmp(s->c.status, "reopened") != 0)
+		/* an unfavourable rating sent it back: another round */
+		if (rc != SIM_ON || !lx_sim_open(s))
 			break;
 		if (round >= 1)
 			return lx_sim_after_second_round(s, rate_at);
