@@ -1400,6 +1400,94 @@ static int lx_o311_update_reply(lx_req *r, lx_o311_fmt fmt, int64_t event_id)
 	return lx_o311_reply(r, 200, fmt, "service_request_updates", list);
 }
 
+/* A posted update's fields, checked. Strings are the form's. */
+struct lx_o311_update_post {
+	int64_t case_id;
+	const char *uid, *status, *desc, *code, *email, *account, *first, *last, *media_url;
+	bool closed_wanted;
+	lx_ms updated_datetime;
+};
+
+/* Checks the form of a posted update into *p; answers 400 and returns
+ * false on bad input. */
+static bool lx_o311_update_check(lx_req *r, lx_o311_fmt fmt, lx_o311_form *form, struct lx_o311_update_post *p)
+{
+	const char *sid = lx_o311_field(form, "service_request_id");
+	const char *when = lx_o311_field(form, "updated_datetime");
+	p->uid = lx_o311_field(form, "update_id");
+	p->status = lx_o311_field(form, "status");
+	p->desc = lx_o311_form_get(form, "description", NULL);
+	p->code = lx_o311_field(form, "service_code");
+	if (!sid || !lx_o311_posint(sid, INT64_MAX / 2, &p->case_id))
+		return lx_o311_error(r, fmt, 400, "service_request_id is required and must be an id"), false;
+	if (!p->uid || !lx_o311_text_ok(p->uid, 64, true))
+		return lx_o311_error(r, fmt, 400, "update_id is required: one line of at most 64 characters"), false;
+	if (!p->status || !lx_o311_update_status(p->status, &p->closed_wanted))
+		return lx_o311_error(r, fmt, 400, "status is required: OPEN, CLOSED or another status of "
+				     "the FixMyStreet extension"), false;
+	if (!when || !lx_o311_parse_time(r, when, &p->updated_datetime))
+		return lx_o311_error(r, fmt, 400, "updated_datetime is required: a W3C datetime with its zone"), false;
+	if (!p->desc || !lx_o311_text_ok(p->desc, LX_O311_DESC_MAX, false))
+		return lx_o311_error(r, fmt, 400, "description is required: text of at most %d characters",
+				     LX_O311_DESC_MAX), false;
+	for (size_t i = 0; i < form->n; i++)
+		if (strcmp(form->keys[i], "media_url") == 0 && *form->vals[i] && !lx_o311_url_ok(form->vals[i]))
+			return lx_o311_error(r, fmt, 400, "media_url must be an http or https URL"), false;
+	p->media_url = lx_o311_field(form, "media_url");
+	p->email = lx_o311_field(form, "email");
+	p->account = lx_o311_field(form, "account_id");
+	p->first = lx_o311_field(form, "first_name");
+	p->last = lx_o311_field(form, "last_name");
+	return lx_o311_line(r, fmt, "email", p->email, 254) && lx_o311_line(r, fmt, "account_id", p->account, 100) &&
+	       lx_o311_line(r, fmt, "first_name", p->first, 32) && lx_o311_line(r, fmt, "last_name", p->last, 32) &&
+	       lx_o311_line(r, fmt, "phone", lx_o311_field(form, "phone"), 20) &&
+	       lx_o311_line(r, fmt, "title", lx_o311_field(form, "title"), 100);
+}
+
+/* The client's status moves the case when the workflow lets the desk do
+ * so: a closing status closes an answered (or still unassigned) case, an
+ * open one reopens an answered or closed case. Otherwise the update is a
+ * comment and the case keeps its status. The engine decides and writes
+ * (as the desk: an Open311 client speaks for the hotline). *event_id is
+ * the event it wrote. LX_OK, LX_CONFLICT (the case moved meanwhile) or an
+ * error. */
+static int lx_o311_update_apply(lx_req *r, const lx_apikey *key, lx_case *c, const struct lx_o311_update_post *p,
+				int64_t *event_id)
+{
+	lx_flow_actor desk = {0, LX_ROLE_DISPATCHER, "/", false};
+	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &desk, lx_now_ms(), r->app->tz_offset_min);
+	lx_flow_error ferr;
+	const char *act = p->closed_wanted ? "close" : lx_o311_is_closed(c->status) ? "reopen" : "comment";
+	char *note = lx_xasprintf("Open311 更新（%s，%s）：%s", key->name, p->status, p->desc);
+	lx_flow_input fin = {.note = note, .reason = strcmp(act, "reopen") == 0 ? note : NULL};
+	if (lx_flow_decide(x, c, act, &fin, NULL, &ferr) != LX_OK)
+		act = "comment";
+	int rc = lx_flow_apply(x, c, act, &fin, NULL, &ferr);
+	if (rc == LX_OK)
+		rc = lx_case_last_event(r->db, c->id, event_id);
+	else if (ferr.status == 409 && ferr.code && strcmp(ferr.code, "stale_version") == 0)
+		rc = LX_CONFLICT;
+	lx_flow_ctx_free(x);
+	free(note);
+	return rc;
+}
+
+/* The request the update is for, in the same transaction; answers 400/404
+ * and returns false when there is none or it does not match. */
+static bool lx_o311_update_case(lx_req *r, lx_o311_fmt fmt, const struct lx_o311_update_post *p, lx_case *c)
+{
+	int rc = lx_case_get(r->db, "/", p->case_id, c);
+	if (rc == LX_OK && strcmp(c->type, "request") != 0)
+		rc = LX_NOTFOUND;
+	if (rc == LX_NOTFOUND)
+		return lx_o311_error(r, fmt, 404, "no such service_request_id: %lld", (long long)p->case_id), false;
+	if (rc != LX_OK)
+		return lx_o311_store_error(r, fmt, rc), false;
+	if (p->code && (!c->category_code || strcmp(p->code, c->category_code) != 0))
+		return lx_o311_error(r, fmt, 400, "service_code does not match the request's service"), false;
+	return true;
+}
+
 int lx_api_open311_update_post(lx_req *r)
 {
 	static const char *const scalars[] = {
@@ -1411,10 +1499,8 @@ int lx_api_open311_update_post(lx_req *r)
 	lx_o311_form form = {0};
 	lx_apikey key = {0};
 	lx_case c = {0};
-	lx_o311_update_in u = {0};
-	char *note = NULL;
-	bool closed_wanted, in_tx = false;
-	int64_t case_id, event_id, seen_case;
+	struct lx_o311_update_post p = {0};
+	int64_t event_id, seen_case;
 	int rc;
 
 	if (!lx_o311_format(r, &fmt))
@@ -1423,139 +1509,51 @@ int lx_api_open311_update_post(lx_req *r)
 	if (rc != LX_OK)
 		goto cleanup;
 	rc = LX_BADREQ;
-	const char *sid = lx_o311_field(&form, "service_request_id");
-	const char *uid = lx_o311_field(&form, "update_id");
-	const char *status = lx_o311_field(&form, "status");
-	const char *when = lx_o311_field(&form, "updated_datetime");
-	const char *desc = lx_o311_form_get(&form, "description", NULL);
-	const char *code = lx_o311_field(&form, "service_code");
-	if (!sid || !lx_o311_posint(sid, INT64_MAX / 2, &case_id)) {
-		rc = lx_o311_error(r, fmt, 400, "service_request_id is required and must be an id");
+	if (!lx_o311_update_check(r, fmt, &form, &p))
 		goto cleanup;
-	}
-	if (!uid || !lx_o311_text_ok(uid, 64, true)) {
-		rc = lx_o311_error(r, fmt, 400, "update_id is required: one line of at most 64 characters");
-		goto cleanup;
-	}
-	if (!status || !lx_o311_update_status(status, &closed_wanted)) {
-		rc = lx_o311_error(r, fmt, 400, "status is required: OPEN, CLOSED or another status of "
-				   "the FixMyStreet extension");
-		goto cleanup;
-	}
-	if (!when || !lx_o311_parse_time(r, when, &u.updated_datetime)) {
-		rc = lx_o311_error(r, fmt, 400, "updated_datetime is required: a W3C datetime with its zone");
-		goto cleanup;
-	}
-	if (!desc || !lx_o311_text_ok(desc, LX_O311_DESC_MAX, false)) {
-		rc = lx_o311_error(r, fmt, 400, "description is required: text of at most %d characters",
-				   LX_O311_DESC_MAX);
-		goto cleanup;
-	}
-	for (size_t i = 0; i < form.n; i++) {
-		if (strcmp(form.keys[i], "media_url") == 0 && *form.vals[i] && !lx_o311_url_ok(form.vals[i])) {
-			rc = lx_o311_error(r, fmt, 400, "media_url must be an http or https URL");
-			goto cleanup;
-		}
-	}
-	const char *email = lx_o311_field(&form, "email"), *account = lx_o311_field(&form, "account_id");
-	const char *first = lx_o311_field(&form, "first_name"), *last = lx_o311_field(&form, "last_name");
-	if (!lx_o311_line(r, fmt, "email", email, 254) || !lx_o311_line(r, fmt, "account_id", account, 100) ||
-	    !lx_o311_line(r, fmt, "first_name", first, 32) || !lx_o311_line(r, fmt, "last_name", last, 32) ||
-	    !lx_o311_line(r, fmt, "phone", lx_o311_field(&form, "phone"), 20) ||
-	    !lx_o311_line(r, fmt, "title", lx_o311_field(&form, "title"), 100))
-		goto cleanup;
-
 	rc = lx_db_begin(r->db, true);
 	if (rc != LX_OK) {
 		rc = lx_o311_store_error(r, fmt, rc);
 		goto cleanup;
 	}
-	in_tx = true;
 	/* A retried update answers what the first one did. */
-	rc = lx_o311_update_find(r->db, key.id, uid, &event_id, &seen_case);
-	if (rc == LX_OK && seen_case == case_id) {
+	rc = lx_o311_update_find(r->db, key.id, p.uid, &event_id, &seen_case);
+	if (rc == LX_OK && seen_case == p.case_id) {
 		lx_db_rollback(r->db);
-		in_tx = false;
 		rc = lx_o311_update_reply(r, fmt, event_id);
 		goto cleanup;
 	}
-	if (rc == LX_OK) {
-		rc = lx_o311_error(r, fmt, 400, "update_id %s was already used for another request", uid);
-		goto cleanup;
-	}
-	if (rc != LX_NOTFOUND) {
-		rc = lx_o311_store_error(r, fmt, rc);
-		goto cleanup;
-	}
-	rc = lx_case_get(r->db, "/", case_id, &c);
-	if (rc == LX_OK && strcmp(c.type, "request") != 0)
-		rc = LX_NOTFOUND;
-	if (rc == LX_NOTFOUND) {
-		rc = lx_o311_error(r, fmt, 404, "no such service_request_id: %lld", (long long)case_id);
-		goto cleanup;
-	}
-	if (rc != LX_OK) {
-		rc = lx_o311_store_error(r, fmt, rc);
-		goto cleanup;
-	}
-	if (code && (!c.category_code || strcmp(code, c.category_code) != 0)) {
-		rc = lx_o311_error(r, fmt, 400, "service_code does not match the request's service");
-		goto cleanup;
-	}
-
-	/* The client's status moves the case when the workflow lets the desk do
-	 * so: a closing status closes an answered (or still unassigned) case, an
-	 * open one reopens an answered or closed case. Otherwise the update is a
-	 * comment and the case keeps its status. The engine decides and writes
-	 * (as the desk: an Open311 client speaks for the hotline). */
-	lx_flow_actor desk = {0, LX_ROLE_DISPATCHER, "/", false};
-	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &desk, lx_now_ms(), r->app->tz_offset_min);
-	lx_flow_error ferr;
-	lx_event ev = {0};
-	const char *act = "comment";
-	if (closed_wanted)
-		act = "close";
-	else if (lx_o311_is_closed(c.status))
-		act = "reopen";
-	note = lx_xasprintf("Open311 更新（%s，%s）：%s", key.name, status, desc);
-	lx_flow_input fin = {.note = note, .reason = strcmp(act, "reopen") == 0 ? note : NULL};
-	if (lx_flow_decide(x, &c, act, &fin, NULL, &ferr) != LX_OK)
-		act = "comment";
-	rc = lx_flow_apply(x, &c, act, &fin, &ev, &ferr);
 	if (rc == LX_OK)
-		rc = lx_case_last_event(r->db, c.id, &event_id);
-	lx_event_clear(&ev);
-	lx_flow_ctx_free(x);
-	if (rc != LX_OK && ferr.status == 409 && ferr.code && strcmp(ferr.code, "stale_version") == 0)
-		rc = LX_CONFLICT;
+		rc = lx_o311_error(r, fmt, 400, "update_id %s was already used for another request", p.uid);
+	else if (rc != LX_NOTFOUND)
+		rc = lx_o311_store_error(r, fmt, rc);
+	else if (!lx_o311_update_case(r, fmt, &p, &c))
+		rc = LX_BADREQ;
+	else
+		rc = lx_o311_update_apply(r, &key, &c, &p, &event_id);
+	if (r->out) {
+		lx_db_rollback(r->db);
+		goto cleanup;
+	}
 	if (rc == LX_OK) {
-		u.case_id = c.id;
-		u.api_key_id = key.id;
-		u.event_id = event_id;
-		u.client_update_id = uid;
-		u.status = status;
-		u.description = desc;
-		u.media_url = lx_o311_field(&form, "media_url");
-		u.email = email;
-		u.first_name = first;
-		u.last_name = last;
-		u.account_id = account;
+		lx_o311_update_in u = {.case_id = c.id, .api_key_id = key.id, .event_id = event_id,
+				       .client_update_id = p.uid, .status = p.status, .description = p.desc,
+				       .media_url = p.media_url, .email = p.email, .first_name = p.first,
+				       .last_name = p.last, .account_id = p.account,
+				       .updated_datetime = p.updated_datetime};
 		rc = lx_o311_update_insert(r->db, &u, lx_now_ms());
 	}
 	if (rc == LX_OK)
 		rc = lx_db_commit(r->db);
 	if (rc != LX_OK) {
+		lx_db_rollback(r->db);
 		/* A conflict is the same update racing in: the client retries. */
 		rc = lx_o311_error(r, fmt, 400, rc == LX_CONFLICT ? "the request changed meanwhile: retry"
 								  : "the service failed: try again");
 		goto cleanup;
 	}
-	in_tx = false;
 	rc = lx_o311_update_reply(r, fmt, event_id);
 cleanup:
-	if (in_tx)
-		lx_db_rollback(r->db);
-	free(note);
 	lx_case_clear(&c);
 	lx_apikey_clear(&key);
 	lx_o311_form_free(&form);

@@ -102,83 +102,145 @@ static int lx_sum_scan(void *arg, const char *scope_path, const char *code, cons
 }
 
 
-int lx_api_stats_summary(lx_req *r)
+/* The summary's window and unit from the query (default: the last 30
+ * whole days including today, the caller's unit); replies on bad input. */
+static int lx_summary_args_or_reply(lx_req *r, lx_ms *from, lx_ms *to, lx_unit *u)
 {
-	lx_ms from = 0, to = 0, now = lx_now_ms();
-	lx_unit u = {0};
-	struct lx_sum sm = {0};
-	json_t *names = NULL;
-	const char *path;
-	int rc;
+	lx_ms now = lx_now_ms();
 	const char *a_unit = lx_req_arg(r, "unit_id"), *a_from = lx_req_arg(r, "from"), *a_to = lx_req_arg(r, "to");
-	if (a_from && *a_from && lx_time_parse(a_from, r->app->tz_offset_min, &from) != LX_OK)
+	if (a_from && *a_from && lx_time_parse(a_from, r->app->tz_offset_min, from) != LX_OK)
 		return lx_reply_error(r, 400, "bad_parameter", "from", "from must be an RFC 3339 time or a date");
-	if (a_to && *a_to && lx_time_parse(a_to, r->app->tz_offset_min, &to) != LX_OK)
+	if (a_to && *a_to && lx_time_parse(a_to, r->app->tz_offset_min, to) != LX_OK)
 		return lx_reply_error(r, 400, "bad_parameter", "to", "to must be an RFC 3339 time or a date");
-	/* the default window is the last 30 whole days including today */
 	if (!(a_to && *a_to))
-		to = lx_day_start(lx_day_of(now) + 1);
+		*to = lx_day_start(lx_day_of(now) + 1);
 	if (!(a_from && *a_from))
-		from = lx_day_start(lx_day_of(to - 1) - 29);
-	if (from >= to)
+		*from = lx_day_start(lx_day_of(*to - 1) - 29);
+	if (*from >= *to)
 		return lx_reply_error(r, 422, "invalid", "from", "from must be before to");
+	int rc = LX_OK;
 	if (a_unit && *a_unit) {
 		char *end;
 		long long id = strtoll(a_unit, &end, 10);
 		if (*end || id <= 0)
 			return lx_reply_error(r, 400, "bad_parameter", "unit_id", "unit_id must be a positive integer");
-		rc = lx_unit_get(r->db, r->user.scope, id, &u);
+		rc = lx_unit_get(r->db, r->user.scope, id, u);
 		if (rc == LX_NOTFOUND)
 			return lx_reply_error(r, 404, "not_found", "unit_id", "no such unit in your scope");
-		if (rc != LX_OK)
-			return lx_reply_store_error(r, rc);
 	} else if (r->user.unit_id) {
-		rc = lx_unit_get(r->db, "/", r->user.unit_id, &u);
-		if (rc != LX_OK)
-			return lx_reply_store_error(r, rc);
+		rc = lx_unit_get(r->db, "/", r->user.unit_id, u);
 	}
-	path = u.id ? u.path : "/";
+	return rc == LX_OK ? LX_OK : lx_reply_store_error(r, rc);
+}
 
-	/* every figure from one snapshot */
-	lx_db_read_begin(r->db);
-	/* children: of the unit, or the top-level units for the whole system */
-	if (u.id) {
-		rc = lx_unit_children(r->db, u.id, &sm.kids, &sm.nkids);
+/* The children a summary breaks down by: of the unit, or the top-level
+ * units for the whole system. */
+static int lx_summary_children(lx_req *r, const lx_unit *u, struct lx_sum *sm)
+{
+	int rc;
+	if (u->id) {
+		rc = lx_unit_children(r->db, u->id, &sm->kids, &sm->nkids);
 	} else {
 		json_t *tops = lx_unit_list(r->db, "/", 0, NULL, false);
 		size_t i;
 		json_t *t;
 		rc = tops ? LX_OK : LX_ERR;
-		sm.kids = lx_xcalloc(json_array_size(tops) + 1, sizeof *sm.kids);
+		sm->kids = lx_xcalloc(json_array_size(tops) + 1, sizeof *sm->kids);
 		json_array_foreach(tops, i, t) {
 			if (!json_is_null(json_object_get(t, "parent_id")))
 				continue;
 			if (lx_unit_get(r->db, "/", json_integer_value(json_object_get(t, "id")),
-					&sm.kids[sm.nkids]) == LX_OK)
-				sm.nkids++;
+					&sm->kids[sm->nkids]) == LX_OK)
+				sm->nkids++;
 		}
 		json_decref(tops);
 	}
-	sm.kid_stats = lx_xcalloc(sm.nkids + 1, sizeof *sm.kid_stats);
+	sm->kid_stats = lx_xcalloc(sm->nkids + 1, sizeof *sm->kid_stats);
+	return rc;
+}
 
-	/* whole days from the roll-ups, partial days at either end from the cases */
+/* Adds up [from, to): whole days from the roll-ups, partial days at
+ * either end from the cases. */
+static int lx_summary_count(lx_req *r, const lx_unit *u, lx_ms from, lx_ms to, struct lx_sum *sm)
+{
+	const char *path = u->id ? u->path : "/";
 	int64_t d0 = lx_day_of(from), d1 = lx_day_of(to);
+	int rc = LX_OK;
 	if (lx_day_start(d0) < from)
 		d0++;
-	if (rc == LX_OK && d0 >= d1 && !(d0 == d1 && lx_day_start(d1) == to)) {
-		rc = lx_stats_scan(r->db, path, from, to, lx_sum_scan, &sm);
-	} else {
-		if (rc == LX_OK && lx_day_start(d0) > from)
-			rc = lx_stats_scan(r->db, path, from, lx_day_start(d0), lx_sum_scan, &sm);
-		if (rc == LX_OK && lx_day_start(d1) < to)
-			rc = lx_stats_scan(r->db, path, lx_day_start(d1), to, lx_sum_scan, &sm);
-		if (rc == LX_OK && d0 < d1)
-			rc = lx_stats_days(r->db, u.id, d0, d1, lx_sum_total, &sm, 0);
-		if (rc == LX_OK && d0 < d1)
-			rc = lx_stats_days(r->db, u.id, d0, d1, lx_sum_kid, &sm, 1);
-		if (rc == LX_OK && d0 < d1)
-			rc = lx_stats_days(r->db, u.id, d0, d1, lx_sum_cat, &sm, 2);
+	if (d0 >= d1 && !(d0 == d1 && lx_day_start(d1) == to))
+		return lx_stats_scan(r->db, path, from, to, lx_sum_scan, sm);
+	if (lx_day_start(d0) > from)
+		rc = lx_stats_scan(r->db, path, from, lx_day_start(d0), lx_sum_scan, sm);
+	if (rc == LX_OK && lx_day_start(d1) < to)
+		rc = lx_stats_scan(r->db, path, lx_day_start(d1), to, lx_sum_scan, sm);
+	if (rc == LX_OK && d0 < d1)
+		rc = lx_stats_days(r->db, u->id, d0, d1, lx_sum_total, sm, 0);
+	if (rc == LX_OK && d0 < d1)
+		rc = lx_stats_days(r->db, u->id, d0, d1, lx_sum_kid, sm, 1);
+	if (rc == LX_OK && d0 < d1)
+		rc = lx_stats_days(r->db, u->id, d0, d1, lx_sum_cat, sm, 2);
+	return rc;
+}
+
+/* The categories, busiest first (每月一题 candidates lead the list). */
+static json_t *lx_summary_categories(const struct lx_sum *sm, json_t *names)
+{
+	size_t *order = lx_xcalloc(sm->ncodes + 1, sizeof *order);
+	for (size_t i = 0; i < sm->ncodes; i++) {
+		size_t k = i;
+		while (k > 0 && (sm->code_stats[order[k - 1]].received < sm->code_stats[i].received ||
+				 (sm->code_stats[order[k - 1]].received == sm->code_stats[i].received &&
+				  strcmp(sm->codes[order[k - 1]], sm->codes[i]) > 0))) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = i;
 	}
+	json_t *by_cat = json_array();
+	for (size_t n = 0; n < sm->ncodes; n++) {
+		size_t i = order[n];
+		if (sm->code_stats[i].received == 0)
+			continue;
+		json_t *o = json_object();
+		const char *code = sm->codes[i];
+		json_t *name = *code ? json_object_get(names, code) : NULL;
+		json_object_set_new(o, "category_code", *code ? json_string(code) : json_null());
+		json_object_set_new(o, "name", name ? json_incref(name) : json_string(*code ? code : "未分类"));
+		lx_stats_fill(o, &sm->code_stats[i]);
+		json_array_append_new(by_cat, o);
+	}
+	free(order);
+	return by_cat;
+}
+
+static void lx_sum_free(struct lx_sum *sm)
+{
+	for (size_t i = 0; i < sm->nkids; i++)
+		lx_unit_clear(&sm->kids[i]);
+	free(sm->kids);
+	free(sm->kid_stats);
+	for (size_t i = 0; i < sm->ncodes; i++)
+		free(sm->codes[i]);
+	free(sm->codes);
+	free(sm->code_stats);
+}
+
+int lx_api_stats_summary(lx_req *r)
+{
+	lx_ms from = 0, to = 0;
+	lx_unit u = {0};
+	struct lx_sum sm = {0};
+	json_t *names = NULL;
+	char buf[40];
+	int rc = lx_summary_args_or_reply(r, &from, &to, &u);
+	if (rc != LX_OK)
+		goto cleanup;
+	/* every figure from one snapshot */
+	lx_db_read_begin(r->db);
+	rc = lx_summary_children(r, &u, &sm);
+	if (rc == LX_OK)
+		rc = lx_summary_count(r, &u, from, to, &sm);
 	if (rc == LX_OK)
 		names = lx_api_category_names(r->db);
 	lx_db_read_end(r->db);
@@ -186,10 +248,7 @@ int lx_api_stats_summary(lx_req *r)
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
 	}
-	(void)now;
-
 	json_t *j = json_object();
-	char buf[40];
 	json_object_set_new(j, "unit_id", u.id ? json_integer(u.id) : json_null());
 	json_object_set_new(j, "from", json_string(lx_time_format(from, r->app->tz_offset_min, buf, sizeof buf)));
 	json_object_set_new(j, "to", json_string(lx_time_format(to, r->app->tz_offset_min, buf, sizeof buf)));
@@ -204,44 +263,11 @@ int lx_api_stats_summary(lx_req *r)
 		json_array_append_new(by_unit, o);
 	}
 	json_object_set_new(j, "by_unit", by_unit);
-	/* categories, busiest first (每月一题 candidates lead the list) */
-	size_t *order = lx_xcalloc(sm.ncodes + 1, sizeof *order);
-	for (size_t i = 0; i < sm.ncodes; i++) {
-		size_t k = i;
-		while (k > 0 && (sm.code_stats[order[k - 1]].received < sm.code_stats[i].received ||
-				 (sm.code_stats[order[k - 1]].received == sm.code_stats[i].received &&
-				  strcmp(sm.codes[order[k - 1]], sm.codes[i]) > 0))) {
-			order[k] = order[k - 1];
-			k--;
-		}
-		order[k] = i;
-	}
-	json_t *by_cat = json_array();
-	for (size_t n = 0; n < sm.ncodes; n++) {
-		size_t i = order[n];
-		if (sm.code_stats[i].received == 0)
-			continue;
-		json_t *o = json_object();
-		const char *code = sm.codes[i];
-		json_t *name = *code ? json_object_get(names, code) : NULL;
-		json_object_set_new(o, "category_code", *code ? json_string(code) : json_null());
-		json_object_set_new(o, "name", name ? json_incref(name) : json_string(*code ? code : "未分类"));
-		lx_stats_fill(o, &sm.code_stats[i]);
-		json_array_append_new(by_cat, o);
-	}
-	free(order);
-	json_object_set_new(j, "by_category", by_cat);
+	json_object_set_new(j, "by_category", lx_summary_categories(&sm, names));
 	rc = lx_reply_json(r, 200, j);
 cleanup:
 	json_decref(names);
-	for (size_t i = 0; i < sm.nkids; i++)
-		lx_unit_clear(&sm.kids[i]);
-	free(sm.kids);
-	free(sm.kid_stats);
-	for (size_t i = 0; i < sm.ncodes; i++)
-		free(sm.codes[i]);
-	free(sm.codes);
-	free(sm.code_stats);
+	lx_sum_free(&sm);
 	lx_unit_clear(&u);
 	return rc;
 }

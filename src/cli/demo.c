@@ -326,65 +326,181 @@ static int lx_bulk_indexes(lx_db *db, char ***sql, size_t *n)
 	return rc;
 }
 
+/* Says how long a phase of a bulk load took (docs/performance.md). */
+static void lx_phase(struct lx_demo *d, const char *name)
+{
+	lx_ms t1 = lx_now_ms();
+	if (d->bulk)
+		fprintf(stderr, "lianxin gen: %s %.1f s\n", name, (double)(t1 - d->t0) / 1000);
+	d->t0 = t1;
+}
+
+/* A generated city can be regenerated: on SQLite it trades durability for
+ * speed, builds the case indexes once at the end instead of row by row,
+ * and hands search terms and visibility rows to a second writer. */
+static int lx_city_bulk_mode(struct lx_demo *d)
+{
+	if (!d->bulk || strcmp(lx_db_kind(d->db), "sqlite") != 0)
+		return LX_OK;
+	/* no journal while loading: pages are written once, not to the WAL
+	 * and then again by the checkpoint */
+	lx_db_exec(d->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+	int rc = lx_bulk_indexes(d->db, &d->indexes, &d->nindexes);
+	if (rc == LX_OK)
+		/* the second core writes search terms and visibility rows */
+		rc = lx_bulk_side_start(d->db, &d->side);
+	if (rc == LX_OK)
+		lx_store_bulk(d->db, true);
+	return rc;
+}
+
+/* Draws every intake time first and simulates in time order, so case ids
+ * grow with time as they do in a live system; big cities commit in
+ * batches. Runs inside the caller's transaction. */
+static int lx_city_cases(struct lx_demo *d, long ncases, lx_ms now)
+{
+	lx_ms *times = lx_xcalloc((size_t)ncases + 1, sizeof *times);
+	int rc = LX_OK;
+	for (long i = 0; i < ncases; i++) {
+		/* spread over a year, a little busier lately */
+		double u = lx_demo_unif(&d->rng);
+		lx_ms t = now - (lx_ms)(pow(u, 1.15) * 365.0 * LX_DAY_MS);
+		/* day-time calls: shift night hours into 07:00-17:00 local time */
+		lx_ms local = (t + 8 * LX_HOUR_MS) % LX_DAY_MS;
+		if (local < 7 * LX_HOUR_MS)
+			t += 7 * LX_HOUR_MS + (lx_ms)(lx_demo_unif(&d->rng) * 10 * LX_HOUR_MS);
+		if (t > now - 60000)
+			t = now - 60000 - (lx_ms)(lx_demo_unif(&d->rng) * LX_HOUR_MS);
+		times[i] = t;
+	}
+	qsort(times, (size_t)ncases, sizeof *times, lx_ms_cmp);
+	for (long i = 0; rc == LX_OK && i < ncases; i++) {
+		rc = lx_demo_case(d, times[i], now);
+		if (rc == LX_OK && d->bulk && i % 50000 == 49999) {
+			rc = lx_db_commit(d->db);
+			if (rc == LX_OK)
+				rc = lx_db_begin(d->db, true);
+			if (i % 1000000 == 999999)
+				fprintf(stderr, "lianxin gen: %ld cases\n", i + 1);
+		}
+	}
+	free(times);
+	return rc;
+}
+
+/* After a bulk load: the second writer's tables copied in (or the search
+ * index built in one pass), the roll-ups (and visibility index) rebuilt,
+ * the indexes created, the statistics sampled. */
+static int lx_city_finish(struct lx_demo *d, int rc)
+{
+	bool sided = d->side != NULL;
+	if (sided) {
+		lx_ms waited = 0;
+		int src = lx_bulk_side_finish(d->side, d->db, &waited);
+		d->side = NULL;
+		if (rc == LX_OK)
+			rc = src;
+		fprintf(stderr, "lianxin gen: (the cases waited %.1f s for the second writer)\n", (double)waited / 1000);
+		lx_phase(d, "search and visibility index (second writer: the rest, and the copy)");
+	} else if (rc == LX_OK && d->bulk) {
+		/* FTS5 writes a segment at every commit and merges them as they
+		 * pile up: 100,000 cases a transaction, not 2,000 (2M: 25 -> 22 s) */
+		rc = lx_case_fts_rebuild(d->db, 100000, NULL);
+		lx_phase(d, "search index");
+	}
+	if (rc == LX_OK && d->bulk) {
+		lx_store_bulk(d->db, false);
+		rc = lx_db_begin(d->db, true);
+		if (rc == LX_OK)
+			rc = lx_rollup_rebuild(d->db);
+		lx_phase(d, "roll-ups");
+		if (rc == LX_OK && !sided) {
+			rc = lx_scope_rebuild(d->db);
+			lx_phase(d, "visibility index");
+		}
+		if (rc == LX_OK)
+			rc = lx_db_commit(d->db);
+		else
+			lx_db_rollback(d->db);
+	}
+	for (size_t i = 0; rc == LX_OK && i < d->nindexes; i++)
+		rc = lx_db_exec(d->db, d->indexes[i]);
+	lx_phase(d, "indexes");
+	if (rc == LX_OK && d->nindexes)
+		/* statistics from a sample of each index: a full ANALYZE read
+		 * every index of 10M cases once more */
+		rc = lx_db_exec(d->db, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA journal_mode=WAL;");
+	lx_phase(d, "analyze");
+	return rc;
+}
+
+static void lx_demo_free(struct lx_demo *d)
+{
+	lx_bulk_side_finish(d->side, NULL, NULL);
+	for (size_t i = 0; i < d->nindexes; i++)
+		free(d->indexes[i]);
+	free(d->indexes);
+	for (size_t i = 0; d->paths && i < d->ndu * (size_t)d->copies; i++)
+		free(d->paths[i]);
+	free(d->paths);
+	free(d->ids);
+	free(d->grids);
+	free(d->grid_slot);
+	free(d->pts);
+	free(d->handler_of);
+	free(d->roles_of);
+	free(d->recent);
+	lx_flow_ctx_free(d->x);
+	for (size_t i = 0; i < d->ncats; i++)
+		lx_category_clear(&d->cats[i]);
+	free(d->cats);
+	free(d->hash);
+	if (d->du)
+		lx_demo_units_free(d->du, d->ndu);
+	lx_db_close(d->db);
+}
+
+/* Opens url (after init) and checks that it holds no district yet;
+ * *done when it does (nothing more to do). */
+static int lx_city_open(struct lx_demo *d, const char *url, bool *done)
+{
+	lx_unit probe = {0};
+	if (!getenv("LIANXIN_ADMIN_PASSWORD"))
+		setenv("LIANXIN_ADMIN_PASSWORD", LX_DEMO_PASSWORD, 0);
+	int rc = lx_cli_init(url, false);
+	if (rc == LX_OK)
+		rc = lx_cli_open(url, &d->db);
+	if (rc == LX_OK)
+		rc = lx_demo_units(&d->du, &d->ndu);
+	if (rc == LX_OK && lx_unit_get_by_code(d->db, d->du[0].code, &probe) == LX_OK) {
+		printf("lianxin: the demo district is already in %s\n", url);
+		lx_unit_clear(&probe);
+		*done = true;
+		return LX_OK;
+	}
+	if (rc == LX_OK)
+		rc = lx_demo_configure_categories(d);
+	if (rc == LX_OK)
+		rc = lx_demo_load_categories(d);
+	if (rc == LX_OK && !(d->hash = lx_password_hash(LX_DEMO_PASSWORD)))
+		rc = LX_ERR;
+	return rc;
+}
+
 /* Builds a city of `copies` districts with ncases cases and nhouseholds
- * households into url (after init). with_users adds the demo users of
- * every role. Deterministic for a seed. Returns LX_OK, or LX_OK without
+ * households into url (after init), with the demo users of every role.
+ * Deterministic for a seed and a day. Returns LX_OK, or LX_OK without
  * changes when the first district is already there. */
 static int lx_city_build(const char *url, int copies, long ncases, long nhouseholds, uint64_t seed,
 			 bool bulk)
 {
-	struct lx_demo d = {0};
-	lx_unit probe = {0};
-	lx_ms *times = NULL;
-	char **indexes = NULL;
-	size_t nindexes = 0;
-	int rc;
-	if (!getenv("LIANXIN_ADMIN_PASSWORD"))
-		setenv("LIANXIN_ADMIN_PASSWORD", LX_DEMO_PASSWORD, 0);
-	rc = lx_cli_init(url, false);
-	if (rc != LX_OK)
-		return rc;
-	rc = lx_cli_open(url, &d.db);
-	if (rc != LX_OK)
-		return rc;
-	d.rng = seed;
-	d.copies = copies;
-	d.bulk = bulk;
-	rc = lx_demo_units(&d.du, &d.ndu);
-	if (rc != LX_OK)
+	struct lx_demo d = {.rng = seed, .copies = copies, .bulk = bulk};
+	bool done = false;
+	int rc = lx_city_open(&d, url, &done);
+	if (rc == LX_OK && !done)
+		rc = lx_city_bulk_mode(&d);
+	if (rc != LX_OK || done)
 		goto cleanup;
-	if (lx_unit_get_by_code(d.db, d.du[0].code, &probe) == LX_OK) {
-		printf("lianxin: the demo district is already in %s\n", url);
-		lx_unit_clear(&probe);
-		rc = LX_OK;
-		goto cleanup;
-	}
-	rc = lx_demo_configure_categories(&d);
-	if (rc == LX_OK)
-		rc = lx_demo_load_categories(&d);
-	if (rc != LX_OK)
-		goto cleanup;
-	d.hash = lx_password_hash(LX_DEMO_PASSWORD);
-	if (!d.hash) {
-		rc = LX_ERR;
-		goto cleanup;
-	}
-	/* A generated city can be regenerated: trade durability for speed,
-	 * and build the case indexes once at the end instead of row by row. */
-	if (bulk && strcmp(lx_db_kind(d.db), "sqlite") == 0) {
-		/* no journal while loading: pages are written once, not to the
-		 * WAL and then again by the checkpoint */
-		lx_db_exec(d.db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
-				 "PRAGMA cache_size=-262144;");
-
-		rc = lx_bulk_indexes(d.db, &indexes, &nindexes);
-		if (rc == LX_OK)
-			/* the second core writes search terms and visibility rows */
-			rc = lx_bulk_side_start(d.db, &d.side);
-		if (rc != LX_OK)
-			goto cleanup;
-		lx_store_bulk(d.db, true);
-	}
 	rc = lx_db_begin(d.db, true);
 	if (rc != LX_OK)
 		goto cleanup;
@@ -396,91 +512,17 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 	lx_flow_actor desk = {d.dispatcher_id, LX_ROLE_DISPATCHER, "/", false};
 	d.x = lx_flow_ctx_new(d.db, &desk, now, 480);
 	d.recent = lx_xcalloc(d.ndu * (size_t)copies, sizeof *d.recent);
-	/* a bulk load says how long each phase took (docs/performance.md) */
-	lx_ms t0 = now;
+	d.t0 = now;
 	if (rc == LX_OK)
 		rc = lx_demo_households(&d, nhouseholds, now);
-	/* Draw every intake time first and simulate in time order, so case ids
-	 * grow with time as they do in a live system. */
-	times = lx_xcalloc((size_t)ncases + 1, sizeof *times);
-	for (long i = 0; i < ncases; i++) {
-		/* spread over a year, a little busier lately */
-		double u = lx_demo_unif(&d.rng);
-		lx_ms t = now - (lx_ms)(pow(u, 1.15) * 365.0 * LX_DAY_MS);
-		/* day-time calls: shift night hours into 07:00-17:00 local time */
-		lx_ms local = (t + 8 * LX_HOUR_MS) % LX_DAY_MS;
-		if (local < 7 * LX_HOUR_MS)
-			t += 7 * LX_HOUR_MS + (lx_ms)(lx_demo_unif(&d.rng) * 10 * LX_HOUR_MS);
-		if (t > now - 60000)
-			t = now - 60000 - (lx_ms)(lx_demo_unif(&d.rng) * LX_HOUR_MS);
-		times[i] = t;
-	}
-	qsort(times, (size_t)ncases, sizeof *times, lx_ms_cmp);
-	for (long i = 0; rc == LX_OK && i < ncases; i++) {
-		rc = lx_demo_case(&d, times[i], now);
-		/* big cities commit in batches */
-		if (rc == LX_OK && bulk && i % 50000 == 49999) {
-			rc = lx_db_commit(d.db);
-			if (rc == LX_OK)
-				rc = lx_db_begin(d.db, true);
-			if (i % 1000000 == 999999)
-				fprintf(stderr, "lianxin gen: %ld cases\n", i + 1);
-		}
-	}
+	if (rc == LX_OK)
+		rc = lx_city_cases(&d, ncases, now);
 	if (rc == LX_OK)
 		rc = lx_db_commit(d.db);
 	else
 		lx_db_rollback(d.db);
-	lx_ms t1;
-#define LX_GEN_PHASE(name) \
-	do { \
-		t1 = lx_now_ms(); \
-		if (bulk) \
-			fprintf(stderr, "lianxin gen: %s %.1f s\n", name, (double)(t1 - t0) / 1000); \
-		t0 = t1; \
-	} while (0)
-	LX_GEN_PHASE("cases and timelines");
-	bool sided = d.side != NULL;
-	if (sided) {
-		/* the second writer's tables, copied in */
-		lx_ms waited = 0;
-		int src = lx_bulk_side_finish(d.side, d.db, &waited);
-		d.side = NULL;
-		if (rc == LX_OK)
-			rc = src;
-		fprintf(stderr, "lianxin gen: (the cases waited %.1f s for the second writer)\n",
-			(double)waited / 1000);
-		LX_GEN_PHASE("search and visibility index (second writer: the rest, and the copy)");
-	} else if (rc == LX_OK && bulk) {
-		/* FTS5 writes a segment at every commit and merges them as they
-		 * pile up: 100,000 cases a transaction, not 2,000 (2M: 25 -> 22 s) */
-		rc = lx_case_fts_rebuild(d.db, 100000, NULL);
-		LX_GEN_PHASE("search index");
-	}
-	if (rc == LX_OK && bulk) {
-		lx_store_bulk(d.db, false);
-		rc = lx_db_begin(d.db, true);
-		if (rc == LX_OK)
-			rc = lx_rollup_rebuild(d.db);
-		LX_GEN_PHASE("roll-ups");
-		if (rc == LX_OK && !sided) {
-			rc = lx_scope_rebuild(d.db);
-			LX_GEN_PHASE("visibility index");
-		}
-		if (rc == LX_OK)
-			rc = lx_db_commit(d.db);
-		else
-			lx_db_rollback(d.db);
-	}
-	for (size_t i = 0; rc == LX_OK && i < nindexes; i++)
-		rc = lx_db_exec(d.db, indexes[i]);
-	LX_GEN_PHASE("indexes");
-	if (rc == LX_OK && nindexes)
-		/* statistics from a sample of each index: a full ANALYZE read
-		 * every index of 10M cases once more */
-		rc = lx_db_exec(d.db, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA journal_mode=WAL;");
-	LX_GEN_PHASE("analyze");
-#undef LX_GEN_PHASE
+	lx_phase(&d, "cases and timelines");
+	rc = lx_city_finish(&d, rc);
 	if (rc == LX_OK)
 		printf("lianxin: built %s: %d district(s), %zu units, %ld households, %ld cases; every "
 		       "demo user's password is %s (admin too, unless LIANXIN_ADMIN_PASSWORD says otherwise)\n",
@@ -488,29 +530,7 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 	else
 		fprintf(stderr, "lianxin: building the city failed: %s\n", lx_db_errmsg(d.db));
 cleanup:
-	lx_bulk_side_finish(d.side, NULL, NULL);
-	for (size_t i = 0; i < nindexes; i++)
-		free(indexes[i]);
-	free(indexes);
-	free(times);
-	for (size_t i = 0; d.paths && i < d.ndu * (size_t)copies; i++)
-		free(d.paths[i]);
-	free(d.paths);
-	free(d.ids);
-	free(d.grids);
-	free(d.grid_slot);
-	free(d.pts);
-	free(d.handler_of);
-	free(d.roles_of);
-	free(d.recent);
-	lx_flow_ctx_free(d.x);
-	for (size_t i = 0; i < d.ncats; i++)
-		lx_category_clear(&d.cats[i]);
-	free(d.cats);
-	free(d.hash);
-	if (d.du)
-		lx_demo_units_free(d.du, d.ndu);
-	lx_db_close(d.db);
+	lx_demo_free(&d);
 	return rc;
 }
 

@@ -38,6 +38,9 @@ struct lx_demo {
 	bool bulk;           /* a generated city: speed over durability */
 	lx_bulk_side *side;  /* bulk: writes search terms and visibility rows */
 	lx_flow_ctx *x;      /* the engine every simulated step goes through */
+	char **indexes;      /* bulk: the CREATE INDEX statements to run at the end */
+	size_t nindexes;
+	lx_ms t0;            /* bulk: when the current phase began */
 	struct lx_recent *recent; /* per community instance: its latest case (repeat calls) */
 };
 
