@@ -18,9 +18,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, startBrowser, apiClient, shot, uiHelpers, PHONE, DESKTOP, ROOT } from './harness.mjs';
+import { startServer, startBrowser, apiClient, shot, uiHelpers, screenshotOnFailure, unitIdLookup, PHONE, DESKTOP, ROOT } from './harness.mjs';
 
-let server, browser, page, api, ui;
+let server, browser, page, api, ui, unitId;
 const H = 'handler_cg', DESK = 'dispatcher';
 
 before(async () => {
@@ -29,6 +29,7 @@ before(async () => {
   browser = await startBrowser();
   page = browser.page;
   ui = uiHelpers(page, server.base);
+  unitId = unitIdLookup(api);
 });
 
 after(async () => {
@@ -36,15 +37,6 @@ after(async () => {
   if (server) await server.stop();
 });
 
-let unitsByName = null;
-async function unitId(name) {
-  if (!unitsByName) {
-    const r = await api.get('/units?boundary=false', 'admin');
-    unitsByName = new Map(r.items.map((u) => [u.name, u.id]));
-  }
-  assert.ok(unitsByName.has(name), 'no unit ' + name);
-  return unitsByName.get(name);
-}
 const GRID = '桥头社区第1网格';
 async function fileCase(title, code, extra = {}) {
   return api.post('/cases', {
@@ -57,16 +49,7 @@ const get = (id, who = DESK) => api.get('/cases/' + id, who);
 const shiftDay = (d, n) => new Date(Date.parse(d + 'T00:00:00Z') + n * 86400e3).toISOString().slice(0, 10);
 const status = () => page.locator('[data-test=case-page] [data-test=case-status]');
 
-function uiTest(name, fn) {
-  test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      if (page) await shot(page, 'engine-FAIL-' + name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)).catch(() => null);
-      throw e;
-    }
-  });
-}
+const uiTest = screenshotOnFailure(test, () => page, 'engine-');
 
 /* ---------------- the machines behind the screens ---------------- */
 

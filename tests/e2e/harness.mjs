@@ -142,6 +142,34 @@ export async function shot(page, name, opts = {}) {
   return file;
 }
 
+/* A node:test `test` that leaves a screenshot of the page when the test
+ * fails; page() gives the page of the moment (none before the browser). */
+export function screenshotOnFailure(test, page, prefix = '') {
+  return (name, fn) => test(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      const p = page();
+      if (p) await shot(p, prefix + 'FAIL-' + name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)).catch(() => null);
+      throw e;
+    }
+  });
+}
+
+/* A demo unit's id by name (the demo's ids are not part of any contract):
+ * returns an async lookup that reads the units once through api. */
+export function unitIdLookup(api) {
+  let byName = null;
+  return async (name) => {
+    if (!byName) {
+      const r = await api.get('/units?boundary=false', 'admin');
+      byName = new Map(r.items.map((u) => [u.name, u.id]));
+    }
+    if (!byName.has(name)) throw new Error('no unit ' + name);
+    return byName.get(name);
+  };
+}
+
 /*
  * The screens' common moves, for a page on server base: log in (a fresh
  * document, the viewport given), go to a hash, wait for a toast, confirm a

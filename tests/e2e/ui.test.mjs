@@ -15,9 +15,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, startBrowser, apiClient, shot, PHONE, DESKTOP, ROOT } from './harness.mjs';
+import { startServer, startBrowser, apiClient, shot, uiHelpers, screenshotOnFailure, unitIdLookup, PHONE, DESKTOP, ROOT } from './harness.mjs';
 
-let server, browser, page, api, base;
+let server, browser, page, api, base, unitId, login, gotoHash, toast, confirmDialog;
 const state = {};
 
 before(async () => {
@@ -26,6 +26,8 @@ before(async () => {
   api = apiClient(base);
   browser = await startBrowser();
   page = browser.page;
+  unitId = unitIdLookup(api);
+  ({ login, gotoHash, toast, confirmDialog } = uiHelpers(page, base));
 });
 
 after(async () => {
@@ -34,44 +36,6 @@ after(async () => {
 });
 
 /* ---------------- helpers ---------------- */
-
-/* A demo unit's id by name (the demo's ids are not part of any contract). */
-let unitsByName = null;
-async function unitId(name) {
-  if (!unitsByName) {
-    const r = await api.get('/units?boundary=false', 'admin');
-    unitsByName = new Map(r.items.map((u) => [u.name, u.id]));
-  }
-  assert.ok(unitsByName.has(name), 'no unit ' + name);
-  return unitsByName.get(name);
-}
-
-async function gotoHash(hash) {
-  await page.goto(base + '#' + hash);
-}
-
-async function login(who, viewport = PHONE) {
-  await page.setViewportSize(viewport);
-  // a fresh start: drop any session the browser holds, then a new document
-  if (page.url().startsWith(base))
-    await page.evaluate(() => fetch('api/v1/auth/logout', { method: 'POST' }).catch(() => null));
-  await page.goto('about:blank');
-  await page.goto(base + '#/login');
-  await page.locator('[data-test=login-name] input').fill(who);
-  await page.locator('[data-test=login-password] input').fill('lianxin2026');
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('.lx-shell').waitFor();
-  await page.waitForFunction(() => !location.hash.startsWith('#/login'));
-}
-
-async function toast(text) {
-  await page.locator('.van-toast', { hasText: text }).first().waitFor();
-}
-
-async function confirmDialog() {
-  const btn = page.locator('.van-dialog__confirm:visible').first();
-  await btn.click();
-}
 
 /* Clicks a point inside the filled area of an SVG path (maps), once the
  * path has stopped moving (sheets slide in) and nothing covers it (a
@@ -107,6 +71,7 @@ async function clickInsidePath(locator) {
   assert.ok(pt && pt.hit, 'no visible point inside the path');
   await page.mouse.click(pt.x, pt.y);
 }
+
 
 /* Fires a case action from the case page's bar (or its 更多 sheet) and
  * waits for the form; submit() sends it and waits for the sheet to close. */
@@ -178,17 +143,7 @@ async function dashboardEqualsApi() {
   return last;
 }
 
-/* A test that leaves a screenshot of the page when it fails. */
-function uiTest(name, fn) {
-  test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      if (page) await shot(page, 'FAIL-' + name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)).catch(() => null);
-      throw e;
-    }
-  });
-}
+const uiTest = screenshotOnFailure(test, () => page);
 
 /* ---------------- tests ---------------- */
 
