@@ -75,7 +75,7 @@ int lx_api_cases_export_csv(lx_req *r);
 
 int lx_api_stats_summary(lx_req *r);
 
-/* ---- Open311 GeoReport v2 (open311.c; docs/open311.md) ----
+/* ---- Open311 GeoReport v2 (open311*.c; docs/open311.md) ----
  * Each answers in the format of its path suffix (the route's last capture,
  * "xml" or "json") and replies itself; the return value is the LX_ status
  * of the reply, like the other handlers. */

@@ -1,0 +1,104 @@
+/*
+ * open311_keys.c - /api/v1/api-keys: the keys Open311 clients post with
+ * (admin only). A key's secret is shown once, at creation; only its hash
+ * is kept. Revoking keeps the row for the record.
+ */
+#include "open311.h"
+#include "secret.h"
+
+#include <string.h>
+
+#define LX_APIKEY_RATE_DEFAULT 60
+#define LX_APIKEY_RATE_MAX 100000
+
+static json_t *lx_apikey_json(lx_req *r, const lx_apikey *k)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(k->id));
+	json_object_set_new(o, "name", json_string(k->name));
+	json_object_set_new(o, "rate_limit", json_integer(k->rate_limit));
+	json_object_set_new(o, "created_at", lx_o311_time(r, k->created_at));
+	json_object_set_new(o, "revoked_at", lx_o311_time(r, k->revoked_at));
+	return o;
+}
+
+struct lx_apikey_list_ctx {
+	lx_req *r;
+	json_t *items;
+};
+
+static int lx_apikey_list_cb(void *arg, const lx_apikey *k)
+{
+	struct lx_apikey_list_ctx *ctx = arg;
+	json_array_append_new(ctx->items, lx_apikey_json(ctx->r, k));
+	return 0;
+}
+
+int lx_api_apikeys_list(lx_req *r)
+{
+	struct lx_apikey_list_ctx ctx = {.r = r};
+	ctx.items = json_array();
+	int rc = lx_apikey_list(r->db, lx_apikey_list_cb, &ctx);
+	if (rc != LX_OK) {
+		json_decref(ctx.items);
+		return lx_reply_store_error(r, rc);
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "items", ctx.items);
+	return lx_reply_json(r, 200, j);
+}
+
+struct lx_apikey_in {
+	const char *name;
+	int64_t rate_limit;
+	bool has_rate_limit;
+};
+
+static const lx_field lx_apikey_fields[] = {
+	LX_FIELD(struct lx_apikey_in, name, LX_F_STR, .required = true, .max = 100, .doc = "who the key is for"),
+	LX_FIELD_HAS(struct lx_apikey_in, rate_limit, LX_F_INT, .min = 1, .max = LX_APIKEY_RATE_MAX,
+		     .code = "out_of_range", .doc = "requests per minute"),
+	LX_FIELD_END,
+};
+const lx_schema lx_apikey_schema = {"apikey", lx_apikey_fields, NULL, sizeof(struct lx_apikey_in)};
+
+int lx_api_apikeys_create(lx_req *r)
+{
+	const struct lx_apikey_in *in = r->in;
+	lx_apikey k = {0};
+	char secret[65], hash[65];
+	lx_token_new(secret);
+	lx_token_hash(secret, hash);
+	k.name = lx_xstrdup(in->name);
+	k.rate_limit = in->has_rate_limit ? (int)in->rate_limit : LX_APIKEY_RATE_DEFAULT;
+	int rc = lx_apikey_insert(r->db, &k, hash, r->user.id);
+	if (rc != LX_OK) {
+		rc = lx_reply_store_error(r, rc);
+	} else {
+		json_t *j = lx_apikey_json(r, &k);
+		/* shown this once: only its hash is kept */
+		json_object_set_new(j, "api_key", json_string(secret));
+		rc = lx_reply_json(r, 201, j);
+	}
+	memset(secret, 0, sizeof secret);
+	lx_apikey_clear(&k);
+	return rc;
+}
+
+int lx_api_apikeys_revoke(lx_req *r)
+{
+	int64_t id;
+	lx_apikey k;
+	if (!lx_req_id(r, 0, &id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such API key");
+	int rc = lx_apikey_revoke(r->db, id, lx_now_ms());
+	if (rc == LX_OK)
+		rc = lx_apikey_get(r->db, id, &k);
+	if (rc == LX_NOTFOUND)
+		return lx_reply_error(r, 404, "not_found", NULL, "no such API key");
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	rc = lx_reply_json(r, 200, lx_apikey_json(r, &k));
+	lx_apikey_clear(&k);
+	return rc;
+}
