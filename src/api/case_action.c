@@ -21,13 +21,6 @@ static void lx_case_free(void *p)
 	}
 }
 
-/* Replies with the engine's refusal. */
-static int lx_reply_flow_error(lx_req *r, const lx_flow_error *e)
-{
-	return lx_reply_error(r, e->status ? e->status : 500, e->code ? e->code : "internal", e->field, "%s",
-			      e->message[0] ? e->message : "internal error");
-}
-
 int lx_api_case_action(lx_req *r)
 {
 	const char *action = lx_req_route(r)->data;
@@ -45,7 +38,7 @@ int lx_api_case_action(lx_req *r)
 	lx_flow_ctx_free(x);
 	if (rc != LX_OK) {
 		free(c);
-		return lx_reply_flow_error(r, &err);
+		return lx_reply_flow_error(r, &err, rc);
 	}
 	r->state = c;
 	r->state_free = lx_case_free;

@@ -317,12 +317,6 @@ static const lx_field lx_intake_fields[] = {
 };
 const lx_schema lx_intake_schema = {"intake", lx_intake_fields, lx_intake_check, sizeof(IB)};
 
-/* Replies with an intake's failure. */
-static int lx_reply_intake_error(lx_req *r, const lx_intake_error *e)
-{
-	return lx_reply_error(r, e->status, e->code, e->field, "%s", e->message);
-}
-
 int lx_api_cases_create_read(lx_req *r)
 {
 	struct lx_intake_body *b = r->in;
@@ -330,16 +324,14 @@ int lx_api_cases_create_read(lx_req *r)
 	r->state = job;
 	r->state_free = lx_intake_job_free;
 	int rc = lx_intake_prepare(r, &b->in, job, &b->err);
-	return rc == LX_OK ? LX_OK : lx_reply_intake_error(r, &b->err);
+	return rc == LX_OK ? LX_OK : lx_reply_flow_error(r, &b->err, rc);
 }
 
 int lx_api_cases_create(lx_req *r)
 {
 	struct lx_intake_body *b = r->in;
 	int rc = lx_intake_write(r->db, r->state);
-	if (rc != LX_OK && b->err.status)
-		return lx_reply_intake_error(r, &b->err);
-	return rc;
+	return rc == LX_OK ? LX_OK : lx_reply_flow_error(r, &b->err, rc);
 }
 
 int lx_api_cases_create_reply(lx_req *r)

@@ -71,6 +71,13 @@ int lx_reply_schema_error(lx_req *r, const lx_schema_error *e)
 	return lx_reply_error(r, e->status, e->code, e->field[0] ? e->field : NULL, "%s", e->message);
 }
 
+int lx_reply_flow_error(lx_req *r, const lx_flow_error *e, int rc)
+{
+	if (!e->status)
+		return rc == LX_OK ? LX_ERR : rc;
+	return lx_reply_error(r, e->status, e->code ? e->code : "invalid", e->field, "%s", e->message);
+}
+
 /* The contract's error for a handler's bare status. */
 static void lx_reply_status(lx_req *r, int rc)
 {
@@ -149,6 +156,7 @@ static int lx_route_job(lx_db *db, void *arg)
 static int lx_run_write(lx_req *r, const lx_route *rt)
 {
 	int rc = rt->prepare ? rt->prepare(r) : LX_OK;
+	assert(rc != LX_OK || !r->out);
 	if (rc != LX_OK)
 		return rc;
 	struct lx_route_job j = {r, rt, LX_OK};

@@ -14,6 +14,7 @@
 
 #include "http.h"
 #include "schema.h"
+#include "flow.h"
 
 enum {
 	LX_RT_PUBLIC = 1 << 0,        /* no login (the handler may check keys itself) */
@@ -53,9 +54,13 @@ static inline const lx_route *lx_req_route(const lx_req *r)
  * 404/405 when nothing matches (static files for GET). */
 void lx_api_dispatch(lx_req *r);
 
-/* Replies with a schema or engine failure in the contract's form. Return
- * the matching LX_ status. */
+/* Replies with a schema failure in the contract's form. Returns the
+ * matching LX_ status. */
 int lx_reply_schema_error(lx_req *r, const lx_schema_error *e);
+/* Replies with the engine's (or an intake's) refusal in e. A failure that
+ * was the store's (e->status 0) is not replied: returns rc (never LX_OK)
+ * for the dispatcher to map (503 busy, else 500). */
+int lx_reply_flow_error(lx_req *r, const lx_flow_error *e, int rc);
 
 /* docs/openapi.json from the table: a new document the caller owns. */
 json_t *lx_api_openapi(void);

@@ -85,6 +85,9 @@ int lx_reply_error(lx_req *r, int status, const char *code, const char *field, c
 {
 	lx_buf msg;
 	va_list ap;
+	/* an error reply is a 4xx or 5xx: a status 0 here (an unset refusal)
+	 * would read as LX_OK to the caller and let a write go on */
+	assert(status >= 400 && status < 600 && code);
 	lx_buf_init(&msg);
 	va_start(ap, fmt);
 	lx_buf_vprintf(&msg, fmt, ap);
