@@ -83,11 +83,18 @@ int lx_api_open311_discovery(lx_req *r);
 int lx_api_open311_services(lx_req *r);
 int lx_api_open311_service(lx_req *r);
 int lx_api_open311_requests(lx_req *r);
+int lx_api_open311_create_read(lx_req *r);   /* POST requests: prepare, job, reply */
 int lx_api_open311_create(lx_req *r);
+int lx_api_open311_create_reply(lx_req *r);
 int lx_api_open311_request(lx_req *r);
 int lx_api_open311_token(lx_req *r);
 int lx_api_open311_updates(lx_req *r);
+int lx_api_open311_update_check(lx_req *r);  /* POST an update: prepare, job, reply */
 int lx_api_open311_update_post(lx_req *r);
+int lx_api_open311_update_reply(lx_req *r);
+/* A bare failure status of an Open311 route, answered as the spec's error
+ * list in the route's format (JSON when the suffix is unknown). */
+int lx_api_open311_fail(lx_req *r, int rc);
 /* api keys (admin only): list, issue (the secret is in the reply once), revoke */
 extern const lx_schema lx_apikey_schema;
 int lx_api_apikeys_list(lx_req *r);
@@ -149,11 +156,25 @@ typedef struct lx_intake {
  * field at fault or NULL, a message); each API shapes it in its own format. */
 typedef lx_flow_error lx_intake_error;
 
-/* Validates in (enums, category, unit, coordinates), then in one write
- * transaction locates the case, dispatches it by the duty list, gives it
- * its deadlines and writes it with its timeline. The caller is r->user.
- * Returns LX_OK with *out filled (caller clears it with lx_case_clear), or
- * LX_INVALID with *err filled; nothing is written then. */
-int lx_api_intake(lx_req *r, const lx_intake *in, lx_case *out, lx_intake_error *err);
+/* An intake in its two halves, for a write route: the read half in the
+ * route's prepare, the write half in its write job. */
+typedef struct lx_intake_job lx_intake_job;
+/* The read half: validates in (type, channel, coordinates, phone, the
+ * category) and reads what the write needs (the location, the duty list's
+ * unit, the search terms) on r's connection. *job receives a new job
+ * either way (free it with lx_api_intake_free; in and its strings must
+ * outlive it). Returns LX_OK, or a failure with *err filled (err->status
+ * 0: the store's own failure, rc says which). */
+int lx_api_intake_prepare(lx_req *r, const lx_intake *in, lx_intake_job **job, lx_intake_error *err);
+/* The write half, on the writer's connection db: the engine creates the
+ * case (dispatched by the duty list, with its deadlines and timeline), the
+ * channel's own writes follow (in->after), a repeat call is merged. The
+ * caller is r->user of the prepare. Returns LX_OK, or a failure with the
+ * err of the prepare filled as there. */
+int lx_api_intake_write(lx_db *db, lx_intake_job *job);
+/* The case the write half wrote (owned by the job). */
+const lx_case *lx_api_intake_case(const lx_intake_job *job);
+/* Frees a job and what it holds; NULL is fine. */
+void lx_api_intake_free(void *job);
 
 #endif

@@ -72,8 +72,8 @@ static bool lx_phone_ok(const char *s)
 }
 
 
-/* An intake: the read half (lx_intake_read, on the request's thread) and
- * the write half (lx_intake_write, a write job of the store's writer). */
+/* An intake: the read half (lx_api_intake_prepare, on the request's
+ * thread) and the write half (lx_api_intake_write, a write job's work). */
 struct lx_intake_job {
 	lx_req *r;
 	const lx_intake *in;
@@ -86,7 +86,7 @@ struct lx_intake_job {
 	lx_case c;              /* the written case (out) */
 };
 
-static void lx_intake_job_free(void *p)
+void lx_api_intake_free(void *p)
 {
 	struct lx_intake_job *job = p;
 	if (!job)
@@ -150,9 +150,8 @@ cleanup:
 /* The write half: a flow context for the caller, the case built from the
  * intake, the engine's create (with the duty list's dispatch), the
  * channel's own writes, and a repeat call merged into its master. */
-static int lx_intake_write(lx_db *db, void *arg)
+int lx_api_intake_write(lx_db *db, lx_intake_job *job)
 {
-	struct lx_intake_job *job = arg;
 	lx_req *r = job->r;
 	const lx_intake *in = job->in;
 	lx_case *c = &job->c;
@@ -199,13 +198,13 @@ static int lx_intake_write(lx_db *db, void *arg)
 }
 
 /* Checks what needs no database, then reads (one read transaction, ended
- * before the write so it does not hold back checkpoints). Fills *job;
- * LX_OK or LX_INVALID with job->err set. */
-static int lx_intake_prepare(lx_req *r, const lx_intake *in, struct lx_intake_job *job, lx_intake_error *err)
+ * before the write so it does not hold back checkpoints). */
+int lx_api_intake_prepare(lx_req *r, const lx_intake *in, lx_intake_job **out, lx_intake_error *err)
 {
 	int rc = LX_OK;
+	struct lx_intake_job *job = lx_xcalloc(1, sizeof *job);
+	*out = job;
 	memset(err, 0, sizeof *err);
-	memset(job, 0, sizeof *job);
 	job->r = r;
 	job->in = in;
 	job->err = err;
@@ -238,36 +237,6 @@ static int lx_intake_prepare(lx_req *r, const lx_intake *in, struct lx_intake_jo
 		rc = lx_intake_read(r->db, job);
 	lx_db_read_end(r->db);
 	return rc;
-}
-
-/* A store failure of an intake, in intake terms. */
-static void lx_intake_store_failed(lx_intake_error *err, int rc)
-{
-	if (err->status)
-		return;
-	err->status = rc == LX_BUSY ? 503 : 500;
-	err->code = rc == LX_BUSY ? "unavailable" : "internal";
-	snprintf(err->message, sizeof err->message, "%s", rc == LX_BUSY ? "database busy, try again" : "internal error");
-}
-
-int lx_api_intake(lx_req *r, const lx_intake *in, lx_case *out, lx_intake_error *err)
-{
-	struct lx_intake_job job;
-	assert(!r->in_job && "an intake queues its own write job");
-	int rc = lx_intake_prepare(r, in, &job, err);
-	if (rc == LX_OK)
-		rc = lx_pool_write(r->app->pool, lx_intake_write, &job);
-	if (rc == LX_OK) {
-		*out = job.c;
-		memset(&job.c, 0, sizeof job.c);
-	}
-	lx_intake_store_failed(err, rc);
-	lx_category_clear(&job.cat);
-	lx_unit_clear(&job.loc);
-	lx_unit_clear(&job.duty);
-	free(job.terms);
-	lx_case_clear(&job.c);
-	return rc == LX_OK ? LX_OK : LX_INVALID;
 }
 
 /* ---------------- POST /api/v1/cases ---------------- */
@@ -320,24 +289,28 @@ const lx_schema lx_intake_schema = {"intake", lx_intake_fields, lx_intake_check,
 int lx_api_cases_create_read(lx_req *r)
 {
 	struct lx_intake_body *b = r->in;
-	struct lx_intake_job *job = lx_xcalloc(1, sizeof *job);
+	lx_intake_job *job;
+	int rc = lx_api_intake_prepare(r, &b->in, &job, &b->err);
 	r->state = job;
-	r->state_free = lx_intake_job_free;
-	int rc = lx_intake_prepare(r, &b->in, job, &b->err);
+	r->state_free = lx_api_intake_free;
 	return rc == LX_OK ? LX_OK : lx_reply_flow_error(r, &b->err, rc);
+}
+
+const lx_case *lx_api_intake_case(const lx_intake_job *job)
+{
+	return &job->c;
 }
 
 int lx_api_cases_create(lx_req *r)
 {
 	struct lx_intake_body *b = r->in;
-	int rc = lx_intake_write(r->db, r->state);
+	int rc = lx_api_intake_write(r->db, r->state);
 	return rc == LX_OK ? LX_OK : lx_reply_flow_error(r, &b->err, rc);
 }
 
 int lx_api_cases_create_reply(lx_req *r)
 {
-	struct lx_intake_job *job = r->state;
-	return lx_api_reply_case(r, 201, &job->c);
+	return lx_api_reply_case(r, 201, lx_api_intake_case(r->state));
 }
 
 /* ---------------- read ---------------- */

@@ -78,18 +78,13 @@ int lx_reply_flow_error(lx_req *r, const lx_flow_error *e, int rc)
 	return lx_reply_error(r, e->status, e->code ? e->code : "invalid", e->field, "%s", e->message);
 }
 
-/* The contract's error for a handler's bare status. */
+/* The contract's error for a handler's bare status (the store's own ones,
+ * 404, 409, 503 and 500, as lx_reply_store_error words them). */
 static void lx_reply_status(lx_req *r, int rc)
 {
 	switch (rc) {
-	case LX_NOTFOUND:
-		lx_reply_error(r, 404, "not_found", NULL, "没有找到（not found）");
-		break;
 	case LX_FORBIDDEN:
 		lx_reply_error(r, 403, "forbidden", NULL, "not allowed for your role");
-		break;
-	case LX_CONFLICT:
-		lx_reply_error(r, 409, "conflict", NULL, "conflicting change");
 		break;
 	case LX_INVALID:
 		lx_reply_error(r, 422, "invalid", NULL, "invalid value");
@@ -146,9 +141,7 @@ static int lx_route_job(lx_db *db, void *arg)
 	struct lx_route_job *j = arg;
 	lx_db *own = j->r->db;
 	j->r->db = db;
-	j->r->in_job = true;
 	j->fn_rc = j->rt->fn(j->r);
-	j->r->in_job = false;
 	j->r->db = own;
 	return j->fn_rc;
 }
@@ -161,9 +154,8 @@ static int lx_run_write(lx_req *r, const lx_route *rt)
 		return rc;
 	struct lx_route_job j = {r, rt, LX_OK};
 	rc = lx_pool_write(r->app->pool, lx_route_job, &j);
-	if (rc != LX_OK && j.fn_rc == LX_OK)
-		/* the handler was done but its commit failed: nothing happened */
-		return lx_reply_store_error(r, rc);
+	/* rc != LX_OK with j.fn_rc == LX_OK: the handler was done but its
+	 * commit failed, nothing happened; the dispatcher answers rc */
 	if (rc == LX_OK && rt->done)
 		rc = rt->done(r);
 	return rc;
@@ -198,8 +190,12 @@ void lx_api_dispatch(lx_req *r)
 		r->route = rt->path;
 		r->rt = rt;
 		int rc = lx_run(r, rt);
-		if (rc != LX_OK && !r->out)
-			lx_reply_status(r, rc);
+		if (rc != LX_OK && !r->out) {
+			if (rt->fail)
+				rt->fail(r, rc);
+			else
+				lx_reply_status(r, rc);
+		}
 		return;
 	}
 	if (path_known) {

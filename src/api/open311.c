@@ -68,6 +68,18 @@ int lx_o311_reply_store_error(lx_req *r, lx_o311_fmt fmt, int rc)
 							   : "the service failed: try again");
 }
 
+int lx_api_open311_fail(lx_req *r, int rc)
+{
+	lx_o311_fmt fmt = LX_O311_JSON;
+	if (r->nparams > 0)
+		(void)lx_o311_fmt_parse(r->params[r->nparams - 1], &fmt);
+	if (rc == LX_NOTFOUND)
+		return lx_o311_error(r, fmt, 404, "not found");
+	if (rc == LX_FORBIDDEN)
+		return lx_o311_error(r, fmt, 403, "not allowed");
+	return lx_o311_reply_store_error(r, fmt, rc);
+}
+
 bool lx_o311_posint(const char *s, int64_t max, int64_t *out)
 {
 	int64_t v = 0;

@@ -3,9 +3,10 @@
  * API key (form body or query string), limited per key and minute,
  * validated completely (the service, the location, the person, the
  * service's attributes), located in the grid (the point, else address_id,
- * else the unit names in address_string) and then filed through
- * lx_api_intake like any case: dispatched by the duty list in one
- * transaction, by a synthetic dispatcher with the whole system as scope. A
+ * else the unit names in address_string) and then filed by the intake of
+ * any case (lx_api_intake_prepare, then lx_api_intake_write as the route's
+ * write job): dispatched by the duty list in one transaction, by a
+ * synthetic dispatcher with the whole system as scope. A
  * request no duty rule places is queued for the desk and answered with a
  * token.
  */
@@ -322,8 +323,8 @@ static const char *lx_o311_field_name(const char *field)
 	return field;
 }
 
-/* The Open311 extras of a new case, written by lx_api_intake in the case's
- * transaction. */
+/* The Open311 extras of a new case, written by the intake's write half
+ * in the case's transaction. */
 struct lx_o311_after {
 	lx_o311_extra x;
 	char token[65];
@@ -489,112 +490,132 @@ static void lx_o311_post_text(const lx_o311_service *svc, const char *desc, cons
 	}
 }
 
-/* Files the checked request through lx_api_intake as the key's synthetic
- * dispatcher, with what GeoReport keeps besides the case (and a token when
- * the case is queued) written in the case's own transaction. Fills *c and
- * *after; returns LX_OK, or an error status after replying (the intake's
- * refusal as a 400 naming the Open311 field). */
-static int lx_o311_post_file_or_reply(lx_req *r, lx_o311_fmt fmt, const lx_apikey *key, const lx_o311_service *svc,
-				      const struct lx_o311_post *p, const lx_buf *lines, json_t *answers,
-				      lx_intake *in, lx_case *c, struct lx_o311_after *after)
+/* A POST request between its read half, its write job and its answer
+ * (r->state): the checked form and what the intake borrows from it. */
+struct lx_o311_post_state {
+	lx_o311_fmt fmt;
+	lx_o311_form form;
+	lx_apikey key;
+	lx_o311_service svc;
+	lx_o311_attr *defs;
+	size_t ndefs;
+	struct lx_o311_post p;
+	json_t *answers;
+	lx_buf lines, text, title;
+	char *reporter, *answers_text;
+	lx_intake in;
+	lx_intake_error err;
+	lx_intake_job *job;
+	struct lx_o311_after after;
+};
+
+static void lx_o311_post_free(void *arg)
 {
-	lx_buf text, title;
-	lx_intake_error ierr;
-	lx_buf_init(&text);
-	lx_buf_init(&title);
-	lx_o311_post_text(svc, p->desc, lines, &title, &text);
-	char *reporter = lx_o311_person(p->first, p->last);
-	char *answers_text = json_object_size(answers) ? json_dumps(answers, JSON_COMPACT) : NULL;
-	in->type = "request";
-	in->channel = "open311";
-	in->category_code = svc->code;
-	in->title = title.data;
-	in->description = text.data;
-	in->address = p->address;
-	in->reporter_name = reporter;
-	in->reporter_phone = p->phone;
-	after->x = (lx_o311_extra){.api_key_id = key->id, .email = p->email, .device_id = p->device,
-				   .account_id = p->account, .address_id = p->address_id,
-				   .media_url = p->media, .attributes = answers_text};
-	in->after = lx_o311_after_intake;
-	in->after_arg = after;
-	lx_o311_actor(r, key);
-	int rc = lx_api_intake(r, in, c, &ierr);
-	if (rc != LX_OK) {
-		const char *field = lx_o311_field_name(ierr.field);
-		rc = lx_o311_error(r, fmt, 400, "%s%s%s", field ? field : "", field ? ": " : "", ierr.message);
-	}
-	after->x.attributes = NULL; /* freed here; the reply needs only the token */
-	in->title = in->description = in->reporter_name = NULL;
-	free(reporter);
-	free(answers_text);
-	lx_buf_free(&text);
-	lx_buf_free(&title);
-	return rc;
+	struct lx_o311_post_state *st = arg;
+	if (!st)
+		return;
+	lx_api_intake_free(st->job);
+	free(st->reporter);
+	free(st->answers_text);
+	json_decref(st->answers);
+	lx_buf_free(&st->lines);
+	lx_buf_free(&st->text);
+	lx_buf_free(&st->title);
+	lx_o311_attrs_free(st->defs, st->ndefs);
+	lx_o311_service_clear(&st->svc);
+	lx_apikey_clear(&st->key);
+	lx_o311_form_free(&st->form);
+	free(st);
 }
 
-int lx_api_open311_create(lx_req *r)
+/* Replies with an intake's failure: its refusal as a 400 naming the
+ * Open311 field, a store failure as the spec's service error. */
+static int lx_o311_reply_intake_error(lx_req *r, const struct lx_o311_post_state *st, int rc)
+{
+	if (!st->err.status)
+		return lx_o311_reply_store_error(r, st->fmt, rc);
+	const char *field = lx_o311_field_name(st->err.field);
+	return lx_o311_error(r, st->fmt, 400, "%s%s%s", field ? field : "", field ? ": " : "", st->err.message);
+}
+
+/* The intake of the checked request, as the key's synthetic dispatcher,
+ * with what GeoReport keeps besides the case (and a token when the case is
+ * queued) written in the case's own transaction; then the intake's read
+ * half. Returns LX_OK, or an error status after replying. */
+static int lx_o311_post_intake_or_reply(lx_req *r, struct lx_o311_post_state *st)
+{
+	lx_intake *in = &st->in;
+	const struct lx_o311_post *p = &st->p;
+	lx_o311_post_text(&st->svc, p->desc, &st->lines, &st->title, &st->text);
+	st->reporter = lx_o311_person(p->first, p->last);
+	st->answers_text = json_object_size(st->answers) ? json_dumps(st->answers, JSON_COMPACT) : NULL;
+	in->type = "request";
+	in->channel = "open311";
+	in->category_code = st->svc.code;
+	in->title = st->title.data;
+	in->description = st->text.data;
+	in->address = p->address;
+	in->reporter_name = st->reporter;
+	in->reporter_phone = p->phone;
+	st->after.x = (lx_o311_extra){.api_key_id = st->key.id, .email = p->email, .device_id = p->device,
+				      .account_id = p->account, .address_id = p->address_id,
+				      .media_url = p->media, .attributes = st->answers_text};
+	in->after = lx_o311_after_intake;
+	in->after_arg = &st->after;
+	lx_o311_actor(r, &st->key);
+	int rc = lx_api_intake_prepare(r, in, &st->job, &st->err);
+	return rc == LX_OK ? LX_OK : lx_o311_reply_intake_error(r, st, rc);
+}
+
+/* The read half of a POST request (the route's prepare): the form, the
+ * key, the service, the fields and attributes, the location, then the
+ * intake's own reads. Returns LX_OK, or an error status after replying. */
+int lx_api_open311_create_read(lx_req *r)
 {
 	static const char *const scalars[] = {
 		"api_key", "jurisdiction_id", "service_code", "lat", "long", "address_string",
 		"address_id", "email", "device_id", "account_id", "first_name", "last_name", "phone",
 		"description", "media_url",
 	};
-	lx_o311_fmt fmt;
-	lx_o311_form form = {0};
-	lx_apikey key = {0};
-	lx_o311_service svc = {0};
-	lx_o311_attr *defs = NULL;
-	size_t ndefs = 0;
-	struct lx_o311_post p = {0};
-	lx_intake in = {0};
-	lx_case c = {0};
-	struct lx_o311_after after = {0};
-	json_t *answers = NULL;
-	lx_buf lines;
-	int rc;
-
-	lx_buf_init(&lines);
-	if (!lx_o311_format_or_reply(r, &fmt))
+	struct lx_o311_post_state *st = lx_xcalloc(1, sizeof *st);
+	lx_buf_init(&st->lines);
+	lx_buf_init(&st->text);
+	lx_buf_init(&st->title);
+	r->state = st;
+	r->state_free = lx_o311_post_free;
+	if (!lx_o311_format_or_reply(r, &st->fmt))
 		return LX_NOTFOUND;
-	rc = lx_o311_post_begin_or_reply(r, fmt, &form, &key, scalars, sizeof scalars / sizeof scalars[0]);
+	lx_o311_fmt fmt = st->fmt;
+	int rc = lx_o311_post_begin_or_reply(r, fmt, &st->form, &st->key, scalars, sizeof scalars / sizeof scalars[0]);
 	if (rc != LX_OK)
-		goto cleanup;
-	rc = LX_BADREQ;
-	p.code = lx_o311_field(&form, "service_code");
-	if (!p.code) {
-		rc = lx_o311_error(r, fmt, 400, "service_code is required");
-		goto cleanup;
-	}
-	if (!lx_o311_service_or_reply(r, fmt, p.code, &svc)) {
-		rc = LX_NOTFOUND;
-		goto cleanup;
-	}
-	if (!lx_o311_post_check_or_reply(r, fmt, &form, &p, &in))
-		goto cleanup;
-	rc = lx_o311_attrs_load(r->db, svc.code, &defs, &ndefs);
-	if (rc != LX_OK) {
-		rc = lx_o311_reply_store_error(r, fmt, rc);
-		goto cleanup;
-	}
-	rc = LX_BADREQ;
-	if (!lx_o311_attributes_or_reply(r, fmt, &form, defs, ndefs, &lines, &answers))
-		goto cleanup;
-	rc = lx_o311_post_locate_or_reply(r, fmt, &p, &in);
+		return rc;
+	st->p.code = lx_o311_field(&st->form, "service_code");
+	if (!st->p.code)
+		return lx_o311_error(r, fmt, 400, "service_code is required");
+	if (!lx_o311_service_or_reply(r, fmt, st->p.code, &st->svc))
+		return LX_NOTFOUND;
+	if (!lx_o311_post_check_or_reply(r, fmt, &st->form, &st->p, &st->in))
+		return LX_BADREQ;
+	rc = lx_o311_attrs_load(r->db, st->svc.code, &st->defs, &st->ndefs);
 	if (rc != LX_OK)
-		goto cleanup;
+		return lx_o311_reply_store_error(r, fmt, rc);
+	if (!lx_o311_attributes_or_reply(r, fmt, &st->form, st->defs, st->ndefs, &st->lines, &st->answers))
+		return LX_BADREQ;
+	rc = lx_o311_post_locate_or_reply(r, fmt, &st->p, &st->in);
+	if (rc != LX_OK)
+		return rc;
+	return lx_o311_post_intake_or_reply(r, st);
+}
 
-	rc = lx_o311_post_file_or_reply(r, fmt, &key, &svc, &p, &lines, answers, &in, &c, &after);
-	if (rc != LX_OK)
-		goto cleanup;
-	rc = lx_o311_post_reply(r, fmt, &c, &after, p.account);
-cleanup:
-	json_decref(answers);
-	lx_buf_free(&lines);
-	lx_case_clear(&c);
-	lx_o311_attrs_free(defs, ndefs);
-	lx_o311_service_clear(&svc);
-	lx_apikey_clear(&key);
-	lx_o311_form_free(&form);
-	return rc;
+int lx_api_open311_create(lx_req *r)
+{
+	struct lx_o311_post_state *st = r->state;
+	int rc = lx_api_intake_write(r->db, st->job);
+	return rc == LX_OK ? LX_OK : lx_o311_reply_intake_error(r, st, rc);
+}
+
+int lx_api_open311_create_reply(lx_req *r)
+{
+	struct lx_o311_post_state *st = r->state;
+	return lx_o311_post_reply(r, st->fmt, lx_api_intake_case(st->job), &st->after, st->p.account);
 }

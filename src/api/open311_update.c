@@ -197,74 +197,88 @@ static bool lx_o311_update_case_or_reply(lx_req *r, lx_o311_fmt fmt, const struc
 	return true;
 }
 
-int lx_api_open311_update_post(lx_req *r)
+/* A posted update between its checks, its write job and its answer
+ * (r->state). */
+struct lx_o311_update_state {
+	lx_o311_fmt fmt;
+	lx_o311_form form;
+	lx_apikey key;
+	struct lx_o311_update_post p;
+	int64_t event_id; /* the update's event, written or found */
+};
+
+static void lx_o311_update_free(void *arg)
+{
+	struct lx_o311_update_state *st = arg;
+	if (!st)
+		return;
+	lx_apikey_clear(&st->key);
+	lx_o311_form_free(&st->form);
+	free(st);
+}
+
+/* The checks of a posted update (the route's prepare): the form, the key,
+ * the fields. Returns LX_OK, or an error status after replying. */
+int lx_api_open311_update_check(lx_req *r)
 {
 	static const char *const scalars[] = {
 		"api_key", "jurisdiction_id", "service_request_id", "update_id", "status",
 		"updated_datetime", "description", "email", "phone", "first_name", "last_name",
 		"title", "account_id", "service_code", "public_anonymity_required",
 	};
-	lx_o311_fmt fmt;
-	lx_o311_form form = {0};
-	lx_apikey key = {0};
-	lx_case c = {0};
-	struct lx_o311_update_post p = {0};
-	int64_t event_id, seen_case;
-	int rc;
-
-	if (!lx_o311_format_or_reply(r, &fmt))
+	struct lx_o311_update_state *st = lx_xcalloc(1, sizeof *st);
+	r->state = st;
+	r->state_free = lx_o311_update_free;
+	if (!lx_o311_format_or_reply(r, &st->fmt))
 		return LX_NOTFOUND;
-	rc = lx_o311_post_begin_or_reply(r, fmt, &form, &key, scalars, sizeof scalars / sizeof scalars[0]);
+	int rc = lx_o311_post_begin_or_reply(r, st->fmt, &st->form, &st->key, scalars,
+					     sizeof scalars / sizeof scalars[0]);
 	if (rc != LX_OK)
-		goto cleanup;
-	rc = LX_BADREQ;
-	if (!lx_o311_update_check_or_reply(r, fmt, &form, &p))
-		goto cleanup;
-	rc = lx_db_begin(r->db, true);
-	if (rc != LX_OK) {
-		rc = lx_o311_reply_store_error(r, fmt, rc);
-		goto cleanup;
-	}
-	/* A retried update answers what the first one did. */
-	rc = lx_o311_update_find(r->db, key.id, p.uid, &event_id, &seen_case);
-	if (rc == LX_OK && seen_case == p.case_id) {
-		lx_db_rollback(r->db);
-		rc = lx_o311_update_reply(r, fmt, event_id);
-		goto cleanup;
-	}
+		return rc;
+	return lx_o311_update_check_or_reply(r, st->fmt, &st->form, &st->p) ? LX_OK : LX_BADREQ;
+}
+
+/* The write job: a retried update (same key and update_id) finds what the
+ * first one wrote; a new one is applied to its request and recorded.
+ * Returns LX_OK, or an error status after replying. */
+int lx_api_open311_update_post(lx_req *r)
+{
+	struct lx_o311_update_state *st = r->state;
+	const struct lx_o311_update_post *p = &st->p;
+	lx_o311_fmt fmt = st->fmt;
+	lx_case c = {0};
+	int64_t seen_case;
+	int rc = lx_o311_update_find(r->db, st->key.id, p->uid, &st->event_id, &seen_case);
+	if (rc == LX_OK && seen_case == p->case_id)
+		return LX_OK;
 	if (rc == LX_OK)
-		rc = lx_o311_error(r, fmt, 400, "update_id %s was already used for another request", p.uid);
-	else if (rc != LX_NOTFOUND)
-		rc = lx_o311_reply_store_error(r, fmt, rc);
-	else if (!lx_o311_update_case_or_reply(r, fmt, &p, &c))
-		rc = LX_BADREQ;
-	else
-		rc = lx_o311_update_apply(r, &key, &c, &p, &event_id);
-	if (r->out) {
-		lx_db_rollback(r->db);
-		goto cleanup;
+		return lx_o311_error(r, fmt, 400, "update_id %s was already used for another request", p->uid);
+	if (rc != LX_NOTFOUND)
+		return lx_o311_reply_store_error(r, fmt, rc);
+	if (!lx_o311_update_case_or_reply(r, fmt, p, &c)) {
+		lx_case_clear(&c);
+		return LX_BADREQ;
 	}
+	rc = lx_o311_update_apply(r, &st->key, &c, p, &st->event_id);
 	if (rc == LX_OK) {
-		lx_o311_update_in u = {.case_id = c.id, .api_key_id = key.id, .event_id = event_id,
-				       .client_update_id = p.uid, .status = p.status, .description = p.desc,
-				       .media_url = p.media_url, .email = p.email, .first_name = p.first,
-				       .last_name = p.last, .account_id = p.account,
-				       .updated_datetime = p.updated_datetime};
+		lx_o311_update_in u = {.case_id = c.id, .api_key_id = st->key.id, .event_id = st->event_id,
+				       .client_update_id = p->uid, .status = p->status, .description = p->desc,
+				       .media_url = p->media_url, .email = p->email, .first_name = p->first,
+				       .last_name = p->last, .account_id = p->account,
+				       .updated_datetime = p->updated_datetime};
 		rc = lx_o311_update_insert(r->db, &u, lx_now_ms());
 	}
-	if (rc == LX_OK)
-		rc = lx_db_commit(r->db);
-	if (rc != LX_OK) {
-		lx_db_rollback(r->db);
-		/* A conflict is the same update racing in: the client retries. */
-		rc = lx_o311_error(r, fmt, 400, rc == LX_CONFLICT ? "the request changed meanwhile: retry"
-								  : "the service failed: try again");
-		goto cleanup;
-	}
-	rc = lx_o311_update_reply(r, fmt, event_id);
-cleanup:
 	lx_case_clear(&c);
-	lx_apikey_clear(&key);
-	lx_o311_form_free(&form);
-	return rc;
+	/* A conflict is the same update racing in (another node): the client
+	 * retries and finds it. */
+	if (rc != LX_OK)
+		return lx_o311_error(r, fmt, 400, rc == LX_CONFLICT ? "the request changed meanwhile: retry"
+								   : "the service failed: try again");
+	return LX_OK;
+}
+
+int lx_api_open311_update_reply(lx_req *r)
+{
+	struct lx_o311_update_state *st = r->state;
+	return lx_o311_update_reply(r, st->fmt, st->event_id);
 }

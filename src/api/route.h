@@ -36,6 +36,8 @@ typedef struct lx_route {
 	unsigned flags;               /* LX_RT_* */
 	lx_handler prepare;           /* write routes: reads before the job (own connection) */
 	lx_handler done;              /* write routes: after the commit, shapes the reply */
+	int (*fail)(lx_req *r, int rc);/* replies with a bare failure status in the route's own
+				       * format (Open311); NULL: the contract's JSON error */
 	const char *summary;          /* one line for docs/openapi.json */
 	const char *tag;              /* its group in docs/openapi.json */
 	const void *data;             /* the handler's own: an action's name */

@@ -59,7 +59,6 @@ struct lx_req {
 	void *in;                /* the body checked against the route's schema (owned) */
 	void *state;             /* a write route's state between its phases (owned) */
 	void (*state_free)(void *state);
-	bool in_job;             /* running inside a write job (on the writer's connection) */
 };
 
 typedef int (*lx_handler)(lx_req *r);
