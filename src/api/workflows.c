@@ -128,7 +128,9 @@ static int lx_days_or_reply(lx_req *r, json_t *days)
 		snprintf(field, sizeof field, "days[%zu].date", i);
 		if (!date)
 			return lx_reply_error(r, 422, "required", field, "date is required");
-		if (!json_is_string(date) || lx_cal_day_parse(json_string_value(date), &day) != LX_OK)
+		if (!json_is_string(date))
+			return lx_reply_error(r, 400, "bad_type", field, "date must be a string YYYY-MM-DD");
+		if (lx_cal_day_parse(json_string_value(date), &day) != LX_OK)
 			return lx_reply_error(r, 422, "invalid", field, "date must be a real date YYYY-MM-DD");
 		for (k = 0; k < i; k++)
 			if (json_equal(json_object_get(json_array_get(days, k), "date"), date))
@@ -139,9 +141,10 @@ static int lx_days_or_reply(lx_req *r, json_t *days)
 		if (!json_is_boolean(work) && !json_is_null(work))
 			return lx_reply_error(r, 400, "bad_type", field, "workday must be true or false");
 		snprintf(field, sizeof field, "days[%zu].note", i);
-		if (note && !json_is_null(note) &&
-		    (!json_is_string(note) || lx_utf8_len(json_string_value(note)) > 100))
-			return lx_reply_error(r, 422, "invalid", field, "note is text of at most 100 characters");
+		if (note && !json_is_null(note) && !json_is_string(note))
+			return lx_reply_error(r, 400, "bad_type", field, "note must be a string");
+		if (note && json_is_string(note) && lx_utf8_len(json_string_value(note)) > 100)
+			return lx_reply_error(r, 422, "too_long", field, "note is text of at most 100 characters");
 	}
 	return LX_OK;
 }

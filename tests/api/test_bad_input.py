@@ -86,34 +86,71 @@ def w(api, admin):
                                               "case_type": "request", "accept_hours": 2, "resolve_hours": 24},
                        admin)
     assert st == 201, cat
+    # a category whose resolved cases wait for verification (for verify)
+    verify_code = "V" + uuid.uuid4().hex[:9]
+    st, vcat = api.post("/api/v1/categories", {"code": verify_code, "name": "校验核查类别", "parent_code": "01",
+                                               "case_type": "request", "accept_hours": 2, "resolve_hours": 24,
+                                               "verify": True}, admin)
+    assert st == 201, vcat
+    st, qkids = api.get("/api/v1/units?parent_id=%d&boundary=false" % qiaotou, admin)
+    assert st == 200, qkids
+    qiaotou_community = [u for u in qkids["items"] if u["kind"] in ("community", "village")][0]["id"]
 
-    def make_case(state="new"):
-        """A fresh request case located in a 蔡洼 community, brought to state."""
-        st, c = api.post("/api/v1/cases", {
-            "type": "request", "channel": "hotline", "title": "输入校验" + uniq(),
-            "description": "楼道灯坏了，晚上看不见路。", "unit_id": community,
-            "reporter": {"name": "张三", "phone": "13812345678"}}, tok["dispatcher"])
+    dispatched = [("dispatcher", "dispatch", {"unit_id": caiwa})]
+    accepted = dispatched + [("handler_caiwa", "accept", {})]
+    resolved = accepted + [("handler_caiwa", "resolve", {"reply": "已修好"})]
+    reopened = resolved + [("dispatcher", "rate", {"rating": "unsatisfied", "solved": False})]
+    STEPS = {"new": [], "dispatched": dispatched, "accepted": accepted, "resolved": resolved,
+             "suspended": accepted + [("handler_caiwa", "suspend", {"reason": "等待鉴定结果"})],
+             "extension": accepted + [("handler_caiwa", "extend", {"hours": 4, "reason": "需协调施工队"})],
+             "verifying": resolved,                  # on the verify category
+             "reopened": reopened,                   # rated unsatisfied: appealable
+             "appealed": reopened + [("handler_caiwa", "appeal", {"reason": "已依法答复"})]}
+    STATUS = {"extension": "accepted", "appealed": "reopened"}   # a pending request is no status
+
+    def make_case(state="new", unit_id=None):
+        """A fresh request case located in a 蔡洼 community (or unit_id),
+        brought to state: a status, or extension / appealed (accepted /
+        reopened with that request pending)."""
+        body = {"type": "request", "channel": "hotline", "title": "输入校验" + uniq(),
+                "description": "楼道灯坏了，晚上看不见路。", "unit_id": unit_id or community,
+                "reporter": {"name": "张三", "phone": "13812345678"}}
+        if state == "verifying":
+            body["category_code"] = verify_code
+        st, c = api.post("/api/v1/cases", body, tok["dispatcher"])
         assert st == 201, c
-        steps = {"new": [],
-                 "dispatched": [("dispatcher", "dispatch", {"unit_id": caiwa})],
-                 "accepted": [("dispatcher", "dispatch", {"unit_id": caiwa}),
-                              ("handler_caiwa", "accept", {})],
-                 "resolved": [("dispatcher", "dispatch", {"unit_id": caiwa}),
-                              ("handler_caiwa", "accept", {}),
-                              ("handler_caiwa", "resolve", {"reply": "已修好"})]}[state]
-        for who, action, body in steps:
+        for who, action, body in STEPS[state]:
             st, c = api.post("/api/v1/cases/%d/%s" % (c["id"], action), body, tok[who])
             assert st == 200, (action, c)
-        assert c["status"] == state, c
+        assert c["status"] == STATUS.get(state, state), c
+        assert c.get("pending") == {"extension": "extension", "appealed": "appeal"}.get(state), c
         return c["id"]
 
     return {"tok": tok, "admin": admin, "caiwa": caiwa, "qiaotou": qiaotou, "community": community,
             "dept_cg": dept["城管局"], "district": d["id"], "unit": unit["id"], "user": user["id"],
-            "category": cat_code, "caiwa_user": user_ids["handler_caiwa"], "make_case": make_case}
+            "category": cat_code, "caiwa_user": user_ids["handler_caiwa"], "make_case": make_case,
+            # the master merges name: one in 蔡洼, one in 桥头 (for 桥头's users)
+            "master": make_case("accepted"), "qiaotou_case": make_case("new", qiaotou_community)}
+
+
+CASE_KEYS = ("version", "status", "handler_unit_id", "rating", "reply", "title", "supervised", "resolved_at",
+             "closed_at", "accepted_at")
+ENGINE_KEYS = ("pending", "excluded", "merged_into", "suspended_at", "accept_due_at", "resolve_due_at",
+               "extensions", "suspensions", "verifications", "appeals", "merged_cases")
+
+
+def case_snapshot(api, w, case_id):
+    st, c = api.get("/api/v1/cases/%d" % case_id, w["admin"])
+    assert st == 200, c
+    snap = {k: c[k] for k in CASE_KEYS + ENGINE_KEYS if k in c}
+    snap["timeline"] = len(c["timeline"])
+    snap["tasks"] = len(c["tasks"])
+    return snap
 
 
 def observe(api, w, case_id=None):
-    """Everything a refused request must leave alone."""
+    """Everything a refused request must leave alone: the case aimed at and
+    the masters a merge may name."""
     a = w["admin"]
     snap = {}
     st, b = api.get("/api/v1/cases?limit=1", a)
@@ -131,12 +168,10 @@ def observe(api, w, case_id=None):
     st, snap["unit"] = api.get("/api/v1/units/%d" % w["unit"], a)
     st, snap["user"] = api.get("/api/v1/users/%d" % w["user"], a)
     if case_id:
-        st, c = api.get("/api/v1/cases/%d" % case_id, a)
-        assert st == 200, c
-        snap["case"] = {k: c[k] for k in ("version", "status", "handler_unit_id", "rating", "reply", "title",
-                                          "supervised", "resolved_at", "closed_at", "accepted_at")}
-        snap["case"]["timeline"] = len(c["timeline"])
-        snap["case"]["tasks"] = len(c["tasks"])
+        snap["case"] = case_snapshot(api, w, case_id)
+    for master in ("master", "qiaotou_case"):
+        if master in w:
+            snap[master] = case_snapshot(api, w, w[master])
     return snap
 
 
@@ -225,7 +260,27 @@ ACTIONS = {
     "close": ("resolved", "dispatcher", lambda w: {"note": "办结"}, [("note", 1)], []),
     "supervise": ("dispatched", "dispatcher", lambda w: {"note": "请加快办理"}, [("note", 1)], ["note"]),
     "comment": ("new", "dispatcher", lambda w: {"note": "备注"}, [("note", {})], ["note"]),
+    # the engine's actions (P6), each from a state where it is legal (see make_case)
+    "suspend": ("accepted", "handler_caiwa", lambda w: {"reason": "等待鉴定结果"},
+                [("reason", 5), ("until", 20261231), ("note", 1)], ["reason"]),
+    "resume": ("suspended", "handler_caiwa", lambda w: {"note": "已恢复办理"}, [("note", 5)], []),
+    "extend": ("accepted", "handler_caiwa", lambda w: {"hours": 24, "reason": "需协调施工队"},
+               [("hours", "24"), ("hours", [24]), ("hours", True), ("reason", 5)], ["reason"]),
+    "extension_approve": ("extension", "dispatcher", lambda w: {"note": "同意延期"}, [("note", 5)], []),
+    "extension_reject": ("extension", "dispatcher", lambda w: {"reason": "理由不充分"}, [("reason", 5)],
+                         ["reason"]),
+    "verify": ("verifying", "dispatcher", lambda w: {"passed": True, "note": "已现场核实"},
+               [("passed", "true"), ("passed", 1), ("note", 5)], ["passed"]),
+    "appeal": ("reopened", "handler_caiwa", lambda w: {"reason": "诉求超出政策范围，已依法答复"},
+               [("reason", 5)], ["reason"]),
+    "appeal_decide": ("appealed", "dispatcher", lambda w: {"upheld": True, "note": "办理合规"},
+                      [("upheld", "yes"), ("upheld", 1), ("note", 5)], ["upheld"]),
+    "invalid": ("new", "dispatcher", lambda w: {"reason": "恶意骚扰来电"}, [("reason", ["x"])], ["reason"]),
+    "merge": ("new", "dispatcher", lambda w: {"into_id": w["master"], "note": "重复来电"},
+              [("into_id", "1"), ("into_id", [1]), ("into_id", 1.5), ("note", 5)], ["into_id"]),
 }
+NEW_ACTIONS = ["suspend", "resume", "extend", "extension_approve", "extension_reject", "verify", "appeal",
+               "appeal_decide", "invalid", "merge"]
 for _a, (_state, _actor, _valid, _wrong, _req) in ACTIONS.items():
     SPECS["case_" + _a] = dict(method="POST", path="/api/v1/cases/{case}/" + _a, actor=_actor, state=_state,
                                valid=_valid, wrong=_wrong + [("version", "1")],
@@ -371,7 +426,10 @@ def test_missing_required_field(api, w, name, key):
 
 @pytest.mark.parametrize("name,key", [("cases_create", "title"), ("cases_create", "description"),
                                       ("users_create", "name"), ("units_create", "name"),
-                                      ("case_comment", "note"), ("case_resolve", "reply")])
+                                      ("case_comment", "note"), ("case_resolve", "reply"),
+                                      ("case_suspend", "reason"), ("case_extend", "reason"),
+                                      ("case_extension_reject", "reason"), ("case_appeal", "reason"),
+                                      ("case_invalid", "reason")])
 def test_blank_required_string(api, w, name, key):
     def mutate(body):
         body[key] = "   "
@@ -643,10 +701,16 @@ def test_unit_list_bad_parameters(api, w, query, status, field):
     ("POST", "/api/v1/cases/%d/rate" % NO_SUCH_ID, {"rating": "satisfied", "solved": True}),
     ("POST", "/api/v1/cases/{case}/fly", {"note": "未知动作"}),
     ("POST", "/api/v1/cases/{case}/DISPATCH", {"unit_id": 1}),
+] + [
+    # the engine's actions with their valid bodies: only the id is wrong (a
+    # merge names the fresh case as its master, a case the admin may merge into)
+    ("POST", "/api/v1/cases/%d/%s" % (NO_SUCH_ID, a), ACTIONS[a][2]) for a in NEW_ACTIONS
 ])
 def test_unknown_id_is_404(api, w, method, path, body):
     case_id = w["make_case"]("new")
     path = path.format(case=case_id)
+    if callable(body):
+        body = dict(body(w), into_id=case_id) if path.endswith("/merge") else body(w)
     before = observe(api, w, case_id)
     st, b, _ = api.request(method, path, body=body, token=w["admin"])
     check_error(st, b, 404)
@@ -683,15 +747,21 @@ def test_unit_with_unknown_parent_is_422(api, w):
 @pytest.mark.parametrize("action,body", [
     (None, None), ("comment", {"note": "越界"}), ("accept", {}), ("dispatch", None),
     ("supervise", {"note": "越界督办"}), ("resolve", {"reply": "越界办结"}),
-])
+] + [(a, ACTIONS[a][2]) for a in NEW_ACTIONS])
 def test_other_streets_case_is_404(api, w, who, action, body):
-    case_id = w["make_case"]("dispatched")
+    # the case is in a state where the action is legal, so that only its
+    # street can be the matter (a GET looks at a dispatched one)
+    case_id = w["make_case"](ACTIONS[action][0] if action else "dispatched")
     before = observe(api, w, case_id)
     if action is None:
         st, b = api.get("/api/v1/cases/%d" % case_id, w["tok"][who])
     else:
         if action == "dispatch":
             body = {"unit_id": w["qiaotou"]}
+        elif callable(body):
+            body = body(w)
+        if action == "merge":               # into a 桥头 case: only the duplicate is out of reach
+            body["into_id"] = w["qiaotou_case"]
         st, b = api.post("/api/v1/cases/%d/%s" % (case_id, action), body, w["tok"][who])
     check_error(st, b, 404)
     assert_unchanged(before, observe(api, w, case_id))

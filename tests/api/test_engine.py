@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from test_case_loop import act, grid_of, point_in, unit_named
+from test_bad_input import assert_unchanged, observe
 
 TZ = "+08:00"
 
@@ -54,7 +55,11 @@ def w(api, admin):
             c = act(api, tok["handler_qiaotou"], c["id"], "resolve", {"reply": "已修好"})
         return c
 
-    return {"tok": tok, "cats": cats, "case": case, "street": street, "lat": lat, "lon": lon}
+    st, me = api.get("/api/v1/auth/me", tok["handler_qiaotou"])
+    assert st == 200, me
+    # what test_bad_input.observe needs to look at the rest of the world
+    world = {"admin": tok["admin"], "unit": street["id"], "user": me["id"]}
+    return {"tok": tok, "cats": cats, "case": case, "street": street, "lat": lat, "lon": lon, "world": world}
 
 
 def get(api, w, cid):
@@ -63,9 +68,29 @@ def get(api, w, cid):
     return c
 
 
+def snapshot(api, w, cid):
+    """The whole case as the admin reads it (both reads are the admin's, so
+    nothing depends on the reader), less the one field that moves with the
+    clock: while a case is suspended, suspended_ms counts the running
+    suspension too. Everything else a refused action must leave alone."""
+    c = get(api, w, cid)
+    if c["status"] == "suspended":
+        c["suspended_ms"] = None
+    return c
+
+
 def refused(api, w, cid, who, action, body, status, code=None, field=None):
-    """The action is refused with the contract's error, and the case is unchanged."""
-    before = get(api, w, cid)
+    """The action is refused with the contract's error, and nothing changed:
+    the whole case, the master a refused merge names, and the rest of the
+    world (users, units, categories, the newest case)."""
+    if code is None and status == 403:
+        code = "forbidden"
+    before = snapshot(api, w, cid)
+    master = None
+    if action == "merge" and isinstance((body or {}).get("into_id"), int) and body["into_id"] != cid:
+        st, m = api.get("/api/v1/cases/%d" % body["into_id"], w["tok"]["admin"])
+        master = m if st == 200 else None
+    world = observe(api, w["world"])
     st, b = api.post("/api/v1/cases/%d/%s" % (cid, action), body, w["tok"][who])
     assert st == status, (action, who, st, b)
     assert isinstance(b.get("error"), dict) and b["error"]["message"], b
@@ -73,9 +98,14 @@ def refused(api, w, cid, who, action, body, status, code=None, field=None):
         assert b["error"]["code"] == code, b
     if field:
         assert b["error"].get("field") == field, b
-    after = get(api, w, cid)
+    after = snapshot(api, w, cid)
     assert after["version"] == before["version"] and after["status"] == before["status"]
     assert len(after["timeline"]) == len(before["timeline"])
+    assert set(after) == set(before), set(after) ^ set(before)
+    assert_unchanged(before, after)
+    if master is not None:
+        assert_unchanged(master, snapshot(api, w, master["id"]))
+    assert_unchanged(world, observe(api, w["world"]))
     return b
 
 
@@ -145,13 +175,17 @@ def test_calendar_lists_every_day_with_the_holidays(api, w):
     assert st == 200 and [d["workday"] for d in days] == [True, True, False]    # 2025 春节: Sunday worked
 
 
-@pytest.mark.parametrize("q,status", [("from=2026-02-30&to=2026-03-01", 400), ("from=20261001", 400),
-                                      ("from=2026-10-05&to=2026-10-01", 422),
-                                      ("from=2020-01-01&to=2026-01-01", 422)])
-def test_calendar_refuses_bad_ranges(api, w, q, status):
+@pytest.mark.parametrize("q,status,field", [("from=2026-02-30&to=2026-03-01", 400, "from"),
+                                            ("from=20261001", 400, "from"),
+                                            ("from=2026-10-05&to=2026-10-01", 422, "to"),
+                                            ("from=2020-01-01&to=2026-01-01", 422, "to")])
+def test_calendar_refuses_bad_ranges(api, w, q, status, field):
     st, b = api.get("/api/v1/calendar?" + q, w["tok"]["admin"])
     assert st == status, b
     assert b["error"]["code"]
+    if status == 400:
+        assert b["error"]["code"] == "bad_parameter", b
+    assert b["error"].get("field") == field, b
 
 
 def test_calendar_put_moves_open_deadlines(api, w):
@@ -185,21 +219,66 @@ def test_calendar_put_moves_open_deadlines(api, w):
     assert get(api, w, c["id"])["resolve_due_at"] == c["resolve_due_at"]
 
 
-@pytest.mark.parametrize("who,body,status", [
-    ("dispatcher", {"days": [{"date": "2026-12-25", "workday": False}]}, 403),
-    ("admin", {"days": []}, 422),
-    ("admin", {"days": "2026-12-25"}, 400),
-    ("admin", {"days": [{"date": "2026-13-01", "workday": False}]}, 422),
-    ("admin", {"days": [{"date": "2026-12-25"}]}, 422),
-    ("admin", {"days": [{"date": "2026-12-25", "workday": "no"}]}, 400),
-    ("admin", {"days": [{"date": "2026-12-25", "workday": False}, {"date": "2026-12-25", "workday": True}]}, 422),
-    ("admin", {}, 422),
+@pytest.fixture(scope="module")
+def workday_case(api, w):
+    """An open case on a working-day clock, and the first workday after today:
+    the day the bad calendar bodies below name, so that a refused PUT that
+    changed the calendar anyway would move this case's deadlines."""
+    c = w["case"]("workdays")
+    today = date.today()
+    st, days = api.get("/api/v1/calendar?from=%s&to=%s" % (today, today + timedelta(days=40)), w["tok"]["admin"])
+    assert st == 200, days
+    work = [d["date"] for d in days[1:] if d["workday"]]
+    return {"case": c, "day": work[0], "day2": work[1], "from": str(today), "to": str(today + timedelta(days=40))}
+
+
+D, D2 = "<the first workday after today>", "<the second>"
+
+
+@pytest.mark.parametrize("who,body,status,code,field", [
+    ("dispatcher", {"days": [{"date": D, "workday": False}]}, 403, "forbidden", None),
+    ("admin", {"days": []}, 422, None, "days"),
+    ("admin", {"days": D}, 400, "bad_type", "days"),
+    ("admin", {"days": [{"date": "2026-13-01", "workday": False}]}, 422, None, "days[0].date"),
+    ("admin", {"days": [{"date": D}]}, 422, "required", "days[0].workday"),
+    ("admin", {"days": [{"date": D, "workday": "no"}]}, 400, "bad_type", "days[0].workday"),
+    ("admin", {"days": [{"date": D, "workday": False}, {"date": D, "workday": True}]}, 422, None, "days[1].date"),
+    ("admin", {}, 422, "required", "days"),
+    ("admin", {"days": ["x"]}, 400, "bad_type", "days[0]"),
+    ("admin", {"days": [{"date": 20261225, "workday": False}]}, 400, "bad_type", "days[0].date"),
+    ("admin", {"days": [{"date": D, "workday": False, "note": 5}]}, 400, "bad_type", "days[0].note"),
+    ("admin", {"days": [{"date": D, "workday": False, "note": "长" * 101}]}, 422, "too_long", "days[0].note"),
+    ("admin", {"days": [{"date": D, "workday": False}, {"date": D2, "workday": 0}]}, 400, "bad_type",
+     "days[1].workday"),
 ])
-def test_calendar_put_refuses_bad_input(api, w, who, body, status):
+def test_calendar_put_refuses_bad_input(api, w, workday_case, who, body, status, code, field):
+    def fill(v):
+        if v in (D, D2):
+            return workday_case["day" if v == D else "day2"]
+        if isinstance(v, dict):
+            return {k: fill(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [fill(x) for x in v]
+        return v
+    body = fill(body)
+    near = "/api/v1/calendar?from=%s&to=%s" % (workday_case["from"], workday_case["to"])
     st, before = api.get("/api/v1/calendar?from=2026-12-20&to=2026-12-31", w["tok"]["admin"])
+    st, before_near = api.get(near, w["tok"]["admin"])
+    assert st == 200, before_near
+    case_before = get(api, w, workday_case["case"]["id"])
     st, b = api.request("PUT", "/api/v1/calendar", body, token=w["tok"][who])[:2]
     assert st == status, b
+    assert isinstance(b.get("error"), dict) and b["error"]["message"], b
+    if code:
+        assert b["error"]["code"] == code, b
+    assert b["error"].get("field") == field, b
     assert api.get("/api/v1/calendar?from=2026-12-20&to=2026-12-31", w["tok"]["admin"])[1] == before
+    assert api.get(near, w["tok"]["admin"])[1] == before_near
+    # the open case on a working-day clock kept its deadlines
+    case_after = get(api, w, workday_case["case"]["id"])
+    for k in ("resolve_due_at", "accept_due_at", "version"):
+        assert case_after[k] == case_before[k], (k, case_before[k], case_after[k])
+    assert len(case_after["timeline"]) == len(case_before["timeline"])
 
 
 def test_category_working_days_are_checked(api, w):
@@ -490,34 +569,82 @@ def test_a_returned_case_has_no_running_clock(api, w, late):
 
 # ---------------------------------------------------------------- every new action refuses
 
-@pytest.mark.parametrize("action,state,who,body,status,code", [
-    ("resume", "accepted", "handler_qiaotou", {}, 409, "illegal_transition"),
-    ("resume", "suspended", "volunteer", {}, 403, None),
-    ("resume", "suspended", "handler_qiaotou", {"note": 5}, 400, "bad_type"),
-    ("extension_approve", "extension", "handler_qiaotou", {}, 403, None),
-    ("extension_approve", "extension", "dispatcher", {"note": ["x"]}, 400, "bad_type"),
-    ("extension_approve", "dispatched", "dispatcher", {}, 409, "illegal_transition"),
-    ("extension_reject", "extension", "dispatcher", {}, 422, "required"),
-    ("extension_reject", "extension", "gw_qiaotou", {"reason": "x"}, 403, None),
-    ("extension_reject", "accepted", "dispatcher", {"reason": "x"}, 409, "no_pending_request"),
-    ("suspend_approve", "accepted", "dispatcher", {}, 409, "no_pending_request"),
-    ("suspend_reject", "accepted", "leader", {"reason": "x"}, 403, None),
-    ("verify", "accepted", "dispatcher", {"passed": True}, 409, "illegal_transition"),
-    ("appeal_decide", "reopened", "leader", {"upheld": True}, 409, "no_pending_request"),
-    ("appeal_decide", "reopened", "leader", {"upheld": "yes"}, 400, "bad_type"),
-    ("merge", "resolved", "dispatcher", {"into_id": 1}, 409, "illegal_transition"),
-    ("merge", "dispatched", "dispatcher", {"into_id": "1"}, 400, "bad_type"),
-    ("invalid", "dispatched", "dispatcher", {"reason": ""}, 422, "required"),
-    ("invalid", "dispatched", "dispatcher", {"reason": "x" * 501}, 422, "too_long"),
-])
-def test_the_new_actions_refuse(api, w, action, state, who, body, status, code):
+def in_state(api, w, state):
+    """A fresh 桥头 case where one of the new actions is legal: dispatched,
+    accepted, resolved, suspended, extension (a pending request), verifying
+    (a category with verify), reopened (rated unsatisfied, so appealable) or
+    appealed (a pending appeal)."""
     h, desk = w["tok"]["handler_qiaotou"], w["tok"]["dispatcher"]
-    base = {"suspended": "accepted", "extension": "accepted", "reopened": "resolved"}.get(state, state)
-    c = w["case"](state=base)
+    base = {"suspended": "accepted", "extension": "accepted", "verifying": "accepted",
+            "reopened": "resolved", "appealed": "resolved"}.get(state, state)
+    c = w["case"]("verify" if state == "verifying" else "hours", state=base)
     if state == "suspended":
         c = act(api, h, c["id"], "suspend", {"reason": "等待"})
     elif state == "extension":
         c = act(api, h, c["id"], "extend", {"hours": 4, "reason": "申请"})
-    elif state == "reopened":
+    elif state == "verifying":
+        c = act(api, h, c["id"], "resolve", {"reply": "已处理"})
+    elif state in ("reopened", "appealed"):
         c = act(api, desk, c["id"], "rate", {"rating": "unsatisfied", "solved": False})
-    refused(api, w, c["id"], who, action, body, status, code)
+        if state == "appealed":
+            c = act(api, h, c["id"], "appeal", {"reason": "已依法答复"})
+    status = {"extension": "accepted", "appealed": "reopened"}.get(state, state)
+    assert c["status"] == status, c
+    assert c["pending"] == {"extension": "extension", "appealed": "appeal"}.get(state), c
+    return c
+
+
+# resume on an accepted case (409 illegal_transition) is in test_suspend_refusals.
+@pytest.mark.parametrize("action,state,who,body,status,code,field", [
+    ("resume", "suspended", "volunteer", {}, 403, None, None),
+    ("resume", "suspended", "handler_qiaotou", {"note": 5}, 400, "bad_type", "note"),
+    ("extension_approve", "extension", "handler_qiaotou", {}, 403, None, None),
+    ("extension_approve", "extension", "dispatcher", {"note": ["x"]}, 400, "bad_type", "note"),
+    ("extension_approve", "dispatched", "dispatcher", {}, 409, "illegal_transition", None),
+    ("extension_reject", "extension", "dispatcher", {}, 422, "required", "reason"),
+    ("extension_reject", "extension", "gw_qiaotou", {"reason": "x"}, 403, None, None),
+    ("extension_reject", "accepted", "dispatcher", {"reason": "x"}, 409, "no_pending_request", None),
+    ("suspend_approve", "accepted", "dispatcher", {}, 409, "no_pending_request", None),
+    ("suspend_reject", "accepted", "leader", {"reason": "x"}, 403, None, None),
+    ("verify", "accepted", "dispatcher", {"passed": True}, 409, "illegal_transition", None),
+    ("appeal_decide", "reopened", "leader", {"upheld": True}, 409, "no_pending_request", None),
+    ("appeal_decide", "reopened", "leader", {"upheld": "yes"}, 400, "bad_type", "upheld"),
+    ("merge", "resolved", "dispatcher", {"into_id": 1}, 409, "illegal_transition", None),
+    ("merge", "dispatched", "dispatcher", {"into_id": "1"}, 400, "bad_type", "into_id"),
+    ("invalid", "dispatched", "dispatcher", {"reason": ""}, 422, "required", "reason"),
+    ("invalid", "dispatched", "dispatcher", {"reason": "x" * 501}, 422, "too_long", "reason"),
+])
+def test_the_new_actions_refuse(api, w, action, state, who, body, status, code, field):
+    c = in_state(api, w, state)
+    refused(api, w, c["id"], who, action, body, status, code, field)
+
+
+# ---------------------------------------------------------------- a stale version changes nothing
+
+@pytest.mark.parametrize("action,state,who,body", [
+    ("suspend", "accepted", "handler_qiaotou", {"reason": "等待鉴定结果"}),
+    ("resume", "suspended", "handler_qiaotou", {"note": "已恢复办理"}),
+    ("extend", "accepted", "handler_qiaotou", {"hours": 24, "reason": "需协调施工队"}),
+    ("extension_approve", "extension", "leader", {"note": "同意延期"}),
+    ("extension_reject", "extension", "dispatcher", {"reason": "理由不充分"}),
+    ("verify", "verifying", "dispatcher", {"passed": True, "note": "已核实"}),
+    ("appeal", "reopened", "handler_qiaotou", {"reason": "诉求超出政策范围，已依法答复"}),
+    ("appeal_decide", "appealed", "leader", {"upheld": True, "note": "办理合规"}),
+    ("invalid", "dispatched", "dispatcher", {"reason": "恶意骚扰来电"}),
+    ("merge", "dispatched", "dispatcher", None),      # into a master made for it
+])
+def test_a_stale_version_is_refused(api, w, action, state, who, body):
+    c = in_state(api, w, state)
+    if action == "merge":
+        body = {"into_id": w["case"](state="accepted")["id"]}
+    before = get(api, w, c["id"])
+    assert before["version"] == c["version"], (before["version"], c["version"])
+    b = refused(api, w, c["id"], who, action, dict(body, version=c["version"] - 1), 409, "stale_version", "version")
+    after = get(api, w, c["id"])
+    for k in ("status", "version", "pending", "extensions", "suspensions", "resolve_due_at", "excluded"):
+        assert after[k] == before[k], (k, before[k], after[k])
+    assert len(after["timeline"]) == len(before["timeline"])
+    # control: the same request with the version the case has is taken, so
+    # the version alone was the matter
+    done = act(api, w["tok"][who], c["id"], action, dict(body, version=c["version"]))
+    assert done["version"] > c["version"], (b, done)

@@ -133,7 +133,8 @@ def case_state(api, admin, case_id):
     st, c = api.get("/api/v1/cases/%d" % case_id, admin)
     assert st == 200, c
     return (c["version"], c["status"], c["handler_unit_id"], len(c["timeline"]), len(c["tasks"]), c["rating"],
-            c["supervised"], c["reply"])
+            c["supervised"], c["reply"], c.get("pending"), c.get("excluded"), c.get("merged_into"),
+            c.get("resolve_due_at"), c.get("extensions"), c.get("appeals"), c.get("merged_cases"))
 
 
 def list_ids(api, tok, query):
@@ -191,23 +192,82 @@ ACTION_BODIES = {
     "assist": None, "resolve": {"reply": "越界办结"}, "rate": {"rating": "satisfied", "solved": True},
     "reopen": {"reason": "越界重办"}, "close": {"note": "越界关闭"}, "supervise": {"note": "越界督办"},
     "comment": {"note": "越界留言"},
+    # the engine's actions (P6)
+    "suspend": {"reason": "越界挂起"}, "resume": {"note": "越界恢复"}, "extend": {"hours": 24, "reason": "越界延期"},
+    "extension_approve": {"note": "越界同意延期"}, "extension_reject": {"reason": "越界驳回延期"},
+    "verify": {"passed": True, "note": "越界核查"}, "appeal": {"reason": "越界申诉"},
+    "appeal_decide": {"upheld": True, "note": "越界裁决"}, "invalid": {"reason": "越界作废"},
+    "merge": None,     # into a 桥头 case, so again only the case can be the problem
 }
+# Besides the new and the dispatched case, each action is tried on a 蔡洼
+# case in a state where it is legal (an extension or appeal pending for the
+# decisions on them), so that a missing scope check cannot hide behind a 409.
+LEGAL_STATE = {"return": "accepted", "escalate": "accepted", "assist": "accepted", "resolve": "accepted",
+               "rate": "resolved", "reopen": "resolved", "close": "resolved", "suspend": "accepted",
+               "resume": "suspended", "extend": "accepted", "extension_approve": "extension",
+               "extension_reject": "extension", "verify": "verifying", "appeal": "reopened",
+               "appeal_decide": "appealed"}
+
+
+@pytest.fixture(scope="module")
+def legal(api, admin, world):
+    """蔡洼 cases (at the world's point, handled by 蔡洼街道) in every state of
+    LEGAL_STATE, and a 桥头 case for merges to name."""
+    toks = world["toks"]
+    desk, h = toks["dispatcher"], toks["handler_caiwa"]
+    code = "S" + uuid.uuid4().hex[:9]
+    st, cat = api.post("/api/v1/categories", {"code": code, "name": "越界核查类别" + code, "parent_code": "01",
+                                              "case_type": "request", "accept_hours": 2, "resolve_hours": 24,
+                                              "verify": True}, admin)
+    assert st == 201, cat
+    accepted = [(desk, "dispatch", {"unit_id": world["caiwa"]["id"]}), (h, "accept", {})]
+    resolved = accepted + [(h, "resolve", {"reply": "已处理"})]
+    reopened = resolved + [(desk, "rate", {"rating": "unsatisfied", "solved": False})]
+    steps = {"accepted": accepted, "resolved": resolved, "verifying": resolved, "reopened": reopened,
+             "suspended": accepted + [(h, "suspend", {"reason": "等待鉴定"})],
+             "extension": accepted + [(h, "extend", {"hours": 4, "reason": "需协调"})],
+             "appealed": reopened + [(h, "appeal", {"reason": "已依法答复"})]}
+    cases = {}
+    for state, todo in steps.items():
+        body = {"type": "request", "channel": "hotline", "title": "蔡洼楼道灯不亮 " + uuid.uuid4().hex[:8],
+                "description": "蔡洼网格内楼道灯不亮。", "lat": world["point"][0], "lon": world["point"][1]}
+        if state == "verifying":
+            body["category_code"] = code
+        st, c = api.post("/api/v1/cases", body, desk)
+        assert st == 201, c
+        for tok, action, b in todo:
+            st, c = api.post("/api/v1/cases/%d/%s" % (c["id"], action), b, tok)
+            assert st == 200, (state, action, c)
+        assert c["status"] == {"extension": "accepted", "appealed": "reopened"}.get(state, state), c
+        assert c["pending"] == {"extension": "extension", "appealed": "appeal"}.get(state), c
+        cases[state] = c["id"]
+    st, m = api.post("/api/v1/cases", {"type": "request", "channel": "hotline", "title": "桥头楼道灯不亮",
+                                       "description": "桥头社区楼道灯不亮。",
+                                       "unit_id": world["qiaotou_community"]["id"]}, desk)
+    assert st == 201, m
+    return {"cases": cases, "master": m["id"]}
 
 
 @pytest.mark.parametrize("action", list(ACTION_BODIES))
 @pytest.mark.parametrize("who", QIAOTOU_USERS)
-def test_actions_are_404_for_qiaotou(api, admin, world, who, action):
+def test_actions_are_404_for_qiaotou(api, admin, world, legal, who, action):
     body = ACTION_BODIES[action]
     if action == "dispatch":
         body = {"unit_id": world["qiaotou"]["id"]}
     elif action == "assist":
         body = {"unit_ids": [world["dept"]["id"]]}
-    for state in ("new", "dispatched"):
-        cid = world["cases"][state]["id"]
+    elif action == "merge":
+        body = {"into_id": legal["master"]}
+    cids = [world["cases"][state]["id"] for state in ("new", "dispatched")]
+    if action in LEGAL_STATE:
+        cids.append(legal["cases"][LEGAL_STATE[action]])
+    for cid in cids:
         before = case_state(api, admin, cid)
+        master = case_state(api, admin, legal["master"])
         st, b = api.post("/api/v1/cases/%d/%s" % (cid, action), body, world["toks"][who])
         check_error(st, b, 404)
         assert case_state(api, admin, cid) == before
+        assert case_state(api, admin, legal["master"]) == master
 
 
 @pytest.mark.parametrize("who", QIAOTOU_USERS)
