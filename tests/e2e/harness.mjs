@@ -101,7 +101,32 @@ export function apiClient(base) {
     get: (p, who) => call('GET', p, undefined, who),
     post: (p, body, who) => call('POST', p, body || {}, who),
     patch: (p, body, who) => call('PATCH', p, body, who),
+    put: (p, body, who) => call('PUT', p, body, who),
   };
+}
+
+/* Every quoted occurrence ('w', "w" or `w`) of one of words in the
+ * source text src: [{line (1-based), word, text (the line, trimmed)}]. */
+export function quotedWords(src, words) {
+  const out = [];
+  src.split('\n').forEach((text, i) => {
+    for (const m of text.matchAll(/(['"`])([a-z0-9_]+)\1/g)) {
+      if (words.has(m[2])) out.push({ line: i + 1, word: m[2], text: text.trim() });
+    }
+  });
+  return out;
+}
+
+/* The .js files under dir, recursively, but for the directories named in
+ * skip; paths relative to dir. */
+export function jsFiles(dir, skip = []) {
+  const out = [];
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) { if (!skip.includes(e.name)) walk(p); } else if (e.name.endsWith('.js')) out.push(path.relative(dir, p));
+  });
+  walk(dir);
+  return out.sort();
 }
 
 /* Chromium with a fresh profile (launchPersistentContext owns --user-data-dir). */

@@ -35,7 +35,7 @@ export function has(key) {
   return lookup(dicts[locale.value], key) !== undefined || lookup(zh, key) !== undefined;
 }
 
-/* Label of an enumeration value, e.g. label('status', 'new'). */
+/* Label of an enumeration value, e.g. label('channel', 'hotline'). */
 export function label(kind, value) {
   if (value === null || value === undefined || value === '') return '';
   const k = kind + '.' + value;

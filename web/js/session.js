@@ -115,12 +115,6 @@ export function unitPathNames(id, sep = ' › ') {
   return ids.map((i) => unitIndex.value.get(i)).filter(Boolean).map((x) => x.name).join(sep);
 }
 
-/* True when unit id lies in the subtree of unit root (both in scope). */
-export function inSubtree(id, rootId) {
-  const u = unitIndex.value.get(id), r = unitIndex.value.get(rootId);
-  return !!(u && r && u.path.startsWith(r.path));
-}
-
 export function categoryName(code) {
   if (!code) return '';
   const c = categoryIndex.value.get(code);
@@ -201,11 +195,6 @@ export function clockStatuses(clock) {
 /* The statuses an action may be fired from (any role). */
 export function fromStates(action) {
   return union((m) => m.transitions.filter((x) => x.action === action).flatMap((x) => x.from));
-}
-
-/* The statuses an action leads to (its target, or its possible outcomes). */
-export function toStates(action) {
-  return union((m) => m.transitions.filter((x) => x.action === action).flatMap((x) => (x.to ? [x.to] : x.outcomes || [])));
 }
 
 /* The statuses from which the desk (re)assigns work. */

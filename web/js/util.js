@@ -27,6 +27,15 @@ export function fmtDue(s, workdays) {
   return fmtTime(s);
 }
 
+/* "2026-12-01T17:44:31+08:00" plus h hours, in the same offset. */
+export function addHours(iso, h) {
+  const off = iso.slice(19) || '+00:00';
+  const sign = off[0] === '-' ? -1 : 1;
+  const offMin = off === 'Z' ? 0 : sign * (Number(off.slice(1, 3)) * 60 + Number(off.slice(4, 6)));
+  const d = new Date(Date.parse(iso) + h * 3600e3 + offMin * 60e3);
+  return d.toISOString().slice(0, 19) + (off === 'Z' ? '+00:00' : off);
+}
+
 export function fmtShort(s) {
   if (!s) return '';
   return s.slice(5, 16).replace('T', ' ');
@@ -43,17 +52,6 @@ export function fmtDuration(ms) {
   return t('time.s', { s });
 }
 
-/*
- * The deadline that matters now for case c, as its machine's clocks say
- * (GET /workflows): the accept deadline while it waits to be accepted, the
- * resolve deadline while it is in hand, none while its clocks stop
- * (suspended, returned, verifying) or once done.
- * {kind: 'accept'|'resolve', due: ISO, workdays: N|null}
- */
-export function activeDeadline(c) {
-  return runningClock(c);
-}
-
 /* {text, level: 'overdue'|'soon'|'ok', left} for a due time at nowMs. */
 export function countdown(due, nowMs) {
   const left = Date.parse(due) - nowMs;
@@ -63,7 +61,7 @@ export function countdown(due, nowMs) {
 
 /* Sort key: overdue first (most overdue first), then nearest deadline, then none. */
 export function urgencyKey(c, nowMs) {
-  const d = activeDeadline(c);
+  const d = runningClock(c);
   if (!d) return Number.MAX_SAFE_INTEGER;
   return Date.parse(d.due) - nowMs - (c.urgent ? 3600e3 : 0);
 }

@@ -5,10 +5,10 @@
  */
 import { computed, ref, watch, nextTick } from 'vue';
 import { t, label } from '../i18n.js';
-import { now, activeDeadline, countdown, fmtShort, fmtDue } from '../util.js';
+import { now, countdown, fmtShort, fmtDue } from '../util.js';
 import { apiUrl } from '../api.js';
 import {
-  unitIndex, loadUnits, loadCategories, unitName, unitPathNames, categoryName, statusLabel, statusColor, clockPaused,
+  unitIndex, loadUnits, loadCategories, unitName, unitPathNames, categoryName, statusLabel, statusColor, clockPaused, runningClock,
 } from '../session.js';
 
 /* A status tag: label and colour from the case's machine (GET /workflows). */
@@ -28,7 +28,7 @@ export const LxStatus = {
 export const LxCountdown = {
   props: { case: Object, due: String, kind: String },
   setup(props) {
-    const d = computed(() => (props.due ? { kind: props.kind || 'resolve', due: props.due } : activeDeadline(props.case)));
+    const d = computed(() => (props.due ? { kind: props.kind || 'resolve', due: props.due } : runningClock(props.case)));
     const cd = computed(() => (d.value ? countdown(d.value.due, now.value) : null));
     const paused = computed(() => !props.due && clockPaused(props.case));
     const title = computed(() => (d.value ? fmtDue(d.value.due, d.value.workdays) + (d.value.workdays ? ' · ' + t('time.workdays', { n: d.value.workdays }) : '') : ''));

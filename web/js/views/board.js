@@ -14,26 +14,16 @@ import { t, label } from '../i18n.js';
 import { api, listAll } from '../api.js';
 import {
   session, loadUnits, loadCategories, loadWorkflows, unitIndex, categoryIndex, unitName, deskStatuses, initialStatuses,
-  handedBack, stateInfo, fromStates, mayTry,
+  handedBack, stateInfo, fromStates, mayTry, actionInput,
 } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { toastError, fmtTime, fmtDue } from '../util.js';
 import { predictDuty } from './desk.js';
-import { amountText } from './case/engine.js';
-import { addHours } from './case/actions.js';
+import { amountText, requestOf, extendedTo } from './case/engine.js';
 import { showDialog, showConfirmDialog, showSuccessToast, showNotify } from '../vant.js';
 
 const DISPATCH = ['new', 'returned', 'escalated'];
 const KINDS = [...DISPATCH, 'all', 'approval', 'verify']; // queue names; their statuses come from the machines
-
-/* The request awaiting a decision on c, and the two actions deciding it. */
-function requestOf(c) {
-  const last = (list) => [...(list || [])].reverse().find((e) => e.status === 'pending') || {};
-  if (c.pending === 'extension') return { kind: 'extension', e: last(c.extensions), yes: ['extension_approve', {}], no: ['extension_reject', {}] };
-  if (c.pending === 'suspension') return { kind: 'suspension', e: last(c.suspensions), yes: ['suspend_approve', {}], no: ['suspend_reject', {}] };
-  if (c.pending === 'appeal') return { kind: 'appeal', e: last(c.appeals), yes: ['appeal_decide', { upheld: true }], no: ['appeal_decide', { upheld: false }] };
-  return null;
-}
 
 export default {
   setup() {
@@ -184,13 +174,12 @@ export default {
     });
 
     /* ---- decisions in the list: approve / reject, verify ---- */
-    const request = (c) => requestOf(c);
-    function extendedTo(c, e) {
-      return e && e.hours && c.resolve_due_at ? fmtTime(addHours(c.resolve_due_at, e.hours)) : '';
-    }
-    /* Opens the decision dialog: the reason is needed to reject, a note is optional otherwise. */
+    /* the request awaiting c, its entry ({} when the list carries none) */
+    const request = (c) => { const r = requestOf(c); return r && { ...r, e: r.e || {} }; };
+    /* Opens the decision dialog: a reason when the action's schema needs
+     * one (a rejection), an optional note otherwise. */
     function decide(c, action, body, title) {
-      const needsReason = action.endsWith('_reject');
+      const needsReason = actionInput(c.type, action).required.has('reason');
       deciding.value = { c, action, body, field: needsReason ? 'reason' : 'note', required: needsReason, title };
       decisionText.value = '';
     }
@@ -214,7 +203,7 @@ export default {
       }
     }
     return {
-      kind, KINDS, DISPATCH, items, counts, loading, error, load, setKind, selected, toggle, toggleAll, allSelected, chosen,
+      kind, KINDS, items, counts, loading, error, load, setKind, selected, toggle, toggleAll, allSelected, chosen,
       byDuty, toUnit, one, picked, showPicker, suggestions, busy, progress, dutyOf, dispatching, handedBack, unitName,
       request, extendedTo, decide, deciding, decisionText, beforeClose, mayTry, amountText, fmtTime, fmtDue, label, t,
     };
@@ -262,8 +251,8 @@ export default {
               </div>
             </template>
             <template v-if="request(c)">
-              <van-button v-if="mayTry(c, request(c).yes[0])" size="small" type="primary" @click.stop="decide(c, request(c).yes[0], request(c).yes[1], t('pending.approve_' + request(c).kind))" data-test="approve">{{ t('pending.approve_' + request(c).kind) }}</van-button>
-              <van-button v-if="mayTry(c, request(c).no[0])" size="small" plain type="danger" @click.stop="decide(c, request(c).no[0], request(c).no[1], t('pending.reject_' + request(c).kind))" data-test="reject">{{ t('pending.reject_' + request(c).kind) }}</van-button>
+              <van-button v-if="mayTry(c, request(c).approve[0])" size="small" type="primary" @click.stop="decide(c, request(c).approve[0], request(c).approve[1], t('pending.approve_' + request(c).kind))" data-test="approve">{{ t('pending.approve_' + request(c).kind) }}</van-button>
+              <van-button v-if="mayTry(c, request(c).reject[0])" size="small" plain type="danger" @click.stop="decide(c, request(c).reject[0], request(c).reject[1], t('pending.reject_' + request(c).kind))" data-test="reject">{{ t('pending.reject_' + request(c).kind) }}</van-button>
             </template>
           </lx-case-card>
         </template>

@@ -13,10 +13,10 @@ import { t, label } from '../i18n.js';
 import { api } from '../api.js';
 import {
   loadUnits, loadCategories, loadWorkflows, unitIndex, categoryIndex, unitName, unitPathNames, categoryFullName, hasRole,
-  handedBack, statusLabel,
+  handedBack, statusLabel, runningClock,
 } from '../session.js';
 import { route, setQuery } from '../router.js';
-import { fmtTime, fmtDue, activeDeadline, toastError, isWide } from '../util.js';
+import { fmtTime, fmtDue, toastError, isWide } from '../util.js';
 import { predictDuty } from './desk.js';
 import { showSuccessToast } from '../vant.js';
 import { ORDER, PRIMARY, LxActionForm } from './case/actions.js';
@@ -87,7 +87,7 @@ export default {
       const ev = cs.timeline.find((e) => e.action === 'create' && e.unit_name);
       return ev ? ev.unit_name : '#' + cs.unit_id;
     });
-    const deadline = computed(() => activeDeadline(c.value));
+    const deadline = computed(() => runningClock(c.value));
     /* The duty list's unit, unless it is the unit that handed the case back. */
     const dutySuggestion = computed(() => {
       const cs = c.value;

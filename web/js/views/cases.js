@@ -9,10 +9,11 @@ import { api } from '../api.js';
 import { loadUnits, loadCategories, loadWorkflows, unitName, categoryName, statusNames, statusLabel } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { toastError, ymd } from '../util.js';
+import { REQUESTS } from './case/engine.js';
 
 const TYPES = ['request', 'hazard', 'dispute', 'proxy', 'opinion', 'suggestion', 'onekey'];
 const KEYS = ['q', 'status', 'type', 'category_code', 'unit_id', 'overdue', 'pending', 'from', 'to'];
-const PENDING = ['any', 'extension', 'suspension', 'appeal'];
+const PENDING = ['any', ...Object.keys(REQUESTS)]; // the requests awaiting a decision, any first
 
 export default {
   setup() {

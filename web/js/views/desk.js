@@ -12,7 +12,7 @@ import { reactive, ref, computed, watch, onMounted, onBeforeUnmount } from 'vue'
 import { t, label } from '../i18n.js';
 import { api, ApiError } from '../api.js';
 import {
-  session, hasRole, loadUnits, loadCategories, loadWorkflows, unitIndex, mapTop, categoryIndex, unitPathNames, categoryFullName,
+  session, hasRole, loadUnits, loadCategories, loadWorkflows, unitIndex, mapTop, unitPathNames, categoryFullName,
   openStatuses,
 } from '../session.js';
 import { go } from '../router.js';

@@ -85,26 +85,17 @@ export default {
       const to = TABS.value.find((tb) => tb.statuses.includes(r.status));
       if (to) items.value[to.key] = [r, ...(items.value[to.key] || [])];
     }
-    async function accept(c) {
-      busyId.value = c.id;
-      try {
-        const r = await api.post('/cases/' + c.id + '/accept', { version: c.version });
-        moveTo(c, r, 'accept');
-        showSuccessToast(t('work.accepted', { n: r.number }));
-      } catch (e) {
-        toastError(e);
-        load();
-      } finally {
-        busyId.value = 0;
+    /* One tap on a card of tab from: accept, or resume (once confirmed);
+     * the card moves to the tab of its new status. */
+    async function quick(c, action, from) {
+      if (action === 'resume') {
+        try { await showConfirmDialog({ message: t('work.resume_confirm', { n: c.number }) }); } catch { return; }
       }
-    }
-    async function resume(c) {
-      try { await showConfirmDialog({ message: t('work.resume_confirm', { n: c.number }) }); } catch { return; }
       busyId.value = c.id;
       try {
-        const r = await api.post('/cases/' + c.id + '/resume', { version: c.version });
-        moveTo(c, r, 'paused');
-        showSuccessToast(t('done.resume'));
+        const r = await api.post('/cases/' + c.id + '/' + action, { version: c.version });
+        moveTo(c, r, from);
+        showSuccessToast(action === 'accept' ? t('work.accepted', { n: r.number }) : t('done.' + action));
       } catch (e) {
         toastError(e);
         load();
@@ -117,7 +108,7 @@ export default {
     function onTab(i) { if (TABS.value[i]) setQuery({ tab: TABS.value[i].key }); }
     function refresh() { refreshing.value = true; load(); }
     return {
-      tab, TABS, sorted, loading, refreshing, error, load, refresh, accept, resume, openAct, busyId, overdueCount, onTab, mayTry, session, t,
+      tab, TABS, sorted, loading, refreshing, error, load, refresh, quick, openAct, busyId, overdueCount, onTab, mayTry, session, t,
     };
   },
   template: `
@@ -131,13 +122,13 @@ export default {
           <van-empty v-else-if="!(sorted[tb.key] || []).length" :description="t('work.empty_' + tb.key)" />
           <div v-else class="lx-grid-list" :data-list="tb.key">
             <lx-case-card v-for="c in sorted[tb.key]" :key="c.id" :c="c">
-              <van-button v-if="tb.key === 'accept' && mayTry(c, 'accept')" size="small" type="primary" :loading="busyId === c.id" @click.stop="accept(c)" data-test="quick-accept">{{ t('action.accept') }}</van-button>
+              <van-button v-if="tb.key === 'accept' && mayTry(c, 'accept')" size="small" type="primary" :loading="busyId === c.id" @click.stop="quick(c, 'accept', tb.key)" data-test="quick-accept">{{ t('action.accept') }}</van-button>
               <template v-if="tb.key === 'doing'">
                 <van-button v-if="mayTry(c, 'resolve')" size="small" type="primary" @click.stop="openAct(c, 'resolve')" data-test="quick-resolve">{{ t('action.resolve') }}</van-button>
                 <van-button v-if="mayTry(c, 'suspend') && !c.pending" size="small" plain @click.stop="openAct(c, 'suspend')" data-test="quick-suspend">{{ t('action.suspend') }}</van-button>
                 <van-button v-if="mayTry(c, 'extend') && !c.pending" size="small" plain @click.stop="openAct(c, 'extend')" data-test="quick-extend">{{ t('action.extend') }}</van-button>
               </template>
-              <van-button v-if="tb.key === 'paused' && mayTry(c, 'resume')" size="small" type="primary" :loading="busyId === c.id" @click.stop="resume(c)" data-test="quick-resume">{{ t('action.resume') }}</van-button>
+              <van-button v-if="tb.key === 'paused' && mayTry(c, 'resume')" size="small" type="primary" :loading="busyId === c.id" @click.stop="quick(c, 'resume', tb.key)" data-test="quick-resume">{{ t('action.resume') }}</van-button>
               <van-button v-if="tb.key === 'verify' && mayTry(c, 'verify')" size="small" type="primary" @click.stop="openAct(c, 'verify')" data-test="quick-verify">{{ t('action.verify') }}</van-button>
             </lx-case-card>
           </div>

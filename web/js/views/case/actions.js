@@ -6,11 +6,12 @@
  * (allowed_actions) and answers 409 when the case moved meanwhile.
  */
 import { ref, reactive, computed, watch } from 'vue';
-import { t, label } from '../../i18n.js';
+import { t } from '../../i18n.js';
 import { api } from '../../api.js';
-import { actionInput, categoryIndex, unitIndex, unitName, statusLabel } from '../../session.js';
-import { fmtTime, fmtDue, toastError, debounce } from '../../util.js';
+import { actionInput, categoryIndex, unitIndex, unitName } from '../../session.js';
+import { fmtTime, fmtDue, toastError, debounce, addHours } from '../../util.js';
 import { showSuccessToast, showNotify } from '../../vant.js';
+import { REQUESTS } from './engine.js';
 
 /* The order of the buttons; the first ones of PRIMARY are filled. */
 export const ORDER = [
@@ -51,14 +52,29 @@ export function caseIdOf(text) {
   return s.length <= 12 ? Number(s) : 0;
 }
 
-/* "2026-12-01T17:44:31+08:00" plus h hours, in the same offset. */
-export function addHours(iso, h) {
-  const off = iso.slice(19) || '+00:00';
-  const sign = off[0] === '-' ? -1 : 1;
-  const offMin = off === 'Z' ? 0 : sign * (Number(off.slice(1, 3)) * 60 + Number(off.slice(4, 6)));
-  const d = new Date(Date.parse(iso) + h * 3600e3 + offMin * 60e3);
-  return d.toISOString().slice(0, 19) + (off === 'Z' ? '+00:00' : off);
-}
+/* A yes/no question of a form (solved? passed? upheld?): two radios marked
+ * data-<name>="true|false", and the hint of what the answer will do. */
+const LxYesNo = {
+  props: {
+    modelValue: Boolean, name: String, title: String, yes: String, no: String, hint: String, hintTest: String,
+    pad: { type: Boolean, default: true }, // the group's vertical padding
+  },
+  emits: ['update:modelValue'],
+  setup(props) {
+    const mark = (v) => ({ ['data-' + props.name]: String(v) });
+    return { mark };
+  },
+  template: `
+  <van-cell :title="title">
+    <template #label>
+      <van-radio-group :model-value="modelValue" @update:model-value="$emit('update:modelValue', $event)" direction="horizontal" :class="{ 'lx-pad-y': pad }">
+        <van-radio :name="true" v-bind="mark(true)">{{ yes }}</van-radio>
+        <van-radio :name="false" v-bind="mark(false)">{{ no }}</van-radio>
+      </van-radio-group>
+    </template>
+  </van-cell>
+  <div v-if="hint" class="lx-muted lx-pad-x" :data-test="hintTest">{{ hint }}</div>`,
+};
 
 function blank() {
   return {
@@ -68,6 +84,7 @@ function blank() {
 }
 
 export const LxActionForm = {
+  components: { LxYesNo },
   props: { show: Boolean, c: Object, act: String, preset: Object, suggestions: Array },
   emits: ['update:show', 'done', 'stale'],
   setup(props, { emit }) {
@@ -162,7 +179,7 @@ export const LxActionForm = {
         const r = await api.post('/cases/' + props.c.id + '/' + props.act, b);
         emit('update:show', false);
         /* a request that waits for the desk says so */
-        const asked = r.pending && !props.c.pending && (props.act === 'suspend' || props.act === 'extend' || props.act === 'appeal');
+        const asked = r.pending && !props.c.pending && Object.values(REQUESTS).some((q) => q.ask === props.act);
         showSuccessToast(asked ? t('pending.asked_' + r.pending) : t('done.' + props.act));
         emit('done', r, props.act);
       } catch (e) {
@@ -179,8 +196,8 @@ export const LxActionForm = {
     function pickUnit(u) { f.unit = u; }
     function pickUnits(list) { f.units = list; }
     return {
-      f, busy, showUnits, fields, quick, addQuick, submit, escalateTo, pickUnit, pickUnits, byWorkdays, amountChips,
-      extensionsUsed, maxExtensions, extendedTo, minUntil, target, looking, category, fmtTime, fmtDue, statusLabel, label, t,
+      f, busy, showUnits, fields, input, quick, addQuick, submit, escalateTo, pickUnit, pickUnits, byWorkdays, amountChips,
+      extensionsUsed, maxExtensions, extendedTo, minUntil, target, looking, category, fmtTime, fmtDue, t,
     };
   },
   template: `
@@ -201,38 +218,13 @@ export const LxActionForm = {
               </van-radio-group>
             </template>
           </van-cell>
-          <van-cell :title="t('rate.solved_q')">
-            <template #label>
-              <van-radio-group v-model="f.solved" direction="horizontal">
-                <van-radio :name="true" data-solved="true">{{ t('rate.solved') }}</van-radio>
-                <van-radio :name="false" data-solved="false">{{ t('rate.unsolved') }}</van-radio>
-              </van-radio-group>
-            </template>
-          </van-cell>
-          <div class="lx-muted lx-pad-x">{{ (f.rating !== 'unsatisfied' && f.solved) ? t('rate.will_close') : t('rate.will_reopen') }}</div>
+          <lx-yes-no v-model="f.solved" name="solved" :pad="false" :title="t('rate.solved_q')" :yes="t('rate.solved')" :no="t('rate.unsolved')"
+                     :hint="(f.rating !== 'unsatisfied' && f.solved) ? t('rate.will_close') : t('rate.will_reopen')" />
         </template>
-        <template v-if="fields.includes('passed')">
-          <van-cell :title="t('verify.result')">
-            <template #label>
-              <van-radio-group v-model="f.passed" direction="horizontal" class="lx-pad-y">
-                <van-radio :name="true" data-passed="true">{{ t('verify.passed') }}</van-radio>
-                <van-radio :name="false" data-passed="false">{{ t('verify.failed') }}</van-radio>
-              </van-radio-group>
-            </template>
-          </van-cell>
-          <div class="lx-muted lx-pad-x" data-test="verify-hint">{{ f.passed ? t('verify.will_pass') : t('verify.will_fail') }}</div>
-        </template>
-        <template v-if="fields.includes('upheld')">
-          <van-cell :title="t('appeal.decision')">
-            <template #label>
-              <van-radio-group v-model="f.upheld" direction="horizontal" class="lx-pad-y">
-                <van-radio :name="true" data-upheld="true">{{ t('appeal.upheld') }}</van-radio>
-                <van-radio :name="false" data-upheld="false">{{ t('appeal.rejected') }}</van-radio>
-              </van-radio-group>
-            </template>
-          </van-cell>
-          <div class="lx-muted lx-pad-x">{{ f.upheld ? t('appeal.will_uphold') : t('appeal.will_reject') }}</div>
-        </template>
+        <lx-yes-no v-if="fields.includes('passed')" v-model="f.passed" name="passed" :title="t('verify.result')" :yes="t('verify.passed')" :no="t('verify.failed')"
+                   :hint="f.passed ? t('verify.will_pass') : t('verify.will_fail')" hint-test="verify-hint" />
+        <lx-yes-no v-if="fields.includes('upheld')" v-model="f.upheld" name="upheld" :title="t('appeal.decision')" :yes="t('appeal.upheld')" :no="t('appeal.rejected')"
+                   :hint="f.upheld ? t('appeal.will_uphold') : t('appeal.will_reject')" />
         <template v-if="fields.includes('amount')">
           <van-cell :title="t('extend.current')" :value="fmtDue(c.resolve_due_at, c.resolve_workdays)" :label="c.resolve_workdays ? t('extend.clock_workdays', { n: c.resolve_workdays }) : t('extend.clock_hours')" />
           <van-field v-model="f.amount" type="digit" required :label="byWorkdays ? t('extend.workdays') : t('extend.hours')"
@@ -263,7 +255,7 @@ export const LxActionForm = {
         </template>
         <van-field v-if="fields.includes('reply')" v-model="f.reply" type="textarea" rows="4" autosize required :label="t('case.reply')" :placeholder="t('case.reply_ph')" maxlength="2000" show-word-limit data-test="action-reply" />
         <div v-if="act === 'resolve' && category && category.verify" class="lx-muted lx-pad-x" data-test="resolve-verify-hint">{{ t('case.resolve_verify') }}</div>
-        <van-field v-if="fields.includes('note')" v-model="f.note" type="textarea" rows="2" autosize :required="act === 'supervise' || act === 'comment'"
+        <van-field v-if="fields.includes('note')" v-model="f.note" type="textarea" rows="2" autosize :required="input.required.has('note')"
                    :label="t('case.note')" :placeholder="t('note_ph.' + act)" maxlength="500" data-test="action-note" />
       </van-cell-group>
       <div v-if="quick.length" class="lx-quick" data-test="action-quick">

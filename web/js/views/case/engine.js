@@ -10,8 +10,7 @@ import { computed, ref, watch } from 'vue';
 import { t, label } from '../../i18n.js';
 import { api } from '../../api.js';
 import { unitName, handedBack, fromStates, clockPaused } from '../../session.js';
-import { fmtTime, fmtDue, fmtDuration } from '../../util.js';
-import { addHours } from './actions.js';
+import { fmtTime, fmtDue, fmtDuration, addHours } from '../../util.js';
 
 /* The last entry of list with status (the one awaiting a decision). */
 function lastWith(list, status) {
@@ -24,6 +23,31 @@ function actorAt(c, action, at) {
   return ev ? ev.actor_name || '' : '';
 }
 
+/* The requests that wait for a decision (c.pending), by kind: the action
+ * asking for it, the list keeping it, and the two decisions, each
+ * [action, body]. The one table of them: the case page, its action form,
+ * the board and the case filter read it. */
+export const REQUESTS = {
+  extension: { ask: 'extend', list: 'extensions', approve: ['extension_approve', {}], reject: ['extension_reject', {}] },
+  suspension: { ask: 'suspend', list: 'suspensions', approve: ['suspend_approve', {}], reject: ['suspend_reject', {}] },
+  appeal: { ask: 'appeal', list: 'appeals', approve: ['appeal_decide', { upheld: true }], reject: ['appeal_decide', { upheld: false }] },
+};
+
+/* The request awaiting a decision on c: {kind, e, who, approve, reject},
+ * e the pending entry of its list (null when the case carries none), who
+ * asked for it; null when c waits for no request of REQUESTS. */
+export function requestOf(c) {
+  const r = c && REQUESTS[c.pending];
+  if (!r) return null;
+  const e = lastWith(c[r.list], 'pending');
+  return { kind: c.pending, e, who: e ? actorAt(c, r.ask, e.at) : '', approve: r.approve, reject: r.reject };
+}
+
+/* The deadline after the extension e on c is approved ('' when it does not say). */
+export function extendedTo(c, e) {
+  return e && e.hours && c.resolve_due_at ? fmtTime(addHours(c.resolve_due_at, e.hours)) : '';
+}
+
 export function amountText(e) {
   if (!e) return '';
   return e.workdays ? t('time.workdays', { n: e.workdays }) : t('time.hours', { n: +Number(e.hours).toFixed(2) });
@@ -34,41 +58,22 @@ export const LxCaseBanners = {
   emits: ['act'],
   setup(props, { emit }) {
     const can = (a) => (props.allowed || []).includes(a);
+    /* a known request shows once its entry is there; any other kind by its name */
     const pending = computed(() => {
       const c = props.c;
       if (!c.pending) return null;
-      if (c.pending === 'extension') {
-        const e = lastWith(c.extensions, 'pending');
-        return e && { kind: 'extension', e, who: actorAt(c, 'extend', e.at), approve: 'extension_approve', reject: 'extension_reject' };
-      }
-      if (c.pending === 'suspension') {
-        const e = lastWith(c.suspensions, 'pending');
-        return e && { kind: 'suspension', e, who: actorAt(c, 'suspend', e.at), approve: 'suspend_approve', reject: 'suspend_reject' };
-      }
-      if (c.pending === 'appeal') {
-        const e = lastWith(c.appeals, 'pending');
-        return e && { kind: 'appeal', e, who: actorAt(c, 'appeal', e.at), approve: 'appeal_decide', reject: 'appeal_decide' };
-      }
-      return { kind: c.pending, e: {}, who: '' };
+      const r = requestOf(c);
+      if (!r) return { kind: c.pending, e: {}, who: '', approve: [], reject: [] };
+      return r.e ? r : null;
     });
     /* the extension as asked: the deadline now, and after approval */
-    const extendedTo = computed(() => {
-      const p = pending.value, c = props.c;
-      if (!p || p.kind !== 'extension' || !c.resolve_due_at || !p.e.hours) return '';
-      return fmtTime(addHours(c.resolve_due_at, p.e.hours));
-    });
+    const dueAfter = computed(() => (pending.value && pending.value.kind === 'extension' ? extendedTo(props.c, pending.value.e) : ''));
     const suspension = computed(() => (clockPaused(props.c) ? lastWith(props.c.suspensions, 'active') || {} : null));
     const backAt = computed(() => handedBack(props.c.status));
-    const verifying = computed(() => fromStates('verify').includes(props.c.status));
+    const toVerify = computed(() => fromStates('verify').includes(props.c.status));
     const lastVerify = computed(() => (props.c.verifications || []).slice(-1)[0] || null);
-    function approve() {
-      const p = pending.value;
-      emit('act', p.approve, p.kind === 'appeal' ? { upheld: true } : {});
-    }
-    function reject() {
-      const p = pending.value;
-      emit('act', p.reject, p.kind === 'appeal' ? { upheld: false } : {});
-    }
+    const approve = () => emit('act', pending.value.approve[0], { ...pending.value.approve[1] });
+    const reject = () => emit('act', pending.value.reject[0], { ...pending.value.reject[1] });
     /* the master of a merged case: its number, when it lies in the scope */
     const master = ref(null);
     watch(() => props.c.merged_into, async (id) => {
@@ -77,7 +82,7 @@ export const LxCaseBanners = {
       try { master.value = await api.get('/cases/' + id); } catch { master.value = { id, number: '#' + id }; }
     }, { immediate: true });
     return {
-      pending, extendedTo, suspension, backAt, verifying, lastVerify, can, approve, reject, master, unitName, amountText,
+      pending, dueAfter, suspension, backAt, toVerify, lastVerify, can, approve, reject, master, unitName, amountText,
       fmtTime, fmtDue, fmtDuration, label, t, emit,
     };
   },
@@ -92,7 +97,7 @@ export const LxCaseBanners = {
       <span class="lx-muted">{{ pending.who }} · {{ fmtTime(pending.e.at) }}</span></div>
     <template v-if="pending.kind === 'extension'">
       <div>{{ t('pending.asks_extension', { a: amountText(pending.e) }) }}</div>
-      <div class="lx-muted">{{ t('pending.due_now', { t: fmtDue(c.resolve_due_at, c.resolve_workdays) }) }}<template v-if="extendedTo"> · {{ t('pending.due_after', { t: extendedTo }) }}</template></div>
+      <div class="lx-muted">{{ t('pending.due_now', { t: fmtDue(c.resolve_due_at, c.resolve_workdays) }) }}<template v-if="dueAfter"> · {{ t('pending.due_after', { t: dueAfter }) }}</template></div>
     </template>
     <template v-else-if="pending.kind === 'suspension'">
       <div>{{ pending.e.until ? t('pending.asks_suspension_until', { t: fmtTime(pending.e.until) }) : t('pending.asks_suspension') }}</div>
@@ -102,9 +107,9 @@ export const LxCaseBanners = {
       <div class="lx-muted" v-if="pending.e.rated_at">{{ t('pending.rated_at', { t: fmtTime(pending.e.rated_at) }) }}</div>
     </template>
     <div v-if="pending.e.reason" class="lx-banner-reason" data-test="pending-reason">{{ t('case.reason') }}：{{ pending.e.reason }}</div>
-    <div v-if="can(pending.approve) || can(pending.reject)" class="lx-row-actions">
-      <van-button v-if="can(pending.approve)" size="small" type="primary" @click="approve" data-test="pending-approve">{{ t('pending.approve_' + pending.kind) }}</van-button>
-      <van-button v-if="can(pending.reject)" size="small" plain type="danger" @click="reject" data-test="pending-reject">{{ t('pending.reject_' + pending.kind) }}</van-button>
+    <div v-if="can(pending.approve[0]) || can(pending.reject[0])" class="lx-row-actions">
+      <van-button v-if="can(pending.approve[0])" size="small" type="primary" @click="approve" data-test="pending-approve">{{ t('pending.approve_' + pending.kind) }}</van-button>
+      <van-button v-if="can(pending.reject[0])" size="small" plain type="danger" @click="reject" data-test="pending-reject">{{ t('pending.reject_' + pending.kind) }}</van-button>
     </div>
     <div v-else class="lx-muted">{{ t('pending.waiting') }}</div>
   </div>
@@ -120,7 +125,7 @@ export const LxCaseBanners = {
       <span v-if="c.status_unit_id" class="lx-muted" data-test="returned-unit">{{ t('returned.by', { u: unitName(c.status_unit_id) }) }}</span></div>
     <div class="lx-banner-reason" data-test="returned-reason">{{ c.status_note }}</div>
   </div>
-  <div v-if="verifying" class="lx-banner lx-banner-blue" data-test="verifying-banner">
+  <div v-if="toVerify" class="lx-banner lx-banner-blue" data-test="verifying-banner">
     <div class="lx-banner-head"><van-icon name="eye-o" /> <b>{{ t('verify.banner') }}</b></div>
     <div class="lx-muted">{{ t('verify.banner_hint') }}</div>
     <div v-if="can('verify')" class="lx-row-actions">
@@ -128,7 +133,7 @@ export const LxCaseBanners = {
       <van-button size="small" plain type="danger" @click="emit('act', 'verify', { passed: false })" data-test="banner-verify-fail">{{ t('verify.failed') }}</van-button>
     </div>
   </div>
-  <div v-if="!verifying && lastVerify && !lastVerify.passed && c.status_note && !backAt && !suspension" class="lx-banner lx-banner-red" data-test="verify-failed-banner">
+  <div v-if="!toVerify && lastVerify && !lastVerify.passed && c.status_note && !backAt && !suspension" class="lx-banner lx-banner-red" data-test="verify-failed-banner">
     <div class="lx-banner-head"><van-icon name="close" /> <b>{{ t('verify.failed_banner') }}</b><span class="lx-muted">{{ fmtTime(lastVerify.at) }}</span></div>
     <div class="lx-banner-reason">{{ lastVerify.note || c.status_note }}</div>
   </div>`,
