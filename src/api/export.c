@@ -67,13 +67,13 @@ static const char *lx_zh(const char *const *names, const char *const *zh, const 
 	return v;
 }
 
+/* The type's name in its machine (flow/machines.c). */
 static const char *lx_type_zh(const char *v)
 {
-	static const char *const n[] = {"request", "hazard", "dispute", "proxy", "opinion", "suggestion",
-					"onekey", NULL};
-	static const char *const z[] = {"诉求", "隐患", "矛盾纠纷", "帮代办", "社情民意", "代表建议",
-					"一键呼叫"};
-	return lx_zh(n, z, v);
+	for (const lx_flow_decl *d = lx_flow_machines; d->type; d++)
+		if (strcmp(d->type, v) == 0)
+			return d->label;
+	return v;
 }
 
 static const char *lx_channel_zh(const char *v)
@@ -94,9 +94,8 @@ static const char *lx_status_zh(const lx_case *c)
 
 static const char *lx_rating_zh(const char *v)
 {
-	static const char *const n[] = {"satisfied", "basic", "unsatisfied", NULL};
-	static const char *const z[] = {"满意", "基本满意", "不满意"};
-	return lx_zh(n, z, v);
+	int r = lx_rating_parse(v);
+	return r >= 0 ? lx_rating_label((lx_rating)r) : v;
 }
 
 /* What the row callback needs: the request, name caches, the writer. */

@@ -156,8 +156,7 @@ lx_ms lx_now_ms(void)
 	return (lx_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Days from 1970-01-01 to the given civil date (proleptic Gregorian). */
-static int64_t lx_days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t lx_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
 	const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -167,7 +166,7 @@ static int64_t lx_days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void lx_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+void lx_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 {
 	z += 719468;
 	const int64_t era = (z >= 0 ? z : z - 146096) / 146097;

@@ -63,6 +63,10 @@ typedef int64_t lx_ms;
 
 /* Returns the current wall-clock time in ms. */
 lx_ms lx_now_ms(void);
+/* Days from 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31; no
+ * range check), and back. */
+int64_t lx_days_from_civil(int64_t y, unsigned m, unsigned d);
+void lx_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* Formats t as RFC 3339 with the given offset ("2026-04-01T09:30:00+08:00")
  * into out (at least 32 bytes). Returns out. */
 char *lx_time_format(lx_ms t, int offset_min, char *out, size_t outsz);

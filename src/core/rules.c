@@ -33,6 +33,13 @@ const char *lx_rating_name(lx_rating r)
 }
 int lx_rating_parse(const char *s) { return lx_lookup(lx_rating_names, LX_N(lx_rating_names), s); }
 
+const char *lx_rating_label(lx_rating r)
+{
+	static const char *const labels[LX_RATING__N] = {"满意", "基本满意", "不满意"};
+	assert(r >= 0 && r < LX_RATING__N);
+	return labels[r];
+}
+
 const char *lx_channel_name(lx_channel c)
 {
 	assert(c >= 0 && c < LX_CH__N);

@@ -40,6 +40,8 @@ typedef enum {
  * *_parse returns the value or -1 for an unknown name (NULL included). */
 const char *lx_rating_name(lx_rating r);
 int lx_rating_parse(const char *s);
+/* The rating as the resident hears it (满意, 基本满意, 不满意): static. */
+const char *lx_rating_label(lx_rating r);
 const char *lx_channel_name(lx_channel c);
 int lx_channel_parse(const char *s);
 /* The names, NULL-terminated (static), for schemas and docs. */

@@ -21,7 +21,7 @@ int lx_schema_fail(lx_schema_error *err, int status, const char *code, const cha
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
-	return status == 400 ? LX_BADREQ : LX_INVALID;
+	return lx_code_of_status(status);
 }
 
 static void *lx_at(void *out, size_t off)

@@ -82,7 +82,7 @@ struct lx_schema {
 int lx_schema_parse(const lx_schema *s, json_t *obj, int offset_min, void *out, lx_schema_error *err);
 
 /* Records a failure: status 400 or 422, code, field (may be NULL) and a
- * printf message. Returns LX_BADREQ for 400 and LX_INVALID otherwise. */
+ * printf message. Returns the status's LX_ code (lx_code_of_status). */
 int lx_schema_fail(lx_schema_error *err, int status, const char *code, const char *field,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

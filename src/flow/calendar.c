@@ -56,30 +56,6 @@ void lx_cal_sort(lx_cal *c)
 	c->n = out;
 }
 
-/* Days from 1970-01-01 of a proleptic Gregorian date (the era algorithm). */
-static int64_t lx_days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void lx_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 int lx_cal_day_parse(const char *s, int64_t *day)
 {
 	int y, m, d;
@@ -93,11 +69,11 @@ int lx_cal_day_parse(const char *s, int64_t *day)
 		return LX_INVALID;
 	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > 31)
 		return LX_INVALID;
-	int64_t z = lx_days_from_civil(y, m, d);
-	int64_t yy;
-	int mm, dd;
+	int64_t z = lx_days_from_civil(y, (unsigned)m, (unsigned)d);
+	int yy;
+	unsigned mm, dd;
 	lx_civil_from_days(z, &yy, &mm, &dd);
-	if (yy != y || mm != m || dd != d) /* 2026-02-30 */
+	if (yy != y || mm != (unsigned)m || dd != (unsigned)d) /* 2026-02-30 */
 		return LX_INVALID;
 	*day = z;
 	return LX_OK;
@@ -105,10 +81,10 @@ int lx_cal_day_parse(const char *s, int64_t *day)
 
 char *lx_cal_day_format(int64_t day, char *out, size_t outsz)
 {
-	int64_t y;
-	int m, d;
+	int y;
+	unsigned m, d;
 	lx_civil_from_days(day, &y, &m, &d);
-	snprintf(out, outsz, "%04lld-%02d-%02d", (long long)y, m, d);
+	snprintf(out, outsz, "%04d-%02u-%02u", y, m, d);
 	return out;
 }
 

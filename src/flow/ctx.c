@@ -30,8 +30,6 @@ void lx_flow_ctx_free(lx_flow_ctx *x)
 		if (x->units[i].id)
 			lx_unit_clear(&x->units[i]);
 	free(x->units);
-	for (int i = 0; i < x->ntasks; i++)
-		lx_unit_clear(&x->tasks[i]);
 	lx_cal_free(&x->cal);
 	free(x->scope);
 	free(x);
@@ -42,11 +40,6 @@ void lx_flow_ctx_set_now(lx_flow_ctx *x, lx_ms now)
 	x->now = now;
 }
 
-lx_ms lx_flow_ctx_now(const lx_flow_ctx *x)
-{
-	return x->now;
-}
-
 void lx_flow_ctx_set_actor(lx_flow_ctx *x, const lx_flow_actor *who)
 {
 	free(x->scope);
@@ -55,19 +48,35 @@ void lx_flow_ctx_set_actor(lx_flow_ctx *x, const lx_flow_actor *who)
 	x->who.scope = x->scope;
 }
 
-const lx_category *lx_flow_category(lx_flow_ctx *x, const char *code)
+/* The cached entry of code, or NULL. */
+static lx_category *lx_cat_cached(lx_flow_ctx *x, const char *code)
 {
-	if (!code)
-		return NULL;
 	for (size_t i = 0; i < x->ncats; i++)
 		if (strcmp(x->cats[i].code, code) == 0)
-			return x->cats[i].name ? &x->cats[i] : NULL;
+			return &x->cats[i];
+	return NULL;
+}
+
+/* A new, zeroed entry at the end of the cache (not yet counted). */
+static lx_category *lx_cat_slot(lx_flow_ctx *x)
+{
 	if (x->ncats == x->capcats) {
 		x->capcats = x->capcats ? 2 * x->capcats : 16;
 		x->cats = lx_xrealloc(x->cats, x->capcats * sizeof *x->cats);
 	}
 	lx_category *c = &x->cats[x->ncats];
 	memset(c, 0, sizeof *c);
+	return c;
+}
+
+const lx_category *lx_flow_category(lx_flow_ctx *x, const char *code)
+{
+	if (!code)
+		return NULL;
+	lx_category *hit = lx_cat_cached(x, code);
+	if (hit)
+		return hit->name ? hit : NULL;
+	lx_category *c = lx_cat_slot(x);
 	if (lx_category_get(x->db, code, c) != LX_OK) {
 		/* remembered as missing (no name): uncategorised rules apply */
 		lx_category_clear(c);
@@ -81,14 +90,10 @@ const lx_category *lx_flow_category(lx_flow_ctx *x, const char *code)
 
 void lx_flow_category_put(lx_flow_ctx *x, const lx_category *src)
 {
-	for (size_t i = 0; i < x->ncats; i++)
-		if (strcmp(x->cats[i].code, src->code) == 0)
-			return;
-	if (x->ncats == x->capcats) {
-		x->capcats = x->capcats ? 2 * x->capcats : 16;
-		x->cats = lx_xrealloc(x->cats, x->capcats * sizeof *x->cats);
-	}
-	lx_category *c = &x->cats[x->ncats++];
+	if (lx_cat_cached(x, src->code))
+		return;
+	lx_category *c = lx_cat_slot(x);
+	x->ncats++;
 	*c = *src;
 	c->code = lx_xstrdup(src->code);
 	c->name = lx_xstrdup(src->name);
@@ -128,10 +133,8 @@ const lx_unit *lx_flow_unit(lx_flow_ctx *x, int64_t id)
 	if (u->id)
 		return u;
 	lx_unit got = {0};
-	if (lx_unit_get(x->db, "/", id, &got) != LX_OK)
+	if (lx_unit_head(x->db, id, &got) != LX_OK)
 		return NULL;
-	free(got.boundary); /* not needed to decide anything here */
-	got.boundary = NULL;
 	*u = got;
 	x->nunits++;
 	return u;
@@ -174,12 +177,4 @@ const lx_cal *lx_flow_calendar(lx_flow_ctx *x)
 	lx_cal_sort(&x->cal);
 	x->cal_loaded = true;
 	return &x->cal;
-}
-
-void lx_flow_ctx_set_calendar(lx_flow_ctx *x, lx_cal *cal)
-{
-	lx_cal_free(&x->cal);
-	x->cal = *cal;
-	memset(cal, 0, sizeof *cal);
-	x->cal_loaded = true;
 }

@@ -49,7 +49,8 @@ static lx_ms lx_resolve_workday_due(const lx_cal *cal, const lx_case *c)
 			       c->resolve_extra_ms);
 }
 
-void lx_flow_clocks_recheck(lx_flow_ctx *x, lx_case *c)
+/* Clears the lateness flags of deadlines that now lie ahead (they moved). */
+static void lx_flow_clocks_recheck(lx_flow_ctx *x, lx_case *c)
 {
 	if (c->accept_due_at > x->now)
 		c->accept_overdue = false;

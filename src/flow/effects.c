@@ -18,15 +18,6 @@
 
 /* ---------------- helpers ---------------- */
 
-void lx_flow_note_add(lx_event *ev, const char *text)
-{
-	if (!text || !*text)
-		return;
-	char *old = ev->note;
-	ev->note = old ? lx_xasprintf("%s；%s", old, text) : lx_xstrdup(text);
-	free(old);
-}
-
 /* Replaces the note. */
 static void lx_note_set(lx_event *ev, char *note)
 {
@@ -34,7 +25,8 @@ static void lx_note_set(lx_event *ev, char *note)
 	ev->note = note;
 }
 
-json_t *lx_flow_time_json(lx_flow_ctx *x, lx_ms t)
+/* The time t as RFC 3339 in x's zone, as a new JSON string (null for 0). */
+static json_t *lx_time_json(lx_flow_ctx *x, lx_ms t)
 {
 	char buf[40];
 	if (!t)
@@ -42,7 +34,8 @@ json_t *lx_flow_time_json(lx_flow_ctx *x, lx_ms t)
 	return json_string(lx_time_format(t, x->tz_offset_min, buf, sizeof buf));
 }
 
-void lx_flow_list_append(char **list, json_t *entry)
+/* Appends entry (a JSON object, stolen) to the JSON array text *list. */
+static void lx_list_append(char **list, json_t *entry)
 {
 	/* spliced as text: the list is ours (written here), an array ending in ']' */
 	char *e = json_dumps(entry, JSON_COMPACT | JSON_REAL_PRECISION(12));
@@ -58,8 +51,8 @@ void lx_flow_list_append(char **list, json_t *entry)
 	*list = next;
 }
 
-/* The last entry of *list whose status is from_status: a new reference,
- * or NULL. */
+/* The last entry of list whose status is from_status, or NULL; borrowed
+ * from *arr_out, the parsed list, which the caller frees. */
 static json_t *lx_list_last(const char *list, const char *from_status, json_t **arr_out)
 {
 	json_t *arr = list ? json_loads(list, 0, NULL) : NULL;
@@ -73,11 +66,12 @@ static json_t *lx_list_last(const char *list, const char *from_status, json_t **
 	return NULL;
 }
 
-bool lx_flow_list_settle(char **list, const char *from_status, json_t *patch)
+/* Sets the fields of the last entry of *list whose "status" is from_status
+ * (if any) from the object patch (stolen). */
+static void lx_list_settle(char **list, const char *from_status, json_t *patch)
 {
 	json_t *arr;
 	json_t *e = lx_list_last(*list, from_status, &arr);
-	bool found = e != NULL;
 	if (e) {
 		json_object_update(e, patch);
 		free(*list);
@@ -85,14 +79,13 @@ bool lx_flow_list_settle(char **list, const char *from_status, json_t *patch)
 	}
 	json_decref(patch);
 	json_decref(arr);
-	return found;
 }
 
 /* An entry of a case's list: at, by and the given fields. */
 static json_t *lx_entry(lx_flow_ctx *x)
 {
 	json_t *e = json_object();
-	json_object_set_new(e, "at", lx_flow_time_json(x, x->now));
+	json_object_set_new(e, "at", lx_time_json(x, x->now));
 	json_object_set_new(e, "by", x->who.user_id ? json_integer(x->who.user_id) : json_null());
 	return e;
 }
@@ -210,15 +203,11 @@ static int e_assist_units(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, l
 			return lx_flow_fail(err, 422, "unknown_unit", "unit_ids", "no such unit");
 		if (x->ntasks == LX_FLOW_MAX_TASKS)
 			return lx_flow_fail(err, 422, "invalid", "unit_ids", "name at most %d units", LX_FLOW_MAX_TASKS);
-		lx_unit *t = &x->tasks[x->ntasks++];
-		memset(t, 0, sizeof *t);
-		t->id = u->id;
-		t->path = lx_xstrdup(u->path);
-		t->name = lx_xstrdup(u->name);
+		x->tasks[x->ntasks++] = u->id;
 	}
 	lx_buf_init(&names);
 	for (int k = 0; k < x->ntasks; k++)
-		lx_buf_printf(&names, "%s%s", k ? "、" : "", x->tasks[k].name);
+		lx_buf_printf(&names, "%s%s", k ? "、" : "", lx_flow_unit(x, x->tasks[k])->name);
 	lx_note_set(ev, in->note ? lx_xasprintf("请%s协办：%s", names.data, in->note)
 				 : lx_xasprintf("请%s协办", names.data));
 	lx_buf_free(&names);
@@ -231,11 +220,10 @@ static int e_write_tasks(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx
 {
 	(void)ev;
 	int rc = LX_OK;
-	for (int k = 0; k < x->ntasks; k++) {
+	for (int k = 0; rc == LX_OK && k < x->ntasks; k++) {
 		int64_t tid;
-		if (rc == LX_OK)
-			rc = lx_task_insert(x->db, c->id, &x->tasks[k], in->note, x->now, &tid);
-		lx_unit_clear(&x->tasks[k]);
+		const lx_unit *u = lx_flow_unit(x, x->tasks[k]); /* cached by assist_units */
+		rc = u ? lx_task_insert(x->db, c->id, u, in->note, x->now, &tid) : LX_ERR;
 	}
 	x->ntasks = 0;
 	return rc == LX_OK ? LX_OK : lx_flow_fail(err, 500, "internal", NULL, "the store failed");
@@ -276,9 +264,8 @@ static int e_rating(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_even
 	snprintf(c->rating, sizeof c->rating, "%s", rating);
 	c->solved = in->solved;
 	c->rated_at = x->now;
-	lx_note_set(ev, lx_xasprintf("%s，%s%s%s", in->rating == LX_RATING_SATISFIED ? "满意"
-					: in->rating == LX_RATING_BASIC ? "基本满意" : "不满意",
-				     in->solved ? "已解决" : "未解决", in->note ? "：" : "", in->note ? in->note : ""));
+	lx_note_set(ev, lx_xasprintf("%s，%s%s%s", lx_rating_label((lx_rating)in->rating), in->solved ? "已解决" : "未解决",
+				     in->note ? "：" : "", in->note ? in->note : ""));
 	return LX_OK;
 }
 
@@ -310,7 +297,7 @@ static json_t *lx_suspension_entry(lx_flow_ctx *x, const lx_flow_input *in, cons
 {
 	json_t *e = lx_entry(x);
 	json_object_set_new(e, "reason", json_string(in->reason));
-	json_object_set_new(e, "until", in->has_until ? lx_flow_time_json(x, in->until) : json_null());
+	json_object_set_new(e, "until", in->has_until ? lx_time_json(x, in->until) : json_null());
 	json_object_set_new(e, "status", json_string(status));
 	return e;
 }
@@ -322,7 +309,7 @@ static int e_suspend(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_eve
 		return rc;
 	c->suspended_at = x->now;
 	c->suspended_until = in->has_until ? in->until : 0;
-	lx_flow_list_append(&c->suspensions, lx_suspension_entry(x, in, "active"));
+	lx_list_append(&c->suspensions, lx_suspension_entry(x, in, "active"));
 	ev->unit_id = c->handler_unit_id;
 	return LX_OK;
 }
@@ -334,7 +321,7 @@ static int e_request_suspension(lx_flow_ctx *x, lx_case *c, const lx_flow_input 
 	if (rc != LX_OK)
 		return rc;
 	snprintf(c->pending, sizeof c->pending, "suspension");
-	lx_flow_list_append(&c->suspensions, lx_suspension_entry(x, in, "pending"));
+	lx_list_append(&c->suspensions, lx_suspension_entry(x, in, "pending"));
 	lx_note_set(ev, lx_xasprintf("申请挂起：%s", in->reason));
 	ev->unit_id = c->handler_unit_id;
 	return LX_OK;
@@ -345,11 +332,34 @@ static json_t *lx_decision(lx_flow_ctx *x, const char *status, const char *note)
 {
 	json_t *p = json_object();
 	json_object_set_new(p, "status", json_string(status));
-	json_object_set_new(p, "decided_at", lx_flow_time_json(x, x->now));
+	json_object_set_new(p, "decided_at", lx_time_json(x, x->now));
 	json_object_set_new(p, "decided_by", x->who.user_id ? json_integer(x->who.user_id) : json_null());
 	if (note)
 		json_object_set_new(p, "decision", json_string(note));
 	return p;
+}
+
+/* The list the pending request of c lives in (c->pending: "suspension",
+ * "extension", "appeal"), or NULL when none is pending. */
+static char **lx_pending_list(lx_case *c)
+{
+	if (strcmp(c->pending, "suspension") == 0)
+		return &c->suspensions;
+	if (strcmp(c->pending, "extension") == 0)
+		return &c->extensions;
+	if (strcmp(c->pending, "appeal") == 0)
+		return &c->appeals;
+	return NULL;
+}
+
+/* Settles the pending request of c (status, and the decision's note) and
+ * clears c->pending. */
+static void lx_settle_pending(lx_flow_ctx *x, lx_case *c, const char *status, const char *note)
+{
+	char **list = lx_pending_list(c);
+	if (list)
+		lx_list_settle(list, "pending", lx_decision(x, status, note));
+	c->pending[0] = '\0';
 }
 
 static int e_approve_suspension(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev,
@@ -364,21 +374,20 @@ static int e_approve_suspension(lx_flow_ctx *x, lx_case *c, const lx_flow_input 
 	json_decref(arr);
 	if (until_ms && until_ms <= x->now)
 		return lx_flow_fail(err, 409, "until_passed", NULL, "the suspension asked for would have ended already");
-	c->pending[0] = '\0';
-	lx_flow_list_settle(&c->suspensions, "pending", lx_decision(x, "active", in->note));
+	lx_settle_pending(x, c, "active", in->note);
 	c->suspended_at = x->now;
 	c->suspended_until = until_ms;
 	lx_note_set(ev, lx_xasprintf("同意挂起%s%s", in->note ? "：" : "", in->note ? in->note : ""));
 	return LX_OK;
 }
 
-static int e_reject_suspension(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev,
-			       lx_flow_error *err)
+/* the desk says no to a pending suspension or extension */
+static int e_reject_pending(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err)
 {
 	(void)err;
-	c->pending[0] = '\0';
-	lx_flow_list_settle(&c->suspensions, "pending", lx_decision(x, "rejected", in->reason));
-	lx_note_set(ev, lx_xasprintf("不同意挂起：%s", in->reason));
+	const char *what = strcmp(c->pending, "suspension") == 0 ? "挂起" : "延期";
+	lx_note_set(ev, lx_xasprintf("不同意%s：%s", what, in->reason));
+	lx_settle_pending(x, c, "rejected", in->reason);
 	return LX_OK;
 }
 
@@ -409,9 +418,9 @@ static int e_end_suspension(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in,
 	c->suspended_ms += ms;
 	json_t *p = json_object();
 	json_object_set_new(p, "status", json_string("ended"));
-	json_object_set_new(p, "resumed_at", lx_flow_time_json(x, x->now));
+	json_object_set_new(p, "resumed_at", lx_time_json(x, x->now));
 	json_object_set_new(p, "ms", json_integer(ms));
-	lx_flow_list_settle(&c->suspensions, "active", p);
+	lx_list_settle(&c->suspensions, "active", p);
 	c->suspended_at = 0;
 	c->suspended_until = 0;
 	return LX_OK;
@@ -430,7 +439,7 @@ static int e_request_extension(lx_flow_ctx *x, lx_case *c, const lx_flow_input *
 		json_object_set_new(e, "hours", json_real(in->hours));
 	json_object_set_new(e, "reason", json_string(in->reason));
 	json_object_set_new(e, "status", json_string("pending"));
-	lx_flow_list_append(&c->extensions, e);
+	lx_list_append(&c->extensions, e);
 	snprintf(c->pending, sizeof c->pending, "extension");
 	char *amount = lx_amount_text(in->hours, in->has_workdays ? (int)in->workdays : 0);
 	lx_note_set(ev, lx_xasprintf("申请延期%s：%s", amount, in->reason));
@@ -452,23 +461,12 @@ static int e_approve_extension(lx_flow_ctx *x, lx_case *c, const lx_flow_input *
 	int rc = lx_flow_clocks_extend(x, c, hours, workdays, ev, err);
 	if (rc != LX_OK)
 		return rc;
-	c->pending[0] = '\0';
-	lx_flow_list_settle(&c->extensions, "pending", lx_decision(x, "approved", in->note));
+	lx_settle_pending(x, c, "approved", in->note);
 	char *amount = lx_amount_text(hours, workdays), *due = lx_due_text(x, c->resolve_due_at);
 	lx_note_set(ev, lx_xasprintf("同意延期%s，办理时限延至%s%s%s", amount, due, in->note ? "：" : "",
 				     in->note ? in->note : ""));
 	free(amount);
 	free(due);
-	return LX_OK;
-}
-
-static int e_reject_extension(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev,
-			      lx_flow_error *err)
-{
-	(void)err;
-	c->pending[0] = '\0';
-	lx_flow_list_settle(&c->extensions, "pending", lx_decision(x, "rejected", in->reason));
-	lx_note_set(ev, lx_xasprintf("不同意延期：%s", in->reason));
 	return LX_OK;
 }
 
@@ -480,12 +478,9 @@ static int e_withdraw_pending(lx_flow_ctx *x, lx_case *c, const lx_flow_input *i
 	(void)in;
 	(void)ev;
 	(void)err;
-	char **list = strcmp(c->pending, "extension") == 0 ? &c->extensions
-		      : strcmp(c->pending, "suspension") == 0 ? &c->suspensions : NULL;
-	if (!list)
-		return LX_OK;
-	lx_flow_list_settle(list, "pending", lx_decision(x, "withdrawn", NULL));
-	c->pending[0] = '\0';
+	/* an appeal is about the rating, not the work: it stays */
+	if (c->pending[0] && strcmp(c->pending, "appeal") != 0)
+		lx_settle_pending(x, c, "withdrawn", NULL);
 	return LX_OK;
 }
 
@@ -496,7 +491,7 @@ static int e_verdict(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_eve
 	json_t *e = lx_entry(x);
 	json_object_set_new(e, "passed", json_boolean(in->passed));
 	json_object_set_new(e, "note", in->note ? json_string(in->note) : json_null());
-	lx_flow_list_append(&c->verifications, e);
+	lx_list_append(&c->verifications, e);
 	lx_note_set(ev, lx_xasprintf("%s%s%s", in->passed ? "核查通过" : "核查未通过，退回重办", in->note ? "：" : "",
 				     in->note ? in->note : ""));
 	ev->unit_id = c->handler_unit_id;
@@ -514,9 +509,9 @@ static int e_file_appeal(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx
 	json_object_set_new(e, "reason", json_string(in->reason));
 	json_object_set_new(e, "rating", json_string(c->rating));
 	json_object_set_new(e, "solved", json_boolean(c->solved == 1));
-	json_object_set_new(e, "rated_at", lx_flow_time_json(x, c->rated_at));
+	json_object_set_new(e, "rated_at", lx_time_json(x, c->rated_at));
 	json_object_set_new(e, "status", json_string("pending"));
-	lx_flow_list_append(&c->appeals, e);
+	lx_list_append(&c->appeals, e);
 	snprintf(c->pending, sizeof c->pending, "appeal");
 	c->appealed_at = x->now;
 	lx_note_set(ev, lx_xasprintf("申诉：%s", in->reason));
@@ -527,8 +522,7 @@ static int e_file_appeal(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx
 static int e_decide_appeal(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err)
 {
 	(void)err;
-	c->pending[0] = '\0';
-	lx_flow_list_settle(&c->appeals, "pending", lx_decision(x, in->upheld ? "upheld" : "rejected", in->note));
+	lx_settle_pending(x, c, in->upheld ? "upheld" : "rejected", in->note);
 	if (in->upheld)
 		c->excluded = true;
 	lx_note_set(ev, lx_xasprintf("%s%s%s", in->upheld ? "申诉成立，该评价不计入解决率和满意率" : "申诉不成立",
@@ -541,10 +535,9 @@ static int e_exclude(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_eve
 {
 	(void)err;
 	c->excluded = true;
-	if (strcmp(c->pending, "appeal") == 0) {
-		lx_flow_list_settle(&c->appeals, "pending", lx_decision(x, "withdrawn", NULL));
-		c->pending[0] = '\0';
-	}
+	/* an appeal against a rating of an invalid call has nothing left to contest */
+	if (strcmp(c->pending, "appeal") == 0)
+		lx_settle_pending(x, c, "withdrawn", NULL);
 	lx_note_set(ev, lx_xasprintf("无效诉求：%s", in->reason));
 	return LX_OK;
 }
@@ -561,7 +554,7 @@ static int e_link_master(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx
 		return lx_flow_fail(err, 422, "unknown_case", "into_id", "no such case in your scope");
 	if (rc != LX_OK)
 		return lx_flow_fail(err, 500, "internal", NULL, "the store failed");
-	if (m.merged_into || strcmp(m.status, "merged") == 0) {
+	if (m.merged_into) {
 		lx_case_clear(&m);
 		return lx_flow_fail(err, 422, "invalid", "into_id", "that case is itself merged into another");
 	}
@@ -725,12 +718,11 @@ const lx_named_effect lx_flow_effects[] = {
 	{"suspend", e_suspend},
 	{"request_suspension", e_request_suspension},
 	{"approve_suspension", e_approve_suspension},
-	{"reject_suspension", e_reject_suspension},
+	{"reject_pending", e_reject_pending},
 	{"resume", e_resume},
 	{"end_suspension", e_end_suspension},
 	{"request_extension", e_request_extension},
 	{"approve_extension", e_approve_extension},
-	{"reject_extension", e_reject_extension},
 	{"withdraw_pending", e_withdraw_pending},
 	{"verdict", e_verdict},
 	{"file_appeal", e_file_appeal},

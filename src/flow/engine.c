@@ -58,7 +58,8 @@ static lx_effect_fn lx_effect_named(const char *type, const char *name)
 	return NULL;
 }
 
-int lx_flow_state_index(const lx_cmachine *m, const char *status)
+/* The index of status in m, or -1. */
+static int lx_flow_state_index(const lx_cmachine *m, const char *status)
 {
 	for (int i = 0; status && i < m->nstates; i++)
 		if (strcmp(m->states[i].d->name, status) == 0)
@@ -308,13 +309,33 @@ static bool lx_role_ok(const lx_flow_ctx *x, const lx_ctrans *t, const lx_case *
 	return !t->d->handles || (c->handler_unit_id && lx_scope_contains(x->scope, c->scope_path));
 }
 
+/* How row t stands for the actor on c in state si, in the order lx_decide
+ * reports it: no role, not from this state, a guard failed (its error in
+ * *gerr), or it fires. */
+enum lx_row_verdict { LX_ROW_NO_ROLE, LX_ROW_NO_STATE, LX_ROW_GUARD, LX_ROW_FIRES };
+
+static enum lx_row_verdict lx_row_check(lx_flow_ctx *x, const lx_ctrans *t, const lx_case *c, int si,
+					const lx_flow_input *in, lx_flow_error *gerr)
+{
+	if (!lx_role_ok(x, t, c))
+		return LX_ROW_NO_ROLE;
+	if (!(t->from & (1u << si)) || (t->d->needs_handler && !c->handler_unit_id))
+		return LX_ROW_NO_STATE;
+	for (int k = 0; k < 4 && t->guards[k]; k++) {
+		memset(gerr, 0, sizeof *gerr);
+		if (t->guards[k](x, c, in, gerr) != LX_OK)
+			return LX_ROW_GUARD;
+	}
+	return LX_ROW_FIRES;
+}
+
 /* The row that decides, and the state it enters; see lx_flow_decide. */
 static int lx_decide(lx_flow_ctx *x, const lx_cmachine *m, const lx_case *c, const char *action,
 		     const lx_flow_input *in, const lx_ctrans **out, int *to, lx_flow_error *err)
 {
 	static const lx_flow_input zero;
-	bool known = false, any_role = false, state_ok = false, guard_failed = false;
-	lx_flow_error guard_err = {0};
+	bool known = false, any_role = false, guard_failed = false;
+	lx_flow_error guard_err = {0}, e;
 	int si = lx_flow_state_index(m, c->status);
 	if (!in)
 		in = &zero;
@@ -325,23 +346,13 @@ static int lx_decide(lx_flow_ctx *x, const lx_cmachine *m, const lx_case *c, con
 		if (strcmp(t->d->action, action) != 0)
 			continue;
 		known = true;
-		if (!lx_role_ok(x, t, c))
-			continue;
-		any_role = true;
-		if (!(t->from & (1u << si)) || (t->d->needs_handler && !c->handler_unit_id))
-			continue;
-		state_ok = true;
-		bool pass = true;
-		for (int k = 0; k < 4 && t->guards[k] && pass; k++) {
-			lx_flow_error e = {0};
-			if (t->guards[k](x, c, in, &e) != LX_OK) {
-				if (!guard_failed)
-					guard_err = e;
-				guard_failed = true;
-				pass = false;
-			}
+		enum lx_row_verdict v = lx_row_check(x, t, c, si, in, &e);
+		any_role |= v != LX_ROW_NO_ROLE;
+		if (v == LX_ROW_GUARD && !guard_failed) {
+			guard_err = e; /* the first failed guard says why */
+			guard_failed = true;
 		}
-		if (!pass)
+		if (v != LX_ROW_FIRES)
 			continue;
 		*out = t;
 		*to = t->to >= 0 ? t->to : si;
@@ -361,7 +372,6 @@ static int lx_decide(lx_flow_ctx *x, const lx_cmachine *m, const lx_case *c, con
 		*err = guard_err;
 		return lx_flow_fail(err, guard_err.status, guard_err.code, guard_err.field, "%s", guard_err.message);
 	}
-	(void)state_ok;
 	return lx_flow_fail(err, 409, "illegal_transition", NULL, "cannot %s a case that is %s", action, c->status);
 }
 
@@ -379,20 +389,6 @@ int lx_flow_decide(lx_flow_ctx *x, const lx_case *c, const char *action, const l
 	return rc;
 }
 
-/* Whether row t would fire for the actor on c in state si (roles, state,
- * guards), as lx_decide asks it. */
-static bool lx_row_fires(lx_flow_ctx *x, const lx_ctrans *t, const lx_case *c, int si, const lx_flow_input *in)
-{
-	if (!lx_role_ok(x, t, c) || !(t->from & (1u << si)) || (t->d->needs_handler && !c->handler_unit_id))
-		return false;
-	for (int k = 0; k < 4 && t->guards[k]; k++) {
-		lx_flow_error e;
-		if (t->guards[k](x, c, in, &e) != LX_OK)
-			return false;
-	}
-	return true;
-}
-
 void lx_flow_allowed(lx_flow_ctx *x, const lx_case *c, void (*fn)(void *arg, const char *action), void *arg)
 {
 	/* one pass over the rows: an action is allowed when some row of it
@@ -406,9 +402,9 @@ void lx_flow_allowed(lx_flow_ctx *x, const lx_case *c, void (*fn)(void *arg, con
 		return;
 	for (size_t i = 0; i < m->ntrans; i++) {
 		const lx_ctrans *t = &m->trans[i];
-		if (allowed[t->action] || (!t->d->roles && !x->who.system))
-			continue;
-		allowed[t->action] = lx_row_fires(x, t, c, si, &zero);
+		lx_flow_error e;
+		if (!allowed[t->action])
+			allowed[t->action] = lx_row_check(x, t, c, si, &zero, &e) == LX_ROW_FIRES;
 	}
 	for (int a = 0; a < m->nactions; a++)
 		if (allowed[a])
@@ -625,7 +621,7 @@ struct lx_ids {
 static int lx_collect_unanswered(void *arg, const lx_case *c)
 {
 	struct lx_ids *ids = arg;
-	if (strcmp(c->status, "merged") != 0 || c->reply)
+	if (c->reply) /* answered already (merged after the master's answer) */
 		return 0;
 	if (ids->n == ids->cap) {
 		ids->cap = ids->cap ? 2 * ids->cap : 8;
@@ -665,9 +661,8 @@ int lx_flow_create(lx_flow_ctx *x, lx_case *c, const char *terms, const lx_unit 
 	if (rc == LX_OK && lx_case_insert(x->db, c, terms) != LX_OK)
 		rc = lx_flow_fail(err, 500, "internal", NULL, "the case could not be written");
 	create.case_id = dispatch.case_id = c->id;
-	if (rc == LX_OK && lx_case_event(x->db, &create) != LX_OK)
-		rc = lx_flow_fail(err, 500, "internal", NULL, "the timeline could not be written");
-	if (rc == LX_OK && duty && lx_case_event(x->db, &dispatch) != LX_OK)
+	lx_event both[2] = {create, dispatch}; /* one statement for the two */
+	if (rc == LX_OK && lx_case_events_insert(x->db, both, duty ? 2 : 1) != LX_OK)
 		rc = lx_flow_fail(err, 500, "internal", NULL, "the timeline could not be written");
 	lx_event_clear(&create);
 	lx_event_clear(&dispatch);

@@ -142,22 +142,24 @@ void lx_flow_init(void);
  * the actor, the time ("now", which a simulation moves), the server zone,
  * and caches of categories, units and the calendar. Caller frees it. */
 lx_flow_ctx *lx_flow_ctx_new(lx_db *db, const lx_flow_actor *who, lx_ms now, int tz_offset_min);
+/* Frees x and its caches; NULL is fine. */
 void lx_flow_ctx_free(lx_flow_ctx *x);
+/* Moves x's "now" (a simulation steps its clock forward). */
 void lx_flow_ctx_set_now(lx_flow_ctx *x, lx_ms now);
 /* Gives x a category the caller loaded already (x keeps a copy). */
 void lx_flow_category_put(lx_flow_ctx *x, const lx_category *c);
 /* Gives x a unit the caller loaded already (x keeps a copy), so that the
  * engine does not read it again. */
 void lx_flow_ctx_put_unit(lx_flow_ctx *x, const lx_unit *u);
+/* Makes who the actor of x's next steps (x keeps a copy of its scope). */
 void lx_flow_ctx_set_actor(lx_flow_ctx *x, const lx_flow_actor *who);
-lx_ms lx_flow_ctx_now(const lx_flow_ctx *x);
 
 /* True when type names a machine. */
 bool lx_flow_type_known(const char *type);
 /* The names of every case type, NULL-terminated (static). */
 const char *const *lx_flow_types(void);
-/* The state's flags in c's machine: LX_OK and *st, or LX_NOTFOUND for a
- * type or status the machines do not know. */
+/* The state status of type's machine (static), or NULL for a type or
+ * status the machines do not know. */
 const lx_flow_state *lx_flow_state_of(const char *type, const char *status);
 /* True when clock slot (LX_CLOCK_*) runs in status of type's machine. */
 bool lx_flow_clock_runs(const char *type, const char *status, int slot);
@@ -174,9 +176,10 @@ bool lx_flow_status_known(const char *status);
 void lx_flow_start(lx_flow_ctx *x, lx_case *c, lx_event *ev);
 
 /* Decides whether the actor may fire action on c now: LX_OK with *to (the
- * state it would enter: static), or an error with err filled (403 no role,
- * 409 not from this state or a guard, 404 unknown action). in may be NULL
- * for a probe (outcomes then report the first outcome's state). */
+ * state it would enter: static), or an error with err filled (403 for an
+ * action this type does not have or no role, 409 not from this state, a
+ * guard's own error). in may be NULL for a probe: outcomes then choose from
+ * an empty input (rate: reopened, verify: accepted). */
 int lx_flow_decide(lx_flow_ctx *x, const lx_case *c, const char *action, const lx_flow_input *in,
 		   const char **to, lx_flow_error *err);
 
@@ -186,7 +189,8 @@ void lx_flow_allowed(lx_flow_ctx *x, const lx_case *c, void (*fn)(void *arg, con
 		     void *arg);
 
 /* Decides and applies action to c in memory (effects, deadlines, status),
- * filling *ev. On failure c is unchanged and err says why. */
+ * filling *ev. On failure err says why, and c may hold what the effects
+ * that ran changed: the caller discards it (a write job rolls back). */
 int lx_flow_step(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_input *in,
 		 lx_event *ev, lx_flow_error *err);
 

@@ -75,8 +75,6 @@ const lx_schema *lx_flow_input_named(const char *name);
 
 /* The compiled machine of a case type, or NULL. */
 const lx_cmachine *lx_flow_machine(const char *type);
-/* The index of status in m, or -1. */
-int lx_flow_state_index(const lx_cmachine *m, const char *status);
 
 /* Assist units checked by the effect, written after the case (apply). */
 #define LX_FLOW_MAX_TASKS 20
@@ -96,8 +94,9 @@ struct lx_flow_ctx {
 	size_t nunits, capunits;
 	lx_cal cal;
 	bool cal_loaded;
-	/* assist: the units the effect checked, for the write after the case */
-	lx_unit tasks[LX_FLOW_MAX_TASKS];
+	/* assist: the ids of the units the effect checked (in the unit cache),
+	 * for the write after the case */
+	int64_t tasks[LX_FLOW_MAX_TASKS];
 	int ntasks;
 };
 
@@ -107,8 +106,6 @@ const lx_category *lx_flow_category(lx_flow_ctx *x, const char *code);
 const lx_unit *lx_flow_unit(lx_flow_ctx *x, int64_t id);
 /* The calendar (loaded once per context). NULL when the store failed. */
 const lx_cal *lx_flow_calendar(lx_flow_ctx *x);
-/* Lets a caller replace the calendar of x (a test, a bulk load): x owns it. */
-void lx_flow_ctx_set_calendar(lx_flow_ctx *x, lx_cal *cal);
 
 /* ---- deadlines (deadlines.c) ---- */
 /* A fresh dispatch of c at x->now: both clocks from the category (hours or
@@ -126,8 +123,6 @@ int lx_flow_clocks_extend(lx_flow_ctx *x, lx_case *c, double hours, int workdays
 /* Recomputes the working-day deadlines of c from its clock basis and the
  * current calendar. *moved tells whether a deadline changed. */
 int lx_flow_clocks_recompute(lx_flow_ctx *x, lx_case *c, bool *moved, lx_event *ev, lx_flow_error *err);
-/* Clears the lateness flags of deadlines that now lie ahead (they moved). */
-void lx_flow_clocks_recheck(lx_flow_ctx *x, lx_case *c);
 
 /* ---- cascades (engine.c) ---- */
 /* Fires a system action on case id (another case: a cascade). */
@@ -135,16 +130,5 @@ int lx_flow_apply_system(lx_flow_ctx *x, int64_t id, const char *action, const l
 			 lx_flow_error *err);
 /* The ids of the duplicates merged into master still unanswered (malloc'd). */
 int lx_flow_merged_unanswered(lx_flow_ctx *x, int64_t master, int64_t **ids, size_t *n);
-
-/* ---- small shared helpers (effects.c) ---- */
-/* Appends entry (a JSON object, stolen) to the JSON array text *list. */
-void lx_flow_list_append(char **list, json_t *entry);
-/* Sets the fields of the last entry of *list whose "status" is from_status
- * (if any) from the object patch (stolen). Returns whether one was found. */
-bool lx_flow_list_settle(char **list, const char *from_status, json_t *patch);
-/* The time t as RFC 3339 in x's zone, as a new JSON string. */
-json_t *lx_flow_time_json(lx_flow_ctx *x, lx_ms t);
-/* Appends text to the event's note ("a；b"). */
-void lx_flow_note_add(lx_event *ev, const char *text);
 
 #endif

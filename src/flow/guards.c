@@ -46,11 +46,8 @@ LX_PENDING_GUARD(extension)
 LX_PENDING_GUARD(appeal)
 
 /* A flag of the case's category, as a guard: true (want) or false (!want). */
-static int lx_category_flag(lx_flow_ctx *x, const lx_case *c, bool set, bool want, const char *code,
-			    const char *msg, lx_flow_error *err)
+static int lx_category_flag(bool set, bool want, const char *code, const char *msg, lx_flow_error *err)
 {
-	(void)x;
-	(void)c;
 	if (set == want)
 		return LX_OK;
 	return lx_flow_fail(err, 409, code, NULL, "%s", msg);
@@ -60,7 +57,7 @@ static int g_suspend_approval(lx_flow_ctx *x, const lx_case *c, const lx_flow_in
 {
 	(void)in;
 	const lx_category *cat = lx_flow_category(x, c->category_code);
-	return lx_category_flag(x, c, cat && cat->suspend_approval, true, "no_approval",
+	return lx_category_flag(cat && cat->suspend_approval, true, "no_approval",
 				"this category suspends without approval", err);
 }
 
@@ -68,7 +65,7 @@ static int g_no_suspend_approval(lx_flow_ctx *x, const lx_case *c, const lx_flow
 {
 	(void)in;
 	const lx_category *cat = lx_flow_category(x, c->category_code);
-	return lx_category_flag(x, c, cat && cat->suspend_approval, false, "approval_required",
+	return lx_category_flag(cat && cat->suspend_approval, false, "approval_required",
 				"a suspension in this category needs the desk", err);
 }
 
@@ -76,14 +73,14 @@ static int g_verify_required(lx_flow_ctx *x, const lx_case *c, const lx_flow_inp
 {
 	(void)in;
 	const lx_category *cat = lx_flow_category(x, c->category_code);
-	return lx_category_flag(x, c, cat && cat->verify, true, "no_verify", "this category is not verified", err);
+	return lx_category_flag(cat && cat->verify, true, "no_verify", "this category is not verified", err);
 }
 
 static int g_no_verify(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
 {
 	(void)in;
 	const lx_category *cat = lx_flow_category(x, c->category_code);
-	return lx_category_flag(x, c, cat && cat->verify, false, "verify_required",
+	return lx_category_flag(cat && cat->verify, false, "verify_required",
 				"this category is verified before it counts", err);
 }
 
@@ -133,7 +130,7 @@ static int g_tasks_done(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *i
 static int g_appeal_window(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
 {
 	(void)in;
-	bool unfavourable = c->rating[0] && (strcmp(c->rating, "unsatisfied") == 0 || c->solved == 0);
+	bool unfavourable = c->rating[0] && (lx_rating_parse(c->rating) == LX_RATING_UNSATISFIED || c->solved == 0);
 	if (unfavourable && c->rated_at && x->now - c->rated_at <= LX_APPEAL_WINDOW_MS &&
 	    c->appealed_at < c->rated_at && !c->excluded)
 		return LX_OK;
@@ -145,6 +142,10 @@ static int g_own_task(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in,
 {
 	int64_t unit = 0;
 	bool open = false;
+	/* a probe (allowed actions) names no task: the case page offers this
+	 * per task, from the case's task list, so the probe reads nothing */
+	if (!in->task_id)
+		return lx_flow_fail(err, 404, "not_found", NULL, "no such task in your scope");
 	int rc = lx_task_find(x->db, x->scope, c->id, in->task_id, &unit, &open);
 	if (rc == LX_NOTFOUND)
 		return lx_flow_fail(err, 404, "not_found", NULL, "no such task in your scope");

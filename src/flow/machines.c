@@ -72,7 +72,7 @@ static const lx_flow_transition lx_hotline_common[] = {
 	{"suspend_approve", {"accepted"}, "suspended", .roles = R_DESK, .input = "note",
 	 .guards = {"pending_suspension"}, .effects = {"approve_suspension"}},
 	{"suspend_reject", {"accepted"}, NULL, .roles = R_DESK, .input = "reason",
-	 .guards = {"pending_suspension"}, .effects = {"reject_suspension"}},
+	 .guards = {"pending_suspension"}, .effects = {"reject_pending"}},
 	{"resume", {"suspended"}, "accepted", .roles = R_DESK, .system = true, .input = "note",
 	 .effects = {"resume"}},
 	{"resume", {"suspended"}, "accepted", .roles = R_WORK, .handles = true, .needs_handler = true,
@@ -84,7 +84,7 @@ static const lx_flow_transition lx_hotline_common[] = {
 	{"extension_approve", {"accepted"}, NULL, .roles = R_DESK | R_LEAD, .input = "note",
 	 .guards = {"pending_extension"}, .effects = {"approve_extension"}},
 	{"extension_reject", {"accepted"}, NULL, .roles = R_DESK | R_LEAD, .input = "reason",
-	 .guards = {"pending_extension"}, .effects = {"reject_extension"}},
+	 .guards = {"pending_extension"}, .effects = {"reject_pending"}},
 	/* 核查: where the category verifies, resolved work waits for the check */
 	{"resolve", {"accepted"}, "verifying", .roles = R_WORK, .handles = true, .needs_handler = true,
 	 .input = "resolve", .guards = {"tasks_done", "verify_required"}, .effects = {"reply", "withdraw_pending"}},

@@ -61,6 +61,10 @@ int64_t lx_path_unit_id(const char *path);
 
 /* Loads unit id into *out when it lies in scope. LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out);
+/* Loads unit id without its boundary and without a scope check (boundary
+ * NULL): for lookups that need its name, path and parent only. LX_OK,
+ * LX_NOTFOUND, LX_ERR; *out is the caller's to clear. */
+int lx_unit_head(lx_db *db, int64_t id, lx_unit *out);
 /* Loads a unit by code (no scope: used by imports). LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_unit_get_by_code(lx_db *db, const char *code, lx_unit *out);
 /* Inserts u (parent_id, kind, code, name, boundary, bbox); computes path and
@@ -241,11 +245,13 @@ typedef struct lx_event {
 
 void lx_event_clear(lx_event *e);
 /* Appends e to the timeline of e->case_id (e->id is not set). LX_OK or LX_ERR. */
-int lx_case_event(lx_db *db, lx_event *e);
+int lx_case_event(lx_db *db, const lx_event *e);
 /* Appends n events (of one or several cases, in order) with as few
- * statements as may be: for a bulk load. LX_OK or LX_ERR. */
+ * statements as may be (a bulk load; an intake's create and dispatch).
+ * LX_OK or LX_ERR. */
 int lx_case_events_insert(lx_db *db, const lx_event *ev, size_t n);
-/* The id of the latest event of a case, in *id. LX_OK, LX_NOTFOUND, LX_ERR. */
+/* The id of the latest event of a case, in *id (0 when it has none).
+ * LX_OK or LX_ERR. */
 int lx_case_last_event(lx_db *db, int64_t case_id, int64_t *id);
 /* Calls fn for every event of a case, oldest first (the strings are the
  * statement's, valid during the call; actor and unit names are joined

@@ -108,6 +108,15 @@ int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out)
 	return lx_unit_one(st, out);
 }
 
+int lx_unit_head(lx_db *db, int64_t id, lx_unit *out)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS_NB " FROM units WHERE id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, id);
+	return lx_unit_one(st, out);
+}
+
 int lx_unit_get_by_code(lx_db *db, const char *code, lx_unit *out)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units WHERE code = ?");
