@@ -129,6 +129,11 @@ json_t *lx_api_category_names(lx_db *db);
  * more than the row and masks the reporter), and the full reply with the
  * timeline, tasks and merged duplicates. */
 void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing);
+/* Query arguments (an empty one counts as absent: *out 0). A time is RFC
+ * 3339 or a date in the server zone; an integer is in [1, max]. Answer 400
+ * bad_parameter naming the key and return false otherwise. */
+bool lx_query_time_or_reply(lx_req *r, const char *key, lx_ms *out);
+bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *out);
 int lx_api_reply_case(lx_req *r, int status, const lx_case *c);
 
 /* Frees the cached geometries (at shutdown). */

@@ -24,7 +24,7 @@ static const char *lx_query_arg(lx_req *r, const char *key)
 	return s && *s ? s : NULL;
 }
 
-static bool lx_query_time(lx_req *r, const char *key, lx_ms *out)
+bool lx_query_time_or_reply(lx_req *r, const char *key, lx_ms *out)
 {
 	const char *s = lx_query_arg(r, key);
 	*out = 0;
@@ -35,7 +35,7 @@ static bool lx_query_time(lx_req *r, const char *key, lx_ms *out)
 	return true;
 }
 
-static bool lx_query_posint(lx_req *r, const char *key, int64_t max, int64_t *out)
+bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *out)
 {
 	const char *s = lx_query_arg(r, key);
 	char *end;
@@ -87,10 +87,10 @@ int lx_api_case_query_parse(lx_req *r, int64_t default_limit, int64_t max_limit,
 		else if (strcmp(overdue, "false") != 0)
 			return lx_reply_error(r, 400, "bad_parameter", "overdue", "overdue must be true or false");
 	}
-	if (!lx_query_time(r, "from", &q->f.from) || !lx_query_time(r, "to", &q->f.to) ||
-	    !lx_query_posint(r, "limit", max_limit, &limit) ||
-	    !lx_query_posint(r, "cursor", INT64_MAX / 2, &cursor) ||
-	    !lx_query_posint(r, "unit_id", INT64_MAX / 2, &q->f.unit_id))
+	if (!lx_query_time_or_reply(r, "from", &q->f.from) || !lx_query_time_or_reply(r, "to", &q->f.to) ||
+	    !lx_query_posint_or_reply(r, "limit", max_limit, &limit) ||
+	    !lx_query_posint_or_reply(r, "cursor", INT64_MAX / 2, &cursor) ||
+	    !lx_query_posint_or_reply(r, "unit_id", INT64_MAX / 2, &q->f.unit_id))
 		return LX_BADREQ;
 	q->f.limit = (int)(limit ? limit : default_limit);
 	q->f.cursor = cursor;

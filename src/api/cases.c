@@ -197,6 +197,18 @@ int lx_api_intake_write(lx_db *db, lx_intake_job *job)
 	return rc;
 }
 
+/* A 422 naming the allowed values (a NULL-terminated list). */
+static int lx_fail_one_of(lx_intake_error *err, const char *code, const char *field, const char *const *names)
+{
+	lx_buf b;
+	lx_buf_init(&b);
+	for (const char *const *n = names; *n; n++)
+		lx_buf_printf(&b, "%s%s", n == names ? "" : ", ", *n);
+	int rc = lx_flow_fail(err, 422, code, field, "%s must be one of %s", field, b.data);
+	lx_buf_free(&b);
+	return rc;
+}
+
 /* Checks what needs no database, then reads (one read transaction, ended
  * before the write so it does not hold back checkpoints). */
 int lx_api_intake_prepare(lx_req *r, const lx_intake *in, lx_intake_job **out, lx_intake_error *err)
@@ -208,18 +220,10 @@ int lx_api_intake_prepare(lx_req *r, const lx_intake *in, lx_intake_job **out, l
 	job->r = r;
 	job->in = in;
 	job->err = err;
-	if (!lx_flow_type_known(in->type)) {
-		lx_buf b;
-		lx_buf_init(&b);
-		for (const char *const *t = lx_flow_types(); *t; t++)
-			lx_buf_printf(&b, "%s%s", t == lx_flow_types() ? "" : ", ", *t);
-		rc = lx_flow_fail(err, 422, "unknown_type", "type", "type must be one of %s", b.data);
-		lx_buf_free(&b);
-		return rc;
-	}
+	if (!lx_flow_type_known(in->type))
+		return lx_fail_one_of(err, "unknown_type", "type", lx_flow_types());
 	if (lx_channel_parse(in->channel) < 0)
-		return lx_flow_fail(err, 422, "unknown_channel", "channel", "channel must be one of hotline, web, "
-				      "grid_visit, deputy_station, onekey, open311, import, inspection");
+		return lx_fail_one_of(err, "unknown_channel", "channel", lx_channel_names);
 	if (in->has_point && !lx_geo_valid_point(in->lat, in->lon))
 		return lx_flow_fail(err, 422, "out_of_range", in->lat < -90 || in->lat > 90 ? "lat" : "lon",
 				      "lat must be in [-90, 90] and lon in [-180, 180]");

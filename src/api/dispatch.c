@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Matches url against pattern; on success stores captures in r. */
+/* Matches url against pattern; on success stores captures in r (copied
+ * only then: every row before the matching one is tried). */
 static bool lx_match(const char *pattern, const char *url, lx_req *r)
 {
-	const char *p = pattern, *u = url;
+	const char *p = pattern, *u = url, *cap[4];
+	size_t caplen[4];
 	int n = 0;
-	char *caps[4] = {0};
 	while (*p && *u) {
 		if (*p == ':') {
 			/* A capture takes the rest of the path segment; one followed
@@ -32,29 +33,26 @@ static bool lx_match(const char *pattern, const char *url, lx_req *r)
 				while (dot > start && dot[-1] != '.')
 					dot--;
 				if (dot == start)
-					goto fail;
+					return false;
 				u = dot - 1;
 			}
 			if (u == start || n == 4)
-				goto fail;
-			caps[n++] = lx_xstrndup(start, (size_t)(u - start));
+				return false;
+			cap[n] = start;
+			caplen[n++] = (size_t)(u - start);
 			continue;
 		}
 		if (*p != *u)
-			goto fail;
+			return false;
 		p++;
 		u++;
 	}
 	if (*p || *u)
-		goto fail;
+		return false;
 	for (int i = 0; i < n; i++)
-		r->params[i] = caps[i];
+		r->params[i] = lx_xstrndup(cap[i], caplen[i]);
 	r->nparams = n;
 	return true;
-fail:
-	for (int i = 0; i < n; i++)
-		free(caps[i]);
-	return false;
 }
 
 static void lx_params_free(lx_req *r)

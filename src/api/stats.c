@@ -106,24 +106,18 @@ static int lx_sum_scan(void *arg, const char *scope_path, const char *code, cons
  * whole days including today, the caller's unit); replies on bad input. */
 static int lx_summary_args_or_reply(lx_req *r, lx_ms *from, lx_ms *to, lx_unit *u)
 {
-	lx_ms now = lx_now_ms();
-	const char *a_unit = lx_req_arg(r, "unit_id"), *a_from = lx_req_arg(r, "from"), *a_to = lx_req_arg(r, "to");
-	if (a_from && *a_from && lx_time_parse(a_from, r->app->tz_offset_min, from) != LX_OK)
-		return lx_reply_error(r, 400, "bad_parameter", "from", "from must be an RFC 3339 time or a date");
-	if (a_to && *a_to && lx_time_parse(a_to, r->app->tz_offset_min, to) != LX_OK)
-		return lx_reply_error(r, 400, "bad_parameter", "to", "to must be an RFC 3339 time or a date");
-	if (!(a_to && *a_to))
-		*to = lx_day_start(lx_day_of(now) + 1);
-	if (!(a_from && *a_from))
+	int64_t id;
+	if (!lx_query_time_or_reply(r, "from", from) || !lx_query_time_or_reply(r, "to", to) ||
+	    !lx_query_posint_or_reply(r, "unit_id", INT64_MAX / 2, &id))
+		return LX_BADREQ;
+	if (!*to)
+		*to = lx_day_start(lx_day_of(lx_now_ms()) + 1);
+	if (!*from)
 		*from = lx_day_start(lx_day_of(*to - 1) - 29);
 	if (*from >= *to)
 		return lx_reply_error(r, 422, "invalid", "from", "from must be before to");
 	int rc = LX_OK;
-	if (a_unit && *a_unit) {
-		char *end;
-		long long id = strtoll(a_unit, &end, 10);
-		if (*end || id <= 0)
-			return lx_reply_error(r, 400, "bad_parameter", "unit_id", "unit_id must be a positive integer");
+	if (id) {
 		rc = lx_unit_get(r->db, r->user.scope, id, u);
 		if (rc == LX_NOTFOUND)
 			return lx_reply_error(r, 404, "not_found", "unit_id", "no such unit in your scope");

@@ -61,17 +61,10 @@ static int lx_set_boundary(lx_unit *u, json_t *b, char *err, size_t errsz)
 
 int lx_api_units_list(lx_req *r)
 {
-	const char *parent = lx_req_arg(r, "parent_id"), *kind = lx_req_arg(r, "kind");
-	const char *wb = lx_req_arg(r, "boundary");
-	int64_t parent_id = 0;
-	if (parent && *parent) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(parent, &end, 10);
-		if (*end || v <= 0 || errno)
-			return lx_reply_error(r, 400, "bad_parameter", "parent_id", "parent_id must be a positive integer");
-		parent_id = v;
-	}
+	const char *kind = lx_req_arg(r, "kind"), *wb = lx_req_arg(r, "boundary");
+	int64_t parent_id;
+	if (!lx_query_posint_or_reply(r, "parent_id", INT64_MAX / 2, &parent_id))
+		return LX_BADREQ;
 	if (kind && *kind && !lx_kind_canon(kind))
 		return lx_reply_error(r, 422, "unknown_kind", "kind", "unknown unit kind");
 	json_t *arr = lx_unit_list(r->db, r->user.scope, parent_id, kind && *kind ? lx_kind_canon(kind) : NULL,
@@ -474,10 +467,7 @@ static int lx_import_write(lx_req *r, struct lx_import *im, int *created, int *u
 				rc = lx_unit_update(r->db, &u);
 				(*updated)++;
 			} else if (rc == LX_NOTFOUND) {
-				if (!row->parent_code && !lx_req_role(r, LX_ROLE_ADMIN)) {
-					lx_unit_clear(&parent);
-					continue;
-				}
+				/* a top-level unit too: the route is the admin's */
 				u.parent_id = parent.id;
 				snprintf(u.kind, sizeof u.kind, "%s", row->kind);
 				u.code = lx_xstrdup(row->code);

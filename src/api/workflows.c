@@ -8,6 +8,7 @@
 #include "calendar.h"
 #include "flow.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,26 @@
 #define LX_CAL_MAX_SPAN 731 /* days a GET may ask for: two years */
 #define LX_CAL_MAX_PUT 400  /* days one PUT may set */
 
+/* The machines do not change once compiled: their description is built
+ * and serialised once (the web reads it on every page load). */
+static char *lx_workflows_text;
+static size_t lx_workflows_len;
+static pthread_once_t lx_workflows_once = PTHREAD_ONCE_INIT;
+
+static void lx_workflows_build(void)
+{
+	json_t *all = lx_flow_describe();
+	lx_workflows_text = json_dumps(all, JSON_COMPACT | JSON_REAL_PRECISION(12)); /* as lx_reply_json */
+	lx_workflows_len = strlen(lx_workflows_text);
+	json_decref(all);
+}
+
 int lx_api_workflows(lx_req *r)
 {
-	return lx_reply_json(r, 200, lx_flow_describe());
+	pthread_once(&lx_workflows_once, lx_workflows_build);
+	char *copy = lx_xmalloc(lx_workflows_len + 1);
+	memcpy(copy, lx_workflows_text, lx_workflows_len + 1);
+	return lx_reply_raw(r, 200, "application/json; charset=utf-8", copy, lx_workflows_len);
 }
 
 /* ---------------- GET /api/v1/calendar ---------------- */
