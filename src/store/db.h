@@ -114,10 +114,6 @@ int lx_stmt_one_int(lx_stmt *st, int64_t *out);
 /* Applies every embedded migration not yet recorded in schema_migrations, each
  * in its own transaction. Returns LX_OK or LX_ERR (message in err). */
 int lx_db_migrate(lx_db *db, char *err, size_t errsz);
-/* The text of the embedded migration named stem ("007_scope_fill") for
- * this driver, ready to run (malloc'd, caller frees), or NULL: for work a
- * migration did once that a bulk load must do again. */
-char *lx_migration_sql(lx_db *db, const char *stem);
 
 /* A pool hands each thread its own connection to the same database. */
 /* Creates a pool for url. Returns LX_OK or LX_ERR with err. Caller frees with lx_pool_free. */

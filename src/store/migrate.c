@@ -70,31 +70,37 @@ static char *lx_migration_text(const char *sql, const char *kind)
 	return lx_buf_steal(&b);
 }
 
-char *lx_migration_sql(lx_db *db, const char *stem)
-{
-	const char *kind = lx_db_kind(db);
-	size_t n = strlen(stem);
-	for (const struct lx_schema_file *f = lx_schema_files; f->name; f++)
-		if (strncmp(f->name, stem, n) == 0 && f->name[n] == '.' &&
-		    lx_migration_applies(f->name, kind))
-			return lx_migration_text(f->sql, kind);
-	return NULL;
-}
-
-/* The rebuilds a migration may ask for, by name. */
+/* The rebuilds a migration may ask for, by name (INSERT INTO
+ * schema_rebuilds(name) VALUES ('rollups')): code the SQL cannot do. */
 static const struct {
 	const char *name;
 	int (*run)(lx_db *db);
 } lx_rebuilds[] = {
 	{"rollups", lx_rollup_rebuild},
-	{"visibility", lx_scope_rebuild},
+	{"months", lx_rollup_rebuild_months},
 };
+
+/* Whether some migration asked for a rebuild (one read on every start;
+ * the rebuilds themselves run once). */
+static int lx_rebuilds_wanted(lx_db *db, bool *any)
+{
+	int64_t n = 0;
+	lx_stmt *st = lx_db_prepare(db, "SELECT COUNT(*) FROM schema_rebuilds");
+	int rc = st ? lx_stmt_one_int(st, &n) : LX_ERR;
+	*any = n > 0;
+	return rc;
+}
 
 /* Runs the rebuilds migrations asked for, each with the removal of its
  * request in one transaction. */
 static int lx_run_rebuilds(lx_db *db, char *err, size_t errsz)
 {
-	for (size_t i = 0; i < sizeof lx_rebuilds / sizeof lx_rebuilds[0]; i++) {
+	bool any;
+	if (lx_rebuilds_wanted(db, &any) != LX_OK) {
+		snprintf(err, errsz, "schema_rebuilds: %s", lx_db_errmsg(db));
+		return LX_ERR;
+	}
+	for (size_t i = 0; any && i < sizeof lx_rebuilds / sizeof lx_rebuilds[0]; i++) {
 		if (lx_db_begin(db, true) != LX_OK) {
 			snprintf(err, errsz, "begin: %s", lx_db_errmsg(db));
 			return LX_ERR;

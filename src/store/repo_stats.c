@@ -516,8 +516,9 @@ static void lx_agg_add(struct lx_agg *a, int64_t day, int64_t unit, const char *
 		e->v[k] += v[k];
 }
 
-/* Writes and empties the aggregate: unit rows (cat "\1") and category rows. */
-static int lx_agg_flush(lx_db *db, struct lx_agg *a)
+/* Writes and empties the aggregate: unit rows (cat "\1") and category
+ * rows, of days (e->day a day) or of months (a month). */
+static int lx_agg_flush(lx_db *db, struct lx_agg *a, bool months)
 {
 	int rc = LX_OK;
 	for (size_t i = 0; rc == LX_OK && i < a->cap; i++) {
@@ -525,9 +526,9 @@ static int lx_agg_flush(lx_db *db, struct lx_agg *a)
 		if (!e->used)
 			continue;
 		if (strcmp(e->cat, "\1") == 0)
-			rc = lx_rollup_add_unit(db, false, e->day, e->unit, e->v);
+			rc = lx_rollup_add_unit(db, months, e->day, e->unit, e->v);
 		else
-			rc = lx_rollup_add_cat(db, false, e->day, e->unit, e->cat, e->v);
+			rc = lx_rollup_add_cat(db, months, e->day, e->unit, e->cat, e->v);
 	}
 	if (a->slots)
 		memset(a->slots, 0, a->cap * sizeof *a->slots);
@@ -543,12 +544,37 @@ int lx_rollup_rebuild(lx_db *db)
 
 int lx_rollup_rebuild_months(lx_db *db)
 {
-	/* the migration that last filled them is the one definition */
-	char *fill = lx_migration_sql(db, "012_stats_month_refill");
-	int rc = fill ? lx_db_exec(db, "DELETE FROM stats_unit_month; DELETE FROM stats_cat_month;") : LX_ERR;
+	/* a month is the sum of its days, by the rule the live path adds
+	 * them with (lx_month_of_day in lx_roll_apply) */
+	static const char *const days[2] = {
+		"SELECT day, unit_id, NULL, " LX_ROLL_COLS " FROM stats_unit_day",
+		"SELECT day, unit_id, category_code, " LX_ROLL_COLS " FROM stats_cat_day",
+	};
+	struct lx_agg agg = {0};
+	int rc = lx_db_exec(db, "DELETE FROM stats_unit_month; DELETE FROM stats_cat_month;");
+	for (int t = 0; rc == LX_OK && t < 2; t++) {
+		lx_stmt *st = lx_db_prepare(db, days[t]);
+		if (!st) {
+			rc = LX_ERR;
+			break;
+		}
+		int step;
+		while (rc == LX_OK && (step = lx_stmt_step(st)) == LX_ROW) {
+			int64_t v[LX_STAT__N];
+			for (int k = 0; k < LX_STAT__N; k++)
+				v[k] = lx_stmt_int(st, 3 + k);
+			lx_agg_add(&agg, lx_month_of_day(lx_stmt_int(st, 0)), lx_stmt_int(st, 1),
+				   t == 0 ? "\1" : lx_stmt_text(st, 2), v);
+			if (agg.used > 200000)
+				rc = lx_agg_flush(db, &agg, true);
+		}
+		lx_stmt_done(st);
+		if (rc == LX_OK && step != LX_DONE)
+			rc = LX_ERR;
+	}
 	if (rc == LX_OK)
-		rc = lx_db_exec(db, fill);
-	free(fill);
+		rc = lx_agg_flush(db, &agg, true);
+	free(agg.slots);
 	return rc;
 }
 
@@ -615,7 +641,7 @@ int lx_rollup_rebuild_days(lx_db *db)
 		if (step != LX_DONE)
 			rc = LX_ERR;
 		if (rc == LX_OK && (agg.used > 200000 || n == 0))
-			rc = lx_agg_flush(db, &agg);
+			rc = lx_agg_flush(db, &agg, false);
 		if (n == 0)
 			break;
 	}
