@@ -295,37 +295,6 @@ static int lx_demo_households(struct lx_demo *d, long n, lx_ms now)
 	return rc;
 }
 
-/* SQLite bulk load: drops the secondary indexes of cases and case_events,
- * returning their CREATE statements in *sql (malloc'd) to run at the end.
- * Partial indexes (WHERE ...: merged duplicates, timed suspensions, clocks
- * in working days) stay: few rows enter them while loading, and building
- * each again at the end would read the whole table once more. */
-static int lx_bulk_indexes(lx_db *db, char ***sql, size_t *n)
-{
-	lx_stmt *st = lx_db_prepare(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-					"AND tbl_name IN ('cases', 'case_events') AND sql IS NOT NULL "
-					"AND sql NOT LIKE '% WHERE %'");
-	if (!st)
-		return LX_ERR;
-	char **names = NULL;
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		*sql = lx_xrealloc(*sql, (*n + 1) * sizeof **sql);
-		names = lx_xrealloc(names, (*n + 1) * sizeof *names);
-		names[*n] = lx_xasprintf("DROP INDEX %s", lx_stmt_text(st, 0));
-		(*sql)[(*n)++] = lx_stmt_dup(st, 1);
-	}
-	lx_stmt_done(st);
-	rc = rc == LX_DONE ? LX_OK : LX_ERR;
-	for (size_t i = 0; i < *n; i++) {
-		if (rc == LX_OK)
-			rc = lx_db_exec(db, names[i]);
-		free(names[i]);
-	}
-	free(names);
-	return rc;
-}
-
 /* Says how long a phase of a bulk load took (docs/performance.md). */
 static void lx_phase(struct lx_demo *d, const char *name)
 {
@@ -342,10 +311,7 @@ static int lx_city_bulk_mode(struct lx_demo *d)
 {
 	if (!d->bulk || strcmp(lx_db_kind(d->db), "sqlite") != 0)
 		return LX_OK;
-	/* no journal while loading: pages are written once, not to the WAL
-	 * and then again by the checkpoint */
-	lx_db_exec(d->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
-	int rc = lx_bulk_indexes(d->db, &d->indexes, &d->nindexes);
+	int rc = lx_bulk_load_begin(d->db, &d->indexes, &d->nindexes);
 	if (rc == LX_OK)
 		/* the second core writes search terms and visibility rows */
 		rc = lx_bulk_side_start(d->db, &d->side);
@@ -427,9 +393,7 @@ static int lx_city_finish(struct lx_demo *d, int rc)
 		rc = lx_db_exec(d->db, d->indexes[i]);
 	lx_phase(d, "indexes");
 	if (rc == LX_OK && d->nindexes)
-		/* statistics from a sample of each index: a full ANALYZE read
-		 * every index of 10M cases once more */
-		rc = lx_db_exec(d->db, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA journal_mode=WAL;");
+		rc = lx_bulk_load_end(d->db);
 	lx_phase(d, "analyze");
 	return rc;
 }

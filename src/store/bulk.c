@@ -384,3 +384,43 @@ int lx_bulk_side_finish(lx_bulk_side *s, lx_db *db, lx_ms *waited)
 	lx_bulk_free(s);
 	return rc;
 }
+
+/* ---- the load around the second writer ---- */
+
+int lx_bulk_load_begin(lx_db *db, char ***sql, size_t *n)
+{
+	/* no journal while loading: pages are written once, not to the WAL
+	 * and then again by the checkpoint */
+	int rc = lx_db_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+	if (rc != LX_OK)
+		return rc;
+	lx_stmt *st = lx_db_prepare(db, "SELECT m.name, m.sql FROM sqlite_master m "
+					"JOIN pragma_index_list(m.tbl_name) p ON p.name = m.name "
+					"WHERE m.type = 'index' AND m.tbl_name IN ('cases', 'case_events') "
+					"AND m.sql IS NOT NULL AND p.partial = 0");
+	if (!st)
+		return LX_ERR;
+	char **names = NULL;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		*sql = lx_xrealloc(*sql, (*n + 1) * sizeof **sql);
+		names = lx_xrealloc(names, (*n + 1) * sizeof *names);
+		names[*n] = lx_xasprintf("DROP INDEX %s", lx_stmt_text(st, 0));
+		(*sql)[(*n)++] = lx_stmt_dup(st, 1);
+	}
+	lx_stmt_done(st);
+	rc = rc == LX_DONE ? LX_OK : LX_ERR;
+	for (size_t i = 0; i < *n; i++) {
+		if (rc == LX_OK)
+			rc = lx_db_exec(db, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int lx_bulk_load_end(lx_db *db)
+{
+	/* statistics from a sample of each index: a full ANALYZE read every
+	 * index of 10M cases once more */
+	return lx_db_exec(db, "PRAGMA analysis_limit=2000; ANALYZE; PRAGMA journal_mode=WAL;");
+}

@@ -65,11 +65,21 @@ void lx_stmt_bind_double(lx_stmt *st, int i, double v);
 /* Binds a copy of s (NULL binds SQL NULL). */
 void lx_stmt_bind_text(lx_stmt *st, int i, const char *s);
 void lx_stmt_bind_null(lx_stmt *st, int i);
+/* Binds v, or NULL for 0 (times, ids and counts that are not set). */
+static inline void lx_bind_ms(lx_stmt *st, int i, int64_t v)
+{
+	if (v)
+		lx_stmt_bind_int(st, i, v);
+	else
+		lx_stmt_bind_null(st, i);
+}
+#define lx_bind_id lx_bind_ms
 /* Executes or advances: returns LX_ROW, LX_DONE, LX_CONFLICT (constraint
  * violation), LX_BUSY or LX_ERR. */
 int lx_stmt_step(lx_stmt *st);
 /* Column access for the current row, 0-based. Text is owned by the
- * statement and valid until the next step or lx_stmt_done. */
+ * statement and valid until the next step or lx_stmt_done. A NULL reads as
+ * 0 (int, double) and as NULL (text) on both backends. */
 bool lx_stmt_isnull(lx_stmt *st, int col);
 int64_t lx_stmt_int(lx_stmt *st, int col);
 double lx_stmt_double(lx_stmt *st, int col);

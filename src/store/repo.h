@@ -49,6 +49,9 @@ bool lx_scope_contains(const char *scope, const char *path);
 /* Writes the exclusive upper bound of the subtree range of path ("/1/7/" ->
  * "/1/70") into hi. */
 void lx_scope_upper(const char *path, char *hi, size_t hisz);
+/* Binds the subtree range of path: path at parameter i, its upper bound
+ * at i + 1 (for "x >= ?i AND x < ?i+1"). */
+void lx_bind_scope(lx_stmt *st, int i, const char *path);
 /* The unit ids a materialised path names, root first ('/1/7/42/' -> 1, 7,
  * 42), into ids[0..max); returns how many: 0 for '/', for NULL and for a
  * path that is not all '/<digits>' steps ending in '/' or has more than max. */
@@ -396,6 +399,19 @@ int lx_scope_task_add(lx_db *db, int64_t case_id, const char *task_path);
 /* Refills the visibility index from cases and tasks (after a bulk load).
  * LX_OK or LX_ERR. */
 int lx_scope_rebuild(lx_db *db);
+/* SQLite bulk load (store/bulk.c), start: no journal and no syncs (a
+ * generated city is generated again, not recovered), and the secondary
+ * indexes of cases and case_events dropped, their CREATE statements
+ * appended to *sql (*n of them, malloc'd: the caller runs and frees them
+ * at the end; one sort per index instead of row-by-row inserts). Partial
+ * indexes stay: merged duplicates and timed suspensions are a few percent
+ * of the cases, the cases on working-day clocks (about a fifth) enter an
+ * index on the id in id order, at its end; building each again would read
+ * the whole table once more. LX_OK or LX_ERR. */
+int lx_bulk_load_begin(lx_db *db, char ***sql, size_t *n);
+/* SQLite bulk load, end (after the indexes): sampled statistics, the WAL
+ * journal back. LX_OK or LX_ERR. */
+int lx_bulk_load_end(lx_db *db);
 /* The second writer of a bulk load (store/bulk.c): the search terms and
  * visibility rows of the cases handed to it are written on a thread of its
  * own into a scratch file beside db, and copied into db at the end. */

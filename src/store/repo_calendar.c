@@ -2,7 +2,7 @@
  * repo_calendar.c - the working-day calendar's days (calendar_days): the
  * dates set apart from the weekday rule, as 'YYYY-MM-DD' local dates.
  */
-#include "repo_case.h"
+#include "repo.h"
 
 #include <string.h>
 

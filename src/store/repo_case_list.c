@@ -84,21 +84,15 @@ static void lx_list_conds(lx_buf *sql, const lx_case_filter *f, bool root, char 
 static void lx_list_bind(lx_stmt *st, const char *scope, const lx_case_filter *f, char **likes,
 			 int64_t cursor, int limit)
 {
-	char hi[512], uhi[512];
-	lx_scope_upper(scope, hi, sizeof hi);
-	lx_stmt_bind_text(st, 1, scope);
-	lx_stmt_bind_text(st, 2, hi);
+	lx_bind_scope(st, 1, scope);
 	if (f->status)
 		lx_stmt_bind_text(st, 3, f->status);
 	if (f->type)
 		lx_stmt_bind_text(st, 4, f->type);
 	if (f->category_code)
 		lx_stmt_bind_text(st, 5, f->category_code);
-	if (f->unit_path) {
-		lx_scope_upper(f->unit_path, uhi, sizeof uhi);
-		lx_stmt_bind_text(st, 6, f->unit_path);
-		lx_stmt_bind_text(st, 7, uhi);
-	}
+	if (f->unit_path)
+		lx_bind_scope(st, 6, f->unit_path);
 	if (f->overdue)
 		lx_stmt_bind_int(st, 8, lx_now_ms());
 	if (f->pending && strcmp(f->pending, "any") != 0)

@@ -79,25 +79,25 @@ void lx_case_from_row(lx_stmt *st, lx_case *c)
 	c->has_point = !lx_stmt_isnull(st, 8) && !lx_stmt_isnull(st, 9);
 	c->lat = lx_stmt_double(st, 8);
 	c->lon = lx_stmt_double(st, 9);
-	c->unit_id = lx_col_ms(st, 10);
+	c->unit_id = lx_stmt_int(st, 10);
 	c->unit_path = lx_stmt_dup(st, 11);
-	c->handler_unit_id = lx_col_ms(st, 12);
+	c->handler_unit_id = lx_stmt_int(st, 12);
 	c->scope_path = lx_stmt_dup(st, 13);
 	c->urgent = lx_stmt_int(st, 14) != 0;
 	c->reporter_name = lx_stmt_dup(st, 15);
 	c->reporter_phone = lx_stmt_dup(st, 16);
 	c->reporter_anonymous = lx_stmt_int(st, 17) != 0;
-	c->created_by = lx_col_ms(st, 18);
-	c->created_at = lx_col_ms(st, 19);
-	c->first_dispatched_at = lx_col_ms(st, 20);
-	c->dispatched_at = lx_col_ms(st, 21);
-	c->accept_due_at = lx_col_ms(st, 22);
-	c->resolve_due_at = lx_col_ms(st, 23);
-	c->accepted_at = lx_col_ms(st, 24);
-	c->resolved_at = lx_col_ms(st, 25);
-	c->closed_at = lx_col_ms(st, 26);
-	c->rated_at = lx_col_ms(st, 27);
-	c->updated_at = lx_col_ms(st, 28);
+	c->created_by = lx_stmt_int(st, 18);
+	c->created_at = lx_stmt_int(st, 19);
+	c->first_dispatched_at = lx_stmt_int(st, 20);
+	c->dispatched_at = lx_stmt_int(st, 21);
+	c->accept_due_at = lx_stmt_int(st, 22);
+	c->resolve_due_at = lx_stmt_int(st, 23);
+	c->accepted_at = lx_stmt_int(st, 24);
+	c->resolved_at = lx_stmt_int(st, 25);
+	c->closed_at = lx_stmt_int(st, 26);
+	c->rated_at = lx_stmt_int(st, 27);
+	c->updated_at = lx_stmt_int(st, 28);
 	c->reply = lx_stmt_dup(st, 29);
 	snprintf(c->rating, sizeof c->rating, "%s", lx_stmt_isnull(st, 30) ? "" : lx_stmt_text(st, 30));
 	c->solved = lx_stmt_isnull(st, 31) ? -1 : (int)lx_stmt_int(st, 31);
@@ -106,23 +106,23 @@ void lx_case_from_row(lx_stmt *st, lx_case *c)
 	c->supervised = (int)lx_stmt_int(st, 34);
 	c->version = lx_stmt_int(st, 35);
 	snprintf(c->pending, sizeof c->pending, "%s", lx_stmt_isnull(st, 36) ? "" : lx_stmt_text(st, 36));
-	c->suspended_at = lx_col_ms(st, 37);
-	c->suspended_until = lx_col_ms(st, 38);
+	c->suspended_at = lx_stmt_int(st, 37);
+	c->suspended_until = lx_stmt_int(st, 38);
 	c->suspended_ms = lx_stmt_int(st, 39);
 	c->excluded = lx_stmt_int(st, 40) != 0;
-	c->merged_into = lx_col_ms(st, 41);
-	c->accept_workdays = (int)lx_col_ms(st, 42);
-	c->resolve_workdays = (int)lx_col_ms(st, 43);
-	c->resolve_basis_at = lx_col_ms(st, 44);
+	c->merged_into = lx_stmt_int(st, 41);
+	c->accept_workdays = (int)lx_stmt_int(st, 42);
+	c->resolve_workdays = (int)lx_stmt_int(st, 43);
+	c->resolve_basis_at = lx_stmt_int(st, 44);
 	c->resolve_extra_ms = lx_stmt_int(st, 45);
 	c->extensions = lx_stmt_dup(st, 46);
 	c->suspensions = lx_stmt_dup(st, 47);
 	c->verifications = lx_stmt_dup(st, 48);
 	c->appeals = lx_stmt_dup(st, 49);
-	c->appealed_at = lx_col_ms(st, 50);
+	c->appealed_at = lx_stmt_int(st, 50);
 	c->status_note = lx_stmt_dup(st, 51);
-	c->status_by = lx_col_ms(st, 52);
-	c->status_unit_id = lx_col_ms(st, 53);
+	c->status_by = lx_stmt_int(st, 52);
+	c->status_unit_id = lx_stmt_int(st, 53);
 }
 
 /* Binds the mutable columns in the order of LX_CASE_SET, from index first. */
@@ -246,15 +246,12 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
 
 int lx_case_get(lx_db *db, const char *scope, int64_t id, lx_case *out)
 {
-	char hi[512];
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_CASE_COLS ", (SELECT COUNT(*) FROM case_tasks ot "
 					"WHERE ot.case_id = c.id AND ot.status = 'open') "
 					"FROM cases c WHERE c.id = ?3 AND " LX_CASE_SCOPE_SQL);
 	if (!st)
 		return LX_ERR;
-	lx_scope_upper(scope, hi, sizeof hi);
-	lx_stmt_bind_text(st, 1, scope);
-	lx_stmt_bind_text(st, 2, hi);
+	lx_bind_scope(st, 1, scope);
 	lx_stmt_bind_int(st, 3, id);
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
@@ -405,15 +402,15 @@ int lx_case_events_each(lx_db *db, int64_t case_id, int (*fn)(void *arg, const l
 			.id = lx_stmt_int(st, 0),
 			.case_id = case_id,
 			.at = lx_stmt_int(st, 1),
-			.actor_id = lx_col_ms(st, 2),
+			.actor_id = lx_stmt_int(st, 2),
 			.action = lx_stmt_text(st, 3),
 			.from = lx_stmt_isnull(st, 4) ? NULL : lx_stmt_text(st, 4),
 			.to = lx_stmt_isnull(st, 5) ? NULL : lx_stmt_text(st, 5),
-			.unit_id = lx_col_ms(st, 6),
+			.unit_id = lx_stmt_int(st, 6),
 			.note = lx_stmt_isnull(st, 7) ? NULL : (char *)lx_stmt_text(st, 7),
 			.input = lx_stmt_isnull(st, 8) ? NULL : (char *)lx_stmt_text(st, 8),
-			.accept_due_at = lx_col_ms(st, 9),
-			.resolve_due_at = lx_col_ms(st, 10),
+			.accept_due_at = lx_stmt_int(st, 9),
+			.resolve_due_at = lx_stmt_int(st, 10),
 		};
 		lx_event_view v = {&e, lx_stmt_isnull(st, 11) ? NULL : lx_stmt_text(st, 11),
 				   lx_stmt_isnull(st, 12) ? NULL : lx_stmt_text(st, 12)};

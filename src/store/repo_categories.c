@@ -39,15 +39,6 @@ static void lx_category_row(lx_stmt *st, lx_category *c)
 	c->max_extensions = (int)lx_stmt_int(st, 12);
 }
 
-/* Binds a working-day count, NULL for none. */
-static void lx_bind_workdays(lx_stmt *st, int i, int n)
-{
-	if (n > 0)
-		lx_stmt_bind_int(st, i, n);
-	else
-		lx_stmt_bind_null(st, i);
-}
-
 static void lx_category_fill(lx_stmt *st, void *out)
 {
 	lx_category_row(st, out);
@@ -93,8 +84,8 @@ int lx_category_put(lx_db *db, const lx_category *c, bool update)
 	lx_stmt_bind_double(st, 5, c->resolve_hours);
 	lx_stmt_bind_text(st, 6, c->resp_kind);
 	lx_stmt_bind_text(st, 7, c->resp_value);
-	lx_bind_workdays(st, 8, c->accept_workdays);
-	lx_bind_workdays(st, 9, c->resolve_workdays);
+	lx_bind_ms(st, 8, c->accept_workdays);
+	lx_bind_ms(st, 9, c->resolve_workdays);
 	lx_stmt_bind_int(st, 10, c->verify);
 	lx_stmt_bind_int(st, 11, c->suspend_approval);
 	lx_stmt_bind_int(st, 12, c->max_extensions);

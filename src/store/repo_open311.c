@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static lx_ms lx_col_ms(lx_stmt *st, int col)
-{
-	return lx_stmt_isnull(st, col) ? 0 : lx_stmt_int(st, col);
-}
-
 /* ---------------- services ---------------- */
 
 #define LX_SVC_SELECT \
@@ -87,7 +82,7 @@ int lx_o311_changeset(lx_db *db, lx_ms *out)
 		return LX_ERR;
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
-		lx_ms a = lx_col_ms(st, 0), b = lx_col_ms(st, 1);
+		lx_ms a = lx_stmt_int(st, 0), b = lx_stmt_int(st, 1);
 		*out = a > b ? a : b;
 		rc = LX_OK;
 	} else {
@@ -206,9 +201,9 @@ static void lx_o311_request_row(lx_stmt *st, lx_o311_request *q)
 	q->has_point = !lx_stmt_isnull(st, 10) && !lx_stmt_isnull(st, 11);
 	q->lat = lx_stmt_double(st, 10);
 	q->lon = lx_stmt_double(st, 11);
-	q->created_at = lx_col_ms(st, 12);
-	q->updated_at = lx_col_ms(st, 13);
-	q->resolve_due_at = lx_col_ms(st, 14);
+	q->created_at = lx_stmt_int(st, 12);
+	q->updated_at = lx_stmt_int(st, 13);
+	q->resolve_due_at = lx_stmt_int(st, 14);
 }
 
 static void lx_o311_request_row_fill(lx_stmt *st, void *out)

@@ -438,16 +438,13 @@ int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
 		  int (*fn)(void *arg, const char *scope_path, const char *code, const lx_stats *s),
 		  void *arg)
 {
-	char hi[512];
 	pthread_once(&lx_scan_once, lx_scan_sql_build);
 	lx_stmt *st = lx_db_prepare(db, lx_scan_sql);
 	if (!st)
 		return LX_ERR;
-	lx_scope_upper(path, hi, sizeof hi);
 	lx_stmt_bind_int(st, 1, from);
 	lx_stmt_bind_int(st, 2, to);
-	lx_stmt_bind_text(st, 3, path);
-	lx_stmt_bind_text(st, 4, hi);
+	lx_bind_scope(st, 3, path);
 	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
 		lx_stats s;
@@ -584,20 +581,15 @@ int lx_rollup_rebuild_months(lx_db *db)
 		     "c.first_dispatched_at, c.dispatched_at, c.accepted_at, c.accept_due_at, " \
 		     "c.accept_overdue, c.overdue, c.rating, c.solved, c.excluded"
 
-static int64_t lx_col_opt(lx_stmt *st, int col)
-{
-	return lx_stmt_isnull(st, col) ? 0 : lx_stmt_int(st, col);
-}
-
 /* Adds the current row's contribution (LX_FACT_COLS) to agg. */
 static void lx_agg_row(struct lx_agg *agg, lx_stmt *st)
 {
 	const lx_state_class *cls = lx_store_state(lx_stmt_text(st, 1));
 	lx_stat_facts f = {
-		.first_dispatched_at = lx_col_opt(st, 5),
-		.dispatched_at = lx_col_opt(st, 6),
-		.accepted_at = lx_col_opt(st, 7),
-		.accept_due_at = lx_col_opt(st, 8),
+		.first_dispatched_at = lx_stmt_int(st, 5),
+		.dispatched_at = lx_stmt_int(st, 6),
+		.accepted_at = lx_stmt_int(st, 7),
+		.accept_due_at = lx_stmt_int(st, 8),
 		.accept_overdue = lx_stmt_int(st, 9) != 0,
 		.overdue = lx_stmt_int(st, 10) != 0,
 		.done = cls && cls->done,

@@ -10,15 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Writes text column col of st, or null. */
-static void lx_jw_col(lx_jw *w, lx_stmt *st, int col)
-{
-	if (lx_stmt_isnull(st, col))
-		lx_jw_null(w);
-	else
-		lx_jw_str(w, lx_stmt_text(st, col));
-}
-
 int lx_task_insert(lx_db *db, int64_t case_id, const lx_unit *u, const char *note, lx_ms now,
 		   int64_t *id)
 {
@@ -43,16 +34,13 @@ int lx_task_insert(lx_db *db, int64_t case_id, const lx_unit *u, const char *not
 int lx_task_find(lx_db *db, const char *scope, int64_t case_id, int64_t task_id, int64_t *unit_id,
 		 bool *open)
 {
-	char hi[512];
 	lx_stmt *st = lx_db_prepare(db, "SELECT status, unit_id FROM case_tasks WHERE id = ? "
 					"AND case_id = ? AND unit_path >= ? AND unit_path < ?");
 	if (!st)
 		return LX_ERR;
-	lx_scope_upper(scope, hi, sizeof hi);
 	lx_stmt_bind_int(st, 1, task_id);
 	lx_stmt_bind_int(st, 2, case_id);
-	lx_stmt_bind_text(st, 3, scope);
-	lx_stmt_bind_text(st, 4, hi);
+	lx_bind_scope(st, 3, scope);
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		*open = strcmp(lx_stmt_text(st, 0), "open") == 0;
@@ -99,11 +87,11 @@ int lx_task_list_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w)
 		lx_jw_key(w, "unit_id");
 		lx_jw_int(w, lx_stmt_int(st, 1));
 		lx_jw_key(w, "unit_name");
-		lx_jw_col(w, st, 2);
+		lx_jw_str(w, lx_stmt_text(st, 2));
 		lx_jw_key(w, "status");
-		lx_jw_col(w, st, 3);
+		lx_jw_str(w, lx_stmt_text(st, 3));
 		lx_jw_key(w, "note");
-		lx_jw_col(w, st, 4);
+		lx_jw_str(w, lx_stmt_text(st, 4));
 		lx_jw_key(w, "created_at");
 		lx_jw_time(w, lx_stmt_int(st, 5), offset_min);
 		lx_jw_key(w, "done_at");

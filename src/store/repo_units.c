@@ -43,6 +43,14 @@ void lx_scope_upper(const char *path, char *hi, size_t hisz)
 	hi[n - 1] = '0';
 }
 
+void lx_bind_scope(lx_stmt *st, int i, const char *path)
+{
+	char hi[512];
+	lx_scope_upper(path, hi, sizeof hi);
+	lx_stmt_bind_text(st, i, path);
+	lx_stmt_bind_text(st, i + 1, hi);
+}
+
 size_t lx_path_ids(const char *path, int64_t *ids, size_t max)
 {
 	size_t n = 0;
@@ -96,15 +104,12 @@ static int lx_unit_one(lx_stmt *st, lx_unit *out)
 
 int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out)
 {
-	char hi[512];
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units "
 					"WHERE id = ? AND path >= ? AND path < ?");
 	if (!st)
 		return LX_ERR;
-	lx_scope_upper(scope, hi, sizeof hi);
 	lx_stmt_bind_int(st, 1, id);
-	lx_stmt_bind_text(st, 2, scope);
-	lx_stmt_bind_text(st, 3, hi);
+	lx_bind_scope(st, 2, scope);
 	return lx_unit_one(st, out);
 }
 
@@ -245,15 +250,12 @@ static json_t *lx_unit_row_json(lx_stmt *st, void *arg)
 json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char *kind,
 		     bool with_boundary)
 {
-	char hi[512];
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units "
 					"WHERE path >= ? AND path < ? AND (? = 0 OR parent_id = ?) "
 					"AND (? IS NULL OR kind = ?) ORDER BY depth, code");
 	if (!st)
 		return NULL;
-	lx_scope_upper(scope, hi, sizeof hi);
-	lx_stmt_bind_text(st, 1, scope);
-	lx_stmt_bind_text(st, 2, hi);
+	lx_bind_scope(st, 1, scope);
 	lx_stmt_bind_int(st, 3, parent_id);
 	lx_stmt_bind_int(st, 4, parent_id);
 	lx_stmt_bind_text(st, 5, kind);
@@ -339,17 +341,14 @@ int lx_unit_ancestors(lx_db *db, const lx_unit *u, lx_unit **out, size_t *n)
 int lx_unit_find_named(lx_db *db, const char *under, const char *kind, const char *name,
 		       lx_unit *out)
 {
-	char hi[512];
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units "
 					"WHERE kind = ? AND name = ? AND path >= ? AND path < ? "
 					"ORDER BY depth, id LIMIT 2");
 	if (!st)
 		return LX_ERR;
-	lx_scope_upper(under ? under : "/", hi, sizeof hi);
 	lx_stmt_bind_text(st, 1, kind);
 	lx_stmt_bind_text(st, 2, name);
-	lx_stmt_bind_text(st, 3, under ? under : "/");
-	lx_stmt_bind_text(st, 4, hi);
+	lx_bind_scope(st, 3, under ? under : "/");
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		lx_unit_row(st, out);

@@ -106,16 +106,13 @@ int lx_user_update(lx_db *db, const lx_user *u, const char *password_hash)
 
 int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out)
 {
-	char hi[512];
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS " FROM users u "
 					"LEFT JOIN units n ON n.id = u.unit_id WHERE u.id = ? "
 					"AND COALESCE(n.path, '/') >= ? AND COALESCE(n.path, '/') < ?");
 	if (!st)
 		return LX_ERR;
-	lx_scope_upper(scope, hi, sizeof hi);
 	lx_stmt_bind_int(st, 1, id);
-	lx_stmt_bind_text(st, 2, scope);
-	lx_stmt_bind_text(st, 3, hi);
+	lx_bind_scope(st, 2, scope);
 	return lx_row_one(st, lx_user_fill, out);
 }
 
@@ -156,16 +153,13 @@ json_t *lx_user_json(const lx_user *u)
 
 json_t *lx_user_list(lx_db *db, const char *scope)
 {
-	char hi[512];
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS " FROM users u "
 					"LEFT JOIN units n ON n.id = u.unit_id "
 					"WHERE COALESCE(n.path, '/') >= ? AND COALESCE(n.path, '/') < ? "
 					"ORDER BY u.id");
 	if (!st)
 		return NULL;
-	lx_scope_upper(scope, hi, sizeof hi);
-	lx_stmt_bind_text(st, 1, scope);
-	lx_stmt_bind_text(st, 2, hi);
+	lx_bind_scope(st, 1, scope);
 	return lx_rows_json(st, lx_user_row_json, NULL);
 }
 
