@@ -11,7 +11,6 @@
 #include "rules.h"
 
 #define LX_HOUR_MS (3600LL * 1000)
-#define LX_DAY_MS (24 * LX_HOUR_MS)
 #define LX_PTS 32 /* sampled points per grid, drawn from for each case */
 
 /* A city is `copies` districts shaped like the 矿区 template, side by side.

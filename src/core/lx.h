@@ -60,6 +60,7 @@ char *lx_buf_steal(lx_buf *b);
 
 /* Time: milliseconds since the Unix epoch, UTC. */
 typedef int64_t lx_ms;
+#define LX_DAY_MS (24LL * 3600 * 1000)
 
 /* Returns the current wall-clock time in ms. */
 lx_ms lx_now_ms(void);

@@ -14,7 +14,6 @@
 
 #include "lx.h"
 
-#define LX_DAY_MS (24LL * 3600 * 1000)
 
 /* Days set apart from the weekday rule, sorted by day (lx_cal_sort). */
 typedef struct lx_cal_day {

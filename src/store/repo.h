@@ -283,7 +283,7 @@ void lx_store_set_states(const lx_state_class *s, size_t n);
 const lx_state_class *lx_store_state(const char *status);
 /* The statuses with one class as a SQL list "('a', 'b')" (static, built at
  * set-up; "('')" when there are none). */
-enum { LX_STATES_OPEN, LX_STATES_DONE, LX_STATES_ACCEPT_CLOCK, LX_STATES_RESOLVE_CLOCK, LX_STATES_ALL };
+enum { LX_STATES_OPEN, LX_STATES_DONE, LX_STATES_ACCEPT_CLOCK, LX_STATES_RESOLVE_CLOCK, LX_STATES__N };
 const char *lx_store_states_sql(int which);
 /* Every status name the machines declare, NULL-terminated (static). */
 const char *const *lx_store_statuses(void);

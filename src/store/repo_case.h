@@ -1,6 +1,6 @@
 /*
  * repo_case.h - what the case repository's files share (store-internal):
- * the scope predicate and the loading of case rows.
+ * the scope predicate.
  */
 #ifndef LX_REPO_CASE_H
 #define LX_REPO_CASE_H
@@ -13,9 +13,5 @@
 	"((c.scope_path >= ?1 AND c.scope_path < ?2) OR (c.unit_path >= ?1 AND c.unit_path < ?2) " \
 	"OR EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = c.id " \
 	"AND t.unit_path >= ?1 AND t.unit_path < ?2))"
-
-/* Loads up to limit cases of a query whose ?1 and ?2 the caller bound,
- * into a new array (caller clears each and frees it). LX_OK or LX_ERR. */
-int lx_case_rows(lx_stmt *st, int limit, lx_case **out, int *n);
 
 #endif

@@ -55,7 +55,9 @@ static const char *lx_due_text(int which)
 	return lx_due_sql[which];
 }
 
-int lx_case_rows(lx_stmt *st, int limit, lx_case **out, int *n)
+/* Loads up to limit cases of st into a new array (caller clears each and
+ * frees it). LX_OK or LX_ERR. */
+static int lx_case_rows(lx_stmt *st, int limit, lx_case **out, int *n)
 {
 	lx_case *found = lx_xcalloc((size_t)limit + 1, sizeof *found);
 	int cnt = 0, step = LX_DONE;

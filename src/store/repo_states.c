@@ -20,7 +20,7 @@
 
 static lx_state_class lx_classes[LX_MAX_CLASSES];
 static size_t lx_nclasses;
-static char *lx_lists[LX_STATES_ALL + 1];
+static char *lx_lists[LX_STATES__N];
 static const char *lx_names[LX_MAX_CLASSES + 1];
 
 static bool lx_state_in(const lx_state_class *c, int which)
@@ -32,10 +32,9 @@ static bool lx_state_in(const lx_state_class *c, int which)
 		return c->done;
 	case LX_STATES_ACCEPT_CLOCK:
 		return c->accept_clock;
-	case LX_STATES_RESOLVE_CLOCK:
-		return c->resolve_clock;
 	default:
-		return true;
+		assert(which == LX_STATES_RESOLVE_CLOCK);
+		return c->resolve_clock;
 	}
 }
 
@@ -50,7 +49,7 @@ void lx_store_set_states(const lx_state_class *s, size_t n)
 	}
 	lx_names[n] = NULL;
 	lx_nclasses = n;
-	for (int w = 0; w <= LX_STATES_ALL; w++) {
+	for (int w = 0; w < LX_STATES__N; w++) {
 		lx_buf b;
 		lx_buf_init(&b);
 		lx_buf_putc(&b, '(');
@@ -80,7 +79,7 @@ const lx_state_class *lx_store_state(const char *status)
 
 const char *lx_store_states_sql(int which)
 {
-	assert(which >= 0 && which <= LX_STATES_ALL);
+	assert(which >= 0 && which < LX_STATES__N);
 	assert(lx_lists[which] && "lx_flow_init tells the store the statuses");
 	return lx_lists[which];
 }

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LX_DAY_MS (24LL * 3600 * 1000)
 
 static int lx_tz_min = 480;
 
