@@ -4,6 +4,7 @@
 #include "api.h"
 #include "secret.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,27 +140,18 @@ int lx_api_login_reply(lx_req *r)
 	return lx_reply_json(r, 200, j);
 }
 
-/* The token of this request (bearer or cookie), hashed into th. */
-static void lx_this_token_hash(lx_req *r, char th[65])
-{
-	const char *h = lx_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
-	const char *tok = h && strlen(h) > 7 ? h + 7 : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lx_session");
-	lx_token_hash(tok ? tok : "", th);
-}
-
+/* Logout is a route for the logged-in: the dispatcher authenticated the
+ * request's token and kept its hash (r->token_hash). */
 int lx_api_logout(lx_req *r)
 {
-	char th[65];
-	lx_this_token_hash(r, th);
-	return lx_session_revoke(r->db, th, lx_now_ms());
+	assert(r->authed);
+	return lx_session_revoke(r->db, r->token_hash, lx_now_ms());
 }
 
 int lx_api_logout_reply(lx_req *r)
 {
-	char th[65];
-	lx_this_token_hash(r, th);
 	/* after the revoke, so no request can cache it again */
-	lx_session_forget(th);
+	lx_session_forget(r->token_hash);
 	r->extra_header[0] = lx_xstrdup("Set-Cookie");
 	r->extra_header[1] = lx_xstrdup("lx_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	json_t *j = json_object();

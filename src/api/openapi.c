@@ -54,11 +54,10 @@ static json_t *lx_ref(const char *name)
 	return o;
 }
 
-static json_t *lx_responses(const lx_route *rt)
+static json_t *lx_responses(void)
 {
 	json_t *res = json_object(), *ok = json_object(), *err = json_object(), *content = json_object(),
 	       *json = json_object();
-	(void)rt;
 	json_object_set_new(ok, "description", json_string("success (201 when something was created)"));
 	json_object_set_new(res, "2XX", ok);
 	json_object_set_new(json, "schema", lx_ref("Error"));
@@ -105,7 +104,7 @@ static json_t *lx_operation(const lx_route *rt, json_t *params, json_t *schemas)
 	} else if (rt->flags & LX_RT_RAW) {
 		json_object_set_new(op, "x-body", json_string("the handler reads the raw body (CSV, GeoJSON, form)"));
 	}
-	json_object_set_new(op, "responses", lx_responses(rt));
+	json_object_set_new(op, "responses", lx_responses());
 	return op;
 }
 

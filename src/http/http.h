@@ -47,6 +47,7 @@ struct lx_req {
 	lx_db *db;               /* this thread's connection */
 	lx_user user;            /* valid when authed */
 	bool authed;
+	char token_hash[65];     /* the hash of the session token, when authed */
 	int status;
 	char *out;               /* response body (owned) */
 	size_t outlen;

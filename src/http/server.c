@@ -165,6 +165,7 @@ int lx_req_auth(lx_req *r)
 	char hash[65];
 	lx_ms now = lx_now_ms();
 	lx_token_hash(tok, hash);
+	memcpy(r->token_hash, hash, sizeof r->token_hash);
 	if (lx_session_cached(hash, now, &r->user)) {
 		r->authed = true;
 		return LX_OK;
