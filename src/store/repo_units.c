@@ -204,18 +204,24 @@ cleanup:
 
 int lx_unit_update(lx_db *db, const lx_unit *u)
 {
+	/* updated_at stamps the parsed boundaries every node caches
+	 * (api/geocache.c): it must change with every update, even two in the
+	 * same millisecond as the last */
 	lx_stmt *st = lx_db_prepare(db,
 		"UPDATE units SET kind = ?, code = ?, name = ?, boundary = ?, min_lon = ?, "
-		"min_lat = ?, max_lon = ?, max_lat = ?, updated_at = ? WHERE id = ?");
+		"min_lat = ?, max_lon = ?, max_lat = ?, "
+		"updated_at = CASE WHEN ? > updated_at THEN ? ELSE updated_at + 1 END WHERE id = ?");
 	if (!st)
 		return LX_ERR;
+	lx_ms now = lx_now_ms();
 	lx_stmt_bind_text(st, 1, u->kind);
 	lx_stmt_bind_text(st, 2, u->code);
 	lx_stmt_bind_text(st, 3, u->name);
 	lx_stmt_bind_text(st, 4, u->boundary);
 	lx_bind_bbox(st, 5, u);
-	lx_stmt_bind_int(st, 9, lx_now_ms());
-	lx_stmt_bind_int(st, 10, u->id);
+	lx_stmt_bind_int(st, 9, now);
+	lx_stmt_bind_int(st, 10, now);
+	lx_stmt_bind_int(st, 11, u->id);
 	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : rc;

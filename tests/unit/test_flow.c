@@ -878,6 +878,25 @@ static void test_describe(void **state)
 	json_decref(all);
 }
 
+/* The parsed boundaries every node caches are stamped with a unit's
+ * updated_at (api/geocache.c): each update must move it, also several in
+ * one millisecond, or a cache keeps the old boundary. */
+static void test_unit_update_always_moves_its_stamp(void **state)
+{
+	(void)state;
+	lx_unit u = {0};
+	assert_int_equal(lx_unit_head(db, grid.id, &u), LX_OK);
+	assert_null(u.boundary);
+	for (int i = 0; i < 5; i++) {
+		lx_ms before = u.updated_at;
+		assert_int_equal(lx_unit_update(db, &u), LX_OK);
+		lx_unit_clear(&u);
+		assert_int_equal(lx_unit_head(db, grid.id, &u), LX_OK);
+		assert_true(u.updated_at > before);
+	}
+	lx_unit_clear(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_returned_case_has_no_running_clock),
 		cmocka_unit_test(test_calendar_change_moves_deadlines),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_unit_update_always_moves_its_stamp),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
