@@ -4,6 +4,8 @@
 set -euo pipefail
 need=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev)
+need+=(libcrack2-dev cracklib-runtime)  # passwords: the dictionary check
+need+=(libqrencode-dev)                 # the second factor's enrolment QR code
 need+=(libxlsxwriter-dev)  # web: .xlsx export
 # postgresql: libpq for the driver; the server (initdb, pg_ctl) and psql for the
 # second pass of the API tests on a throw-away cluster (scripts/pg-test.sh).

@@ -27,6 +27,7 @@ static void lx_usage(FILE *f)
 	      "  demo   --db PATH                                 build the demo district (idempotent)\n"
 	      "  gen    --db PATH --cases N --households M --seed S  a synthetic city for benchmarks\n"
 	      "  user   --db PATH --login L --password P --roles r1,r2 [--unit-code C] [--name N]\n"
+	      "  audit verify --db PATH                          check the timeline's and audit log's hash chains\n"
 	      "  openapi                                          print docs/openapi.json (from the route table)\n"
 	      "  routes                                           print the route table as JSON\n"
 	      "  migrate-data --from sqlite:PATH --to postgresql://...\n"
@@ -60,6 +61,13 @@ static int lx_cmd_serve(lx_config *c)
 		fprintf(stderr, "lianxin: %s\n", err);
 		goto cleanup;
 	}
+	char *key = lx_config_key_path(c);
+	if (lx_secret_key_load(key, true) != LX_OK) {
+		fprintf(stderr, "lianxin: cannot read or create the server key %s\n", key);
+		free(key);
+		goto cleanup;
+	}
+	free(key);
 	app.db_url = c->db;
 	app.tz_offset_min = (int)c->tz_offset_min;
 	app.body_limit = (size_t)c->body_limit;
@@ -143,6 +151,8 @@ int main(int argc, char **argv)
 		rc = lx_cmd_serve(&c);
 	else if (strcmp(argv[1], "init") == 0)
 		rc = lx_cli_init(c.db, true);
+	else if (strcmp(argv[1], "audit") == 0 && argc > 2 && strcmp(argv[2], "verify") == 0)
+		rc = lx_cli_audit_verify(c.db);
 	else if (strcmp(argv[1], "demo") == 0)
 		rc = lx_cli_demo(c.db);
 	else if (strcmp(argv[1], "gen") == 0) {

@@ -103,6 +103,8 @@ static int lx_check_caller(lx_req *r, const lx_route *rt)
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
 		return rc;
+	if (!(rt->flags & LX_RT_PRE_AUTH) && (rc = lx_auth_gate_or_reply(r)) != LX_OK)
+		return rc;
 	if ((r->user.roles & rt->roles) || (rt->flags & LX_RT_ROLES_IN_SCOPE))
 		return LX_OK;
 	char names[128];

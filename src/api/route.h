@@ -25,6 +25,8 @@ enum {
 	LX_RT_ROLES_IN_SCOPE = 1 << 4,/* roles are checked by the handler once it found the
 				       * object in the caller's scope: an id outside the
 				       * scope stays 404 whatever the role (no existence leak) */
+	LX_RT_PRE_AUTH = 1 << 5,      /* usable before a forced password change or a required
+				       * second factor's enrolment (lx_auth_gate_or_reply) */
 };
 
 typedef struct lx_route {

@@ -12,7 +12,7 @@
 /* The server's settings (config.c: the table of names, variables, flags
  * and bounds). Strings are owned. */
 typedef struct lx_config {
-	char *db, *bind, *web_root, *public_url, *metrics_token;
+	char *db, *bind, *web_root, *public_url, *metrics_token, *key_file;
 	long long port, tz_offset_min, body_limit, threads, conn_timeout_s, sweep_ms;
 	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
 	long long password_max_age_days;
@@ -26,6 +26,9 @@ int lx_config_load(lx_config *c, int argc, char **argv);
 void lx_config_free(lx_config *c);
 /* Prints every setting with its variable, flag and meaning. */
 void lx_config_usage(FILE *f);
+/* The server key's file: key_file, else beside a SQLite database
+ * (PATH.key), else ./lianxin.key. A new string the caller frees. */
+char *lx_config_key_path(const lx_config *c);
 /* Finds "--name value" in argv (after the command); returns the value or NULL. */
 const char *lx_cli_flag(int argc, char **argv, const char *name);
 
@@ -47,6 +50,10 @@ int lx_cli_user(const char *url, const char *login, const char *password, const 
  * and prints them. Refuses, writing nothing, when `to` holds data. Returns
  * LX_OK, or LX_ERR (reported on stderr) on refusal, failure or mismatch. */
 int lx_cli_migrate_data(const char *from, const char *to);
+/* Checks the hash chains of the database at url (audit.c); prints each
+ * chain's rows or its first broken row. Returns LX_OK when both hold,
+ * LX_CONFLICT when one is broken, LX_ERR when it could not read. */
+int lx_cli_audit_verify(const char *url);
 /* Opens and migrates url; returns LX_OK with *db (caller closes). */
 int lx_cli_open(const char *url, lx_db **db);
 

@@ -48,6 +48,8 @@ static const struct lx_setting lx_settings[] = {
 	      3600, "seconds a request may take to arrive, headers and body (30; 0: none)"),
 	S_STR("public_url", "LIANXIN_PUBLIC_URL", "--public-url", public_url,
 	      "the URL users reach the server by; https makes cookies Secure"),
+	S_STR("key_file", "LIANXIN_KEY_FILE", "--key-file", key_file,
+	      "the server key sealing secrets at rest (PATH.key beside a SQLite db; ./lianxin.key)"),
 	S_STR("metrics_token", "LIANXIN_METRICS_TOKEN", NULL, metrics_token,
 	      "bearer token /metrics asks of anything but loopback"),
 	{"totp_required_roles", "LIANXIN_TOTP_REQUIRED_ROLES", NULL, LX_SET_ROLES,
@@ -211,4 +213,13 @@ void lx_config_usage(FILE *f)
 	for (size_t i = 0; i < LX_NSETTINGS; i++)
 		fprintf(f, "  %-22s %-30s %-22s %s\n", lx_settings[i].key, lx_settings[i].env,
 			lx_settings[i].flag ? lx_settings[i].flag : "", lx_settings[i].help);
+}
+
+char *lx_config_key_path(const lx_config *c)
+{
+	if (c->key_file)
+		return lx_xstrdup(c->key_file);
+	if (c->db && strncmp(c->db, "postgresql://", 13) != 0 && strncmp(c->db, "postgres://", 11) != 0)
+		return lx_xasprintf("%s.key", c->db);
+	return lx_xstrdup("lianxin.key");
 }

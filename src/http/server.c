@@ -211,6 +211,16 @@ static int lx_cookie_csrf_or_reply(lx_req *r)
 			      "a cookie session's change must come from this site's own pages");
 }
 
+/* How stale a session's last use may be before it is written again: the
+ * idle timeout counts from the last write, within this. */
+#define LX_TOUCH_MS (60 * 1000)
+
+static int lx_touch_job(lx_db *db, void *arg)
+{
+	const lx_req *r = arg;
+	return lx_session_touch(db, r->token_hash, lx_now_ms());
+}
+
 int lx_req_auth(lx_req *r)
 {
 	if (r->authed)
@@ -228,13 +238,15 @@ int lx_req_auth(lx_req *r)
 		r->authed = true;
 		return LX_OK;
 	}
-	int rc = lx_session_user(r->db, hash, now, &r->user);
-	if (rc == LX_OK)
-		lx_session_remember(hash, now, &r->user);
+	int rc = lx_session_user(r->db, hash, now, r->app->idle_timeout_ms, &r->user);
 	if (rc == LX_NOTFOUND)
 		return lx_reply_error(r, 401, "unauthorized", NULL, "invalid or expired token");
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
+	/* the idle clock: a failed touch only shortens the session */
+	if (now - r->user.seen_at > LX_TOUCH_MS && lx_pool_write(r->app->pool, lx_touch_job, r) == LX_OK)
+		r->user.seen_at = now;
+	lx_session_remember(hash, now, &r->user);
 	r->authed = true;
 	return LX_OK;
 }
