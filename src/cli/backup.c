@@ -202,9 +202,10 @@ int lx_cli_backup(const char *db, const char *to)
 		goto cleanup;
 	}
 	printf("lianxin backup: %s -> %s: %lld pages, %lld bytes (%.1f MiB) in %.3f s "
-	       "(%lld steps, %lld waits); integrity ok\n",
+	       "(copy %.3f s in %lld steps, %lld waits; check %.3f s); integrity ok\n",
 	       path, to, (long long)st.pages, (long long)st.bytes, (double)st.bytes / 1048576.0, took,
-	       (long long)st.steps, (long long)st.waits);
+	       (double)st.copy_ms / 1e3, (long long)st.steps, (long long)st.waits,
+	       (double)st.check_ms / 1e3);
 	rc = LX_OK;
 cleanup:
 	if (tmp) {

@@ -45,6 +45,13 @@ static const char *lx_backup_path(const char *url)
 	return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
 }
 
+static int64_t lx_backup_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void lx_backup_nap(void)
 {
 	struct timespec ts = {0, LX_BACKUP_NAP_MS * 1000000L};
@@ -252,7 +259,7 @@ int lx_backup_copy(const char *src_url, const char *dst, lx_backup_stats *out, c
 {
 	sqlite3 *src = NULL, *d = NULL;
 	int rc = LX_ERR;
-	int64_t page_size = 0;
+	int64_t page_size = 0, t0 = lx_backup_ms();
 
 	memset(out, 0, sizeof *out);
 	rc = lx_backup_open(lx_backup_path(src_url), &src, err, errsz);
@@ -293,7 +300,9 @@ int lx_backup_copy(const char *src_url, const char *dst, lx_backup_stats *out, c
 	rc = lx_backup_pragma(d, "PRAGMA journal_mode=DELETE", "delete", NULL, err, errsz);
 	if (rc != LX_OK)
 		goto cleanup;
+	out->copy_ms = lx_backup_ms() - t0;
 	rc = lx_backup_verify(d, err, errsz);
+	out->check_ms = lx_backup_ms() - t0 - out->copy_ms;
 	if (rc != LX_OK)
 		snprintf(err + strlen(err), errsz - strlen(err), " (in the copy)");
 cleanup:

@@ -132,6 +132,7 @@ typedef struct lx_backup_stats {
 	int64_t bytes;  /* pages times the page size */
 	int64_t steps;  /* sqlite3_backup_step calls */
 	int64_t waits;  /* of them, answered busy or locked (retried after a nap) */
+	int64_t copy_ms, check_ms; /* time spent copying, and checking the copy */
 } lx_backup_stats;
 /* Copies the SQLite database src, which a server may be writing to from
  * another process, into dst, an existing empty file the caller made and
