@@ -64,11 +64,12 @@ static char *lx_bk_temp(const char *target)
 	return name;
 }
 
-/* Removes path and the journal files SQLite may have made beside it. */
-static void lx_bk_remove(const char *path)
+/* Removes the journal files SQLite may have made beside path, and with
+ * self path itself. */
+static void lx_bk_remove(const char *path, bool self)
 {
 	static const char *const side[] = {"", "-journal", "-wal", "-shm"};
-	for (size_t i = 0; i < sizeof side / sizeof side[0]; i++) {
+	for (size_t i = self ? 0 : 1; i < sizeof side / sizeof side[0]; i++) {
 		char *p = lx_xasprintf("%s%s", path, side[i]);
 		unlink(p);
 		free(p);
@@ -209,7 +210,7 @@ int lx_cli_backup(const char *db, const char *to)
 	rc = LX_OK;
 cleanup:
 	if (tmp) {
-		lx_bk_remove(tmp);
+		lx_bk_remove(tmp, true);
 		free(tmp);
 	}
 	return rc;
@@ -283,6 +284,7 @@ int lx_cli_restore(const char *from, const char *db)
 		goto cleanup;
 	}
 	rc = LX_ERR;
+	lx_bk_remove(tmp, false); /* nothing is left beside it after the check, to be sure */
 	/* the restored file keeps the old one's mode (and owner, as root) */
 	if (exists && (chmod(tmp, sdb.st_mode & 07777) != 0 ||
 		       (geteuid() == 0 && chown(tmp, sdb.st_uid, sdb.st_gid) != 0))) {
@@ -325,7 +327,7 @@ int lx_cli_restore(const char *from, const char *db)
 	rc = LX_OK;
 cleanup:
 	if (tmp) {
-		lx_bk_remove(tmp);
+		lx_bk_remove(tmp, true);
 		free(tmp);
 	}
 	return rc;
