@@ -248,7 +248,9 @@ def test_backup_under_load_restores_the_same_cases_and_rates(pristine_db, workdi
         # the search index came along (the writers' cases say nothing of heating)
         q = "/api/v1/cases?limit=50&q=" + urllib.parse.quote("暖气")
         a, b = c.get(q, c.login("dispatcher")), s.client.get(q, td)
-        assert a[0] == b[0] == 200 and a[1]["items"] and a[1] == b[1]
+        assert a[0] == b[0] == 200 and a[1]["items"]
+        # ids only: a reply's clocks (overdue, time suspended) are read at its instant
+        assert [x["id"] for x in a[1]["items"]] == [x["id"] for x in b[1]["items"]]
         # and it works on: a new case gets the next id
         st, case = s.client.post("/api/v1/cases", {"type": "request", "channel": "web",
                                                    "title": "恢复后新工单", "description": "恢复后受理"}, td)
