@@ -30,6 +30,9 @@ static void lx_usage(FILE *f)
 	      "  audit verify --db PATH                          check the timeline's and audit log's hash chains\n"
 	      "  openapi                                          print docs/openapi.json (from the route table)\n"
 	      "  routes                                           print the route table as JSON\n"
+	      "  backup --db PATH --to FILE                       a consistent copy of a SQLite database, also while\n"
+	      "                                                   it is served, checked (PostgreSQL: pg_dump)\n"
+	      "  restore --from FILE --db PATH                    put a backup in place (refused while PATH is served)\n"
 	      "  migrate-data --from sqlite:PATH --to postgresql://...\n"
 	      "         copy a whole database into a new, empty one, verified by counts and checksums\n"
 	      "  version\n"
@@ -172,7 +175,12 @@ int main(int argc, char **argv)
 		rc = lx_cli_user(c.db, lx_cli_flag(argc, argv, "--login"), lx_cli_flag(argc, argv, "--password"),
 				 lx_cli_flag(argc, argv, "--roles"), lx_cli_flag(argc, argv, "--unit-code"),
 				 lx_cli_flag(argc, argv, "--name"));
-	else {
+	else if (strcmp(argv[1], "backup") == 0 || strcmp(argv[1], "restore") == 0) {
+		rc = strcmp(argv[1], "backup") == 0 ? lx_cli_backup(c.db, lx_cli_flag(argc, argv, "--to"))
+						     : lx_cli_restore(lx_cli_flag(argc, argv, "--from"), c.db);
+		lx_config_free(&c);
+		return rc == LX_OK ? 0 : rc == LX_INVALID ? 2 : 1;
+	} else {
 		lx_usage(stderr);
 		lx_config_free(&c);
 		return 2;

@@ -54,6 +54,17 @@ int lx_cli_migrate_data(const char *from, const char *to);
  * chain's rows or its first broken row. Returns LX_OK when both hold,
  * LX_CONFLICT when one is broken, LX_ERR when it could not read. */
 int lx_cli_audit_verify(const char *url);
+/* `lianxin backup`: copies the SQLite database db (a server may be
+ * writing to it) into FILE `to` by way of a checked temporary file beside
+ * it (cli/backup.c); prints pages, bytes and time. Returns LX_OK; LX_INVALID
+ * for a usage error or a PostgreSQL URL (exit 2: pg_dump's job); LX_ERR on
+ * failure, leaving no FILE behind. */
+int lx_cli_backup(const char *db, const char *to);
+/* `lianxin restore`: puts the backup `from` in place as the SQLite
+ * database db, atomically, after checking it; refuses a db that a process
+ * has open. Returns LX_OK; LX_INVALID as lx_cli_backup; LX_ERR on refusal
+ * or failure, leaving db as it was. */
+int lx_cli_restore(const char *from, const char *db);
 /* Opens and migrates url; returns LX_OK with *db (caller closes). */
 int lx_cli_open(const char *url, lx_db **db);
 
