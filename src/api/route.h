@@ -69,7 +69,8 @@ int lx_reply_flow_error(lx_req *r, const lx_flow_error *e, int rc);
 /* docs/openapi.json from the table: a new document the caller owns. */
 json_t *lx_api_openapi(void);
 /* The table itself (method, path, roles, public, write, body schema's
- * name), for tests/api/test_openapi.py: a new array the caller owns. */
+ * name, roles_in_scope), for tests/api/test_openapi.py and
+ * test_scope_matrix.py: a new array the caller owns. */
 json_t *lx_api_routes_json(void);
 
 #endif
