@@ -30,6 +30,7 @@ typedef struct lx_config {
 	unsigned conn_timeout_s;
 	int sweep_ms;
 	char *web_root;
+	int public_point_decimals;
 } lx_config;
 
 static void lx_usage(FILE *f)
@@ -49,7 +50,9 @@ static void lx_usage(FILE *f)
 	      "         threads, timeout, sweep_ms, web_root); environment LIANXIN_DB, LIANXIN_PORT,\n"
 	      "         LIANXIN_BIND, LIANXIN_TZ_OFFSET, LIANXIN_BODY_LIMIT, LIANXIN_THREADS,\n"
 	      "         LIANXIN_TIMEOUT, LIANXIN_SWEEP_MS, LIANXIN_WEB_ROOT, LIANXIN_ADMIN_PASSWORD,\n"
-	      "         LIANXIN_DB_POOL (PostgreSQL connections per node), LIANXIN_SYNC=full\n",
+	      "         LIANXIN_DB_POOL (PostgreSQL connections per node), LIANXIN_SYNC=full\n"
+	      "         key public_point_decimals, LIANXIN_PUBLIC_POINT_DECIMALS: decimals of the points\n"
+	      "         Open311 shows (0-7, default 3)\n",
 	      f);
 }
 
@@ -86,6 +89,8 @@ static int lx_config_set(lx_config *c, const char *key, const char *val)
 		c->conn_timeout_s = (unsigned)v;
 	} else if (strcmp(key, "sweep_ms") == 0 && v >= 10) {
 		c->sweep_ms = (int)v;
+	} else if (strcmp(key, "public_point_decimals") == 0 && v >= 0 && v <= 7) {
+		c->public_point_decimals = (int)v;
 	} else {
 		return LX_INVALID;
 	}
@@ -143,6 +148,7 @@ static int lx_config_env(lx_config *c)
 		{"LIANXIN_TZ_OFFSET", "tz_offset_minutes"}, {"LIANXIN_BODY_LIMIT", "body_limit"},
 		{"LIANXIN_THREADS", "threads"}, {"LIANXIN_TIMEOUT", "timeout"},
 		{"LIANXIN_SWEEP_MS", "sweep_ms"}, {"LIANXIN_WEB_ROOT", "web_root"},
+		{"LIANXIN_PUBLIC_POINT_DECIMALS", "public_point_decimals"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);
@@ -176,6 +182,7 @@ static int lx_config_load(lx_config *c, int argc, char **argv)
 	c->threads = n > 0 ? (unsigned)n * 8 : 16;
 	c->conn_timeout_s = 30;
 	c->sweep_ms = 5000;
+	c->public_point_decimals = 3; /* about 100 m */
 	const char *cfg = lx_flag(argc, argv, "--config");
 	if (lx_config_file(c, cfg ? cfg : "lianxin.conf", cfg != NULL) != LX_OK)
 		return LX_ERR;
@@ -236,6 +243,7 @@ static int lx_cmd_serve(lx_config *c)
 	app.conn_timeout_s = c->conn_timeout_s;
 	app.web_root = c->web_root;
 	app.sweep_interval_ms = c->sweep_ms;
+	app.public_point_decimals = c->public_point_decimals;
 	app.metrics = lx_metrics_new();
 	app.dispatch = lx_api_dispatch;
 	sw = lx_sweeper_start(&app);

@@ -27,6 +27,7 @@ typedef struct lx_app {
 	const char *web_root;    /* static files, or NULL */
 	lx_metrics *metrics;
 	int sweep_interval_ms;
+	int public_point_decimals; /* decimals of a point shown publicly (Open311 GET) */
 	volatile int stopping;
 	/* Answers one request (api/dispatch.c: the route table); the server
 	 * calls it once the body is in. */
