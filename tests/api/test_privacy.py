@@ -150,6 +150,34 @@ def test_open311_status_notes_are_masked(api, place):
     assert st == 200 and "1234.5678" not in text and "2345678" not in text
 
 
+def test_leader_list_and_detail_are_masked_dispatcher_detail_is_not(api, leaky):
+    leader, disp = api.login("leader"), api.login("dispatcher")
+    q = urllib.parse.quote(leaky["tag"])
+    st, lst = api.get("/api/v1/cases?q=%s&limit=50" % q, leader)
+    assert st == 200, lst
+    (item,) = [c for c in lst["items"] if c["id"] == leaky["id"]]
+    assert item["description"] == MASKED
+    assert item["title"] == leaky["tag"] + "回电" + PII[5][1]
+    assert item["address"] == "北大街12号 " + PII[13][1]
+    # the leader's detail, timeline notes included
+    st, c = api.get("/api/v1/cases/%d" % leaky["id"], leader)
+    assert st == 200, c
+    assert c["description"] == MASKED
+    assert any(e["note"] == "来电人说 " + PII[0][1] for e in c["timeline"]), c["timeline"]
+    st, text, _ = api.request("GET", "/api/v1/cases/%d" % leaky["id"], token=leader)
+    assert_clean(text)
+    # a list is masked whoever reads it, as the reporter's phone is
+    st, lst = api.get("/api/v1/cases?q=%s&limit=50" % q, disp)
+    assert st == 200
+    (item,) = [c for c in lst["items"] if c["id"] == leaky["id"]]
+    assert item["description"] == MASKED
+    # the dispatcher's detail shows the text as written
+    st, c = api.get("/api/v1/cases/%d" % leaky["id"], disp)
+    assert st == 200
+    assert c["description"] == RAW and c["title"] == leaky["tag"] + "回电" + PII[5][0]
+    assert any(e["note"] == "来电人说 " + PII[0][0] for e in c["timeline"])
+
+
 # ---------------------------------------------------------------- places
 
 
