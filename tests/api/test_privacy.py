@@ -178,6 +178,29 @@ def test_leader_list_and_detail_are_masked_dispatcher_detail_is_not(api, leaky):
     assert any(e["note"] == "来电人说 " + PII[0][0] for e in c["timeline"])
 
 
+def test_exports_are_masked(api, leaky):
+    import csv
+    import io
+    import zipfile
+    for who in ("leader", "dispatcher", "admin"):
+        t = api.login(who)
+        for fmt in ("csv", "xlsx"):
+            req = urllib.request.Request(
+                api.base + "/api/v1/cases/export.%s?q=%s" % (fmt, urllib.parse.quote(leaky["tag"])),
+                headers={"Authorization": "Bearer " + t})
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                data = resp.read()
+            if fmt == "csv":
+                rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+                (row,) = [r for r in rows[1:] if r[0] == leaky["number"]]
+                assert row[7] == MASKED and row[6] == leaky["tag"] + "回电" + PII[5][1]
+                text = data.decode("utf-8-sig")
+            else:
+                text = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+                assert ET.fromstring(text.encode()) is not None
+            assert_clean(text)
+
+
 # ---------------------------------------------------------------- places
 
 
