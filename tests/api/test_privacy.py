@@ -256,3 +256,13 @@ def test_public_point_decimals_is_a_setting(pristine_db, place):
         assert r["lat"] == round(place["lat"], 1) and r["long"] == round(place["lon"], 1)
     finally:
         assert s.stop() == 0
+
+
+def test_the_access_log_masks_numbers_in_paths(api, server):
+    for path in ("/open311/v2/requests/13912345678.json", "/static/身份证140303199001011234.png",
+                 "/api/v1/units/0353-2345678"):
+        st, _, _ = api.request("GET", path)
+        assert st in (400, 401, 404), path
+    out = server.output()
+    assert "139****5678.json" in out
+    assert "13912345678" not in out and "140303199001011234" not in out and "2345678" not in out
