@@ -7,7 +7,7 @@
  *
  * Whoever may not see personal data (every list; in the detail, roles other
  * than an admin, a dispatcher and the handling unit's handlers and grid
- * workers) gets every text of the case with ID, mobile and landline numbers
+ * workers, unless they filed the case) gets every text of the case with ID, mobile and landline numbers
  * masked (core/scrub.h): the written JSON of the case, and of its timeline,
  * tasks and merged calls, goes through lx_scrub_json_inplace.
  *
@@ -21,10 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* May the caller see personal data in the case (its texts as written)?
- * Never in a list; in the detail an admin, a dispatcher, and the handlers
- * and grid workers of the unit handling it. */
-static bool lx_sees_personal(lx_req *r, const lx_case *c, bool listing)
+/* Is the caller, in the detail, an admin, a dispatcher, or a handler or
+ * grid worker of the unit handling the case? Never in a list. */
+static bool lx_sees_as_staff(lx_req *r, const lx_case *c, bool listing)
 {
 	if (listing)
 		return false;
@@ -34,12 +33,18 @@ static bool lx_sees_personal(lx_req *r, const lx_case *c, bool listing)
 	       lx_req_role(r, LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER);
 }
 
-/* May the caller see the reporter's phone and name in full? Who sees
- * personal data, but of an anonymous reporter only an admin or a
- * dispatcher. */
+/* May the caller see personal data in the case's texts as written? Staff
+ * (above), and in the detail whoever filed the case. */
+static bool lx_sees_personal(lx_req *r, const lx_case *c, bool listing)
+{
+	return lx_sees_as_staff(r, c, listing) || (!listing && r->authed && c->created_by && c->created_by == r->user.id);
+}
+
+/* May the caller see the reporter's phone and name in full? Staff, but an
+ * anonymous reporter's only an admin or a dispatcher. */
 static bool lx_sees_reporter(lx_req *r, const lx_case *c, bool listing)
 {
-	if (!lx_sees_personal(r, c, listing))
+	if (!lx_sees_as_staff(r, c, listing))
 		return false;
 	return !c->reporter_anonymous || lx_req_role(r, LX_ROLE_ADMIN | LX_ROLE_DISPATCHER);
 }

@@ -201,6 +201,17 @@ def test_exports_are_masked(api, leaky):
             assert_clean(text)
 
 
+def test_whoever_filed_a_case_sees_it_as_written(api, place):
+    deputy = api.login("deputy")
+    c = new_case(api, place, deputy, type="suggestion", channel="deputy_station", category_code=None,
+                 description="代表联系电话 " + PII[5][0])
+    assert c["description"] == "代表联系电话 " + PII[5][0]
+    st, again = api.get("/api/v1/cases/%d" % c["id"], deputy)
+    assert st == 200 and again["description"] == c["description"]
+    st, other = api.get("/api/v1/cases/%d" % c["id"], api.login("leader"))
+    assert st == 200 and other["description"] == "代表联系电话 " + PII[5][1]
+
+
 # ---------------------------------------------------------------- places
 
 
