@@ -7,6 +7,29 @@
 #include "lx.h"
 #include "db.h"
 
+#include <stdio.h>
+
+/* The server's settings (config.c: the table of names, variables, flags
+ * and bounds). Strings are owned. */
+typedef struct lx_config {
+	char *db, *bind, *web_root, *public_url, *metrics_token;
+	long long port, tz_offset_min, body_limit, threads, conn_timeout_s, sweep_ms;
+	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
+	long long password_max_age_days;
+	long long public_point_decimals;
+	unsigned totp_required_roles;
+} lx_config;
+
+/* Fills c from the defaults, the INI file, the environment and argv (in
+ * that order, later wins). Returns LX_OK, or LX_ERR after saying on stderr
+ * which setting is bad. Free with lx_config_free either way. */
+int lx_config_load(lx_config *c, int argc, char **argv);
+void lx_config_free(lx_config *c);
+/* Prints every setting with its variable, flag and meaning. */
+void lx_config_usage(FILE *f);
+/* Finds "--name value" in argv (after the command); returns the value or NULL. */
+const char *lx_cli_flag(int argc, char **argv, const char *name);
+
 /* Creates or upgrades the database at url and makes sure an `admin` user
  * exists (password $LIANXIN_ADMIN_PASSWORD, or a random one printed once).
  * Returns LX_OK or LX_ERR. verbose prints what it did. */
