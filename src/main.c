@@ -78,6 +78,7 @@ static int lx_cmd_serve(lx_config *c)
 	app.conn_timeout_s = (unsigned)c->conn_timeout_s;
 	app.web_root = c->web_root;
 	app.sweep_interval_ms = (int)c->sweep_ms;
+	app.public_point_decimals = (int)c->public_point_decimals;
 	app.per_ip_connections = (unsigned)c->per_ip_connections;
 	app.request_deadline_s = (unsigned)c->request_deadline_s;
 	app.public_url = c->public_url;

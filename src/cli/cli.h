@@ -16,6 +16,7 @@ typedef struct lx_config {
 	long long port, tz_offset_min, body_limit, threads, conn_timeout_s, sweep_ms;
 	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
 	long long password_max_age_days;
+	long long public_point_decimals;
 	unsigned totp_required_roles;
 } lx_config;
 

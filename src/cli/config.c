@@ -61,6 +61,8 @@ static const struct lx_setting lx_settings[] = {
 	      "a session's absolute life (12)"),
 	S_INT("password_max_age_days", "LIANXIN_PASSWORD_MAX_AGE_DAYS", NULL, password_max_age_days, 0,
 	      3650, "days after which a password must be changed (0: never)"),
+	S_INT("public_point_decimals", "LIANXIN_PUBLIC_POINT_DECIMALS", NULL, public_point_decimals, 0, 7,
+	      "decimals of the points Open311 shows publicly (3: about 100 m)"),
 };
 #define LX_NSETTINGS (sizeof lx_settings / sizeof lx_settings[0])
 
@@ -174,6 +176,7 @@ int lx_config_load(lx_config *c, int argc, char **argv)
 	c->request_deadline_s = 30;
 	c->idle_timeout_min = 30;
 	c->session_hours = 12;
+	c->public_point_decimals = 3;
 	const char *cfg = lx_cli_flag(argc, argv, "--config");
 	if (lx_config_file(c, cfg ? cfg : "lianxin.conf", cfg != NULL) != LX_OK)
 		return LX_ERR;

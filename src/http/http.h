@@ -39,6 +39,7 @@ typedef struct lx_app {
 	lx_ms password_max_age_ms;    /* 0: passwords do not expire */
 	char *csp;                    /* the Content-Security-Policy header (guard.c) */
 	struct lx_guard *guard;       /* the connection watchdog (guard.c) */
+	int public_point_decimals;    /* decimals of a point Open311 shows publicly */
 	volatile int stopping;
 	/* Answers one request (api/dispatch.c: the route table); the server
 	 * calls it once the body is in. */

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "secret.h"
 #include "rules.h"
+#include "scrub.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -292,13 +293,19 @@ static lx_ms lx_mono_ns(void)
 
 static void lx_access_log(lx_req *r, double ms)
 {
-	char ts[40];
+	char ts[40], buf[512];
 	lx_time_format(lx_now_ms(), r->app->tz_offset_min, ts, sizeof ts);
 	/* The path carries ids only; the query string (which may hold a phone
-	 * number in a search) is never logged. */
+	 * number in a search) is never logged, and numbers a client put into
+	 * the path are masked like any free text (core/scrub.h). */
+	size_t n = strlen(r->url);
+	char *path = n < sizeof buf ? memcpy(buf, r->url, n + 1) : lx_xstrdup(r->url);
+	lx_scrub_pii_inplace(path, n);
 	fprintf(stderr, "ts=%s method=%s route=%s path=%s status=%d ms=%.2f user=%lld bytes=%zu\n",
-		ts, r->method, r->route ? r->route : "-", r->url, r->status, ms,
+		ts, r->method, r->route ? r->route : "-", path, r->status, ms,
 		r->authed ? (long long)r->user.id : 0LL, r->outlen);
+	if (path != buf)
+		free(path);
 }
 
 static enum MHD_Result lx_send(struct MHD_Connection *conn, lx_req *r)

@@ -401,7 +401,9 @@ def test_post_with_point_locates_and_dispatches(api, admin, key, grid):
     assert g["status"] == "open" and g["service_code"] == "0101"
     assert g["agency_responsible"] == "供热公司"
     assert g["media_url"] == "https://img.example.cn/a.jpg?x=1&y=2"
-    assert abs(g["lat"] - grid["lat"]) < 1e-6 and abs(g["long"] - grid["lon"]) < 1e-6
+    # publicly the point is rounded (public_point_decimals, default 3); inside it is exact
+    assert g["lat"] == round(grid["lat"], 3) and g["long"] == round(grid["lon"], 3)
+    assert abs(c["lat"] - grid["lat"]) < 1e-6 and abs(c["lon"] - grid["lon"]) < 1e-6
     assert g["address_id"] == grid["unit"]["code"]
     assert g["expected_datetime"] == c["resolve_due_at"]
 
