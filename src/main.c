@@ -88,6 +88,7 @@ static int lx_cmd_serve(lx_config *c)
 	app.idle_timeout_ms = c->idle_timeout_min * 60 * 1000;
 	app.session_ms = c->session_hours * 3600 * 1000;
 	app.password_max_age_ms = c->password_max_age_days * LX_DAY_MS;
+	app.desk_unit_id = c->desk_unit_id;
 	app.metrics = lx_metrics_new();
 	app.dispatch = lx_api_dispatch;
 	sw = lx_sweeper_start(&app);

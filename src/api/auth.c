@@ -24,9 +24,9 @@
 #include <string.h>
 
 #define LX_FAIL_WINDOW_MS (15LL * 60 * 1000)
-#define LX_MAX_FAILS_PER_ADDR 30
-#define LX_MAX_FAILS_PER_PAIR 5
-#define LX_FREE_FAILS_PER_LOGIN 5
+#define LX_MAX_FAILS_PER_ADDR 50
+#define LX_MAX_FAILS_PER_PAIR 10
+#define LX_FREE_FAILS_PER_LOGIN 10
 #define LX_MAX_DELAY_MS (60LL * 1000)
 
 /* The login body. */

@@ -140,6 +140,9 @@ static int lx_unit_apply_or_reply(lx_req *r, const struct lx_unit_in *in, lx_uni
 		free(u->name);
 		u->name = lx_xstrdup(in->name);
 	}
+	/* a top-level unit is outside every scope but the whole system's */
+	if (creating && !in->has_parent_id && strcmp(r->user.scope, "/") != 0)
+		return lx_reply_error(r, 422, "required", "parent_id", "a unit you add goes under one of your units");
 	if (in->has_parent_id) {
 		if (!creating && in->parent_id != u->parent_id)
 			return lx_reply_error(r, 422, "immutable", "parent_id", "a unit cannot move to another parent");
@@ -439,6 +442,11 @@ static int lx_import_write(lx_req *r, struct lx_import *im, int *created, int *u
 				continue;
 			lx_unit parent = {0}, u = {0};
 			int rc;
+			if (!row->parent_code && strcmp(r->user.scope, "/") != 0) {
+				lx_import_error(im, row->line, "unit %s needs a parent_code: a unit you add goes under "
+						"one of your units", row->code);
+				return LX_INVALID;
+			}
 			if (row->parent_code) {
 				rc = lx_unit_get_by_code(r->db, row->parent_code, &parent);
 				if (rc == LX_NOTFOUND)
@@ -451,6 +459,13 @@ static int lx_import_write(lx_req *r, struct lx_import *im, int *created, int *u
 				}
 			}
 			rc = lx_unit_get_by_code(r->db, row->code, &u);
+			if (rc == LX_OK && !lx_scope_contains(r->user.scope, u.path)) {
+				/* someone else's: say no more than that the code is used */
+				lx_import_error(im, row->line, "code %s is taken", row->code);
+				lx_unit_clear(&u);
+				lx_unit_clear(&parent);
+				return LX_INVALID;
+			}
 			if (rc == LX_OK) {
 				if (u.parent_id != parent.id) {
 					lx_import_error(im, row->line, "unit %s exists under another parent", row->code);

@@ -15,7 +15,7 @@ typedef struct lx_config {
 	char *db, *bind, *web_root, *public_url, *metrics_token, *key_file;
 	long long port, tz_offset_min, body_limit, threads, conn_timeout_s, sweep_ms;
 	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
-	long long password_max_age_days;
+	long long password_max_age_days, desk_unit_id;
 	long long public_point_decimals;
 	unsigned totp_required_roles;
 } lx_config;

@@ -63,6 +63,8 @@ static const struct lx_setting lx_settings[] = {
 	      3650, "days after which a password must be changed (0: never)"),
 	S_INT("public_point_decimals", "LIANXIN_PUBLIC_POINT_DECIMALS", NULL, public_point_decimals, 0, 7,
 	      "decimals of the points Open311 shows publicly (3: about 100 m)"),
+	S_INT("desk_unit_id", "LIANXIN_DESK_UNIT", NULL, desk_unit_id, 0, 1LL << 53,
+	      "the unit whose desk gets cases nobody can place (0: the district)"),
 };
 #define LX_NSETTINGS (sizeof lx_settings / sizeof lx_settings[0])
 

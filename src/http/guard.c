@@ -89,11 +89,13 @@ static void *lx_guard_main(void *arg)
 				continue;
 			/* the record is freed only under g->mu, before libmicrohttpd
 			 * closes the descriptor: fd is still this connection's */
+			/* the log line first: whoever sees the close can read why */
+			fprintf(stderr, "guard: closed a connection from %s: its request was not in after %lld s\n",
+				c->addr, (long long)(g->deadline_ms / 1000));
+			fflush(stderr);
 			shutdown(c->fd, SHUT_RDWR);
 			c->phase = LX_CONN_CUT;
 			g->cut++;
-			fprintf(stderr, "guard: closed a connection from %s: its request was not in after %lld s\n",
-				c->addr, (long long)(g->deadline_ms / 1000));
 		}
 	}
 	pthread_mutex_unlock(&g->mu);

@@ -37,6 +37,7 @@ typedef struct lx_app {
 	lx_ms idle_timeout_ms;        /* a session unused this long ends */
 	lx_ms session_ms;             /* a session's absolute life */
 	lx_ms password_max_age_ms;    /* 0: passwords do not expire */
+	int64_t desk_unit_id;         /* unplaced requests' desk (0: the district) */
 	char *csp;                    /* the Content-Security-Policy header (guard.c) */
 	struct lx_guard *guard;       /* the connection watchdog (guard.c) */
 	int public_point_decimals;    /* decimals of a point Open311 shows publicly */

@@ -70,6 +70,9 @@ int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out);
 int lx_unit_head(lx_db *db, int64_t id, lx_unit *out);
 /* Loads a unit by code (no scope: used by imports). LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_unit_get_by_code(lx_db *db, const char *code, lx_unit *out);
+/* The desk a case nobody can place belongs to: unit_id when set (> 0),
+ * else the first top-level district. LX_OK, LX_NOTFOUND or LX_ERR. */
+int lx_unit_desk(lx_db *db, int64_t unit_id, lx_unit *out);
 /* Inserts u (parent_id, kind, code, name, boundary, bbox); computes path and
  * depth from the parent and sets u->id, u->path, u->depth.
  * LX_OK, LX_CONFLICT (duplicate code), LX_NOTFOUND (no parent), LX_ERR. */

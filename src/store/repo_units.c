@@ -131,6 +131,17 @@ int lx_unit_get_by_code(lx_db *db, const char *code, lx_unit *out)
 	return lx_unit_one(st, out);
 }
 
+int lx_unit_desk(lx_db *db, int64_t unit_id, lx_unit *out)
+{
+	if (unit_id > 0)
+		return lx_unit_get(db, "/", unit_id, out);
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units WHERE parent_id IS NULL "
+					"AND kind = 'district' ORDER BY id LIMIT 1");
+	if (!st)
+		return LX_ERR;
+	return lx_unit_one(st, out);
+}
+
 static void lx_bind_bbox(lx_stmt *st, int first, const lx_unit *u)
 {
 	for (int i = 0; i < 4; i++) {

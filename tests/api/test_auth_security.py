@@ -141,10 +141,10 @@ def audit(s, **q):
 
 # ---- the throttle ----
 
-def test_five_failures_from_one_address_stop_that_address_not_the_user(srv):
+def test_ten_failures_from_one_address_stop_that_address_not_the_user(srv):
     login = "handler_d15"
     bad = From(srv.port, "127.0.0.11")
-    for _ in range(5):
+    for _ in range(10):
         st, b, _ = bad.login(login, "wrong-guess-1")
         assert st == 401 and b["error"]["code"] == "bad_credentials"
     st, b, h = bad.login(login, DEMO_PASSWORD)
@@ -159,26 +159,26 @@ def test_five_failures_from_one_address_stop_that_address_not_the_user(srv):
         st, b, h = good.login(login, DEMO_PASSWORD)
     assert st == 200, b
     kinds = [a["kind"] for a in audit(srv, login=login)]
-    assert kinds.count("login_failed") == 5 and "login_locked" in kinds and "login" in kinds
+    assert kinds.count("login_failed") == 10 and "login_locked" in kinds and "login" in kinds
     failed = [a for a in audit(srv, login=login) if a["kind"] == "login_failed"]
     assert all(a["addr"] == "127.0.0.11" for a in failed)
 
 
 def test_guessing_across_users_from_one_address_is_stopped(srv):
     bad = From(srv.port, "127.0.0.13")
-    for i in range(30):
+    for i in range(50):
         st, _, _ = bad.login("nobody_%d_%s" % (i, uniq()), "wrong-guess-2")
         assert st == 401
     st, b, _ = bad.login("handler_d14", DEMO_PASSWORD)
-    assert st == 429, "the 31st guess from one address, at another login, went through"
+    assert st == 429, "the 51st guess from one address, at another login, went through"
     st, b, _ = From(srv.port, "127.0.0.14").login("handler_d14", DEMO_PASSWORD)
     assert st == 200, b
 
 
 def test_a_stranger_cannot_lock_the_admin_out(srv):
-    # seven wrong passwords from three addresses: each address is throttled
-    # for itself, the admin from elsewhere waits a few seconds at most
-    for addr, n in (("127.0.0.21", 3), ("127.0.0.22", 2), ("127.0.0.23", 2)):
+    # twelve wrong passwords from three addresses: each address is
+    # throttled for itself, the admin from elsewhere waits a few seconds
+    for addr, n in (("127.0.0.21", 4), ("127.0.0.22", 4), ("127.0.0.23", 4)):
         c = From(srv.port, addr)
         for _ in range(n):
             st, _, _ = c.login("admin", "not-the-password")
@@ -196,7 +196,7 @@ def test_a_stranger_cannot_lock_the_admin_out(srv):
 def test_an_admin_unlocks_a_login(srv):
     login, u = new_user(srv)
     bad = From(srv.port, "127.0.0.31")
-    for _ in range(5):
+    for _ in range(10):
         bad.login(login, "wrong-guess-3")
     st, _, _ = bad.login(login, "Harbour-Lamp-42")
     assert st == 429

@@ -472,7 +472,13 @@ def test_queued_request_gets_a_token(api, admin, key):
     j = both(api, "/open311/v2/tokens/" + tok, "service_requests")
     assert list(j[0]) == ["service_request_id", "token"] and j[0]["token"] == tok
     c = case(api, admin, j[0]["service_request_id"])
-    assert c["status"] == "new" and c["channel"] == "open311" and c["unit_id"] is None
+    # nobody can place it: it is the district desk's (P7), not the admin's alone
+    st, districts = api.get("/api/v1/units?kind=district", admin)
+    items = districts["items"] if isinstance(districts, dict) else districts
+    assert c["status"] == "new" and c["channel"] == "open311" and c["unit_id"] == items[0]["id"]
+    desk = api.login("dispatcher")
+    st, mine = api.get("/api/v1/cases/%d" % c["id"], desk)
+    assert st == 200 and mine["status"] == "new", mine
     for fmt in ("json", "xml"):
         for t in ("0" * 32, "nope", tok.upper()):
             st, err = get(api, "/open311/v2/tokens/%s.%s" % (t, fmt))
