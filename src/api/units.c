@@ -59,20 +59,32 @@ static int lx_set_boundary(lx_unit *u, json_t *b, char *err, size_t errsz)
 	return LX_OK;
 }
 
+#define LX_UNITS_PAGE 1000
+#define LX_UNITS_PAGE_MAX 5000
+
 int lx_api_units_list(lx_req *r)
 {
 	const char *kind = lx_req_arg(r, "kind"), *wb = lx_req_arg(r, "boundary");
-	int64_t parent_id;
-	if (!lx_query_posint_or_reply(r, "parent_id", INT64_MAX / 2, &parent_id))
+	int64_t parent_id, limit, offset;
+	/* a city has twenty thousand units: a page at a time (offset= goes on) */
+	if (!lx_query_posint_or_reply(r, "parent_id", INT64_MAX / 2, &parent_id) ||
+	    !lx_query_posint_or_reply(r, "limit", LX_UNITS_PAGE_MAX, &limit) ||
+	    !lx_query_posint_or_reply(r, "offset", INT64_MAX / 2, &offset))
 		return LX_BADREQ;
+	if (!limit)
+		limit = LX_UNITS_PAGE;
 	if (kind && *kind && !lx_kind_canon(kind))
 		return lx_reply_error(r, 422, "unknown_kind", "kind", "unknown unit kind");
 	json_t *arr = lx_unit_list(r->db, r->user.scope, parent_id, kind && *kind ? lx_kind_canon(kind) : NULL,
-				   !wb || strcmp(wb, "false") != 0);
+				   !wb || strcmp(wb, "false") != 0, limit + 1, offset);
 	if (!arr)
 		return lx_reply_store_error(r, LX_ERR);
+	bool more = (int64_t)json_array_size(arr) > limit;
+	if (more)
+		json_array_remove(arr, (size_t)limit);
 	json_t *j = json_object();
 	json_object_set_new(j, "items", arr);
+	json_object_set_new(j, "next_offset", more ? json_integer(offset + limit) : json_null());
 	return lx_reply_json(r, 200, j);
 }
 
@@ -208,14 +220,12 @@ int lx_api_units_patch(lx_req *r)
 static bool lx_arg_coord(lx_req *r, const char *key, double lo, double hi, double *out)
 {
 	const char *s = lx_req_arg(r, key);
-	char *end;
+	double v = 0;
 	if (!s || !*s) {
 		lx_reply_error(r, 400, "bad_parameter", key, "%s is required", key);
 		return false;
 	}
-	errno = 0;
-	double v = strtod(s, &end);
-	if (*end || errno || !isfinite(v)) {
+	if (!lx_parse_decimal(s, &v)) {
 		lx_reply_error(r, 400, "bad_parameter", key, "%s must be a number", key);
 		return false;
 	}

@@ -80,10 +80,11 @@ int lx_unit_insert(lx_db *db, lx_unit *u);
 /* Updates name, code, kind, boundary and bbox of u->id. LX_OK, LX_CONFLICT, LX_ERR. */
 int lx_unit_update(lx_db *db, const lx_unit *u);
 /* Lists units in scope, filtered by parent (0: any) and kind (NULL: any),
- * ordered by path. Returns a new array of unit objects (with boundary
+ * ordered by depth and code, at most limit from offset. Returns a new
+ * array of unit objects (with boundary
  * parsed when with_boundary). NULL on error. */
 json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char *kind,
-		     bool with_boundary);
+		     bool with_boundary, int64_t limit, int64_t offset);
 /* Calls fn for every unit with a boundary whose bbox contains the point, in
  * no particular order, without loading the boundary text (u->boundary is
  * NULL; see lx_unit_boundary). fn returns 0 to go on. LX_OK or LX_ERR. */

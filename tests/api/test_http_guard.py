@@ -5,6 +5,7 @@ characters in the path), oversized bodies announced with Expect, slow
 clients holding connections, one address taking every connection; and the
 headers every reply carries."""
 import json
+import urllib.parse
 import socket
 import threading
 import time
@@ -272,3 +273,33 @@ def test_json_with_a_charset_is_json(api):
     st, body, _ = api.request("POST", "/api/v1/auth/login", raw=LOGIN,
                               headers={"Content-Type": "application/json; charset=utf-8"})
     assert st == 200, body
+
+
+@pytest.mark.parametrize("lat", ["0x25", "0x1p5", "inf", "nan", " 37.5", "37.5 ", "1e400", "37,5", "３７.５"])
+def test_coordinates_are_plain_decimals(api, admin, lat):
+    st, body = api.get("/api/v1/locate?lat=%s&lon=113.56" % urllib.parse.quote(lat), admin)
+    assert st == 400 and body["error"]["code"] == "bad_parameter" and body["error"]["field"] == "lat", body
+
+
+def test_decimals_with_an_exponent_are_still_numbers(api, admin):
+    st, body = api.get("/api/v1/locate?lat=3.786e1&lon=113.56", admin)
+    assert st in (200, 404), body
+
+
+def test_units_come_a_page_at_a_time(api, admin):
+    st, first = api.get("/api/v1/units?parent_id=&limit=50", admin)
+    assert st == 200 and len(first["items"]) == 50 and first["next_offset"] == 50
+    st, second = api.get("/api/v1/units?limit=50&offset=50", admin)
+    assert st == 200 and {u["id"] for u in first["items"]}.isdisjoint(u["id"] for u in second["items"])
+    st, whole = api.get("/api/v1/units", admin)
+    assert st == 200 and len(whole["items"]) <= 1000
+    st, body = api.get("/api/v1/units?limit=5001", admin)
+    assert st == 400 and body["error"]["field"] == "limit"
+    # the pages together are the list
+    seen, offset = [], 0
+    while offset is not None:
+        st, page = api.get("/api/v1/units?limit=100&offset=%d" % offset if offset else "/api/v1/units?limit=100",
+                           admin)
+        seen += [u["id"] for u in page["items"]]
+        offset = page["next_offset"]
+    assert len(seen) == len(set(seen)) == len(whole["items"]) if whole["next_offset"] is None else True
