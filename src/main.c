@@ -99,6 +99,8 @@ static int lx_cmd_serve(lx_config *c)
 	rc = lx_http_serve(&app, c->bind, c->port);
 cleanup:
 	lx_sweeper_stop(sw);
+	if (app.pool)
+		lx_trail_flush(app.pool);
 	lx_db_close(db);
 	lx_pool_free(app.pool);
 	lx_metrics_free(app.metrics);

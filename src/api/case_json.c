@@ -83,6 +83,9 @@ static void lx_reporter_write(lx_jw *w, lx_req *r, const lx_case *c, bool listin
 	if (hide || !c->reporter_phone) {
 		lx_jw_null(w);
 	} else if (full) {
+		char target[32];
+		snprintf(target, sizeof target, "case:%lld", (long long)c->id);
+		lx_trail_defer(r, "unmasked_read", target, "the reporter's phone");
 		lx_jw_str(w, c->reporter_phone);
 	} else {
 		char *m = lx_mask_phone(c->reporter_phone);

@@ -356,6 +356,7 @@ int lx_api_cases_export_xlsx(lx_req *r)
 		goto cleanup;
 	}
 	lx_export_filename(r, "xlsx");
+	lx_trail_defer(r, "export", "cases.xlsx", NULL);
 	rc = lx_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 			  data, len);
 	data = NULL;
@@ -511,9 +512,11 @@ int lx_api_cases_export_csv(lx_req *r)
 			rc = lx_reply_error(r, 500, "internal", NULL, "iconv has no GB18030");
 			goto cleanup;
 		}
+		lx_trail_defer(r, "export", "cases.csv", "GB18030");
 		rc = lx_reply_raw(r, 200, "text/csv; charset=GB18030", out, outlen);
 	} else {
 		size_t len = b.len;
+		lx_trail_defer(r, "export", "cases.csv", NULL);
 		rc = lx_reply_raw(r, 200, "text/csv; charset=utf-8", lx_buf_steal(&b), len);
 	}
 cleanup:

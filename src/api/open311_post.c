@@ -285,6 +285,9 @@ static void lx_o311_actor(lx_req *r, const lx_apikey *k)
 	r->user.unit_id = 0;
 	r->user.scope = lx_xstrdup("/");
 	r->user.active = true;
+	char target[32];
+	snprintf(target, sizeof target, "apikey:%lld", (long long)k->id);
+	lx_trail_defer(r, "apikey_used", target, k->name);
 }
 
 /* The reporter's name from first_name and last_name: family name first

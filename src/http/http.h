@@ -154,6 +154,16 @@ void lx_guard_done(lx_req *r);
 /* True when the caller is this host's 127.0.0.1 (or ::1). */
 bool lx_req_loopback(const lx_req *r);
 
+/* ---- the trail of reads (trail.c) ---- */
+/* Queues an audit row for what r read (kind "unmasked_read", "export",
+ * "apikey_used"; target and detail may be NULL); the same actor, kind
+ * and target again within ten minutes is not queued twice. */
+void lx_trail_defer(lx_req *r, const char *kind, const char *target, const char *detail);
+/* Writes the queued rows in one write job (the sweeper calls it every
+ * pass, and serve at its end). LX_OK, or the writer's status (the rows
+ * stay queued). */
+int lx_trail_flush(lx_pool *pool);
+
 /* ---- the session cache (sessions.c) ---- */
 /* Copies the cached user of session hash into *out (caller clears it) when
  * the entry is fresh. Returns whether it did. */

@@ -535,3 +535,30 @@ def test_chained_rows_are_append_only(srv):
                 "UPDATE audit_log SET detail = 'x'", "DELETE FROM audit_log"):
         with pytest.raises((sqlite3.DatabaseError, AssertionError)):
             sql_exec(srv.db, sql)
+
+
+def test_unmasked_reads_exports_and_key_use_reach_the_trail(own):
+    s = own(LIANXIN_SWEEP_MS="200")
+    c = From(s.port, "127.0.0.1")
+    desk = c.login("dispatcher", DEMO_PASSWORD)[1]["token"]
+    st, lst, _ = c.request("GET", "/api/v1/cases?limit=50", token=desk)
+    case = next(x for x in lst["items"] if x["reporter"]["phone"] and not x["reporter"]["anonymous"])
+    st, full, _ = c.request("GET", "/api/v1/cases/%d" % case["id"], token=desk)
+    assert st == 200 and "*" not in full["reporter"]["phone"]
+    # a leader sees it masked: no trail
+    lead = c.login("leader", DEMO_PASSWORD)[1]["token"]
+    st, masked, _ = c.request("GET", "/api/v1/cases/%d" % case["id"], token=lead)
+    assert st == 200 and "*" in masked["reporter"]["phone"]
+    st, _, _ = c.request("GET", "/api/v1/cases/export.csv?limit=10", token=desk)
+    assert st == 200
+    time.sleep(1.0)
+    rows = audit(s, kind="unmasked_read")
+    target = "case:%d" % case["id"]
+    mine = [a for a in rows if a["target"] == target]
+    assert len(mine) == 1 and mine[0]["login"] == "dispatcher" and mine[0]["addr"] == "127.0.0.1"
+    assert not [a for a in rows if a["target"] == target and a["login"] == "leader"]
+    assert [a for a in audit(s, kind="export") if a["login"] == "dispatcher" and a["target"] == "cases.csv"]
+    # reading it again within ten minutes adds no row
+    c.request("GET", "/api/v1/cases/%d" % case["id"], token=desk)
+    time.sleep(1.0)
+    assert len([a for a in audit(s, kind="unmasked_read") if a["target"] == target]) == 1
