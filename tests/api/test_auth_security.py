@@ -158,10 +158,11 @@ def test_ten_failures_from_one_address_stop_that_address_not_the_user(srv):
         time.sleep(int(h["Retry-After"]) + 0.2)
         st, b, h = good.login(login, DEMO_PASSWORD)
     assert st == 200, b
-    kinds = [a["kind"] for a in audit(srv, login=login)]
+    # the demo's year is in the log too: look at this test's addresses
+    rows = [a for a in audit(srv, login=login) if a["addr"] in ("127.0.0.11", "127.0.0.12")]
+    kinds = [a["kind"] for a in rows]
     assert kinds.count("login_failed") == 10 and "login_locked" in kinds and "login" in kinds
-    failed = [a for a in audit(srv, login=login) if a["kind"] == "login_failed"]
-    assert all(a["addr"] == "127.0.0.11" for a in failed)
+    assert all(a["addr"] == "127.0.0.11" for a in rows if a["kind"] == "login_failed")
 
 
 def test_guessing_across_users_from_one_address_is_stopped(srv):
@@ -506,7 +507,8 @@ def test_audit_verify_holds_then_names_the_edited_row(own):
     assert s.stop() == 0
     r = run_cli("audit", "verify", "--db", s.db)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "case_events:" in r.stdout and "audit_log: 3 rows" in r.stdout
+    assert re.search(r"case_events: \d+ rows, the chain holds", r.stdout), r.stdout
+    assert re.search(r"audit_log: \d+ rows, the chain holds", r.stdout), r.stdout
     if is_url(s.db):
         pytest.skip("the file edit below is SQLite's; PostgreSQL's triggers are tested by test_chained_rows_are_append_only")
     # someone with the file: drop the guard, change one old event's note
