@@ -22,6 +22,9 @@ if [ "${1:-build}" = test ] || [ "${1:-build}" = web ]; then
   command -v node >/dev/null || need+=(nodejs)
   command -v npm >/dev/null || need+=(npm)
 fi
+# fuzz: libFuzzer is clang's (compiler-rt); fuzz-cov also needs llvm-profdata and llvm-cov
+if [ "${1:-build}" = fuzz ] || [ "${1:-build}" = fuzz-cov ]; then need+=(clang libclang-rt-14-dev); fi
+if [ "${1:-build}" = fuzz-cov ]; then need+=(llvm-14); fi
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

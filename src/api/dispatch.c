@@ -55,6 +55,11 @@ static bool lx_match(const char *pattern, const char *url, lx_req *r)
 	return true;
 }
 
+bool lx_route_match(const char *pattern, const char *url, lx_req *r)
+{
+	return lx_match(pattern, url, r);
+}
+
 static void lx_params_free(lx_req *r)
 {
 	for (int k = 0; k < r->nparams; k++) {

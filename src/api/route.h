@@ -54,6 +54,11 @@ static inline const lx_route *lx_req_route(const lx_req *r)
 	return (const lx_route *)r->rt;
 }
 
+/* Matches url (a path, no query string) against a row's pattern; on a
+ * match stores the captures in r->params (malloc'd, the request frees them)
+ * and r->nparams. A capture is a non-empty path segment; ":code.:fmt"
+ * splits a segment at its last '.'. Returns whether it matched. */
+bool lx_route_match(const char *pattern, const char *url, lx_req *r);
 /* Answers r: matches the table, then runs the row (see the file comment);
  * 404/405 when nothing matches (static files for GET). */
 void lx_api_dispatch(lx_req *r);
