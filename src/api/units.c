@@ -291,6 +291,7 @@ struct lx_import {
 	struct lx_import_row *rows;
 	size_t n, cap;
 	json_t *errors;
+	json_t *seen;            /* code -> its line */
 	int created, updated;
 };
 
@@ -337,14 +338,16 @@ static void lx_import_add(struct lx_import *im, size_t line, const char *code, c
 		lx_import_error(im, line, "boundary: %s", err);
 		return;
 	}
-	for (size_t i = 0; i < im->n; i++) {
-		if (strcmp(im->rows[i].code, code) == 0) {
-			lx_import_error(im, line, "code %s appears twice (first on line %zu)", code,
-					im->rows[i].line);
-			lx_unit_clear(&tmp);
-			return;
-		}
+	/* the codes seen so far, hashed: a 50,000-row file compared each row
+	 * with every earlier one (7.8 s) */
+	json_t *first = json_object_get(im->seen, code);
+	if (first) {
+		lx_import_error(im, line, "code %s appears twice (first on line %lld)", code,
+				(long long)json_integer_value(first));
+		lx_unit_clear(&tmp);
+		return;
 	}
+	json_object_set_new(im->seen, code, json_integer((json_int_t)line));
 	if (im->n == im->cap) {
 		im->cap = im->cap ? im->cap * 2 : 64;
 		im->rows = lx_xrealloc(im->rows, im->cap * sizeof *im->rows);
@@ -532,6 +535,7 @@ static void lx_import_free(void *p)
 	}
 	free(im->rows);
 	json_decref(im->errors);
+	json_decref(im->seen);
 	free(im);
 }
 
@@ -562,6 +566,7 @@ int lx_api_units_import_read(lx_req *r)
 	r->state = im;
 	r->state_free = lx_import_free;
 	im->errors = json_array();
+	im->seen = json_object();
 	const char *ct = lx_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	bool is_json = (ct && (strstr(ct, "json") != NULL)) || r->body.data[0] == '{';
 	if (!is_json) {
