@@ -16,7 +16,7 @@
 
 #define LX_TRAIL_REPEAT_MS (10LL * 60 * 1000)
 #define LX_TRAIL_SEEN 4096
-#define LX_TRAIL_MAX 100000 /* queued rows kept at most (the writer is down) */
+#define LX_TRAIL_MAX 500000 /* queued rows kept at most (the writer is down): ~100 MB */
 
 struct lx_trail_row {
 	lx_audit a;

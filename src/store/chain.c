@@ -2,16 +2,20 @@
  * chain.c - the tamper-evident trail: the case timeline (case_events) and
  * the audit log (audit_log) are hash chains.
  *
- * Each row holds prev_hash, the hash of the row before it, and hash =
- * BLAKE2b-256(prev_hash || the row's fields in a fixed, length-prefixed
- * encoding). chain_heads keeps each chain's last id and hash, read and
- * moved in the same transaction as the rows (SELECT ... FOR UPDATE on
- * PostgreSQL, so writers of several nodes take turns and ids follow the
- * chain); rows get their ids from the head, so the chain's order is the id
- * order. Triggers (migration 013) refuse an UPDATE of a sealed row (hash
- * set) and every DELETE. lx_chain_verify walks a chain and names the first
- * row whose link or content does not match; editing the file with another
- * program (triggers dropped) is what it catches.
+ * Each row holds prev_hash, the hash of the row before it; a row's own
+ * hash is BLAKE2b-128(prev_hash || its fields in a fixed, length-prefixed
+ * encoding) and is held by the next row, the last one's by chain_heads.
+ * (One 32-digit column per row: the timeline has ~6 events a case, and a
+ * second column of 64 digits put 850 bytes on every case. 128 bits keep a
+ * forged row out of reach: a second preimage costs 2^128.) chain_heads
+ * keeps each chain's last id and hash, read and moved in the same
+ * transaction as the rows (SELECT ... FOR UPDATE on PostgreSQL, so writers
+ * of several nodes take turns and ids follow the chain); rows get their ids
+ * from the head, one after another, so the chain's order is the id order
+ * and a missing id is a removed row. Triggers (migration 014) refuse an
+ * UPDATE of a sealed row (prev_hash set) and every DELETE. lx_chain_verify
+ * walks a chain and names the first row that does not hold; editing the
+ * file with another program (triggers dropped) is what it catches.
  */
 #include "chain.h"
 #include "driver.h"
@@ -22,8 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char lx_chain_genesis[65] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
+const char lx_chain_genesis[LX_CHAIN_HEX + 1] = "00000000000000000000000000000000";
 
 void lx_chain_int(lx_buf *b, int64_t v)
 {
@@ -42,15 +45,15 @@ void lx_chain_text(lx_buf *b, const char *s)
 	lx_buf_putc(b, ';');
 }
 
-void lx_chain_hash(const char *prev, const lx_buf *fields, char out[65])
+void lx_chain_hash(const char *prev, const lx_buf *fields, char out[LX_CHAIN_HEX + 1])
 {
-	unsigned char h[32];
+	unsigned char h[LX_CHAIN_HEX / 2];
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	crypto_generichash_update(&st, (const unsigned char *)prev, 64);
+	crypto_generichash_update(&st, (const unsigned char *)prev, LX_CHAIN_HEX);
 	crypto_generichash_update(&st, (const unsigned char *)fields->data, fields->len);
 	crypto_generichash_final(&st, h, sizeof h);
-	sodium_bin2hex(out, 65, h, sizeof h);
+	sodium_bin2hex(out, LX_CHAIN_HEX + 1, h, sizeof h);
 }
 
 int lx_chain_head(lx_db *db, const char *name, lx_chain *c)
@@ -67,7 +70,7 @@ int lx_chain_head(lx_db *db, const char *name, lx_chain *c)
 		c->last_id = lx_stmt_int(st, 0);
 		snprintf(c->hash, sizeof c->hash, "%s", lx_stmt_text(st, 1));
 		c->start_id = c->last_id;
-		rc = strlen(c->hash) == 64 ? LX_OK : LX_ERR;
+		rc = strlen(c->hash) == LX_CHAIN_HEX ? LX_OK : LX_ERR;
 	} else {
 		rc = LX_ERR;
 	}
@@ -123,8 +126,8 @@ void lx_chain_audit_fields(lx_buf *b, int64_t id, const lx_audit *a)
 /* ---- verify ---- */
 
 #define LX_EVENT_COLS "id, case_id, at, actor_id, action, from_status, to_status, unit_id, note, " \
-		      "input, accept_due_at, resolve_due_at, prev_hash, hash"
-#define LX_AUDIT_COLS "id, at, kind, actor_id, login, addr, target, detail, prev_hash, hash"
+		      "input, accept_due_at, resolve_due_at, prev_hash"
+#define LX_AUDIT_COLS "id, at, kind, actor_id, login, addr, target, detail, prev_hash"
 
 static int64_t lx_col_int(lx_stmt *st, int i)
 {
@@ -137,7 +140,7 @@ static const char *lx_col_text(lx_stmt *st, int i)
 }
 
 /* The fields of the current row of a verify query, in *b; the row's
- * prev_hash and hash columns' positions in *iprev. */
+ * prev_hash column's position in *iprev. */
 static void lx_verify_row_fields(bool events, lx_stmt *st, lx_buf *b, int *iprev)
 {
 	if (events) {
@@ -182,12 +185,12 @@ static lx_stmt *lx_chain_page(lx_db *db, bool events, int64_t after)
 	return st;
 }
 
-/* Checks the rows of one page against the chain so far (prev, *last_id);
- * returns LX_OK with *n rows seen (a broken row ends it, in rep). */
-static int lx_verify_page(lx_db *db, bool events, const char *name, char prev[65], int64_t *last_id,
-			  lx_buf *b, lx_chain_report *rep, int *n)
+/* Checks the rows of one page against the chain so far: *last_id and
+ * hash, the hash the next row must hold (of the row *last_id). Returns
+ * LX_OK with *n rows seen (a broken row ends it, in rep). */
+static int lx_verify_page(lx_db *db, bool events, const char *name, char hash[LX_CHAIN_HEX + 1],
+			  int64_t *last_id, lx_buf *b, lx_chain_report *rep, int *n)
 {
-	char want[65];
 	int rc;
 	lx_stmt *st = lx_chain_page(db, events, *last_id);
 	if (!st)
@@ -198,23 +201,25 @@ static int lx_verify_page(lx_db *db, bool events, const char *name, char prev[65
 		int64_t id = lx_col_int(st, 0);
 		b->len = 0;
 		lx_verify_row_fields(events, st, b, &iprev);
-		const char *row_prev = lx_col_text(st, iprev), *row_hash = lx_col_text(st, iprev + 1);
+		const char *row_prev = lx_col_text(st, iprev);
 		rep->rows++;
 		(*n)++;
-		if (!row_prev || !row_hash || strcmp(row_prev, prev) != 0) {
+		if (id != *last_id + 1) {
 			rep->broken_id = id;
-			snprintf(rep->why, sizeof rep->why, "%s row %lld: its prev_hash is not the hash of the row "
-				 "before it (a row before it was removed, or it was put in)", name, (long long)id);
+			snprintf(rep->why, sizeof rep->why, "%s row %lld: rows %lld to %lld before it were removed",
+				 name, (long long)id, (long long)*last_id + 1, (long long)id - 1);
 			break;
 		}
-		lx_chain_hash(prev, b, want);
-		if (strcmp(want, row_hash) != 0) {
-			rep->broken_id = id;
-			snprintf(rep->why, sizeof rep->why, "%s row %lld: its content does not match its hash "
-				 "(the row was changed)", name, (long long)id);
+		if (!row_prev || strcmp(row_prev, hash) != 0) {
+			/* this row's record of its predecessor no longer matches it */
+			rep->broken_id = *last_id ? *last_id : id;
+			snprintf(rep->why, sizeof rep->why, *last_id
+				 ? "%s row %lld: it was changed (row %lld holds another hash of it)"
+				 : "%s row %lld: it was changed (it is the first, and holds no genesis)",
+				 name, (long long)rep->broken_id, (long long)id);
 			break;
 		}
-		memcpy(prev, row_hash, 65);
+		lx_chain_hash(hash, b, hash);
 		*last_id = id;
 	}
 	lx_stmt_done(st);
@@ -229,22 +234,26 @@ int lx_chain_verify(lx_db *db, const char *name, lx_chain_report *rep)
 	lx_chain head;
 	if (lx_chain_head(db, name, &head) != LX_OK)
 		return LX_ERR;
-	char prev[65];
-	memcpy(prev, lx_chain_genesis, sizeof prev);
+	char hash[LX_CHAIN_HEX + 1];
+	memcpy(hash, lx_chain_genesis, sizeof hash);
 	lx_buf b;
 	lx_buf_init(&b);
 	int64_t last_id = 0;
 	int n = 0, rc;
 	do
-		rc = lx_verify_page(db, events, name, prev, &last_id, &b, rep, &n);
+		rc = lx_verify_page(db, events, name, hash, &last_id, &b, rep, &n);
 	while (rc == LX_OK && !rep->broken_id && n == LX_CHAIN_PAGE);
 	lx_buf_free(&b);
 	if (rc != LX_OK || rep->broken_id)
 		return rc;
-	if (last_id != head.last_id || strcmp(prev, head.hash) != 0) {
+	if (last_id != head.last_id) {
 		rep->broken_id = last_id ? last_id : -1;
 		snprintf(rep->why, sizeof rep->why, "%s: the chain ends at row %lld but its head says row %lld "
 			 "(rows at the end were removed)", name, (long long)last_id, (long long)head.last_id);
+	} else if (strcmp(hash, head.hash) != 0) {
+		rep->broken_id = last_id;
+		snprintf(rep->why, sizeof rep->why, "%s row %lld: it was changed (the chain's head holds another "
+			 "hash of it)", name, (long long)last_id);
 	}
 	return LX_OK;
 }
@@ -261,20 +270,19 @@ static int lx_rebuild_page(lx_db *db, bool events, lx_chain *c, lx_buf *b, int *
 	*n = 0;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
 		int iprev;
-		char h[65];
+		char h[LX_CHAIN_HEX + 1];
 		b->len = 0;
 		lx_verify_row_fields(events, st, b, &iprev);
 		lx_chain_hash(c->hash, b, h);
 		int64_t id = lx_col_int(st, 0);
-		lx_stmt *up = lx_db_prepare(db, events ? "UPDATE case_events SET prev_hash = ?, hash = ? WHERE id = ?"
-						       : "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?");
+		lx_stmt *up = lx_db_prepare(db, events ? "UPDATE case_events SET prev_hash = ? WHERE id = ?"
+						       : "UPDATE audit_log SET prev_hash = ? WHERE id = ?");
 		if (!up) {
 			rc = LX_ERR;
 			break;
 		}
 		lx_stmt_bind_text(up, 1, c->hash);
-		lx_stmt_bind_text(up, 2, h);
-		lx_stmt_bind_int(up, 3, id);
+		lx_stmt_bind_int(up, 2, id);
 		int urc = lx_stmt_step(up);
 		lx_stmt_done(up);
 		if (urc != LX_DONE) {

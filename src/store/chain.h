@@ -7,25 +7,28 @@
 
 #include "repo.h"
 
+/* A link: BLAKE2b-128 in hex. */
+#define LX_CHAIN_HEX 32
+
 /* A chain's head, read inside a write transaction (lx_chain_head) and
  * moved with each row appended; lx_chain_save writes it back. */
 typedef struct lx_chain {
 	const char *name;    /* "case_events" or "audit_log" (static) */
 	int64_t last_id;     /* the last row's id: the next row is last_id + 1 */
 	int64_t start_id;    /* last_id when read */
-	char hash[65];       /* the last row's hash (hex) */
+	char hash[LX_CHAIN_HEX + 1]; /* the last row's hash, which the next row holds */
 } lx_chain;
 
 /* The predecessor of a chain's first row. */
-extern const char lx_chain_genesis[65];
+extern const char lx_chain_genesis[LX_CHAIN_HEX + 1];
 
 /* Reads chain name's head into *c (locking it against other writers on
  * PostgreSQL until the transaction ends). LX_OK or LX_ERR. */
 int lx_chain_head(lx_db *db, const char *name, lx_chain *c);
 /* Writes c back when rows were appended. LX_OK or LX_ERR. */
 int lx_chain_save(lx_db *db, const lx_chain *c);
-/* out = BLAKE2b-256(prev || fields) in hex. */
-void lx_chain_hash(const char *prev, const lx_buf *fields, char out[65]);
+/* out = BLAKE2b-128(prev || fields) in hex (out may be prev). */
+void lx_chain_hash(const char *prev, const lx_buf *fields, char out[LX_CHAIN_HEX + 1]);
 /* The length-prefixed encoding of one field (NULL text differs from ""). */
 void lx_chain_int(lx_buf *b, int64_t v);
 void lx_chain_text(lx_buf *b, const char *s);

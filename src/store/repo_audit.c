@@ -26,14 +26,13 @@ int lx_audit_insert(lx_db *db, const lx_audit *a, size_t n)
 		if (!row.at)
 			row.at = now;
 		int64_t id = ++c.last_id;
-		char prev[65], hash[65];
+		char prev[LX_CHAIN_HEX + 1];
 		fields.len = 0;
 		lx_chain_audit_fields(&fields, id, &row);
 		memcpy(prev, c.hash, sizeof prev);
-		lx_chain_hash(prev, &fields, hash);
-		memcpy(c.hash, hash, sizeof c.hash);
+		lx_chain_hash(prev, &fields, c.hash);
 		lx_stmt *st = lx_db_prepare(db, "INSERT INTO audit_log(id, at, kind, actor_id, login, addr, target, "
-						"detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+						"detail, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 		if (!st) {
 			rc = LX_ERR;
 			break;
@@ -47,7 +46,6 @@ int lx_audit_insert(lx_db *db, const lx_audit *a, size_t n)
 		lx_stmt_bind_text(st, 7, row.target);
 		lx_stmt_bind_text(st, 8, row.detail);
 		lx_stmt_bind_text(st, 9, prev);
-		lx_stmt_bind_text(st, 10, hash);
 		rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
 		lx_stmt_done(st);
 	}

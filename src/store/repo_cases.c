@@ -331,10 +331,10 @@ static void lx_events_sql_build(void)
 		lx_buf b;
 		lx_buf_init(&b);
 		lx_buf_puts(&b, "INSERT INTO case_events(id, case_id, at, actor_id, action, from_status, to_status, "
-				"unit_id, note, input, accept_due_at, resolve_due_at, prev_hash, hash) VALUES ");
+				"unit_id, note, input, accept_due_at, resolve_due_at, prev_hash) VALUES ");
 		for (int i = 0; i < n; i++)
-			lx_buf_puts(&b, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-					  : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+			lx_buf_puts(&b, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+					  : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 		lx_events_sql[n] = lx_buf_steal(&b);
 	}
 }
@@ -349,7 +349,7 @@ int lx_case_events_insert(lx_db *db, const lx_event *ev, size_t n)
 		return LX_OK;
 	if (lx_chain_head(db, "case_events", &c) != LX_OK)
 		return LX_ERR;
-	char prev[LX_EVENTS_ROWS][65], hash[LX_EVENTS_ROWS][65];
+	char prev[LX_EVENTS_ROWS][LX_CHAIN_HEX + 1];
 	lx_buf fields;
 	lx_buf_init(&fields);
 	int rc = LX_OK;
@@ -363,12 +363,11 @@ int lx_case_events_insert(lx_db *db, const lx_event *ev, size_t n)
 		for (size_t i = 0; i < k; i++) {
 			const lx_event *e = &ev[done + i];
 			int64_t id = ++c.last_id;
-			int b = (int)i * 14;
+			int b = (int)i * 13;
 			fields.len = 0;
 			lx_chain_event_fields(&fields, id, e);
-			memcpy(prev[i], c.hash, 65);
-			lx_chain_hash(c.hash, &fields, hash[i]);
-			memcpy(c.hash, hash[i], 65);
+			memcpy(prev[i], c.hash, sizeof prev[i]);
+			lx_chain_hash(c.hash, &fields, c.hash);
 			lx_stmt_bind_int(st, b + 1, id);
 			lx_stmt_bind_int(st, b + 2, e->case_id);
 			lx_stmt_bind_int(st, b + 3, e->at);
@@ -382,7 +381,6 @@ int lx_case_events_insert(lx_db *db, const lx_event *ev, size_t n)
 			lx_bind_ms(st, b + 11, e->accept_due_at);
 			lx_bind_ms(st, b + 12, e->resolve_due_at);
 			lx_stmt_bind_text(st, b + 13, prev[i]);
-			lx_stmt_bind_text(st, b + 14, hash[i]);
 		}
 		if (lx_stmt_step(st) != LX_DONE)
 			rc = LX_ERR;

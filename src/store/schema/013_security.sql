@@ -20,7 +20,8 @@ UPDATE sessions SET seen_at = created_at;
 
 -- The audit log: logins, failures, locks, unlocks, role and password
 -- changes, second-factor changes, unmasked reads, exports, API key use.
--- Append-only and hash-chained like the timeline (store/chain.c).
+-- Append-only and hash-chained like the timeline (store/chain.c: each
+-- row holds the BLAKE2b-128 of the row before it).
 CREATE TABLE audit_log (
   id BIGINT PRIMARY KEY,
   at BIGINT NOT NULL,
@@ -30,8 +31,7 @@ CREATE TABLE audit_log (
   addr TEXT,
   target TEXT,
   detail TEXT,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
+  prev_hash TEXT NOT NULL
 );
 CREATE INDEX audit_log_login ON audit_log(login, at);
 CREATE INDEX audit_log_addr ON audit_log(addr, at);
@@ -40,7 +40,6 @@ CREATE INDEX audit_log_at ON audit_log(at);
 -- The timeline becomes a chain: rows written before this are sealed by the
 -- 'chain' rebuild (store/chain.c: lx_chain_rebuild).
 ALTER TABLE case_events ADD COLUMN prev_hash TEXT;
-ALTER TABLE case_events ADD COLUMN hash TEXT;
 
 CREATE TABLE chain_heads (
   name TEXT PRIMARY KEY,
@@ -48,6 +47,6 @@ CREATE TABLE chain_heads (
   hash TEXT NOT NULL
 );
 INSERT INTO chain_heads(name, last_id, hash) VALUES
-  ('case_events', 0, '0000000000000000000000000000000000000000000000000000000000000000'),
-  ('audit_log', 0, '0000000000000000000000000000000000000000000000000000000000000000');
+  ('case_events', 0, '00000000000000000000000000000000'),
+  ('audit_log', 0, '00000000000000000000000000000000');
 INSERT INTO schema_rebuilds(name) VALUES ('chain');
