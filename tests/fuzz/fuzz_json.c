@@ -124,6 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_req f;
 	json_t *body = NULL;
 	fuzz_req_init(&f, "POST", "/api/v1/fuzz", data, size);
+	/* a JSON route takes application/json only (415 otherwise: P7) */
+	fuzz_req_header(&f, "Content-Type", "application/json; charset=utf-8");
 	/* the dispatcher's reading of a body, with and without "empty reads as {}" */
 	int rc = lx_req_json(&f.r, size & 1, &body);
 	if (rc != LX_OK) {
