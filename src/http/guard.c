@@ -285,7 +285,21 @@ struct lx_header_count {
 	int content_length, transfer_encoding, host;
 	bool nul, lengths_differ;
 	const char *cl, *te;
+	const char *prev_end; /* where the previous value ended (its terminating NUL) */
 };
+
+/* libmicrohttpd 0.9.75 ends a header value at a NUL byte of its own
+ * accord and keeps the headers in its read buffer, each line's CRLF
+ * replaced by two NULs (a bare LF by one). A value whose terminator is
+ * followed neither by that second NUL nor by the next header's name (nor,
+ * for the last, by the blank line) was cut at a NUL the client sent. */
+static bool lx_value_cut_at_nul(const char *end, const char *next_key)
+{
+	const char *q = end + 1;
+	if (next_key)
+		return !(q == next_key || (*q == '\0' && q + 1 == next_key));
+	return *q != '\0' && *q != '\r' && *q != '\n';
+}
 
 static enum MHD_Result lx_count_header(void *cls, enum MHD_ValueKind kind, const char *key,
 				       size_t key_size, const char *value, size_t value_size)
@@ -294,6 +308,9 @@ static enum MHD_Result lx_count_header(void *cls, enum MHD_ValueKind kind, const
 	(void)kind;
 	if (strlen(key) != key_size || (value && strlen(value) != value_size))
 		n->nul = true;
+	if (n->prev_end && lx_value_cut_at_nul(n->prev_end, key))
+		n->nul = true;
+	n->prev_end = value ? value + value_size : NULL;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
 		if (n->cl && (!value || strcmp(n->cl, value) != 0))
 			n->lengths_differ = true;
@@ -318,6 +335,8 @@ int lx_guard_headers_or_reply(lx_req *r)
 {
 	struct lx_header_count n = {0};
 	MHD_get_connection_values_n(r->conn, MHD_HEADER_KIND, lx_count_header, &n);
+	if (n.prev_end && lx_value_cut_at_nul(n.prev_end, NULL))
+		n.nul = true;
 	if (r->bad_path)
 		return lx_refuse(r, 400, "bad_request", "a NUL or control character in the path");
 	if (n.nul)
