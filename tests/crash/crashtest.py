@@ -870,8 +870,8 @@ def main():
         if pgdir:
             subprocess.run([os.path.join(ROOT, "scripts", "pg-test.sh"), "stop", pgdir])
         if failures:
-            print("crashtest %s FAILED (seed %d; reproduce: %s --backend %s --kills %d --seed %d; work dir %s):"
-                  % (args.backend, seed, sys.argv[0], args.backend, args.kills, seed, work), file=sys.stderr)
+            print("crashtest %s FAILED (seed %d; again: %s --backend %s --kills %d --seed %d --bin %s; work dir %s):"
+                  % (args.backend, seed, sys.argv[0], args.backend, args.kills, seed, binp, work), file=sys.stderr)
             for f in failures[:30]:
                 print("  " + f, file=sys.stderr)
         elif not args.keep:
