@@ -104,6 +104,23 @@ bench:
 	  $(PY) bench/run.py $(BENCH_ARGS); \
 	fi
 
+# fuzz: every libFuzzer target of tests/fuzz (clang, ASan + UBSan) for
+# FUZZ_SECONDS each on a copy of its seed corpus; fails on any crash, leak,
+# hang or broken property (tests/fuzz/run.sh, docs/fuzzing.md). fuzz-cov:
+# the line coverage of the corpus the last run left (tests/fuzz/coverage.sh).
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz fuzz-cov
+fuzz:
+	@scripts/deps.sh fuzz
+	@test -f build-fuzz/CMakeCache.txt || cmake --preset fuzz >/dev/null
+	cmake --build build-fuzz -j$(JOBS) --target lx_fuzzers
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh build-fuzz
+fuzz-cov:
+	@scripts/deps.sh fuzz-cov
+	@test -f build-fuzz-cov/CMakeCache.txt || cmake --preset fuzz-cov >/dev/null
+	cmake --build build-fuzz-cov -j$(JOBS) --target lx_fuzzers
+	tests/fuzz/coverage.sh
+
 # crashtest: kill -9 the server at random moments during concurrent intake and
 # actions, restart it, check every acknowledged write, integrity and the roll-ups
 # (tests/crash/crashtest.py, docs/crashtest.md): CRASH_KILLS on SQLite, then

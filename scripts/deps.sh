@@ -4,6 +4,8 @@
 set -euo pipefail
 need=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev)
+need+=(libcrack2-dev cracklib-runtime)  # passwords: the dictionary check
+need+=(libqrencode-dev)                 # the second factor's enrolment QR code
 need+=(libxlsxwriter-dev)  # web: .xlsx export
 # postgresql: libpq for the driver; the server (initdb, pg_ctl) and psql for the
 # second pass of the API tests on a throw-away cluster (scripts/pg-test.sh).
@@ -20,6 +22,9 @@ if [ "${1:-build}" = test ] || [ "${1:-build}" = web ]; then
   command -v node >/dev/null || need+=(nodejs)
   command -v npm >/dev/null || need+=(npm)
 fi
+# fuzz: libFuzzer is clang's (compiler-rt); fuzz-cov also needs llvm-profdata and llvm-cov
+if [ "${1:-build}" = fuzz ] || [ "${1:-build}" = fuzz-cov ]; then need+=(clang libclang-rt-14-dev); fi
+if [ "${1:-build}" = fuzz-cov ]; then need+=(llvm-14); fi
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

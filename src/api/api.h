@@ -27,6 +27,33 @@ int lx_api_login_reply(lx_req *r);
 int lx_api_logout(lx_req *r);
 int lx_api_logout_reply(lx_req *r);
 int lx_api_me(lx_req *r);
+/* Before any route but the few a new user needs (LX_RT_PRE_AUTH): a
+ * password nobody chose (or an expired one) must be changed, a role that
+ * needs a second factor must have one. Replies 403 and returns its status
+ * otherwise. */
+int lx_auth_gate_or_reply(lx_req *r);
+/* One's own password: POST /api/v1/auth/password {"old","new"}. */
+extern const lx_schema lx_password_schema;
+int lx_api_password_check(lx_req *r);
+int lx_api_password(lx_req *r);
+int lx_api_password_reply(lx_req *r);
+/* The fewest characters a password of a user with roles may have (10 for
+ * staff, 8 otherwise). */
+size_t lx_password_min_chars(unsigned roles);
+/* Replies 422 weak_password (field) and returns its status when pw breaks
+ * the rules for a user of login and roles; LX_OK otherwise. */
+int lx_password_rules_or_reply(lx_req *r, const char *field, const char *pw, const char *login,
+			       unsigned roles);
+/* auth_totp.c: the second factor's enrolment and confirmation. */
+extern const lx_schema lx_totp_confirm_schema;
+int lx_api_totp_enroll_check(lx_req *r);
+int lx_api_totp_enroll(lx_req *r);
+int lx_api_totp_enroll_reply(lx_req *r);
+int lx_api_totp_confirm_check(lx_req *r);
+int lx_api_totp_confirm(lx_req *r);
+int lx_api_totp_confirm_reply(lx_req *r);
+/* audit.c */
+int lx_api_audit_list(lx_req *r);
 
 /* users.c: passwords are hashed before the write job */
 extern const lx_schema lx_user_create_schema, lx_user_patch_schema;
@@ -35,6 +62,8 @@ int lx_api_users_list(lx_req *r);
 int lx_api_users_create(lx_req *r);
 int lx_api_users_get(lx_req *r);
 int lx_api_users_patch(lx_req *r);
+int lx_api_users_unlock(lx_req *r);
+int lx_api_users_totp_reset(lx_req *r);
 
 /* units.c: an import is read and checked before its write job */
 extern const lx_schema lx_unit_create_schema, lx_unit_patch_schema;

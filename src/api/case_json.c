@@ -5,27 +5,48 @@
  * appeals, merged duplicates), the actions the caller may fire, and, in
  * the full reply, the timeline and the assist tasks.
  *
+ * Whoever may not see personal data (every list; in the detail, roles other
+ * than an admin, a dispatcher and the handling unit's handlers and grid
+ * workers, unless they filed the case) gets every text of the case with ID, mobile and landline numbers
+ * masked (core/scrub.h): the written JSON of the case, and of its timeline,
+ * tasks and merged calls, goes through lx_scrub_json_inplace.
+ *
  * Written with the JSON writer (core/jw.h): the replies read most often.
  */
 #include "api.h"
 #include "flow.h"
+#include "scrub.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* May the caller see the reporter's phone and name in full? */
-static bool lx_sees_reporter(lx_req *r, const lx_case *c, bool listing)
+/* Is the caller, in the detail, an admin, a dispatcher, or a handler or
+ * grid worker of the unit handling the case? Never in a list. */
+static bool lx_sees_as_staff(lx_req *r, const lx_case *c, bool listing)
 {
-	if (lx_req_role(r, LX_ROLE_ADMIN))
-		return !listing;
 	if (listing)
 		return false;
-	if (lx_req_role(r, LX_ROLE_DISPATCHER))
+	if (lx_req_role(r, LX_ROLE_ADMIN | LX_ROLE_DISPATCHER))
 		return true;
-	return !c->reporter_anonymous && c->handler_unit_id &&
-	       lx_scope_contains(r->user.scope, c->scope_path) &&
+	return c->handler_unit_id && lx_scope_contains(r->user.scope, c->scope_path) &&
 	       lx_req_role(r, LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER);
+}
+
+/* May the caller see personal data in the case's texts as written? Staff
+ * (above), and in the detail whoever filed the case. */
+static bool lx_sees_personal(lx_req *r, const lx_case *c, bool listing)
+{
+	return lx_sees_as_staff(r, c, listing) || (!listing && r->authed && c->created_by && c->created_by == r->user.id);
+}
+
+/* May the caller see the reporter's phone and name in full? Staff, but an
+ * anonymous reporter's only an admin or a dispatcher. */
+static bool lx_sees_reporter(lx_req *r, const lx_case *c, bool listing)
+{
+	if (!lx_sees_as_staff(r, c, listing))
+		return false;
+	return !c->reporter_anonymous || lx_req_role(r, LX_ROLE_ADMIN | LX_ROLE_DISPATCHER);
 }
 
 void lx_api_case_number(lx_req *r, const lx_case *c, char out[32])
@@ -62,6 +83,9 @@ static void lx_reporter_write(lx_jw *w, lx_req *r, const lx_case *c, bool listin
 	if (hide || !c->reporter_phone) {
 		lx_jw_null(w);
 	} else if (full) {
+		char target[32];
+		snprintf(target, sizeof target, "case:%lld", (long long)c->id);
+		lx_trail_defer(r, "unmasked_read", target, "the reporter's phone");
 		lx_jw_str(w, c->reporter_phone);
 	} else {
 		char *m = lx_mask_phone(c->reporter_phone);
@@ -145,6 +169,7 @@ void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing)
 {
 	char number[32];
 	int tz = r->app->tz_offset_min;
+	size_t start = w->b->len;
 	lx_api_case_number(r, c, number);
 	lx_jw_open(w, '{');
 	lx_jw_key(w, "id");
@@ -211,6 +236,8 @@ void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing)
 	lx_jw_int(w, c->version);
 	if (!listing)
 		lx_allowed_write(w, r, c);
+	if (!lx_sees_personal(r, c, listing))
+		lx_scrub_json_inplace(w->b->data + start, w->b->len - start);
 }
 
 /* ---------------- the full reply ---------------- */
@@ -292,6 +319,7 @@ int lx_api_reply_case(lx_req *r, int status, const lx_case *c)
 	lx_jw_init(&w, &b);
 	lx_db_read_begin(r->db);
 	lx_api_case_write(&w, r, c, false);
+	size_t rest = b.len; /* the timeline, tasks and merged calls */
 	struct lx_tl_ctx t = {&w, r->app->tz_offset_min};
 	struct lx_merged_ctx m = {&w, r};
 	lx_jw_key(&w, "timeline");
@@ -314,5 +342,7 @@ int lx_api_reply_case(lx_req *r, int status, const lx_case *c)
 		return lx_reply_store_error(r, rc);
 	}
 	lx_jw_close(&w, '}');
+	if (!lx_sees_personal(r, c, false))
+		lx_scrub_json_inplace(b.data + rest, b.len - rest);
 	return lx_reply_jw(r, status, &w);
 }

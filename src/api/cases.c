@@ -120,6 +120,12 @@ static int lx_intake_read(lx_db *db, struct lx_intake_job *job)
 		}
 	} else if (in->has_point) {
 		rc = lx_api_locate_point(db, in->lat, in->lon, &loc);
+		/* the point decides the unit as unit_id would: inside the scope */
+		if (rc == LX_OK && !lx_scope_contains(r->user.scope, loc.path)) {
+			rc = lx_flow_fail(job->err, 422, "out_of_scope", "lat",
+					  "the point lies outside your grid: file it with the unit it lies in");
+			goto cleanup;
+		}
 		if (rc == LX_NOTFOUND && r->user.unit_id)
 			rc = lx_unit_get(db, "/", r->user.unit_id, &loc);
 	} else if (r->user.unit_id) {
@@ -127,6 +133,10 @@ static int lx_intake_read(lx_db *db, struct lx_intake_job *job)
 	} else {
 		rc = LX_NOTFOUND;
 	}
+	/* a case nobody can place (an Open311 point outside every unit) is the
+	 * district desk's: in its `new` list, not the admin's alone */
+	if (rc == LX_NOTFOUND && !r->user.unit_id)
+		rc = lx_unit_desk(db, r->app->desk_unit_id, &loc);
 	if (rc == LX_OK)
 		job->has_loc = true;
 	else if (rc != LX_NOTFOUND)

@@ -55,6 +55,11 @@ static bool lx_match(const char *pattern, const char *url, lx_req *r)
 	return true;
 }
 
+bool lx_route_match(const char *pattern, const char *url, lx_req *r)
+{
+	return lx_match(pattern, url, r);
+}
+
 static void lx_params_free(lx_req *r)
 {
 	for (int k = 0; k < r->nparams; k++) {
@@ -102,6 +107,8 @@ static int lx_check_caller(lx_req *r, const lx_route *rt)
 		return LX_OK;
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
+		return rc;
+	if (!(rt->flags & LX_RT_PRE_AUTH) && (rc = lx_auth_gate_or_reply(r)) != LX_OK)
 		return rc;
 	if ((r->user.roles & rt->roles) || (rt->flags & LX_RT_ROLES_IN_SCOPE))
 		return LX_OK;

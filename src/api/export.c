@@ -9,13 +9,21 @@
  *   names, unit and category codes are resolved to names;
  * - reporters' phones are always masked (138****5678) and anonymous
  *   reporters' names hidden, whoever exports: a file leaves the system;
+ *   for the same reason ID, mobile and landline numbers written into the
+ *   free texts (title, description, address, reply, the reporter's name)
+ *   are masked (core/scrub.h);
  * - times are local text in the server's zone ("2026-04-01 09:30:00");
  * - .xlsx via libxlsxwriter (constant-memory mode: rows are streamed to a
- *   temporary file and strings are written inline in the sheet XML);
+ *   temporary file and strings are written inline in the sheet XML); the
+ *   characters XML 1.0 cannot carry (C0 controls but tab and line breaks,
+ *   U+FFFE, U+FFFF), which the API takes in a title, are dropped, or the
+ *   file would not open;
  * - CSV is UTF-8 with a BOM (Excel needs it to see UTF-8), or GB18030 (a
  *   superset of GBK: GBK text is byte-identical) with `encoding=gbk`, via
- *   iconv. Cells that a spreadsheet would read as a formula (= + - @) are
- *   prefixed with an apostrophe.
+ *   iconv. Cells that a spreadsheet would read as a formula are prefixed
+ *   with an apostrophe (OWASP's CSV injection list: = + - @, tab and
+ *   carriage return; also a line feed, the full-width ＝ ＋ － ＠ a Chinese
+ *   input method types, and any of these after leading spaces).
  *
  * At most LX_EXPORT_MAX rows (newest first); `limit` may ask for fewer.
  *
@@ -23,6 +31,7 @@
  * as for the list, and the case number comes from lx_api_case_number.
  */
 #include "api.h"
+#include "scrub.h"
 #include "text.h"
 #include "flow.h"
 
@@ -142,10 +151,30 @@ static const char *lx_local_text(lx_req *r, lx_ms t, char *buf, size_t n)
 	return buf;
 }
 
-/* Fills cells[COL__N] for case c; strings point into c, statics or bufs. */
+/* The malloc'd strings a row's cells point to, freed with it. */
+enum { LX_OWNED_PHONE, LX_OWNED_TITLE, LX_OWNED_DESC, LX_OWNED_ADDRESS, LX_OWNED_REPLY,
+       LX_OWNED_NAME, LX_OWNED__N };
+
+static void lx_export_owned_free(char **owned)
+{
+	for (int i = 0; i < LX_OWNED__N; i++)
+		free(owned[i]);
+}
+
+/* Free text as it leaves the system: personal numbers masked, owned by
+ * *keep; "" for none. */
+static const char *lx_export_text(const char *s, char **keep)
+{
+	*keep = lx_scrub_pii(s);
+	return *keep ? *keep : "";
+}
+
+/* Fills cells[COL__N] for case c; strings point into c, statics, bufs or
+ * owned[LX_OWNED__N] (the caller frees those with lx_export_owned_free). */
 static void lx_export_cells(struct lx_export_ctx *x, const lx_case *c, const char **cells,
 			    char bufs[][40], char **owned)
 {
+	memset(owned, 0, LX_OWNED__N * sizeof *owned);
 	lx_req *r = x->r;
 	char day[40];
 	lx_time_format(c->created_at, r->app->tz_offset_min, day, sizeof day);
@@ -157,19 +186,18 @@ static void lx_export_cells(struct lx_export_ctx *x, const lx_case *c, const cha
 	cells[COL_CAT_CODE] = c->category_code ? c->category_code : "";
 	json_t *cn = c->category_code ? json_object_get(x->cat_names, c->category_code) : NULL;
 	cells[COL_CAT_NAME] = cn ? json_string_value(cn) : "";
-	cells[COL_TITLE] = c->title ? c->title : "";
-	cells[COL_DESC] = c->description ? c->description : "";
-	cells[COL_ADDRESS] = c->address ? c->address : "";
+	cells[COL_TITLE] = lx_export_text(c->title, &owned[LX_OWNED_TITLE]);
+	cells[COL_DESC] = lx_export_text(c->description, &owned[LX_OWNED_DESC]);
+	cells[COL_ADDRESS] = lx_export_text(c->address, &owned[LX_OWNED_ADDRESS]);
 	cells[COL_UNIT] = lx_unit_name_cached(x, c->unit_id);
 	cells[COL_HANDLER] = lx_unit_name_cached(x, c->handler_unit_id);
 	cells[COL_URGENT] = c->urgent ? "是" : "否";
-	cells[COL_REP_NAME] = c->reporter_anonymous ? "（匿名）" : c->reporter_name ? c->reporter_name : "";
-	*owned = NULL;
+	cells[COL_REP_NAME] = c->reporter_anonymous ? "（匿名）" : lx_export_text(c->reporter_name, &owned[LX_OWNED_NAME]);
 	if (c->reporter_anonymous || !c->reporter_phone) {
 		cells[COL_REP_PHONE] = "";
 	} else {
-		*owned = lx_mask_phone(c->reporter_phone);
-		cells[COL_REP_PHONE] = *owned;
+		owned[LX_OWNED_PHONE] = lx_mask_phone(c->reporter_phone);
+		cells[COL_REP_PHONE] = owned[LX_OWNED_PHONE];
 	}
 	cells[COL_CREATED] = lx_local_text(r, c->created_at, bufs[1], 40);
 	cells[COL_DISPATCHED] = lx_local_text(r, c->dispatched_at, bufs[2], 40);
@@ -178,7 +206,7 @@ static void lx_export_cells(struct lx_export_ctx *x, const lx_case *c, const cha
 	cells[COL_ACCEPTED] = lx_local_text(r, c->accepted_at, bufs[5], 40);
 	cells[COL_RESOLVED] = lx_local_text(r, c->resolved_at, bufs[6], 40);
 	cells[COL_CLOSED] = lx_local_text(r, c->closed_at, bufs[7], 40);
-	cells[COL_REPLY] = c->reply ? c->reply : "";
+	cells[COL_REPLY] = lx_export_text(c->reply, &owned[LX_OWNED_REPLY]);
 	cells[COL_RATING] = c->rating[0] ? lx_rating_zh(c->rating) : "";
 	cells[COL_SOLVED] = c->solved < 0 ? "" : c->solved ? "已解决" : "未解决";
 	cells[COL_OVERDUE] = lx_flow_overdue(c, x->now) ? "是" : "否";
@@ -193,24 +221,26 @@ static int lx_xlsx_row(void *arg, const lx_case *c)
 	struct lx_export_ctx *x = arg;
 	const char *cells[COL__N];
 	char bufs[9][40];
-	char *owned;
+	char *owned[LX_OWNED__N];
 	if (x->error)
 		return 0;
-	lx_export_cells(x, c, cells, bufs, &owned);
+	lx_export_cells(x, c, cells, bufs, owned);
 	lxw_row_t row = (lxw_row_t)(x->rows + 1);
 	for (int i = 0; i < COL__N; i++) {
-		lxw_error e;
-		if (i == COL_SUPERVISED)
+		lxw_error e = LXW_NO_ERROR;
+		if (i == COL_SUPERVISED) {
 			e = worksheet_write_number(x->ws, row, (lxw_col_t)i, (double)c->supervised, NULL);
-		else if (!cells[i][0])
-			e = LXW_NO_ERROR; /* leave the cell empty */
-		else
-			e = worksheet_write_string(x->ws, row, (lxw_col_t)i, cells[i],
-						   i == COL_DESC || i == COL_REPLY ? x->wrap : NULL);
+		} else if (cells[i][0]) { /* else the cell stays empty */
+			char *text = lx_scrub_xml_chars(cells[i]);
+			if (text[0])
+				e = worksheet_write_string(x->ws, row, (lxw_col_t)i, text,
+							   i == COL_DESC || i == COL_REPLY ? x->wrap : NULL);
+			free(text);
+		}
 		if (e != LXW_NO_ERROR && e != LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED)
 			x->error = 1;
 	}
-	free(owned);
+	lx_export_owned_free(owned);
 	x->rows++;
 	return 0;
 }
@@ -326,6 +356,7 @@ int lx_api_cases_export_xlsx(lx_req *r)
 		goto cleanup;
 	}
 	lx_export_filename(r, "xlsx");
+	lx_trail_defer(r, "export", "cases.xlsx", NULL);
 	rc = lx_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 			  data, len);
 	data = NULL;
@@ -345,12 +376,37 @@ cleanup:
 
 /* ---------------- csv ---------------- */
 
+/* Would a spreadsheet read the cell s as a formula? It starts (after any
+ * spaces: U+0020, U+00A0, U+3000) with = + - @, a tab, a carriage return
+ * or a line feed, or with the full-width ＝ ＋ － ＠. */
+static bool lx_csv_formula(const char *s)
+{
+	static const char *const spaces[] = {" ", "\xC2\xA0", "\xE3\x80\x80"};
+	static const char *const wide[] = {"\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0"};
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++) {
+			size_t n = strlen(spaces[i]);
+			if (strncmp(s, spaces[i], n) == 0) {
+				s += n;
+				more = true;
+			}
+		}
+	}
+	if (*s && strchr("=+-@\t\r\n", *s))
+		return true;
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (strncmp(s, wide[i], 3) == 0)
+			return true;
+	return false;
+}
+
 /* Appends one RFC 4180 field; quotes when needed, defuses formulas. */
 static void lx_csv_put(lx_buf *b, const char *s, bool first)
 {
 	if (!first)
 		lx_buf_putc(b, ',');
-	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+	bool formula = lx_csv_formula(s);
 	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
 	if (!quote) {
 		lx_buf_puts(b, s);
@@ -372,12 +428,12 @@ static int lx_csv_row_cb(void *arg, const lx_case *c)
 	struct lx_export_ctx *x = arg;
 	const char *cells[COL__N];
 	char bufs[9][40];
-	char *owned;
-	lx_export_cells(x, c, cells, bufs, &owned);
+	char *owned[LX_OWNED__N];
+	lx_export_cells(x, c, cells, bufs, owned);
 	for (int i = 0; i < COL__N; i++)
 		lx_csv_put(x->csv, cells[i], i == 0);
 	lx_buf_puts(x->csv, "\r\n");
-	free(owned);
+	lx_export_owned_free(owned);
 	x->rows++;
 	return 0;
 }
@@ -456,9 +512,11 @@ int lx_api_cases_export_csv(lx_req *r)
 			rc = lx_reply_error(r, 500, "internal", NULL, "iconv has no GB18030");
 			goto cleanup;
 		}
+		lx_trail_defer(r, "export", "cases.csv", "GB18030");
 		rc = lx_reply_raw(r, 200, "text/csv; charset=GB18030", out, outlen);
 	} else {
 		size_t len = b.len;
+		lx_trail_defer(r, "export", "cases.csv", NULL);
 		rc = lx_reply_raw(r, 200, "text/csv; charset=utf-8", lx_buf_steal(&b), len);
 	}
 cleanup:

@@ -1,14 +1,16 @@
 /*
  * open311.h - private to the Open311 room (src/api/open311*.c): replies in
- * XML or JSON from one jansson value, the GeoReport error list, form bodies
- * and text scrubbing (open311_fmt.c), and the helpers the GeoReport
- * handlers share (open311.c).
+ * XML or JSON from one jansson value, the GeoReport error list and form
+ * bodies (open311_fmt.c), and the helpers the GeoReport handlers share
+ * (open311.c). Every free text a GeoReport GET shows goes through
+ * lx_scrub_pii (core/scrub.h) first.
  */
 #ifndef LX_OPEN311_H
 #define LX_OPEN311_H
 
 #include "api.h"
 #include "repo_open311.h"
+#include "scrub.h"
 
 typedef enum { LX_O311_XML, LX_O311_JSON } lx_o311_fmt;
 
@@ -48,10 +50,6 @@ void lx_o311_form_free(lx_o311_form *f);
 /* Returns the first value of key (owned by f) or NULL; *count receives the
  * number of occurrences when count is not NULL. */
 const char *lx_o311_form_get(const lx_o311_form *f, const char *key, int *count);
-
-/* Returns a malloc'd copy of s with every mainland mobile number (eleven
- * digits starting 13-19) masked as 138****5678. NULL stays NULL. */
-char *lx_o311_scrub(const char *s);
 
 /* ---- shared by the GeoReport files (open311*.c) ---- */
 

@@ -5,8 +5,8 @@
  * (the spec's JSON mapping, the "Spark convention": a container of repeated
  * elements is an array, so lists are top-level arrays) or as XML with the
  * spec's element names under a utf-8 declaration. Also here: the GeoReport
- * error list, form bodies (urlencoded and multipart) and the masking of
- * mobile numbers in free text.
+ * error list and form bodies (urlencoded and multipart). Free text is
+ * masked by core/scrub.c before it gets here.
  */
 #include "open311.h"
 
@@ -403,25 +403,4 @@ int lx_o311_form_parse(lx_req *r, lx_o311_form *f, char *err, size_t errsz)
 		return LX_BADREQ;
 	}
 	return lx_form_urlencoded(r->body.data, r->body.len, f, err, errsz);
-}
-
-/* ---------------- text ---------------- */
-
-char *lx_o311_scrub(const char *s)
-{
-	if (!s)
-		return NULL;
-	char *out = lx_xstrdup(s);
-	for (char *p = out; *p;) {
-		if (!isdigit((unsigned char)*p)) {
-			p++;
-			continue;
-		}
-		char *start = p;
-		while (isdigit((unsigned char)*p))
-			p++;
-		if (p - start == 11 && start[0] == '1' && start[1] >= '3' && start[1] <= '9')
-			memset(start + 3, '*', 4);
-	}
-	return out;
 }

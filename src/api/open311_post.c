@@ -43,10 +43,8 @@ static void lx_o311_prefix(lx_buf *b, const char *s, size_t max)
 static bool lx_o311_coord_or_reply(lx_req *r, lx_o311_fmt fmt, const char *key, const char *s, double lo,
 			  double hi, double *out)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (*end || end == s || errno || !isfinite(v) || v < lo || v > hi) {
+	double v = 0;
+	if (!lx_parse_decimal(s, &v) || v < lo || v > hi) {
 		lx_o311_error(r, fmt, 400, "%s must be a number from %g to %g", key, lo, hi);
 		return false;
 	}
@@ -162,10 +160,8 @@ static bool lx_o311_attr_answer_or_reply(lx_req *r, lx_o311_fmt fmt, const lx_o3
 				     a->code), false;
 	const char *v = p->vals[0];
 	if (strcmp(a->datatype, "number") == 0) {
-		char *end;
-		errno = 0;
-		double x = strtod(v, &end);
-		if (*end || errno || !isfinite(x) || isspace((unsigned char)*v))
+		double x = 0;
+		if (!lx_parse_decimal(v, &x))
 			return lx_o311_error(r, fmt, 400, "attribute[%s] must be a number", a->code), false;
 		json_object_set_new(answers, a->code, json_real(x));
 	} else if (strcmp(a->datatype, "datetime") == 0) {
@@ -289,6 +285,9 @@ static void lx_o311_actor(lx_req *r, const lx_apikey *k)
 	r->user.unit_id = 0;
 	r->user.scope = lx_xstrdup("/");
 	r->user.active = true;
+	char target[32];
+	snprintf(target, sizeof target, "apikey:%lld", (long long)k->id);
+	lx_trail_defer(r, "apikey_used", target, k->name);
 }
 
 /* The reporter's name from first_name and last_name: family name first

@@ -2,30 +2,48 @@
  * open311_read.c - GeoReport's reading methods: GET requests (a list by ids,
  * or by service, status and dates, paged), one request, and a queued
  * request's id by its token. Reading needs no API key; one that is given
- * must be good. A request never shows its reporter, and mobile numbers in
- * its text are masked.
+ * must be good. Everything here is public, key or not (a key holder shows
+ * what it reads on a public map), so:
+ * - a request never shows its reporter, and ID, mobile and landline
+ *   numbers in its description, address and replies are masked
+ *   (core/scrub.h);
+ * - an anonymous reporter's request (the flag, or an Open311 POST with no
+ *   contact at all) shows no place finer than its community: address and
+ *   address_id are the community's (or the street's, where no community is
+ *   on its path) and it shows no point, since a point locates a door;
+ * - the points of the others are rounded to the setting
+ *   public_point_decimals (default 3 decimals: about 100 m).
  */
 #include "open311.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define LX_O311_MAX_IDS 1000
 #define LX_O311_MAX_CODES 100
 
-/* Free text as JSON with mobile numbers masked. */
+/* Free text as JSON with personal numbers masked. */
 static json_t *lx_o311_text(const char *s)
 {
-	char *m = lx_o311_scrub(s);
+	char *m = lx_scrub_pii(s);
 	json_t *j = lx_o311_str(m);
 	free(m);
 	return j;
 }
 
+/* A coordinate as shown publicly: rounded to the configured decimals. */
+static json_t *lx_o311_coord(lx_req *r, double v)
+{
+	double f = pow(10.0, r->app->public_point_decimals);
+	return json_real(round(v * f) / f);
+}
+
 /* A request as GeoReport shows it; never the reporter. */
 static json_t *lx_o311_request_json(lx_req *r, const lx_o311_request *q)
 {
+	bool point = q->has_point && !q->anonymous;
 	json_t *o = json_object();
 	char *notice = lx_o311_notice(r, "request", q->status, q->agency, q->resolve_due_at);
 	json_object_set_new(o, "service_request_id", json_integer(q->id));
@@ -39,11 +57,11 @@ static json_t *lx_o311_request_json(lx_req *r, const lx_o311_request *q)
 	json_object_set_new(o, "requested_datetime", lx_o311_time(r, q->created_at));
 	json_object_set_new(o, "updated_datetime", lx_o311_time(r, q->updated_at));
 	json_object_set_new(o, "expected_datetime", lx_o311_time(r, q->resolve_due_at));
-	json_object_set_new(o, "address", lx_o311_text(q->address));
-	json_object_set_new(o, "address_id", lx_o311_str(q->address_id));
+	json_object_set_new(o, "address", q->anonymous ? lx_o311_str(q->area) : lx_o311_text(q->address));
+	json_object_set_new(o, "address_id", lx_o311_str(q->anonymous ? q->area_code : q->address_id));
 	json_object_set_new(o, "zipcode", json_null());
-	json_object_set_new(o, "lat", q->has_point ? json_real(q->lat) : json_null());
-	json_object_set_new(o, "long", q->has_point ? json_real(q->lon) : json_null());
+	json_object_set_new(o, "lat", point ? lx_o311_coord(r, q->lat) : json_null());
+	json_object_set_new(o, "long", point ? lx_o311_coord(r, q->lon) : json_null());
 	json_object_set_new(o, "media_url", lx_o311_str(q->media_url));
 	free(notice);
 	return o;

@@ -38,13 +38,13 @@ static char *lx_o311_update_text(const lx_o311_update *u)
 {
 	const char *unit = u->unit_name ? u->unit_name : "办理单位";
 	if (u->client_text)
-		return lx_o311_scrub(u->client_text);
+		return lx_scrub_pii(u->client_text);
 	if (strcmp(u->action, "dispatch") == 0)
 		return lx_xasprintf("已派发至%s办理。", unit);
 	if (strcmp(u->action, "accept") == 0)
 		return lx_xasprintf("%s已受理。", unit);
 	if (strcmp(u->action, "resolve") == 0)
-		return lx_o311_scrub(u->note ? u->note : "已答复。");
+		return lx_scrub_pii(u->note ? u->note : "已答复。");
 	if (strcmp(u->action, "rate") == 0)
 		return lx_xstrdup(lx_o311_is_closed(u->to_status) ? "市民已评价，诉求办结。"
 								    : "市民评价未解决，已重新交办。");

@@ -175,6 +175,8 @@ json_t *lx_api_routes_json(void)
 		json_object_set_new(o, "public", json_boolean(public));
 		json_object_set_new(o, "write", json_boolean((rt->flags & LX_RT_WRITE) != 0));
 		json_object_set_new(o, "body", rt->body ? json_string(rt->body->name) : json_null());
+		/* the roles are checked once the object is found in scope (404 first) */
+		json_object_set_new(o, "roles_in_scope", json_boolean((rt->flags & LX_RT_ROLES_IN_SCOPE) != 0));
 		json_array_append_new(all, o);
 	}
 	return all;

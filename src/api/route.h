@@ -25,6 +25,8 @@ enum {
 	LX_RT_ROLES_IN_SCOPE = 1 << 4,/* roles are checked by the handler once it found the
 				       * object in the caller's scope: an id outside the
 				       * scope stays 404 whatever the role (no existence leak) */
+	LX_RT_PRE_AUTH = 1 << 5,      /* usable before a forced password change or a required
+				       * second factor's enrolment (lx_auth_gate_or_reply) */
 };
 
 typedef struct lx_route {
@@ -52,6 +54,11 @@ static inline const lx_route *lx_req_route(const lx_req *r)
 	return (const lx_route *)r->rt;
 }
 
+/* Matches url (a path, no query string) against a row's pattern; on a
+ * match stores the captures in r->params (malloc'd, the request frees them)
+ * and r->nparams. A capture is a non-empty path segment; ":code.:fmt"
+ * splits a segment at its last '.'. Returns whether it matched. */
+bool lx_route_match(const char *pattern, const char *url, lx_req *r);
 /* Answers r: matches the table, then runs the row (see the file comment);
  * 404/405 when nothing matches (static files for GET). */
 void lx_api_dispatch(lx_req *r);
@@ -67,7 +74,8 @@ int lx_reply_flow_error(lx_req *r, const lx_flow_error *e, int rc);
 /* docs/openapi.json from the table: a new document the caller owns. */
 json_t *lx_api_openapi(void);
 /* The table itself (method, path, roles, public, write, body schema's
- * name), for tests/api/test_openapi.py: a new array the caller owns. */
+ * name, roles_in_scope), for tests/api/test_openapi.py and
+ * test_scope_matrix.py: a new array the caller owns. */
 json_t *lx_api_routes_json(void);
 
 #endif

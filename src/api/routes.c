@@ -20,6 +20,7 @@
 #define DESK (LX_ROLE_ADMIN | LX_ROLE_DISPATCHER)
 #define W LX_RT_WRITE
 #define PUB LX_RT_PUBLIC
+#define PRE LX_RT_PRE_AUTH
 
 static const lx_route lx_declared[] = {
 	/* service */
@@ -28,9 +29,20 @@ static const lx_route lx_declared[] = {
 	/* auth */
 	{"POST", "/api/v1/auth/login", lx_api_login, 0, &lx_login_schema, PUB | W, .prepare = lx_api_login_check,
 	 .done = lx_api_login_reply, .summary = "log in: a bearer token (and an HttpOnly cookie)", .tag = "auth"},
-	{"POST", "/api/v1/auth/logout", lx_api_logout, ANY, NULL, W, .done = lx_api_logout_reply,
+	{"POST", "/api/v1/auth/logout", lx_api_logout, ANY, NULL, W | PRE, .done = lx_api_logout_reply,
 	 .summary = "revoke the token", .tag = "auth"},
-	{"GET", "/api/v1/auth/me", lx_api_me, ANY, NULL, 0, .summary = "the logged-in user", .tag = "auth"},
+	{"GET", "/api/v1/auth/me", lx_api_me, ANY, NULL, PRE, .summary = "the logged-in user", .tag = "auth"},
+	{"POST", "/api/v1/auth/password", lx_api_password, ANY, &lx_password_schema, W | PRE,
+	 .prepare = lx_api_password_check, .done = lx_api_password_reply,
+	 .summary = "change one's own password (ends one's other sessions)", .tag = "auth"},
+	{"POST", "/api/v1/auth/totp/enroll", lx_api_totp_enroll, ANY, NULL, W | PRE | LX_RT_BODY_OPTIONAL,
+	 .prepare = lx_api_totp_enroll_check, .done = lx_api_totp_enroll_reply,
+	 .summary = "start a second factor: its secret, otpauth URL and QR code", .tag = "auth"},
+	{"POST", "/api/v1/auth/totp/confirm", lx_api_totp_confirm, ANY, &lx_totp_confirm_schema, W | PRE,
+	 .prepare = lx_api_totp_confirm_check, .done = lx_api_totp_confirm_reply,
+	 .summary = "confirm the second factor with a first code", .tag = "auth"},
+	{"GET", "/api/v1/audit", lx_api_audit_list, ADMIN, NULL, 0,
+	 .summary = "the audit log, newest first (kind, login, before, limit)", .tag = "auth"},
 	/* users */
 	{"GET", "/api/v1/users", lx_api_users_list, DESK, NULL, 0, .summary = "users of the caller's scope", .tag = "users"},
 	{"POST", "/api/v1/users", lx_api_users_create, DESK, &lx_user_create_schema, W,
@@ -39,6 +51,10 @@ static const lx_route lx_declared[] = {
 	 .summary = "a user (oneself, or one of a manager's scope)", .tag = "users"},
 	{"PATCH", "/api/v1/users/:id", lx_api_users_patch, DESK, &lx_user_patch_schema, W,
 	 .prepare = lx_api_users_hash, .summary = "change a user", .tag = "users"},
+	{"POST", "/api/v1/users/:id/unlock", lx_api_users_unlock, ADMIN, NULL, W,
+	 .summary = "forgive a login's failed attempts", .tag = "users"},
+	{"POST", "/api/v1/users/:id/totp/reset", lx_api_users_totp_reset, ADMIN, NULL, W,
+	 .summary = "remove a user's second factor (a lost phone)", .tag = "users"},
 	/* the grid */
 	{"GET", "/api/v1/units", lx_api_units_list, ANY, NULL, 0, .summary = "units of the caller's scope", .tag = "units"},
 	{"POST", "/api/v1/units", lx_api_units_create, ADMIN, &lx_unit_create_schema, W, .summary = "add a unit",

@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,10 +25,31 @@ int lx_api_healthz(lx_req *r)
 	return lx_reply_json(r, 200, j);
 }
 
+/* /metrics: a local Prometheus reads it freely; anything else shows the
+ * metrics_token. Replies 401/403 and returns the error otherwise. */
+static int lx_metrics_caller_or_reply(lx_req *r)
+{
+	if (lx_req_loopback(r))
+		return LX_OK;
+	const char *tok = r->app->metrics_token;
+	if (!tok)
+		return lx_reply_error(r, 403, "forbidden", NULL,
+				      "metrics are served to loopback only (set metrics_token)");
+	const char *h = lx_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	size_t n = strlen(tok);
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) != n ||
+	    sodium_memcmp(h + 7, tok, n) != 0)
+		return lx_reply_error(r, 401, "unauthorized", NULL, "the metrics token is required");
+	return LX_OK;
+}
+
 int lx_api_metrics(lx_req *r)
 {
 	lx_buf b;
 	int64_t open = 0, overdue = 0;
+	int rc = lx_metrics_caller_or_reply(r);
+	if (rc != LX_OK)
+		return rc;
 	lx_buf_init(&b);
 	lx_metrics_render(r->app->metrics, &b);
 	if (lx_case_counts(r->db, lx_now_ms(), &open, &overdue) == LX_OK)

@@ -135,7 +135,7 @@ static int lx_summary_children(lx_req *r, const lx_unit *u, struct lx_sum *sm)
 	if (u->id) {
 		rc = lx_unit_children(r->db, u->id, &sm->kids, &sm->nkids);
 	} else {
-		json_t *tops = lx_unit_list(r->db, "/", 0, NULL, false);
+		json_t *tops = lx_unit_list(r->db, "/", 0, NULL, false, 1 << 30, 0);
 		size_t i;
 		json_t *t;
 		rc = tops ? LX_OK : LX_ERR;

@@ -48,10 +48,14 @@ static const lx_field lx_user_patch_fields[] = {
 const lx_schema lx_user_create_schema = {"user_create", lx_user_create_fields, NULL, sizeof(UI)};
 const lx_schema lx_user_patch_schema = {"user_patch", lx_user_patch_fields, NULL, sizeof(UI)};
 
-/* The checked change: the row to write and its password hash. */
+/* The checked change: the row to write, its password hash, and what it
+ * changes that ends the user's sessions (and goes to the audit log). */
 struct lx_user_change {
 	lx_user u;
 	char *hash;
+	unsigned old_roles;
+	bool old_active;
+	bool creating;
 };
 
 static void lx_user_change_free(void *p)
@@ -112,12 +116,13 @@ static int lx_user_unit_or_reply(lx_req *r, int64_t id)
 	return LX_OK;
 }
 
-static int lx_password_or_reply(lx_req *r, const char *pw, char **hash)
+static int lx_password_or_reply(lx_req *r, const char *pw, const lx_user *target, char **hash)
 {
 	if (!pw)
 		return LX_OK;
-	if (lx_utf8_len(pw) < 8)
-		return lx_reply_error(r, 422, "weak_password", "password", "a password needs at least 8 characters");
+	int rc = lx_password_rules_or_reply(r, "password", pw, target->login, target->roles);
+	if (rc != LX_OK)
+		return rc;
 	*hash = lx_password_hash(pw);
 	if (!*hash)
 		return lx_reply_error(r, 500, "internal", NULL, "cannot hash password");
@@ -141,12 +146,21 @@ static int lx_user_apply_or_reply(lx_req *r, const struct lx_user_in *in, struct
 		rc = lx_roles_or_reply(r, in->roles, &roles);
 	if (rc == LX_OK && in->has_unit_id)
 		rc = lx_user_unit_or_reply(r, in->unit_id);
-	if (rc == LX_OK && creating && !in->has_unit_id && !lx_req_role(r, LX_ROLE_ADMIN))
+	/* a user without a unit sees everything: only one who does may make one */
+	if (rc == LX_OK && creating && !in->has_unit_id && strcmp(r->user.scope, "/") != 0)
 		rc = lx_reply_error(r, 422, "required", "unit_id", "unit_id is required");
-	if (rc == LX_OK)
-		rc = lx_password_or_reply(r, in->password, &ch->hash);
+	if (rc == LX_OK) {
+		lx_user target = ch->u;
+		if (in->has_roles)
+			target.roles = roles;
+		rc = lx_password_or_reply(r, in->password, &target, &ch->hash);
+	}
 	if (rc != LX_OK)
 		return rc;
+	/* a password set for someone else is nobody's choice: they change it
+	 * at their next login (their own, set here, is theirs) */
+	if (ch->hash)
+		ch->u.must_change_password = creating || ch->u.id != r->user.id;
 	if (in->name) {
 		free(ch->u.name);
 		ch->u.name = lx_xstrdup(in->name);
@@ -171,6 +185,7 @@ int lx_api_users_hash(lx_req *r)
 	struct lx_user_change *ch = lx_xcalloc(1, sizeof *ch);
 	r->state = ch;
 	r->state_free = lx_user_change_free;
+	ch->creating = creating;
 	if (creating) {
 		if (!lx_login_ok(in->login))
 			return lx_reply_error(r, 422, "invalid", "login", "login: 2-64 letters, digits, _ . -");
@@ -188,6 +203,8 @@ int lx_api_users_hash(lx_req *r)
 		return lx_reply_error(r, 422, "immutable", "login", "login cannot be changed");
 	if ((ch->u.roles & LX_ROLE_ADMIN) && !lx_req_role(r, LX_ROLE_ADMIN))
 		return lx_reply_error(r, 403, "forbidden", NULL, "only an admin may change an admin");
+	ch->old_roles = ch->u.roles;
+	ch->old_active = ch->u.active;
 	return lx_user_apply_or_reply(r, in, ch, false);
 }
 
@@ -201,12 +218,48 @@ int lx_api_users_list(lx_req *r)
 	return lx_reply_json(r, 200, j);
 }
 
+/* The audit rows of a change, and the end of the sessions it calls for: a
+ * new password (all but the caller's own, when it is theirs), new roles
+ * (a privilege change: a new login, a new token) or deactivation. */
+static int lx_user_change_effects(lx_req *r, const struct lx_user_change *ch)
+{
+	lx_audit a[3];
+	size_t n = 0;
+	char target[32];
+	snprintf(target, sizeof target, "user:%lld", (long long)ch->u.id);
+	const lx_audit base = {.actor_id = r->user.id, .login = ch->u.login, .addr = r->addr, .target = target};
+	bool end_sessions = false;
+	if (ch->creating) {
+		a[n] = base;
+		a[n++].kind = "user_created";
+	}
+	if (ch->hash && !ch->creating) {
+		a[n] = base;
+		a[n].kind = "password_set";
+		a[n++].detail = ch->u.must_change_password ? "by an admin: to be changed at the next login"
+							   : "by the user";
+		end_sessions = true;
+	}
+	if (!ch->creating && (ch->u.roles != ch->old_roles || ch->u.active != ch->old_active)) {
+		a[n] = base;
+		a[n++].kind = "roles_changed";
+		end_sessions = true;
+	}
+	int rc = lx_audit_insert(r->db, a, n);
+	if (rc == LX_OK && end_sessions)
+		rc = lx_sessions_revoke_user(r->db, ch->u.id, ch->u.id == r->user.id ? r->token_hash : NULL,
+					     lx_now_ms());
+	return rc;
+}
+
 int lx_api_users_create(lx_req *r)
 {
 	struct lx_user_change *ch = r->state;
 	int rc = lx_user_insert(r->db, &ch->u, ch->hash);
 	if (rc == LX_CONFLICT)
 		return lx_reply_error(r, 409, "login_taken", "login", "that login is taken");
+	if (rc == LX_OK)
+		rc = lx_user_change_effects(r, ch);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
 	return lx_reply_json(r, 201, lx_user_json(&ch->u));
@@ -233,7 +286,66 @@ int lx_api_users_patch(lx_req *r)
 {
 	struct lx_user_change *ch = r->state;
 	int rc = lx_user_update(r->db, &ch->u, ch->hash);
+	if (rc == LX_OK)
+		rc = lx_user_change_effects(r, ch);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
 	return lx_reply_json(r, 200, lx_user_json(&ch->u));
+}
+
+/* ---- an admin's help: unlock a login, reset a lost second factor ---- */
+
+/* The user of path capture 0 inside the caller's scope, into *u; replies
+ * 404 otherwise. */
+static int lx_scoped_user_or_reply(lx_req *r, lx_user *u)
+{
+	int64_t id;
+	if (!lx_req_id(r, 0, &id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such user");
+	int rc = lx_user_get(r->db, r->user.scope, id, u);
+	if (rc == LX_NOTFOUND)
+		return lx_reply_error(r, 404, "not_found", NULL, "no such user");
+	return rc == LX_OK ? LX_OK : lx_reply_store_error(r, rc);
+}
+
+int lx_api_users_unlock(lx_req *r)
+{
+	lx_user u;
+	int rc = lx_scoped_user_or_reply(r, &u);
+	if (rc != LX_OK)
+		return rc;
+	char target[32];
+	snprintf(target, sizeof target, "user:%lld", (long long)u.id);
+	lx_audit a = {.kind = "unlock", .actor_id = r->user.id, .login = u.login, .addr = r->addr,
+		      .target = target, .detail = "the login's failed attempts forgiven"};
+	rc = lx_audit_insert(r->db, &a, 1);
+	lx_user_clear(&u);
+	if (rc != LX_OK)
+		return rc;
+	json_t *j = json_object();
+	json_object_set_new(j, "ok", json_true());
+	return lx_reply_json(r, 200, j);
+}
+
+int lx_api_users_totp_reset(lx_req *r)
+{
+	lx_user u;
+	int rc = lx_scoped_user_or_reply(r, &u);
+	if (rc != LX_OK)
+		return rc;
+	char target[32];
+	snprintf(target, sizeof target, "user:%lld", (long long)u.id);
+	lx_audit a = {.kind = "totp_removed", .actor_id = r->user.id, .login = u.login, .addr = r->addr,
+		      .target = target, .detail = "reset by an admin"};
+	rc = lx_user_totp_clear(r->db, u.id);
+	if (rc == LX_OK)
+		rc = lx_sessions_revoke_user(r->db, u.id, NULL, lx_now_ms());
+	if (rc == LX_OK)
+		rc = lx_audit_insert(r->db, &a, 1);
+	lx_user_clear(&u);
+	if (rc != LX_OK)
+		return rc;
+	json_t *j = json_object();
+	json_object_set_new(j, "ok", json_true());
+	return lx_reply_json(r, 200, j);
 }

@@ -7,6 +7,32 @@
 #include "lx.h"
 #include "db.h"
 
+#include <stdio.h>
+
+/* The server's settings (config.c: the table of names, variables, flags
+ * and bounds). Strings are owned. */
+typedef struct lx_config {
+	char *db, *bind, *web_root, *public_url, *metrics_token, *key_file;
+	long long port, tz_offset_min, body_limit, threads, conn_timeout_s, sweep_ms;
+	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
+	long long password_max_age_days, desk_unit_id;
+	long long public_point_decimals;
+	unsigned totp_required_roles;
+} lx_config;
+
+/* Fills c from the defaults, the INI file, the environment and argv (in
+ * that order, later wins). Returns LX_OK, or LX_ERR after saying on stderr
+ * which setting is bad. Free with lx_config_free either way. */
+int lx_config_load(lx_config *c, int argc, char **argv);
+void lx_config_free(lx_config *c);
+/* Prints every setting with its variable, flag and meaning. */
+void lx_config_usage(FILE *f);
+/* The server key's file: key_file, else beside a SQLite database
+ * (PATH.key), else ./lianxin.key. A new string the caller frees. */
+char *lx_config_key_path(const lx_config *c);
+/* Finds "--name value" in argv (after the command); returns the value or NULL. */
+const char *lx_cli_flag(int argc, char **argv, const char *name);
+
 /* Creates or upgrades the database at url and makes sure an `admin` user
  * exists (password $LIANXIN_ADMIN_PASSWORD, or a random one printed once).
  * Returns LX_OK or LX_ERR. verbose prints what it did. */
@@ -25,6 +51,21 @@ int lx_cli_user(const char *url, const char *login, const char *password, const 
  * and prints them. Refuses, writing nothing, when `to` holds data. Returns
  * LX_OK, or LX_ERR (reported on stderr) on refusal, failure or mismatch. */
 int lx_cli_migrate_data(const char *from, const char *to);
+/* Checks the hash chains of the database at url (audit.c); prints each
+ * chain's rows or its first broken row. Returns LX_OK when both hold,
+ * LX_CONFLICT when one is broken, LX_ERR when it could not read. */
+int lx_cli_audit_verify(const char *url);
+/* `lianxin backup`: copies the SQLite database db (a server may be
+ * writing to it) into FILE `to` by way of a checked temporary file beside
+ * it (cli/backup.c); prints pages, bytes and time. Returns LX_OK; LX_INVALID
+ * for a usage error or a PostgreSQL URL (exit 2: pg_dump's job); LX_ERR on
+ * failure, leaving no FILE behind. */
+int lx_cli_backup(const char *db, const char *to);
+/* `lianxin restore`: puts the backup `from` in place as the SQLite
+ * database db, atomically, after checking it; refuses a db that a process
+ * has open. Returns LX_OK; LX_INVALID as lx_cli_backup; LX_ERR on refusal
+ * or failure, leaving db as it was. */
+int lx_cli_restore(const char *from, const char *db);
 /* Opens and migrates url; returns LX_OK with *db (caller closes). */
 int lx_cli_open(const char *url, lx_db **db);
 

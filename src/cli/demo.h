@@ -54,6 +54,9 @@ struct lx_recent {
 
 /* Uniform in [0, 1), and true with probability p (the demo's generator). */
 double lx_demo_unif(uint64_t *rng);
+/* A year of the audit log (demo_audit.c) for the users already made and
+ * cases 1..ncases, inside the caller's transaction. LX_OK or LX_ERR. */
+int lx_demo_audit(struct lx_demo *d, lx_ms now, long ncases);
 bool lx_demo_chance(uint64_t *rng, double p);
 /* The category code (cached list), or NULL. */
 const lx_category *lx_demo_cat(struct lx_demo *d, const char *code);

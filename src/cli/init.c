@@ -67,14 +67,17 @@ int lx_cli_init(const char *url, bool verbose)
 	u.name = lx_xstrdup("系统管理员");
 	u.roles = LX_ROLE_ADMIN;
 	u.active = true;
+	/* the random one is nobody's choice: changed at the first login; the
+	 * operator's (LIANXIN_ADMIN_PASSWORD) is theirs */
+	u.must_change_password = env == NULL;
 	rc = lx_user_insert(db, &u, hash);
 	if (rc != LX_OK) {
 		fprintf(stderr, "lianxin: cannot create admin: %s\n", lx_db_errmsg(db));
 		goto cleanup;
 	}
 	if (verbose || !env)
-		printf("lianxin: created %s; admin password: %s\n", url,
-		       env ? "(from LIANXIN_ADMIN_PASSWORD)" : pw);
+		printf("lianxin: created %s; admin password: %s%s\n", url,
+		       env ? "(from LIANXIN_ADMIN_PASSWORD)" : pw, env ? "" : " (to be changed at the first login)");
 cleanup:
 	sodium_memzero(pw, sizeof pw);
 	free(hash);

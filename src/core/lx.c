@@ -8,6 +8,8 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -367,4 +369,42 @@ int lx_code_of_status(int status)
 	default:
 		return status < 400 ? LX_OK : status >= 500 ? LX_ERR : LX_BADREQ;
 	}
+}
+
+bool lx_parse_decimal(const char *s, double *out)
+{
+	const char *p = s;
+	if (!s)
+		return false;
+	/* what a person writes: [-+]digits[.digits][e[-+]digits]; strtod
+	 * would take hex (0x25 is 37), inf, nan and leading spaces too */
+	if (*p == '-' || *p == '+')
+		p++;
+	size_t digits = strspn(p, "0123456789");
+	p += digits;
+	if (*p == '.') {
+		size_t frac = strspn(p + 1, "0123456789");
+		digits += frac;
+		p += 1 + frac;
+	}
+	if (!digits)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		const char *q = p + 1;
+		if (*q == '-' || *q == '+')
+			q++;
+		size_t ed = strspn(q, "0123456789");
+		if (!ed)
+			return false;
+		p = q + ed;
+	}
+	if (*p)
+		return false;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*end || errno || !isfinite(v))
+		return false;
+	*out = v;
+	return true;
 }

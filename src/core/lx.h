@@ -78,6 +78,9 @@ int lx_time_parse(const char *s, int offset_min, lx_ms *out);
 
 /* Returns true when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool lx_utf8_valid(const char *s, size_t n);
+/* Reads s as a plain decimal number (sign, digits, a point, an exponent;
+ * no hex, no inf or nan, no spaces) into *out. Returns whether it was one. */
+bool lx_parse_decimal(const char *s, double *out);
 /* Returns the number of code points in a valid UTF-8 string. */
 size_t lx_utf8_len(const char *s);
 

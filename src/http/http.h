@@ -27,6 +27,20 @@ typedef struct lx_app {
 	const char *web_root;    /* static files, or NULL */
 	lx_metrics *metrics;
 	int sweep_interval_ms;
+	/* hardening (guard.c, auth): see docs/security.md */
+	unsigned per_ip_connections;  /* concurrent connections from one address */
+	unsigned request_deadline_s;  /* from the request line to the whole body */
+	const char *public_url;       /* e.g. https://12345.example.gov.cn, or NULL */
+	bool https;                   /* public_url is https: cookies are Secure */
+	const char *metrics_token;    /* bearer token /metrics needs off loopback, or NULL */
+	unsigned totp_required_roles; /* roles that must enrol a second factor */
+	lx_ms idle_timeout_ms;        /* a session unused this long ends */
+	lx_ms session_ms;             /* a session's absolute life */
+	lx_ms password_max_age_ms;    /* 0: passwords do not expire */
+	int64_t desk_unit_id;         /* unplaced requests' desk (0: the district) */
+	char *csp;                    /* the Content-Security-Policy header (guard.c) */
+	struct lx_guard *guard;       /* the connection watchdog (guard.c) */
+	int public_point_decimals;    /* decimals of a point Open311 shows publicly */
 	volatile int stopping;
 	/* Answers one request (api/dispatch.c: the route table); the server
 	 * calls it once the body is in. */
@@ -41,6 +55,12 @@ struct lx_req {
 	const char *url;
 	lx_buf body;
 	bool too_large;
+	bool close;              /* answer with Connection: close (a refused request) */
+	bool replied;            /* the reply went out before the body (guard.c) */
+	bool bad_path;           /* the raw path held a NUL or control character */
+	bool cookie_auth;        /* authenticated by the lx_session cookie, not a header */
+	char addr[48];           /* the client's address (numeric) */
+	struct lx_conn *cn;      /* the connection's watchdog record (guard.c) */
 	const char *route;       /* the matched route pattern, for logs and metrics */
 	char *params[4];         /* path captures, e.g. the :id */
 	int nparams;
@@ -96,11 +116,53 @@ int lx_reply_store_error(lx_req *r, int rc);
  * replies 400/413 and returns LX_BADREQ. An empty body reads as {} when
  * empty_ok is set. */
 int lx_req_json(lx_req *r, bool empty_ok, json_t **out);
-/* Authenticates the bearer token (or the lx_session cookie). On failure
- * replies 401 and returns LX_FORBIDDEN. */
+/* Whether the request's Content-Type is application/json (parameters such
+ * as charset allowed). */
+bool lx_req_is_json(lx_req *r);
+/* Authenticates the bearer token (or the lx_session cookie: then a change
+ * must come from this site, lx_cookie_csrf_or_reply). On failure replies
+ * 401 (403 for a cross-site change) and returns LX_FORBIDDEN. */
 int lx_req_auth(lx_req *r);
 /* True when the authenticated user has any role in mask. */
 bool lx_req_role(lx_req *r, unsigned mask);
+
+/* ---- the guard (guard.c): what is refused before a handler runs ---- */
+struct lx_guard;
+struct lx_conn;
+/* Starts the connection watchdog (a thread closing connections whose
+ * request takes longer than app->request_deadline_s to arrive) and builds
+ * app->csp. Returns LX_OK or LX_ERR. */
+int lx_guard_start(lx_app *app);
+/* Stops the watchdog and frees it (NULL is fine). */
+void lx_guard_stop(lx_app *app);
+/* MHD's connection notifications: keep the watchdog's records. */
+void lx_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+		     enum MHD_ConnectionNotificationCode toe);
+/* MHD's URI log callback: the request line is in; allocates the request
+ * context (returned: MHD keeps it as con_cls) and starts its deadline. */
+void *lx_guard_request_line(void *cls, const char *uri, struct MHD_Connection *conn);
+/* The request's headers are in: refuses what a proxy and this server could
+ * read differently (two Content-Length headers, one beside Transfer-Encoding,
+ * any transfer coding, two Host headers, NUL in a header or the path) and a
+ * declared body over the limit. Replies (with Connection: close) and returns
+ * the error status; LX_OK when the request may go on. */
+int lx_guard_headers_or_reply(lx_req *r);
+/* The handler starts: the deadline no longer applies. */
+void lx_guard_handling(lx_req *r);
+/* The reply is out: the connection waits for its next request. */
+void lx_guard_done(lx_req *r);
+/* True when the caller is this host's 127.0.0.1 (or ::1). */
+bool lx_req_loopback(const lx_req *r);
+
+/* ---- the trail of reads (trail.c) ---- */
+/* Queues an audit row for what r read (kind "unmasked_read", "export",
+ * "apikey_used"; target and detail may be NULL); the same actor, kind
+ * and target again within ten minutes is not queued twice. */
+void lx_trail_defer(lx_req *r, const char *kind, const char *target, const char *detail);
+/* Writes the queued rows in one write job (the sweeper calls it every
+ * pass, and serve at its end). LX_OK, or the writer's status (the rows
+ * stay queued). */
+int lx_trail_flush(lx_pool *pool);
 
 /* ---- the session cache (sessions.c) ---- */
 /* Copies the cached user of session hash into *out (caller clears it) when

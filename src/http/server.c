@@ -11,6 +11,7 @@
 #include "http.h"
 #include "secret.h"
 #include "rules.h"
+#include "scrub.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -133,6 +134,9 @@ int lx_req_json(lx_req *r, bool empty_ok, json_t **out)
 	}
 	if (!r->body.len)
 		return lx_reply_error(r, 400, "bad_json", NULL, "a JSON object body is required");
+	if (!lx_req_is_json(r))
+		return lx_reply_error(r, 415, "unsupported_media_type", NULL,
+				      "send the body as Content-Type: application/json");
 	if (!lx_utf8_valid(r->body.data, r->body.len))
 		return lx_reply_error(r, 400, "bad_encoding", NULL, "body is not valid UTF-8");
 	json_t *j = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &e);
@@ -147,12 +151,75 @@ int lx_req_json(lx_req *r, bool empty_ok, json_t **out)
 	return LX_OK;
 }
 
+bool lx_req_is_json(lx_req *r)
+{
+	const char *ct = lx_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!ct)
+		return false;
+	while (*ct == ' ')
+		ct++;
+	size_t n = strlen("application/json");
+	if (strncasecmp(ct, "application/json", n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
 static const char *lx_bearer(lx_req *r)
 {
 	const char *h = lx_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h && strncasecmp(h, "Bearer ", 7) == 0)
 		return h + 7;
+	r->cookie_auth = true;
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lx_session");
+}
+
+/* Whether origin (scheme://host[:port]) is this server's own. */
+static bool lx_same_origin(lx_req *r, const char *origin)
+{
+	const lx_app *app = r->app;
+	if (app->public_url) {
+		size_t n = strlen(origin);
+		return strncmp(app->public_url, origin, n) == 0 &&
+		       (app->public_url[n] == '\0' || app->public_url[n] == '/');
+	}
+	const char *host = lx_req_header(r, MHD_HTTP_HEADER_HOST);
+	const char *rest = strncmp(origin, "http://", 7) == 0 ? origin + 7
+			 : strncmp(origin, "https://", 8) == 0 ? origin + 8 : NULL;
+	return host && rest && strcmp(rest, host) == 0;
+}
+
+/* A browser sends the session cookie with any site's form or fetch: a
+ * state-changing request authenticated by it must come from our own pages
+ * (Sec-Fetch-Site or Origin says so) or carry a header no other site can
+ * set without our consent (X-Requested-With: a CORS preflight we never
+ * grant). Replies 403 and returns LX_FORBIDDEN otherwise. */
+static int lx_cookie_csrf_or_reply(lx_req *r)
+{
+	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
+		return LX_OK;
+	const char *site = lx_req_header(r, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") == 0)
+		return LX_OK;
+	const char *origin = lx_req_header(r, "Origin");
+	if (origin && lx_same_origin(r, origin))
+		return LX_OK;
+	if (!site && !origin && lx_req_header(r, "X-Requested-With"))
+		return LX_OK;
+	return lx_reply_error(r, 403, "cross_site", NULL,
+			      "a cookie session's change must come from this site's own pages");
+}
+
+/* How stale a session's last use may be before it is written again: the
+ * idle timeout counts from the last write, within this. */
+#define LX_TOUCH_MS (60 * 1000)
+
+static int lx_touch_job(lx_db *db, void *arg)
+{
+	const lx_req *r = arg;
+	return lx_session_touch(db, r->token_hash, lx_now_ms());
 }
 
 int lx_req_auth(lx_req *r)
@@ -166,17 +233,21 @@ int lx_req_auth(lx_req *r)
 	lx_ms now = lx_now_ms();
 	lx_token_hash(tok, hash);
 	memcpy(r->token_hash, hash, sizeof r->token_hash);
+	if (r->cookie_auth && lx_cookie_csrf_or_reply(r) != LX_OK)
+		return LX_FORBIDDEN;
 	if (lx_session_cached(hash, now, &r->user)) {
 		r->authed = true;
 		return LX_OK;
 	}
-	int rc = lx_session_user(r->db, hash, now, &r->user);
-	if (rc == LX_OK)
-		lx_session_remember(hash, now, &r->user);
+	int rc = lx_session_user(r->db, hash, now, r->app->idle_timeout_ms, &r->user);
 	if (rc == LX_NOTFOUND)
 		return lx_reply_error(r, 401, "unauthorized", NULL, "invalid or expired token");
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
+	/* the idle clock: a failed touch only shortens the session */
+	if (now - r->user.seen_at > LX_TOUCH_MS && lx_pool_write(r->app->pool, lx_touch_job, r) == LX_OK)
+		r->user.seen_at = now;
+	lx_session_remember(hash, now, &r->user);
 	r->authed = true;
 	return LX_OK;
 }
@@ -222,13 +293,19 @@ static lx_ms lx_mono_ns(void)
 
 static void lx_access_log(lx_req *r, double ms)
 {
-	char ts[40];
+	char ts[40], buf[512];
 	lx_time_format(lx_now_ms(), r->app->tz_offset_min, ts, sizeof ts);
 	/* The path carries ids only; the query string (which may hold a phone
-	 * number in a search) is never logged. */
+	 * number in a search) is never logged, and numbers a client put into
+	 * the path are masked like any free text (core/scrub.h). */
+	size_t n = strlen(r->url);
+	char *path = n < sizeof buf ? memcpy(buf, r->url, n + 1) : lx_xstrdup(r->url);
+	lx_scrub_pii_inplace(path, n);
 	fprintf(stderr, "ts=%s method=%s route=%s path=%s status=%d ms=%.2f user=%lld bytes=%zu\n",
-		ts, r->method, r->route ? r->route : "-", r->url, r->status, ms,
+		ts, r->method, r->route ? r->route : "-", path, r->status, ms,
 		r->authed ? (long long)r->user.id : 0LL, r->outlen);
+	if (path != buf)
+		free(path);
 }
 
 static enum MHD_Result lx_send(struct MHD_Connection *conn, lx_req *r)
@@ -238,11 +315,30 @@ static enum MHD_Result lx_send(struct MHD_Connection *conn, lx_req *r)
 	r->out = NULL; /* now owned by MHD */
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	if (r->app->csp)
+		MHD_add_response_header(resp, "Content-Security-Policy", r->app->csp);
+	if (r->app->https)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (r->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->extra_header[0])
 		MHD_add_response_header(resp, r->extra_header[0], r->extra_header[1]);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* Observes, logs and sends the reply r holds. */
+static enum MHD_Result lx_finish(struct MHD_Connection *conn, lx_req *r)
+{
+	if (!r->out)
+		lx_reply_error(r, 500, "internal", NULL, "no response");
+	double ms = lx_elapsed_ms(r->t0);
+	lx_metrics_observe(r->app->metrics, r->route ? r->route : "unmatched", r->status, ms);
+	lx_access_log(r, ms);
+	return lx_send(conn, r);
 }
 
 static enum MHD_Result lx_access(void *cls, struct MHD_Connection *conn, const char *url,
@@ -253,19 +349,22 @@ static enum MHD_Result lx_access(void *cls, struct MHD_Connection *conn, const c
 	lx_req *r = *con_cls;
 	(void)version;
 
-	if (!r) {
-		r = lx_xcalloc(1, sizeof *r);
-		r->app = app;
-		r->conn = conn;
+	/* the URI log callback (guard.c) made the context */
+	assert(r && r->app == app);
+	if (!r->method) {
+		/* the first call: the headers are in */
 		r->url = url;
 		r->method = method;
 		r->t0 = lx_mono_ns();
-		lx_buf_init(&r->body);
-		*con_cls = r;
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > app->body_limit)
-			r->too_large = true;
+		if (lx_guard_headers_or_reply(r) != LX_OK) {
+			r->replied = true;
+			lx_guard_handling(r);
+			return lx_finish(conn, r);
+		}
+		return MHD_YES;
+	}
+	if (r->replied) {
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -281,17 +380,13 @@ static enum MHD_Result lx_access(void *cls, struct MHD_Connection *conn, const c
 		return MHD_YES;
 	}
 
+	lx_guard_handling(r);
 	r->db = lx_pool_conn(app->pool);
 	if (!r->db)
 		lx_reply_error(r, 503, "unavailable", NULL, "database unavailable");
 	else
 		app->dispatch(r);
-	if (!r->out)
-		lx_reply_error(r, 500, "internal", NULL, "no response");
-	double ms = lx_elapsed_ms(r->t0);
-	lx_metrics_observe(app->metrics, r->route ? r->route : "unmatched", r->status, ms);
-	lx_access_log(r, ms);
-	return lx_send(conn, r);
+	return lx_finish(conn, r);
 }
 
 static void lx_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -300,7 +395,10 @@ static void lx_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)cls;
 	(void)conn;
 	(void)toe;
-	lx_req_free(*con_cls);
+	lx_req *r = *con_cls;
+	if (r)
+		lx_guard_done(r);
+	lx_req_free(r);
 	*con_cls = NULL;
 }
 
@@ -331,6 +429,11 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (lx_guard_start(app) != LX_OK) {
+		fprintf(stderr, "lianxin: cannot start the connection guard\n");
+		lx_guard_stop(app);
+		return LX_ERR;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		(uint16_t)port, NULL, NULL, lx_access, app,
@@ -338,7 +441,10 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->conn_timeout_s,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->per_ip_connections,
+		MHD_OPTION_URI_LOG_CALLBACK, lx_guard_request_line, app,
+		MHD_OPTION_NOTIFY_CONNECTION, lx_guard_notify, app,
 		/* MHD zeroes the used part of a connection's pool between requests:
 		 * 32 KB (its default) holds headers and the read buffer; bodies are
 		 * copied out as they arrive */
@@ -349,6 +455,7 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 		MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "lianxin: cannot listen on %s:%d: %s\n", bind, port, strerror(errno));
+		lx_guard_stop(app);
 		return LX_ERR;
 	}
 	fprintf(stderr, "lianxin: serving http://%s:%d/ (db %s, %u threads)\n", bind, port,
@@ -359,6 +466,7 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 	app->stopping = 1;
 	MHD_quiesce_daemon(d);
 	MHD_stop_daemon(d);
+	lx_guard_stop(app);
 	fprintf(stderr, "lianxin: stopped\n");
 	return LX_OK;
 }

@@ -66,6 +66,7 @@ static void *lx_sweeper_main(void *arg)
 				fprintf(stderr, "job=sweeper recovered\n");
 			failing = n < 0;
 		}
+		lx_trail_flush(s->app->pool);
 		pthread_mutex_lock(&s->mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);

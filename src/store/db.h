@@ -125,6 +125,40 @@ int lx_stmt_one_int(lx_stmt *st, int64_t *out);
  * in its own transaction. Returns LX_OK or LX_ERR (message in err). */
 int lx_db_migrate(lx_db *db, char *err, size_t errsz);
 
+/* Backups of a SQLite database (store/backup.c; `lianxin backup` and
+ * `restore` in cli/backup.c). Paths may be spelled sqlite:PATH. */
+typedef struct lx_backup_stats {
+	int64_t pages;  /* pages copied */
+	int64_t bytes;  /* pages times the page size */
+	int64_t steps;  /* sqlite3_backup_step calls */
+	int64_t waits;  /* of them, answered busy or locked (retried after a nap) */
+	int64_t copy_ms, check_ms; /* time spent copying, and checking the copy */
+} lx_backup_stats;
+/* Copies the SQLite database src, which a server may be writing to from
+ * another process, into dst, an existing empty file the caller made and
+ * owns (it removes dst on failure and renames it on success). The copy is
+ * one snapshot of src, in rollback-journal mode (no -wal needed), and has
+ * passed lx_backup_check's checks. dst is not fsynced. Returns LX_OK and
+ * fills *out; LX_INVALID when src is no lianxin database or the copy fails
+ * a check; LX_BUSY when src stayed locked for a minute; LX_ERR otherwise;
+ * err says why. */
+int lx_backup_copy(const char *src, const char *dst, lx_backup_stats *out, char *err,
+		   size_t errsz);
+/* Checks that the SQLite file path is a lianxin database this binary can
+ * serve: PRAGMA integrity_check says ok, and schema_migrations exists and
+ * names only migrations this binary embeds (an older one is migrated by
+ * `serve`). Opens it read-write and leaves its content as it was. Returns
+ * LX_OK, LX_INVALID (err says why), LX_BUSY (locked) or LX_ERR. */
+int lx_backup_check(const char *path, char *err, size_t errsz);
+/* Whether no process has the existing SQLite database path open: takes it
+ * in exclusive locking mode for a moment (a serving lianxin holds a shared
+ * lock on the file on every open connection, idle or not). Returns LX_OK
+ * when nobody has it open (a WAL left by a stopped process is checkpointed
+ * into it and removed on the way), LX_BUSY when some process does,
+ * LX_INVALID when path is no SQLite database, LX_ERR otherwise; err says
+ * why. */
+int lx_backup_idle(const char *path, char *err, size_t errsz);
+
 /* A pool hands each thread its own connection to the same database. */
 /* Creates a pool for url. Returns LX_OK or LX_ERR with err. Caller frees with lx_pool_free. */
 int lx_pool_new(const char *url, lx_pool **out, char *err, size_t errsz);

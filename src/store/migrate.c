@@ -15,6 +15,7 @@
  */
 #include "db.h"
 #include "repo.h"
+#include "chain.h"
 #include "lx.h"
 
 #include <stdio.h>
@@ -78,6 +79,7 @@ static const struct {
 } lx_rebuilds[] = {
 	{"rollups", lx_rollup_rebuild},
 	{"months", lx_rollup_rebuild_months},
+	{"chain", lx_chain_rebuild},
 };
 
 /* Whether some migration asked for a rebuild (one read on every start;

@@ -70,6 +70,9 @@ int lx_unit_get(lx_db *db, const char *scope, int64_t id, lx_unit *out);
 int lx_unit_head(lx_db *db, int64_t id, lx_unit *out);
 /* Loads a unit by code (no scope: used by imports). LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_unit_get_by_code(lx_db *db, const char *code, lx_unit *out);
+/* The desk a case nobody can place belongs to: unit_id when set (> 0),
+ * else the first top-level district. LX_OK, LX_NOTFOUND or LX_ERR. */
+int lx_unit_desk(lx_db *db, int64_t unit_id, lx_unit *out);
 /* Inserts u (parent_id, kind, code, name, boundary, bbox); computes path and
  * depth from the parent and sets u->id, u->path, u->depth.
  * LX_OK, LX_CONFLICT (duplicate code), LX_NOTFOUND (no parent), LX_ERR. */
@@ -77,10 +80,11 @@ int lx_unit_insert(lx_db *db, lx_unit *u);
 /* Updates name, code, kind, boundary and bbox of u->id. LX_OK, LX_CONFLICT, LX_ERR. */
 int lx_unit_update(lx_db *db, const lx_unit *u);
 /* Lists units in scope, filtered by parent (0: any) and kind (NULL: any),
- * ordered by path. Returns a new array of unit objects (with boundary
+ * ordered by depth and code, at most limit from offset. Returns a new
+ * array of unit objects (with boundary
  * parsed when with_boundary). NULL on error. */
 json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char *kind,
-		     bool with_boundary);
+		     bool with_boundary, int64_t limit, int64_t offset);
 /* Calls fn for every unit with a boundary whose bbox contains the point, in
  * no particular order, without loading the boundary text (u->boundary is
  * NULL; see lx_unit_boundary). fn returns 0 to go on. LX_OK or LX_ERR. */
@@ -101,6 +105,38 @@ json_t *lx_unit_json(const lx_unit *u, bool with_boundary);
 /* Children of parent (ids and paths) in *out; caller frees with lx_unit_clear each and free. */
 int lx_unit_children(lx_db *db, int64_t parent_id, lx_unit **out, size_t *n);
 
+/* ---------------- the audit log (repo_audit.c) ---------------- */
+/* One audit row. Strings are the caller's; none may hold personal data
+ * beyond a login and an address. */
+typedef struct lx_audit {
+	lx_ms at;              /* 0: now */
+	const char *kind;      /* login, login_failed, login_locked, unlock, logout, password_changed,
+				* password_set, user_created, roles_changed, totp_enrolled, totp_removed,
+				* unmasked_read, export, apikey_used */
+	int64_t actor_id;      /* who did it (0: nobody logged in, or the system) */
+	const char *login;     /* the login concerned (an attempt's, a changed user's) */
+	const char *addr;      /* the client's address */
+	const char *target;    /* what it concerned: "user:12", "case:88", "cases.xlsx" */
+	const char *detail;    /* a short note */
+} lx_audit;
+/* Appends n rows to the audit chain (inside the caller's write
+ * transaction). LX_OK or LX_ERR. */
+int lx_audit_insert(lx_db *db, const lx_audit *a, size_t n);
+/* Failed logins since `since` (ms): from addr, for login from addr, and
+ * for login from anywhere (then *last_at is the latest), each counted only
+ * after the login's last success or unlock. LX_OK or LX_ERR. */
+typedef struct lx_login_failures {
+	int64_t by_addr, by_pair, by_login;
+	lx_ms last_at;
+} lx_login_failures;
+int lx_audit_login_failures(lx_db *db, const char *login, const char *addr, lx_ms since,
+			    lx_login_failures *out);
+/* The audit rows newest first, filtered (kind, login may be NULL; before
+ * 0: from the newest), at most limit: a new array the caller owns, or NULL
+ * on a store error. */
+json_t *lx_audit_list(lx_db *db, const char *kind, const char *login, int64_t before_id, int limit,
+		      int tz_offset_min);
+
 /* ---------------- users and sessions ---------------- */
 
 typedef struct lx_user {
@@ -112,13 +148,34 @@ typedef struct lx_user {
 	int64_t unit_id;   /* 0: whole system */
 	char *scope;       /* unit path, "/" for the whole system */
 	bool active;
+	bool must_change_password; /* a password nobody chose: change it first */
+	bool totp_enabled;         /* a confirmed second factor */
+	lx_ms password_changed_at;
+	lx_ms seen_at;             /* the session's last use (lx_session_user only) */
 } lx_user;
 
 void lx_user_clear(lx_user *u);
-/* Inserts a user; sets u->id. LX_OK, LX_CONFLICT (login taken), LX_ERR. */
+/* Inserts a user (with u->must_change_password); sets u->id. LX_OK,
+ * LX_CONFLICT (login taken), LX_ERR. */
 int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash);
-/* Updates name, phone, roles, unit_id, active and (when not NULL) the password hash. */
+/* Updates name, phone, roles, unit_id, active and, when password_hash is
+ * not NULL, the password (with u->must_change_password and its date). */
 int lx_user_update(lx_db *db, const lx_user *u, const char *password_hash);
+/* The stored password hash of user id (malloc'd into *hash). LX_OK,
+ * LX_NOTFOUND or LX_ERR. */
+int lx_user_password_hash(lx_db *db, int64_t id, char **hash);
+/* The second factor of user id: the encrypted secret and pending secret
+ * (malloc'd, NULL when none) and the last time step used. */
+int lx_user_totp(lx_db *db, int64_t id, char **secret, char **pending, int64_t *step);
+/* Stores an enrolment awaiting its first code (NULL: drop it). */
+int lx_user_totp_pending(lx_db *db, int64_t id, const char *pending);
+/* Makes the pending secret the user's second factor, used at step. */
+int lx_user_totp_confirm(lx_db *db, int64_t id, int64_t step);
+/* Records step as used, only if it is later than the last: LX_OK, or
+ * LX_CONFLICT when the code's step was used already (a replay). */
+int lx_user_totp_use(lx_db *db, int64_t id, int64_t step);
+/* Removes the second factor. */
+int lx_user_totp_clear(lx_db *db, int64_t id);
 /* Loads a user whose unit lies in scope. LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out);
 /* Loads a user and its password hash by login (no scope). *hash is malloc'd. */
@@ -127,12 +184,18 @@ int lx_user_by_login(lx_db *db, const char *login, lx_user *out, char **hash);
 json_t *lx_user_list(lx_db *db, const char *scope);
 /* User object as the API shows it (never the password). Caller owns. */
 json_t *lx_user_json(const lx_user *u);
-/* Stores a session for token_hash. */
-int lx_session_insert(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires);
-/* Loads the live (not revoked, not expired) session's user. LX_OK or LX_NOTFOUND. */
-int lx_session_user(lx_db *db, const char *token_hash, lx_ms now, lx_user *out);
+/* Stores a session for token_hash begun from addr. */
+int lx_session_insert_from(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires,
+			   const char *addr);
+/* Loads the live session's user: not revoked, not expired, used within
+ * idle_ms (out->seen_at says when). LX_OK or LX_NOTFOUND. */
+int lx_session_user(lx_db *db, const char *token_hash, lx_ms now, lx_ms idle_ms, lx_user *out);
 /* Revokes a session. */
 int lx_session_revoke(lx_db *db, const char *token_hash, lx_ms now);
+/* Revokes every live session of user_id but except_hash (NULL: all). */
+int lx_sessions_revoke_user(lx_db *db, int64_t user_id, const char *except_hash, lx_ms now);
+/* Records the session's use at now. */
+int lx_session_touch(lx_db *db, const char *token_hash, lx_ms now);
 
 /* ---------------- categories ---------------- */
 

@@ -9,6 +9,7 @@
  */
 #include "driver.h"
 #include "repo_case.h"
+#include "chain.h"
 #include "text.h"
 #include "rules.h"
 
@@ -329,44 +330,67 @@ static void lx_events_sql_build(void)
 	for (int n = 1; n <= LX_EVENTS_ROWS; n++) {
 		lx_buf b;
 		lx_buf_init(&b);
-		lx_buf_puts(&b, "INSERT INTO case_events(case_id, at, actor_id, action, from_status, to_status, "
-				"unit_id, note, input, accept_due_at, resolve_due_at) VALUES ");
+		lx_buf_puts(&b, "INSERT INTO case_events(id, case_id, at, actor_id, action, from_status, to_status, "
+				"unit_id, note, input, accept_due_at, resolve_due_at, prev_hash) VALUES ");
 		for (int i = 0; i < n; i++)
-			lx_buf_puts(&b, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+			lx_buf_puts(&b, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+					  : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 		lx_events_sql[n] = lx_buf_steal(&b);
 	}
 }
 
+/* The timeline is a hash chain (store/chain.c): each event takes the next
+ * id of the chain's head and the head's hash as its predecessor. */
 int lx_case_events_insert(lx_db *db, const lx_event *ev, size_t n)
 {
 	pthread_once(&lx_events_once, lx_events_sql_build);
-	for (size_t done = 0; done < n;) {
+	lx_chain c;
+	if (n == 0)
+		return LX_OK;
+	if (lx_chain_head(db, "case_events", &c) != LX_OK)
+		return LX_ERR;
+	char prev[LX_EVENTS_ROWS][LX_CHAIN_HEX + 1];
+	lx_buf fields;
+	lx_buf_init(&fields);
+	int rc = LX_OK;
+	for (size_t done = 0; rc == LX_OK && done < n;) {
 		size_t k = n - done < LX_EVENTS_ROWS ? n - done : LX_EVENTS_ROWS;
 		lx_stmt *st = lx_db_prepare(db, lx_events_sql[k]);
-		if (!st)
-			return LX_ERR;
+		if (!st) {
+			rc = LX_ERR;
+			break;
+		}
 		for (size_t i = 0; i < k; i++) {
 			const lx_event *e = &ev[done + i];
-			int b = (int)i * 11;
-			lx_stmt_bind_int(st, b + 1, e->case_id);
-			lx_stmt_bind_int(st, b + 2, e->at);
-			lx_bind_id(st, b + 3, e->actor_id);
-			lx_stmt_bind_text(st, b + 4, e->action);
-			lx_stmt_bind_text(st, b + 5, e->from);
-			lx_stmt_bind_text(st, b + 6, e->to);
-			lx_bind_id(st, b + 7, e->unit_id);
-			lx_stmt_bind_text(st, b + 8, e->note);
-			lx_stmt_bind_text(st, b + 9, e->input);
-			lx_bind_ms(st, b + 10, e->accept_due_at);
-			lx_bind_ms(st, b + 11, e->resolve_due_at);
+			int64_t id = ++c.last_id;
+			int b = (int)i * 13;
+			fields.len = 0;
+			lx_chain_event_fields(&fields, id, e);
+			memcpy(prev[i], c.hash, sizeof prev[i]);
+			lx_chain_hash(c.hash, &fields, c.hash);
+			lx_stmt_bind_int(st, b + 1, id);
+			lx_stmt_bind_int(st, b + 2, e->case_id);
+			lx_stmt_bind_int(st, b + 3, e->at);
+			lx_bind_id(st, b + 4, e->actor_id);
+			lx_stmt_bind_text(st, b + 5, e->action);
+			lx_stmt_bind_text(st, b + 6, e->from);
+			lx_stmt_bind_text(st, b + 7, e->to);
+			lx_bind_id(st, b + 8, e->unit_id);
+			lx_stmt_bind_text(st, b + 9, e->note);
+			lx_stmt_bind_text(st, b + 10, e->input);
+			lx_bind_ms(st, b + 11, e->accept_due_at);
+			lx_bind_ms(st, b + 12, e->resolve_due_at);
+			lx_stmt_bind_text(st, b + 13, prev[i]);
 		}
-		int rc = lx_stmt_step(st);
+		if (lx_stmt_step(st) != LX_DONE)
+			rc = LX_ERR;
 		lx_stmt_done(st);
-		if (rc != LX_DONE)
-			return LX_ERR;
 		done += k;
 	}
-	return LX_OK;
+	lx_buf_free(&fields);
+	if (rc == LX_OK)
+		rc = lx_chain_save(db, &c);
+	return rc;
 }
 
 int lx_case_event(lx_db *db, const lx_event *e)

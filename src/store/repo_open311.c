@@ -162,14 +162,23 @@ int lx_o311_attrs_load(lx_db *db, const char *code, lx_o311_attr **out, size_t *
 
 /* ---------------- requests ---------------- */
 
+/* An anonymous reporter: the flag, or an Open311 request with no contact. */
+#define LX_REQ_ANON \
+	"(c.reporter_anonymous <> 0 OR (c.channel = 'open311' AND c.reporter_name IS NULL " \
+	"AND c.reporter_phone IS NULL AND o.email IS NULL))"
+
 #define LX_REQ_SELECT \
 	"SELECT c.id, c.status, c.category_code, k.name, c.description, c.address, lu.code, " \
 	"hu.name, c.reply, o.media_url, c.lat, c.lon, c.created_at, c.updated_at, " \
-	"c.resolve_due_at FROM cases c " \
+	"c.resolve_due_at, CASE WHEN " LX_REQ_ANON " THEN 1 ELSE 0 END, au.name, au.code FROM cases c " \
 	"LEFT JOIN categories k ON k.code = c.category_code " \
 	"LEFT JOIN units lu ON lu.id = c.unit_id " \
 	"LEFT JOIN units hu ON hu.id = c.handler_unit_id " \
 	"LEFT JOIN open311_requests o ON o.case_id = c.id " \
+	/* the community (or coarser) of an anonymous reporter's case */ \
+	"LEFT JOIN units au ON " LX_REQ_ANON " AND au.id = (SELECT u.id FROM units u " \
+	"WHERE u.kind IN ('district', 'street', 'community', 'village') " \
+	"AND c.unit_path LIKE (u.path || '%') ORDER BY u.depth DESC LIMIT 1) " \
 	"WHERE c.type = 'request'"
 
 void lx_o311_request_clear(lx_o311_request *q)
@@ -182,6 +191,8 @@ void lx_o311_request_clear(lx_o311_request *q)
 	free(q->agency);
 	free(q->reply);
 	free(q->media_url);
+	free(q->area);
+	free(q->area_code);
 	memset(q, 0, sizeof *q);
 }
 
@@ -204,6 +215,9 @@ static void lx_o311_request_row(lx_stmt *st, lx_o311_request *q)
 	q->created_at = lx_stmt_int(st, 12);
 	q->updated_at = lx_stmt_int(st, 13);
 	q->resolve_due_at = lx_stmt_int(st, 14);
+	q->anonymous = lx_stmt_int(st, 15) != 0;
+	q->area = lx_stmt_dup(st, 16);
+	q->area_code = lx_stmt_dup(st, 17);
 }
 
 static void lx_o311_request_row_fill(lx_stmt *st, void *out)

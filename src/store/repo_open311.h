@@ -101,6 +101,12 @@ typedef struct lx_o311_request {
 	bool has_point;
 	double lat, lon;
 	lx_ms created_at, updated_at, resolve_due_at; /* 0: none */
+	/* An anonymous reporter: the flag, or an Open311 request without any
+	 * contact (name, phone, email). Then area and area_code are the name
+	 * and code of the deepest unit of kind district, street, community or
+	 * village the case is located in (NULL when none). */
+	bool anonymous;
+	char *area, *area_code;
 } lx_o311_request;
 
 /* Frees q's strings and zeroes it. */

@@ -131,6 +131,17 @@ int lx_unit_get_by_code(lx_db *db, const char *code, lx_unit *out)
 	return lx_unit_one(st, out);
 }
 
+int lx_unit_desk(lx_db *db, int64_t unit_id, lx_unit *out)
+{
+	if (unit_id > 0)
+		return lx_unit_get(db, "/", unit_id, out);
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units WHERE parent_id IS NULL "
+					"AND kind = 'district' ORDER BY id LIMIT 1");
+	if (!st)
+		return LX_ERR;
+	return lx_unit_one(st, out);
+}
+
 static void lx_bind_bbox(lx_stmt *st, int first, const lx_unit *u)
 {
 	for (int i = 0; i < 4; i++) {
@@ -254,11 +265,11 @@ static json_t *lx_unit_row_json(lx_stmt *st, void *arg)
 }
 
 json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char *kind,
-		     bool with_boundary)
+		     bool with_boundary, int64_t limit, int64_t offset)
 {
 	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_UNIT_COLS " FROM units "
 					"WHERE path >= ? AND path < ? AND (? = 0 OR parent_id = ?) "
-					"AND (? IS NULL OR kind = ?) ORDER BY depth, code");
+					"AND (? IS NULL OR kind = ?) ORDER BY depth, code, id LIMIT ? OFFSET ?");
 	if (!st)
 		return NULL;
 	lx_bind_scope(st, 1, scope);
@@ -266,6 +277,8 @@ json_t *lx_unit_list(lx_db *db, const char *scope, int64_t parent_id, const char
 	lx_stmt_bind_int(st, 4, parent_id);
 	lx_stmt_bind_text(st, 5, kind);
 	lx_stmt_bind_text(st, 6, kind);
+	lx_stmt_bind_int(st, 7, limit);
+	lx_stmt_bind_int(st, 8, offset);
 	return lx_rows_json(st, lx_unit_row_json, &with_boundary);
 }
 

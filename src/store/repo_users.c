@@ -12,7 +12,10 @@
 #include <string.h>
 
 #define LX_USER_COLS "u.id, u.login, u.name, u.phone, u.roles, u.unit_id, " \
-		     "COALESCE(n.path, '/'), u.active"
+		     "COALESCE(n.path, '/'), u.active, u.must_change_password, " \
+		     "COALESCE(u.password_changed_at, u.updated_at), " \
+		     "CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END"
+#define LX_USER_NCOLS 11
 
 void lx_user_clear(lx_user *u)
 {
@@ -36,6 +39,9 @@ static void lx_user_row(lx_stmt *st, lx_user *u)
 	u->unit_id = lx_stmt_isnull(st, 5) ? 0 : lx_stmt_int(st, 5);
 	u->scope = lx_stmt_dup(st, 6);
 	u->active = lx_stmt_int(st, 7) != 0;
+	u->must_change_password = lx_stmt_int(st, 8) != 0;
+	u->password_changed_at = lx_stmt_int(st, 9);
+	u->totp_enabled = lx_stmt_int(st, 10) != 0;
 }
 
 static void lx_user_fill(lx_stmt *st, void *out)
@@ -71,7 +77,8 @@ int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash)
 	lx_ms now = lx_now_ms();
 	lx_stmt *st = lx_db_prepare(db,
 		"INSERT INTO users(name, phone, roles, unit_id, active, login, password_hash, "
-		"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+		"created_at, updated_at, must_change_password, password_changed_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	if (!st)
 		return LX_ERR;
 	lx_user_bind(st, 1, u);
@@ -79,6 +86,8 @@ int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash)
 	lx_stmt_bind_text(st, 7, password_hash);
 	lx_stmt_bind_int(st, 8, now);
 	lx_stmt_bind_int(st, 9, now);
+	lx_stmt_bind_int(st, 10, u->must_change_password ? 1 : 0);
+	lx_stmt_bind_int(st, 11, now);
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		u->id = lx_stmt_int(st, 0);
@@ -90,18 +99,114 @@ int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash)
 
 int lx_user_update(lx_db *db, const lx_user *u, const char *password_hash)
 {
-	lx_stmt *st = lx_db_prepare(db,
-		"UPDATE users SET name = ?, phone = ?, roles = ?, unit_id = ?, active = ?, "
-		"password_hash = COALESCE(?, password_hash), updated_at = ? WHERE id = ?");
+	lx_ms now = lx_now_ms();
+	lx_stmt *st = lx_db_prepare(db, password_hash
+		? "UPDATE users SET name = ?, phone = ?, roles = ?, unit_id = ?, active = ?, "
+		  "password_hash = ?, must_change_password = ?, password_changed_at = ?, updated_at = ? "
+		  "WHERE id = ?"
+		: "UPDATE users SET name = ?, phone = ?, roles = ?, unit_id = ?, active = ?, "
+		  "updated_at = ? WHERE id = ?");
 	if (!st)
 		return LX_ERR;
 	lx_user_bind(st, 1, u);
-	lx_stmt_bind_text(st, 6, password_hash);
-	lx_stmt_bind_int(st, 7, lx_now_ms());
-	lx_stmt_bind_int(st, 8, u->id);
+	int i = 6;
+	if (password_hash) {
+		lx_stmt_bind_text(st, i++, password_hash);
+		lx_stmt_bind_int(st, i++, u->must_change_password ? 1 : 0);
+		lx_stmt_bind_int(st, i++, now);
+	}
+	lx_stmt_bind_int(st, i++, now);
+	lx_stmt_bind_int(st, i, u->id);
 	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : rc;
+}
+
+int lx_user_password_hash(lx_db *db, int64_t id, char **hash)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT password_hash FROM users WHERE id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, id);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		*hash = lx_stmt_dup(st, 0);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+int lx_user_totp(lx_db *db, int64_t id, char **secret, char **pending, int64_t *step)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT totp_secret, totp_pending, totp_step FROM users WHERE id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, id);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		*secret = lx_stmt_isnull(st, 0) ? NULL : lx_stmt_dup(st, 0);
+		*pending = lx_stmt_isnull(st, 1) ? NULL : lx_stmt_dup(st, 1);
+		*step = lx_stmt_int(st, 2);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
+/* Runs an UPDATE of one user row binding (text or NULL, id) or (int, id). */
+static int lx_user_exec(lx_db *db, const char *sql, const char *text, int64_t num, int64_t id, bool is_text)
+{
+	lx_stmt *st = lx_db_prepare(db, sql);
+	if (!st)
+		return LX_ERR;
+	if (is_text)
+		lx_stmt_bind_text(st, 1, text);
+	else
+		lx_stmt_bind_int(st, 1, num);
+	lx_stmt_bind_int(st, 2, id);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return rc == LX_OK ? LX_ERR : rc;
+	return lx_db_changes(db) == 1 ? LX_OK : LX_NOTFOUND;
+}
+
+int lx_user_totp_pending(lx_db *db, int64_t id, const char *pending)
+{
+	return lx_user_exec(db, "UPDATE users SET totp_pending = ? WHERE id = ?", pending, 0, id, true);
+}
+
+int lx_user_totp_confirm(lx_db *db, int64_t id, int64_t step)
+{
+	return lx_user_exec(db, "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, "
+				"totp_step = ? WHERE id = ? AND totp_pending IS NOT NULL", NULL, step, id, false);
+}
+
+int lx_user_totp_use(lx_db *db, int64_t id, int64_t step)
+{
+	/* one statement decides: two logins with the same code cannot both pass */
+	lx_stmt *st = lx_db_prepare(db, "UPDATE users SET totp_step = ? WHERE id = ? AND totp_step < ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, step);
+	lx_stmt_bind_int(st, 2, id);
+	lx_stmt_bind_int(st, 3, step);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return rc == LX_OK ? LX_ERR : rc;
+	return lx_db_changes(db) == 1 ? LX_OK : LX_CONFLICT;
+}
+
+int lx_user_totp_clear(lx_db *db, int64_t id)
+{
+	return lx_user_exec(db, "UPDATE users SET totp_secret = NULL, totp_pending = ? WHERE id = ?",
+			    NULL, 0, id, true);
 }
 
 int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out)
@@ -126,7 +231,7 @@ int lx_user_by_login(lx_db *db, const char *login, lx_user *out, char **hash)
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		lx_user_row(st, out);
-		*hash = lx_stmt_dup(st, 8);
+		*hash = lx_stmt_dup(st, LX_USER_NCOLS);
 		rc = LX_OK;
 	} else if (rc == LX_DONE) {
 		rc = LX_NOTFOUND;
@@ -163,33 +268,47 @@ json_t *lx_user_list(lx_db *db, const char *scope)
 	return lx_rows_json(st, lx_user_row_json, NULL);
 }
 
-int lx_session_insert(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires)
+int lx_session_insert_from(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires,
+			   const char *addr)
 {
+	lx_ms now = lx_now_ms();
 	lx_stmt *st = lx_db_prepare(db, "INSERT INTO sessions(token_hash, user_id, created_at, "
-					"expires_at) VALUES (?, ?, ?, ?)");
+					"expires_at, seen_at, addr) VALUES (?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, token_hash);
 	lx_stmt_bind_int(st, 2, user_id);
-	lx_stmt_bind_int(st, 3, lx_now_ms());
+	lx_stmt_bind_int(st, 3, now);
 	lx_stmt_bind_int(st, 4, expires);
+	lx_stmt_bind_int(st, 5, now);
+	lx_stmt_bind_text(st, 6, addr);
 	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : rc;
 }
 
-int lx_session_user(lx_db *db, const char *token_hash, lx_ms now, lx_user *out)
+
+static void lx_session_fill(lx_stmt *st, void *out)
 {
-	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS " FROM sessions s "
+	lx_user *u = out;
+	lx_user_row(st, u);
+	u->seen_at = lx_stmt_isnull(st, LX_USER_NCOLS) ? 0 : lx_stmt_int(st, LX_USER_NCOLS);
+}
+
+int lx_session_user(lx_db *db, const char *token_hash, lx_ms now, lx_ms idle_ms, lx_user *out)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_USER_COLS ", s.seen_at FROM sessions s "
 					"JOIN users u ON u.id = s.user_id "
 					"LEFT JOIN units n ON n.id = u.unit_id "
 					"WHERE s.token_hash = ? AND s.revoked_at IS NULL "
-					"AND s.expires_at > ? AND u.active = 1");
+					"AND s.expires_at > ? AND COALESCE(s.seen_at, s.created_at) > ? "
+					"AND u.active = 1");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, token_hash);
 	lx_stmt_bind_int(st, 2, now);
-	return lx_row_one(st, lx_user_fill, out);
+	lx_stmt_bind_int(st, 3, now - idle_ms);
+	return lx_row_one(st, lx_session_fill, out);
 }
 
 int lx_session_revoke(lx_db *db, const char *token_hash, lx_ms now)
@@ -200,6 +319,33 @@ int lx_session_revoke(lx_db *db, const char *token_hash, lx_ms now)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, now);
 	lx_stmt_bind_text(st, 2, token_hash);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : rc;
+}
+
+int lx_sessions_revoke_user(lx_db *db, int64_t user_id, const char *except_hash, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? "
+					"AND revoked_at IS NULL AND token_hash <> ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_int(st, 2, user_id);
+	lx_stmt_bind_text(st, 3, except_hash ? except_hash : "");
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : rc;
+}
+
+int lx_session_touch(lx_db *db, const char *token_hash, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE sessions SET seen_at = ? WHERE token_hash = ? AND seen_at < ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_text(st, 2, token_hash);
+	lx_stmt_bind_int(st, 3, now);
 	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
 	return rc == LX_DONE ? LX_OK : rc;

@@ -163,3 +163,53 @@ def test_login_required(api):
     assert st == 401
     st, _, body = fetch(api, "/api/v1/cases/export.csv", "0" * 64)
     assert st == 401
+
+
+def test_xlsx_stays_valid_xml_with_characters_xml_forbids(api):
+    """A title holding U+FFFE, U+FFFF or a C0 control (the API takes them)
+    is exported without them: every part of the workbook parses as XML.
+    (Hazards, not requests: Open311's JSON keeps what its XML drops.)"""
+    import xml.etree.ElementTree as ET
+    d = api.login("dispatcher")
+    grid = a_grid(api, d, "桥头街道")
+    tag = uuid.uuid4().hex[:6]
+    st, c = api.post("/api/v1/cases", {
+        "type": "hazard", "channel": "inspection", "category_code": "0603",
+        "title": "坏字符\ufffe\x01\uffff" + tag, "description": "控制\x02字符\x1f\ttab\r\n换行",
+        "unit_id": grid["id"]}, d)
+    assert st == 201, c
+    st, _, data = fetch(api, "/api/v1/cases/export.xlsx", d, q="坏字符 " + tag)
+    assert st == 200, data[:300]
+    z = zipfile.ZipFile(io.BytesIO(data))
+    for name in z.namelist():
+        if name.endswith(".xml") or name.endswith(".rels"):
+            ET.fromstring(z.read(name))  # raises on a character XML forbids
+    sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "坏字符" + tag in sheet and "控制字符" in sheet and "\ttab" in sheet
+
+
+def test_csv_defuses_every_formula_start(api):
+    """OWASP's list: = + - @, tab and carriage return; also after leading
+    spaces, and the full-width ＝＋－＠ an IME types."""
+    d = api.login("dispatcher")
+    grid = a_grid(api, d, "桥头街道")
+    tag = uuid.uuid4().hex[:6]
+    starts = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "  =1+1", "\u3000=1+1",
+              "＝1+1", "＋1", "－1", "＠SUM(A1)"]
+    for i, s in enumerate(starts):
+        st, c = api.post("/api/v1/cases", {
+            "type": "hazard", "channel": "inspection", "category_code": "0603",
+            "title": "公式%s%02d" % (tag, i), "description": s, "unit_id": grid["id"]}, d)
+        assert st == 201, c
+    st, _, data = fetch(api, "/api/v1/cases/export.csv", d, q="公式" + tag)
+    assert st == 200
+    got = {r[6]: r[7] for r in read_csv(data)[1:]}
+    assert len(got) == len(starts)
+    for i, s in enumerate(starts):
+        assert got["公式%s%02d" % (tag, i)] == "'" + s, (i, s)
+    # ordinary text is left alone
+    st, c = api.post("/api/v1/cases", {
+        "type": "hazard", "channel": "inspection", "category_code": "0603",
+        "title": "公式" + tag + "x", "description": "1+1=2 a-b", "unit_id": grid["id"]}, d)
+    st, _, data = fetch(api, "/api/v1/cases/export.csv", d, q="公式" + tag + "x")
+    assert [r[7] for r in read_csv(data)[1:]] == ["1+1=2 a-b"]

@@ -401,7 +401,9 @@ def test_post_with_point_locates_and_dispatches(api, admin, key, grid):
     assert g["status"] == "open" and g["service_code"] == "0101"
     assert g["agency_responsible"] == "供热公司"
     assert g["media_url"] == "https://img.example.cn/a.jpg?x=1&y=2"
-    assert abs(g["lat"] - grid["lat"]) < 1e-6 and abs(g["long"] - grid["lon"]) < 1e-6
+    # publicly the point is rounded (public_point_decimals, default 3); inside it is exact
+    assert g["lat"] == round(grid["lat"], 3) and g["long"] == round(grid["lon"], 3)
+    assert abs(c["lat"] - grid["lat"]) < 1e-6 and abs(c["lon"] - grid["lon"]) < 1e-6
     assert g["address_id"] == grid["unit"]["code"]
     assert g["expected_datetime"] == c["resolve_due_at"]
 
@@ -470,7 +472,13 @@ def test_queued_request_gets_a_token(api, admin, key):
     j = both(api, "/open311/v2/tokens/" + tok, "service_requests")
     assert list(j[0]) == ["service_request_id", "token"] and j[0]["token"] == tok
     c = case(api, admin, j[0]["service_request_id"])
-    assert c["status"] == "new" and c["channel"] == "open311" and c["unit_id"] is None
+    # nobody can place it: it is the district desk's (P7), not the admin's alone
+    st, districts = api.get("/api/v1/units?kind=district", admin)
+    items = districts["items"] if isinstance(districts, dict) else districts
+    assert c["status"] == "new" and c["channel"] == "open311" and c["unit_id"] == items[0]["id"]
+    desk = api.login("dispatcher")
+    st, mine = api.get("/api/v1/cases/%d" % c["id"], desk)
+    assert st == 200 and mine["status"] == "new", mine
     for fmt in ("json", "xml"):
         for t in ("0" * 32, "nope", tok.upper()):
             st, err = get(api, "/open311/v2/tokens/%s.%s" % (t, fmt))
