@@ -15,7 +15,10 @@ same database, and check after every kill that
      for, run by `lianxin init`) is compared table to table, and after the
      restart the summary API read from roll-ups equals the same window read
      from a scan of the cases;
-  4. the sessions acknowledged before the kills still authenticate.
+  4. the sessions acknowledged before the kills still authenticate;
+  5. `lianxin audit verify` holds (the timeline's and audit log's hash
+     chains), on the copy of 3; case_scope equals its definition, and
+     acknowledged intakes are found by search.
 
 Standard library only; see docs/crashtest.md.
 
@@ -70,6 +73,16 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def audit_verify(bin_path, db):
+    """`lianxin audit verify` on a copy of the database as the kill left
+    it: the timeline's and the audit log's hash chains hold (each row the
+    hash of the one before, the head at the last row)."""
+    r = subprocess.run([bin_path, "audit", "verify", "--db", db], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        return ["audit verify exits %d: %s" % (r.returncode, (r.stdout + r.stderr).strip()[-500:])]
+    return []
 
 
 def run(argv, **kw):
@@ -167,6 +180,7 @@ class Sqlite:
         finally:
             src.close()
         run([self.bin, "init", "--db", copy])
+        bad += audit_verify(self.bin, copy)
         conn = sqlite3.connect("file:%s?mode=ro" % copy, uri=True)
         try:
             recount = conn.execute(ROLLUP_SQL).fetchall()
@@ -227,6 +241,7 @@ class Postgres:
             url = self.db_url(chk)
             self.psql("INSERT INTO schema_rebuilds(name) VALUES ('rollups')", url)
             run([self.bin, "init", "--db", url])
+            bad = audit_verify(self.bin, url)
             saved, self.url = self.url, url
             try:
                 recount = self.rows(ROLLUP_SQL)
@@ -234,7 +249,7 @@ class Postgres:
                 self.url = saved
         finally:
             self.psql("DROP DATABASE IF EXISTS %s" % chk)
-        return [], live, recount
+        return bad, live, recount
 
     def close(self):
         try:
