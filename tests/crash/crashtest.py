@@ -784,7 +784,7 @@ def main():
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--bin", default=os.environ.get("LIANXIN_BIN", os.path.join(ROOT, "build", "lianxin")))
     ap.add_argument("--clients", type=int, default=6)
-    ap.add_argument("--max-delay", type=float, default=0.8,
+    ap.add_argument("--max-delay", type=float, default=0.6,
                     help="the kill comes uniformly between 0 and this many seconds after the clients start")
     ap.add_argument("--startup-kills", type=float, default=0.05,
                     help="share of rounds with an extra kill during start-up (before /healthz answers)")
