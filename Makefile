@@ -120,3 +120,24 @@ fuzz-cov:
 	@test -f build-fuzz-cov/CMakeCache.txt || cmake --preset fuzz-cov >/dev/null
 	cmake --build build-fuzz-cov -j$(JOBS) --target lx_fuzzers
 	tests/fuzz/coverage.sh
+
+# crashtest: kill -9 the server at random moments during concurrent intake and
+# actions, restart it, check every acknowledged write, integrity and the roll-ups
+# (tests/crash/crashtest.py, docs/crashtest.md): CRASH_KILLS on SQLite, then
+# CRASH_PG_KILLS on a throw-away PostgreSQL cluster (scripts/pg-test.sh, stopped
+# however the run ends; 0 skips it). CRASH_ARGS passes options, e.g. --seed 7.
+# It builds the binary only: the web UI's packages play no part.
+CRASH_KILLS    ?= 200
+CRASH_PG_KILLS ?= 50
+.PHONY: crashtest
+crashtest:
+	@test -f $(BUILD)/CMakeCache.txt || cmake --preset dev >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+	$(PY) tests/crash/crashtest.py --backend sqlite --kills $(CRASH_KILLS) --bin $(BUILD)/lianxin $(CRASH_ARGS)
+	@if [ "$(CRASH_PG_KILLS)" -gt 0 ]; then \
+	  env=$$(scripts/pg-test.sh start) || exit 1; export $$env; \
+	  trap 'scripts/pg-test.sh stop "$$LIANXIN_TEST_PGDIR"' EXIT; trap 'exit 130' INT TERM; \
+	  echo "crashtest on PostgreSQL $$LIANXIN_TEST_PG"; \
+	  $(PY) tests/crash/crashtest.py --backend postgresql --kills $(CRASH_PG_KILLS) --bin $(BUILD)/lianxin \
+	    --pg "$$LIANXIN_TEST_PG" $(CRASH_ARGS); \
+	fi
