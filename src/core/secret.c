@@ -7,6 +7,7 @@
 #include "lx.h"
 
 #include <crack.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -105,28 +106,41 @@ const char *lx_password_weakness(const char *password, const char *login, size_t
 static unsigned char lx_key[crypto_secretbox_KEYBYTES];
 static bool lx_key_loaded;
 
+/* Writes a new key to path, atomically: a temporary file linked into
+ * place, so a second process starting at the same moment either wins or
+ * reads the winner's whole key. LX_OK also when another process won. */
+static int lx_secret_key_make(const char *path)
+{
+	char hex[2 * crypto_secretbox_KEYBYTES + 2];
+	unsigned char k[crypto_secretbox_KEYBYTES];
+	char *tmp = lx_xasprintf("%s.%ld.tmp", path, (long)getpid());
+	int rc = LX_ERR;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto cleanup;
+	crypto_secretbox_keygen(k);
+	sodium_bin2hex(hex, sizeof hex, k, sizeof k);
+	size_t n = strlen(hex);
+	hex[n++] = '\n';
+	bool ok = write(fd, hex, n) == (ssize_t)n && fsync(fd) == 0;
+	close(fd);
+	if (ok && (link(tmp, path) == 0 || errno == EEXIST))
+		rc = LX_OK;
+	unlink(tmp);
+cleanup:
+	sodium_memzero(k, sizeof k);
+	sodium_memzero(hex, sizeof hex);
+	free(tmp);
+	return rc;
+}
+
 int lx_secret_key_load(const char *path, bool create)
 {
-	FILE *f = fopen(path, "r");
 	char hex[2 * crypto_secretbox_KEYBYTES + 2];
 	int rc = LX_ERR;
-	if (!f && create) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return LX_ERR;
-		unsigned char k[crypto_secretbox_KEYBYTES];
-		crypto_secretbox_keygen(k);
-		sodium_bin2hex(hex, sizeof hex, k, sizeof k);
-		sodium_memzero(k, sizeof k);
-		size_t n = strlen(hex);
-		hex[n++] = '\n';
-		bool ok = write(fd, hex, n) == (ssize_t)n && fsync(fd) == 0;
-		close(fd);
-		sodium_memzero(hex, sizeof hex);
-		if (!ok)
-			return LX_ERR;
-		f = fopen(path, "r");
-	}
+	if (create && access(path, F_OK) != 0 && lx_secret_key_make(path) != LX_OK)
+		return LX_ERR;
+	FILE *f = fopen(path, "r");
 	if (!f)
 		return LX_ERR;
 	size_t got = 0;
