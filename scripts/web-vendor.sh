@@ -23,10 +23,31 @@ files=(
 for f in "${files[@]}"; do
   src=$nm/${f%%:*}
   dst=$out/${f##*:}
+  # vant.css is rewritten below (its icon font): copied again only when newer
+  if [ "${f##*:}" = vant.css ] && [ -f "$dst" ] && [ -f "$out/vant-icon.woff2" ] && [ ! "$src" -nt "$dst" ]; then
+    continue
+  fi
   if [ ! -f "$dst" ] || [ "$src" -nt "$dst" ] || ! cmp -s "$src" "$dst"; then
     cp "$src" "$dst"
   fi
 done
+# Vant's icon font comes inside its CSS as a data: URL, with a fallback on
+# at.alicdn.com: the server's CSP (default-src 'self') refuses both, and the
+# icons would be empty boxes. The font goes to a file of its own beside the
+# CSS, which points at it.
+node - "$out/vant.css" "$out/vant-icon.woff2" <<'JS'
+const fs = require('fs');
+const [css, font] = process.argv.slice(2);
+const s = fs.readFileSync(css, 'utf8');
+const re = /src:url\(data:font\/woff2;charset=utf-8;base64,([A-Za-z0-9+/=]+)\) format\("woff2"\)(,url\([^)]*\) format\("woff"\))?/;
+const m = re.exec(s);
+if (!m) {
+  if (!s.includes('url(vant-icon.woff2)')) { console.error('web-vendor: no icon font in vant.css'); process.exit(1); }
+  process.exit(0);
+}
+fs.writeFileSync(font, Buffer.from(m[1], 'base64'));
+fs.writeFileSync(css, s.replace(re, 'src:url(vant-icon.woff2) format("woff2")'));
+JS
 for p in vue vant echarts; do
   cp "$nm/$p/LICENSE" "$out/licenses/$p-LICENSE.txt" 2>/dev/null || true
 done

@@ -35,8 +35,9 @@ function freePort() {
   });
 }
 
-/* Starts a server on a fresh demo database; returns {base, stop, log}. */
-export async function startServer() {
+/* Starts a server on a fresh demo database; returns {base, stop, log}.
+ * opts.env: more environment for `lianxin serve` (LIANXIN_* settings). */
+export async function startServer(opts = {}) {
   for (const f of ['vue.esm-browser.prod.js', 'vant.min.js', 'vant.css', 'echarts.common.min.js']) {
     if (!fs.existsSync(path.join(ROOT, 'web', 'vendor', f)))
       throw new Error('web/vendor/' + f + ' is missing: run `make web` (npm ci + scripts/web-vendor.sh)');
@@ -49,7 +50,7 @@ export async function startServer() {
   const logPath = path.join(dir, 'server.log');
   const log = fs.openSync(logPath, 'w');
   const proc = spawn(BIN, ['serve', '--db', db, '--port', String(port), '--bind', '127.0.0.1', '--web-root', path.join(ROOT, 'web')],
-    { stdio: ['ignore', log, log], env: { ...process.env, LIANXIN_SWEEP_MS: '500' } });
+    { stdio: ['ignore', log, log], env: { ...process.env, LIANXIN_SWEEP_MS: '500', ...(opts.env || {}) } });
   const base = 'http://127.0.0.1:' + port + '/';
   const deadline = Date.now() + 30000;
   for (;;) {
@@ -85,13 +86,16 @@ export function apiClient(base) {
     if (!r.ok) {
       const e = new Error(method + ' ' + p + ' -> ' + r.status + ' ' + text);
       e.status = r.status;
+      e.body = json;
       throw e;
     }
     return json;
   }
   async function token(who) {
     if (!tokens[who]) {
-      const r = await fetch(base + 'api/v1/auth/login', { method: 'POST', body: JSON.stringify({ login: who, password: PASSWORD }) });
+      const r = await fetch(base + 'api/v1/auth/login', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: who, password: PASSWORD }),
+      });
       if (!r.ok) throw new Error('login ' + who + ': ' + r.status);
       tokens[who] = (await r.json()).token;
     }

@@ -2,8 +2,9 @@
  * api.js - the JSON API client. Same-origin fetch with the HttpOnly
  * lx_session cookie the server sets at login (no token kept in script
  * reach). Every failure becomes an ApiError carrying the contract's
- * error.code and error.message; a 401 anywhere but at login sends the user
- * back to the login page.
+ * error.code and error.message (and, for a 429, the Retry-After seconds);
+ * a 401 anywhere but at login sends the user back to the login page, a 403
+ * that asks for a new password or a second factor shows that page first.
  */
 import { t } from './i18n.js';
 
@@ -20,6 +21,13 @@ export class ApiError extends Error {
 let unauthorizedHandler = () => {};
 /* Called (once per burst) when the server answers 401. */
 export function onUnauthorized(fn) { unauthorizedHandler = fn; }
+
+let gateHandler = () => {};
+/* Called with the code when the server answers 403 password_change_required
+ * or totp_enrollment_required: the user must set a password of their own or
+ * enrol a second factor before anything else. */
+export function onGate(fn) { gateHandler = fn; }
+export const GATE_CODES = ['password_change_required', 'totp_enrollment_required'];
 
 const BASE = 'api/v1';
 
@@ -69,9 +77,12 @@ export async function request(method, path, opts = {}) {
   if (!res.ok) {
     const err = (data && data.error) || {};
     if (res.status === 401 && path !== '/auth/login') unauthorizedHandler();
+    if (res.status === 403 && GATE_CODES.includes(err.code)) gateHandler(err.code);
     const ae = new ApiError(res.status, err.code || 'http_' + res.status,
       err.message || t('err.http', { status: res.status }), err.field);
     ae.body = data;
+    const wait = Number(res.headers.get('Retry-After'));
+    if (wait > 0) ae.retryAfter = wait;
     throw ae;
   }
   return data;

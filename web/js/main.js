@@ -6,8 +6,8 @@
 import { createApp, defineAsyncComponent, computed, watch, ref, h } from 'vue';
 import vant from './vant.js';
 import { t, locale, setLocale } from './i18n.js';
-import { onUnauthorized } from './api.js';
-import { session, restore, mainRole, hasRole, clearCaches } from './session.js';
+import { onUnauthorized, onGate } from './api.js';
+import { session, restore, mainRole, hasRole, clearCaches, gate } from './session.js';
 import { route, go, defineRoutes, startRouter } from './router.js';
 import { registerCommon } from './components/common.js';
 import { NAV, navItems, navLabel, homePath } from './nav.js';
@@ -32,6 +32,8 @@ const views = {
   map: view(() => import('./views/map.js')),
   admin: view(() => import('./views/admin.js')),
   me: view(() => import('./views/me.js')),
+  security: view(() => import('./views/security.js')),
+  gate: view(() => import('./views/gate.js')),
 };
 
 defineRoutes([
@@ -45,6 +47,7 @@ defineRoutes([
   { name: 'map', path: '/map', title: 'nav.map' },
   { name: 'admin', path: '/admin', title: 'nav.admin' },
   { name: 'me', path: '/me', title: 'nav.me' },
+  { name: 'security', path: '/security', title: 'nav.security', back: true },
 ]);
 
 const ROUTE_ROLES = {
@@ -73,10 +76,10 @@ const Shell = {
       const i = tabs.value.findIndex((x) => x.name === route.name);
       return i < 0 ? (route.name === 'case' ? -1 : tabs.value.length - 1) : i;
     });
-    const showBack = computed(() => route.name === 'case');
+    const showBack = computed(() => route.name === 'case' || route.name === 'security');
     function onBack() {
       if (window.__lxNavigated && history.length > 1) history.back();
-      else go(homePath());
+      else go(route.name === 'security' ? '/me' : homePath());
     }
     function switchLang() { setLocale(locale.value === 'en' ? 'zh-CN' : 'en'); }
     return { items, tabs, current, title, activeTab, showBack, onBack, route, routeDef, session, go, switchLang, locale, t };
@@ -115,8 +118,10 @@ const Shell = {
 };
 
 const App = {
-  components: { Shell, LoginView: views.login },
+  components: { Shell, LoginView: views.login, GateView: views.gate },
   setup() {
+    /* a new password, then a second factor, before any screen */
+    const gated = computed(() => !!gate());
     const needLogin = computed(() => session.ready && !session.user);
     watch(() => [session.ready, session.user, route.name], () => {
       if (!session.ready) return;
@@ -129,11 +134,12 @@ const App = {
         } else go(homePath());
       }
     }, { immediate: true });
-    return { session, needLogin, route };
+    return { session, needLogin, gated, route };
   },
   template: `
     <div v-if="!session.ready" class="lx-splash"><div class="lx-splash-logo">连心</div><van-loading size="24" /></div>
     <LoginView v-else-if="!session.user || route.name === 'login'" />
+    <GateView v-else-if="gated" />
     <Shell v-else />`,
 };
 
@@ -142,6 +148,14 @@ onUnauthorized(() => {
   session.user = null;
   clearCaches();
   import('./vant.js').then(({ showNotify }) => showNotify({ type: 'warning', message: t('err.session') }));
+});
+
+/* A 403 that asks for a new password or a second factor (a password that
+ * expired, a setting changed meanwhile): show that page first. */
+onGate((code) => {
+  if (!session.user) return;
+  const flag = code === 'password_change_required' ? 'password_change_required' : 'totp_enrollment_required';
+  if (!session.user[flag]) session.user = { ...session.user, [flag]: true };
 });
 
 const app = createApp(App);

@@ -27,17 +27,53 @@ export async function restore() {
   } catch {
     session.user = null;
   }
-  /* every screen shows statuses: have the machines before the first one */
-  if (session.user) await loadWorkflows().catch(() => null);
+  /* every screen shows statuses: have the machines before the first one
+   * (a user who must first set a password or enrol gets them afterwards) */
+  if (session.user && !gate()) await loadWorkflows().catch(() => null);
   session.ready = true;
 }
 
-export async function login(loginName, password) {
-  const r = await api.post('/auth/login', { login: loginName, password });
+/*
+ * What the user must do before any screen: 'password' (set a password of
+ * their own: a new account, one an admin reset, or an expired one), 'totp'
+ * (their role needs a second factor and they have none), or '' (nothing).
+ */
+export function gate() {
+  const u = session.user;
+  if (!u) return '';
+  if (u.password_change_required) return 'password';
+  if (u.totp_enrollment_required) return 'totp';
+  return '';
+}
+
+/* Reads GET /auth/me again (its flags change with a new password or a
+ * second factor); loads the machines once nothing stands in the way. */
+export async function refreshMe() {
+  const u = await api.get('/auth/me');
+  if (!u.password_change_required && !u.totp_enrollment_required) await loadWorkflows().catch(() => null);
+  session.user = u;
+  return u;
+}
+
+/*
+ * Logs in. totp: the 6-digit code, when the server asked for it (401
+ * totp_required). Throws the ApiError of a refusal (bad_credentials,
+ * totp_required, totp_invalid, too_many_attempts with retryAfter).
+ */
+export async function login(loginName, password, totp) {
+  const body = { login: loginName, password };
+  if (totp) body.totp = totp;
+  const r = await api.post('/auth/login', body);
   clearCaches();
-  await loadWorkflows().catch(() => null);
-  session.user = r.user;
-  return r.user;
+  let user = {
+    ...r.user,
+    password_change_required: !!r.password_change_required,
+    totp_enrollment_required: !!r.totp_enrollment_required,
+  };
+  try { user = await api.get('/auth/me'); } catch { /* the login's own answer will do */ }
+  if (!user.password_change_required && !user.totp_enrollment_required) await loadWorkflows().catch(() => null);
+  session.user = user;
+  return user;
 }
 
 export async function logout() {
@@ -61,14 +97,27 @@ export function clearCaches() {
   categoryIndex.value = new Map();
 }
 
+/* Every page of GET /units with params (the list comes a page at a time:
+ * limit up to 5000, next_offset until null). */
+async function allUnits(params, limit) {
+  const items = [];
+  let offset = 0;
+  for (;;) {
+    const r = await api.get('/units', { ...params, limit, offset: offset || undefined });
+    items.push(...r.items);
+    if (r.next_offset === null || r.next_offset === undefined || !r.items.length) return items;
+    offset = r.next_offset;
+  }
+}
+
 /* All units of the caller's scope, ordered by path, without boundaries. */
 export function loadUnits(force = false) {
   if (!unitsPromise || force) {
-    unitsPromise = api.get('/units', { boundary: 'false' }).then((r) => {
+    unitsPromise = allUnits({ boundary: 'false' }, 5000).then((items) => {
       const m = new Map();
-      for (const u of r.items) m.set(u.id, u);
+      for (const u of items) m.set(u.id, u);
       unitIndex.value = m;
-      return r.items;
+      return items;
     }).catch((e) => { unitsPromise = null; throw e; });
   }
   return unitsPromise;
@@ -91,7 +140,7 @@ export async function childrenWithBoundary(parentId) {
   const key = parentId || 0;
   if (!boundaryCache.has(key)) {
     const p = parentId
-      ? api.get('/units', { parent_id: parentId })
+      ? allUnits({ parent_id: parentId }, 1000).then((items) => ({ items }))
       : loadUnits().then((all) => {
         const tops = all.filter((u) => !all.some((o) => o.id === u.parent_id));
         return Promise.all(tops.map((u) => api.get('/units/' + u.id))).then((items) => ({ items }));

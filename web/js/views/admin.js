@@ -4,7 +4,8 @@
  * subtree), the category list with its duty list (履职事项清单: deadlines
  * in hours or working days, verification, suspension approval and
  * extensions, and the responsible unit of each category; admin/categories.js)
- * and the working-day calendar (admin/calendar.js).
+ * and the working-day calendar (admin/calendar.js), and for admins the audit
+ * log (admin/audit.js) and a user's 解除登录限制 / 重置动态口令.
  */
 import { ref, reactive, computed, onMounted } from 'vue';
 import { t, label } from '../i18n.js';
@@ -14,9 +15,10 @@ import {
 } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { toastError } from '../util.js';
-import { showSuccessToast } from '../vant.js';
+import { showSuccessToast, showConfirmDialog } from '../vant.js';
 import { CategoriesTab } from './admin/categories.js';
 import { CalendarTab } from './admin/calendar.js';
+import { AuditTab } from './admin/audit.js';
 
 const KINDS = ['district', 'street', 'community', 'village', 'grid', 'microgrid', 'department', 'station'];
 const ROLES = ['admin', 'dispatcher', 'handler', 'grid_worker', 'leader', 'deputy', 'volunteer'];
@@ -192,7 +194,32 @@ const UsersTab = {
         await load();
       } catch (e) { toastError(e); } finally { busy.value = false; }
     }
-    return { users, shown, loading, error, load, q, edit, form, busy, showUnit, roleChoices, openNew, openEdit, save, unitName, unitPathNames, label, t };
+    /* an admin's help: forgive a login's failures, remove a lost second factor */
+    const isAdmin = computed(() => hasRole('admin'));
+    const helping = ref('');
+    async function unlock() {
+      const u = edit.value;
+      helping.value = 'unlock';
+      try {
+        await api.post('/users/' + u.id + '/unlock');
+        showSuccessToast(t('admin.unlock_done', { name: u.name || u.login }));
+      } catch (e) { toastError(e); } finally { helping.value = ''; }
+    }
+    async function resetTotp() {
+      const u = edit.value;
+      try {
+        await showConfirmDialog({ title: t('admin.totp_reset'), message: t('admin.totp_reset_confirm', { name: u.name || u.login }), confirmButtonText: t('admin.totp_reset_ok') });
+      } catch { return; }
+      helping.value = 'totp';
+      try {
+        await api.post('/users/' + u.id + '/totp/reset');
+        showSuccessToast(t('admin.totp_reset_done', { name: u.name || u.login }));
+      } catch (e) { toastError(e); } finally { helping.value = ''; }
+    }
+    return {
+      users, shown, loading, error, load, q, edit, form, busy, showUnit, roleChoices, openNew, openEdit, save,
+      isAdmin, helping, unlock, resetTotp, unitName, unitPathNames, label, t,
+    };
   },
   template: `
   <div data-test="admin-users">
@@ -216,6 +243,7 @@ const UsersTab = {
         <van-field v-model="form.login" :label="t('admin.login')" :disabled="!!(edit && edit.id)" required maxlength="64" autocomplete="off" data-test="user-login" />
         <van-field v-model="form.name" :label="t('admin.name')" required maxlength="64" data-test="user-name" />
         <van-field v-model="form.password" type="password" :label="t('admin.password')" :required="!(edit && edit.id)" :placeholder="edit && edit.id ? t('admin.password_keep') : t('admin.password_ph')" autocomplete="new-password" data-test="user-password" />
+        <div class="lx-muted lx-field-note">{{ t('admin.password_rule') }}</div>
         <van-field v-model="form.phone" type="tel" :label="t('desk.phone')" maxlength="20" />
         <van-cell :title="t('admin.roles')"><template #label>
           <van-checkbox-group v-model="form.roles" direction="horizontal" class="lx-roles">
@@ -223,6 +251,14 @@ const UsersTab = {
           </van-checkbox-group></template></van-cell>
         <van-field :model-value="form.unit ? unitPathNames(form.unit.id) : t('admin.whole_system')" readonly is-link :label="t('admin.unit')" @click="showUnit = true" />
         <van-cell v-if="edit && edit.id" center :title="t('admin.active')"><template #right-icon><van-switch v-model="form.active" size="22" /></template></van-cell>
+      </van-cell-group>
+      <van-cell-group v-if="isAdmin && edit && edit.id" inset :title="t('admin.security')" data-test="user-security">
+        <van-cell :title="t('admin.unlock')" :label="t('admin.unlock_hint')" center>
+          <template #right-icon><van-button size="small" plain type="primary" :loading="helping === 'unlock'" @click="unlock" data-test="user-unlock">{{ t('admin.unlock_btn') }}</van-button></template>
+        </van-cell>
+        <van-cell :title="t('admin.totp_reset')" :label="t('admin.totp_reset_hint')" center>
+          <template #right-icon><van-button size="small" plain type="danger" :loading="helping === 'totp'" @click="resetTotp" data-test="user-totp-reset">{{ t('admin.totp_reset_btn') }}</van-button></template>
+        </van-cell>
       </van-cell-group>
       </div>
       <div class="lx-pad"><van-button block round type="primary" :loading="busy" @click="save" data-test="user-save">{{ t('common.save') }}</van-button></div>
@@ -232,11 +268,11 @@ const UsersTab = {
 };
 
 export default {
-  components: { UnitsTab, UsersTab, CategoriesTab, CalendarTab },
+  components: { UnitsTab, UsersTab, CategoriesTab, CalendarTab, AuditTab },
   setup() {
     const isAdmin = computed(() => hasRole('admin'));
     /* a dispatcher sees the calendar too, read-only */
-    const tabs = computed(() => (isAdmin.value ? ['units', 'users', 'categories', 'calendar'] : ['users', 'calendar']));
+    const tabs = computed(() => (isAdmin.value ? ['units', 'users', 'categories', 'calendar', 'audit'] : ['users', 'calendar']));
     const active = ref(tabs.value.includes(route.query.tab) ? route.query.tab : tabs.value[0]);
     function onChange(name) { setQuery({ tab: name }); }
     return { tabs, active, onChange, t };
@@ -249,6 +285,7 @@ export default {
         <UsersTab v-if="tb === 'users' && active === 'users'" />
         <CategoriesTab v-if="tb === 'categories' && active === 'categories'" />
         <CalendarTab v-if="tb === 'calendar' && active === 'calendar'" />
+        <AuditTab v-if="tb === 'audit' && active === 'audit'" />
       </van-tab>
     </van-tabs>
   </div>`,

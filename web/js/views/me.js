@@ -1,6 +1,7 @@
 /*
  * me.js - the signed-in user: who and where, every screen of the role
- * (the tab bar shows four), language, and logging out.
+ * (the tab bar shows four), account security (password, second factor),
+ * language, and logging out.
  */
 import { computed, onMounted } from 'vue';
 import { t, label, locale, setLocale } from '../i18n.js';
@@ -36,6 +37,11 @@ export default {
       <van-cell v-for="it in items" :key="it.name" :title="it.label" :icon="it.icon" is-link @click="go(it.path)" :data-nav="it.name" />
     </van-cell-group>
     <van-cell-group inset :title="t('me.settings')">
+      <van-cell :title="t('nav.security')" icon="shield-o" is-link @click="go('/security')" data-nav="security">
+        <template #value>
+          <span :class="user.totp_enabled ? 'lx-ok-text' : 'lx-muted'" data-test="me-totp">{{ user.totp_enabled ? t('me.totp_on') : t('me.totp_off') }}</span>
+        </template>
+      </van-cell>
       <van-cell :title="t('me.language')" center>
         <template #right-icon>
           <div class="lx-chips">
