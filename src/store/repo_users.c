@@ -253,6 +253,7 @@ json_t *lx_user_json(const lx_user *u)
 	json_object_set_new(o, "unit_id", u->unit_id ? json_integer(u->unit_id) : json_null());
 	json_object_set_new(o, "phone", u->phone ? json_string(u->phone) : json_null());
 	json_object_set_new(o, "active", json_boolean(u->active));
+	json_object_set_new(o, "totp_enabled", json_boolean(u->totp_enabled));
 	return o;
 }
 
