@@ -308,7 +308,9 @@ static int lx_scoped_user_or_reply(lx_req *r, lx_user *u)
 	return rc == LX_OK ? LX_OK : lx_reply_store_error(r, rc);
 }
 
-int lx_api_users_unlock(lx_req *r)
+/* An admin's act on the user of the path: fn (NULL: none) on that user,
+ * then the audit row of kind; replies {"ok":true}. */
+static int lx_users_admin_act(lx_req *r, const char *kind, const char *detail, int (*fn)(lx_req *r, const lx_user *u))
 {
 	lx_user u;
 	int rc = lx_scoped_user_or_reply(r, &u);
@@ -316,30 +318,9 @@ int lx_api_users_unlock(lx_req *r)
 		return rc;
 	char target[32];
 	snprintf(target, sizeof target, "user:%lld", (long long)u.id);
-	lx_audit a = {.kind = "unlock", .actor_id = r->user.id, .login = u.login, .addr = r->addr,
-		      .target = target, .detail = "the login's failed attempts forgiven"};
-	rc = lx_audit_insert(r->db, &a, 1);
-	lx_user_clear(&u);
-	if (rc != LX_OK)
-		return rc;
-	json_t *j = json_object();
-	json_object_set_new(j, "ok", json_true());
-	return lx_reply_json(r, 200, j);
-}
-
-int lx_api_users_totp_reset(lx_req *r)
-{
-	lx_user u;
-	int rc = lx_scoped_user_or_reply(r, &u);
-	if (rc != LX_OK)
-		return rc;
-	char target[32];
-	snprintf(target, sizeof target, "user:%lld", (long long)u.id);
-	lx_audit a = {.kind = "totp_removed", .actor_id = r->user.id, .login = u.login, .addr = r->addr,
-		      .target = target, .detail = "reset by an admin"};
-	rc = lx_user_totp_clear(r->db, u.id);
-	if (rc == LX_OK)
-		rc = lx_sessions_revoke_user(r->db, u.id, NULL, lx_now_ms());
+	lx_audit a = {.kind = kind, .actor_id = r->user.id, .login = u.login, .addr = r->addr, .target = target,
+		      .detail = detail};
+	rc = fn ? fn(r, &u) : LX_OK;
 	if (rc == LX_OK)
 		rc = lx_audit_insert(r->db, &a, 1);
 	lx_user_clear(&u);
@@ -348,4 +329,22 @@ int lx_api_users_totp_reset(lx_req *r)
 	json_t *j = json_object();
 	json_object_set_new(j, "ok", json_true());
 	return lx_reply_json(r, 200, j);
+}
+
+int lx_api_users_unlock(lx_req *r)
+{
+	/* the throttle counts a login's failures after its last unlock */
+	return lx_users_admin_act(r, "unlock", "the login's failed attempts forgiven", NULL);
+}
+
+/* A lost phone: the second factor gone, and every session with it. */
+static int lx_totp_reset(lx_req *r, const lx_user *u)
+{
+	int rc = lx_user_totp_clear(r->db, u->id);
+	return rc == LX_OK ? lx_sessions_revoke_user(r->db, u->id, NULL, lx_now_ms()) : rc;
+}
+
+int lx_api_users_totp_reset(lx_req *r)
+{
+	return lx_users_admin_act(r, "totp_removed", "reset by an admin", lx_totp_reset);
 }

@@ -84,6 +84,10 @@ struct lx_req {
 
 typedef int (*lx_handler)(lx_req *r);
 
+/* Frees what r owns (body, captures, user, reply, parsed body, state),
+ * not r itself. */
+void lx_req_clear(lx_req *r);
+
 /* Starts the server on bind:port and blocks until SIGTERM/SIGINT, then stops
  * accepting, lets in-flight requests finish and returns LX_OK (LX_ERR when
  * it could not start). */

@@ -259,10 +259,8 @@ bool lx_req_role(lx_req *r, unsigned mask)
 
 /* ---- the request life cycle ---- */
 
-static void lx_req_free(lx_req *r)
+void lx_req_clear(lx_req *r)
 {
-	if (!r)
-		return;
 	lx_buf_free(&r->body);
 	for (int i = 0; i < r->nparams; i++)
 		free(r->params[i]);
@@ -274,6 +272,13 @@ static void lx_req_free(lx_req *r)
 		r->state_free(r->state);
 	free(r->extra_header[0]);
 	free(r->extra_header[1]);
+}
+
+static void lx_req_free(lx_req *r)
+{
+	if (!r)
+		return;
+	lx_req_clear(r);
 	free(r);
 }
 

@@ -148,6 +148,19 @@ int lx_stmt_one_int(lx_stmt *st, int64_t *out)
 	return rc;
 }
 
+int lx_stmt_one_text(lx_stmt *st, char **out)
+{
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		*out = lx_stmt_dup(st, 0);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
+}
+
 /* ---- pool: one connection per thread ---- */
 
 /* One queued write of lx_pool_write. */

@@ -119,6 +119,9 @@ const char *lx_db_fts_plan(lx_db *db, const char **order_by);
 
 /* Steps an already bound st once and returns the first column of the first
  * row in *out. LX_OK, LX_NOTFOUND or the step's error; always finishes st. */
+/* Steps st once for one text column 0 into *out (malloc'd, NULL for a
+ * NULL), then finishes st. LX_OK, LX_NOTFOUND (no row) or LX_ERR. */
+int lx_stmt_one_text(lx_stmt *st, char **out);
 int lx_stmt_one_int(lx_stmt *st, int64_t *out);
 
 /* Applies every embedded migration not yet recorded in schema_migrations, each

@@ -128,15 +128,7 @@ int lx_user_password_hash(lx_db *db, int64_t id, char **hash)
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, id);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		*hash = lx_stmt_dup(st, 0);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
+	return lx_stmt_one_text(st, hash);
 }
 
 int lx_user_totp(lx_db *db, int64_t id, char **secret, char **pending, int64_t *step)

@@ -218,6 +218,25 @@ def pristine_db(demo_build):
     return demo_build[1]
 
 
+@pytest.fixture()
+def own_server(pristine_db):
+    """start(**env): a private server on one fresh copy of the demo
+    database per test (a file copy on SQLite, CREATE DATABASE ... TEMPLATE
+    on PostgreSQL; a second start serves the same database, as after a
+    restart), with environment settings; stopped (sanitizer-clean) after."""
+    made = []
+    db = new_db("own", template=pristine_db)
+
+    def start(**env):
+        s = Server(db, free_port(), env=env)
+        made.append(s)
+        return s
+    yield start
+    for s in made:
+        if s.proc.poll() is None:
+            assert s.stop() == 0
+
+
 @pytest.fixture(scope="session")
 def server(demo_db):
     s = Server(demo_db, free_port(), env={"LIANXIN_SWEEP_MS": "200"})

@@ -87,21 +87,6 @@ def srv(pristine_db):
     assert s.stop() == 0
 
 
-@pytest.fixture()
-def own(pristine_db):
-    made = []
-
-    def start(**env):
-        db = new_db("authown", template=pristine_db)
-        s = Server(db, free_port(), env=env)
-        made.append(s)
-        return s
-    yield start
-    for s in made:
-        if s.proc.poll() is None:
-            assert s.stop() == 0
-
-
 def admin_token(s):
     st, b, _ = From(s.port, "127.0.0.1").login("admin", DEMO_PASSWORD)
     assert st == 200, b
@@ -333,8 +318,8 @@ def test_init_random_password_must_be_changed_but_the_operators_need_not(tmp_pat
         assert s.stop() == 0
 
 
-def test_an_expired_password_must_be_changed(own):
-    s = own(LIANXIN_PASSWORD_MAX_AGE_DAYS="90")
+def test_an_expired_password_must_be_changed(own_server):
+    s = own_server(LIANXIN_PASSWORD_MAX_AGE_DAYS="90")
     c = From(s.port, "127.0.0.1")
     st, b, _ = c.login("handler_d12", DEMO_PASSWORD)
     assert st == 200 and b["password_change_required"] is False
@@ -346,8 +331,8 @@ def test_an_expired_password_must_be_changed(own):
     assert st == 403 and r["error"]["code"] == "password_change_required"
 
 
-def test_an_idle_session_ends(own):
-    s = own(LIANXIN_IDLE_TIMEOUT="30")
+def test_an_idle_session_ends(own_server):
+    s = own_server(LIANXIN_IDLE_TIMEOUT="30")
     c = From(s.port, "127.0.0.1")
     st, b, _ = c.login("handler_d11", DEMO_PASSWORD)
     tok = b["token"]
@@ -413,8 +398,8 @@ def test_totp_enrolment_then_login_needs_the_code(srv):
     assert st == 200, b
 
 
-def test_roles_named_by_the_setting_must_enrol_before_anything_else(own):
-    s = own(LIANXIN_TOTP_REQUIRED_ROLES="admin")
+def test_roles_named_by_the_setting_must_enrol_before_anything_else(own_server):
+    s = own_server(LIANXIN_TOTP_REQUIRED_ROLES="admin")
     c = From(s.port, "127.0.0.1")
     st, b, _ = c.login("admin", DEMO_PASSWORD)
     assert st == 200 and b["totp_enrollment_required"] is True
@@ -483,10 +468,10 @@ def test_logout_with_a_basic_header_and_a_cookie_revokes_the_cookie(srv):
     assert st == 401
 
 
-def test_the_cookie_is_secure_behind_https(own, srv):
+def test_the_cookie_is_secure_behind_https(own_server, srv):
     raw, _ = cookie_login(srv.port)
     assert "HttpOnly" in raw and "SameSite=Strict" in raw and "Secure" not in raw
-    s = own(LIANXIN_PUBLIC_URL="https://12345.kq.example.gov.cn")
+    s = own_server(LIANXIN_PUBLIC_URL="https://12345.kq.example.gov.cn")
     raw, cookie = cookie_login(s.port)
     assert "; Secure" in raw
     # the public URL is the origin a cookie change must come from
@@ -498,8 +483,8 @@ def test_the_cookie_is_secure_behind_https(own, srv):
 
 # ---- the trail ----
 
-def test_audit_verify_holds_then_names_the_edited_row(own):
-    s = own()
+def test_audit_verify_holds_then_names_the_edited_row(own_server):
+    s = own_server()
     c = From(s.port, "127.0.0.1")
     for _ in range(2):
         c.login("handler_d09", "wrong-guess-9")
@@ -520,8 +505,8 @@ def test_audit_verify_holds_then_names_the_edited_row(own):
     assert "changed" in r.stdout
 
 
-def test_audit_verify_sees_a_removed_last_row(own):
-    s = own()
+def test_audit_verify_sees_a_removed_last_row(own_server):
+    s = own_server()
     From(s.port, "127.0.0.1").login("handler_d08", "wrong-guess-8")
     assert s.stop() == 0
     if is_url(s.db):
@@ -539,8 +524,8 @@ def test_chained_rows_are_append_only(srv):
             sql_exec(srv.db, sql)
 
 
-def test_unmasked_reads_exports_and_key_use_reach_the_trail(own):
-    s = own(LIANXIN_SWEEP_MS="200")
+def test_unmasked_reads_exports_and_key_use_reach_the_trail(own_server):
+    s = own_server(LIANXIN_SWEEP_MS="200")
     c = From(s.port, "127.0.0.1")
     desk = c.login("dispatcher", DEMO_PASSWORD)[1]["token"]
     st, lst, _ = c.request("GET", "/api/v1/cases?limit=50", token=desk)
@@ -566,8 +551,8 @@ def test_unmasked_reads_exports_and_key_use_reach_the_trail(own):
     assert len([a for a in audit(s, kind="unmasked_read") if a["target"] == target]) == 1
 
 
-def test_audit_verify_sees_a_row_removed_from_the_middle(own):
-    s = own()
+def test_audit_verify_sees_a_row_removed_from_the_middle(own_server):
+    s = own_server()
     assert s.stop() == 0
     if is_url(s.db):
         pytest.skip("a SQLite file edit")

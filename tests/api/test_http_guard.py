@@ -12,22 +12,6 @@ import time
 
 import pytest
 
-from conftest import Server, free_port, new_db
-
-
-@pytest.fixture()
-def own_server(pristine_db):
-    db = new_db("guard", template=pristine_db)
-    servers = []
-
-    def start(**env):
-        s = Server(db, free_port(), env=env)
-        servers.append(s)
-        return s
-    yield start
-    for s in servers:
-        if s.proc.poll() is None:
-            assert s.stop() == 0
 
 
 def exchange(port, raw, timeout=5, source="127.0.0.1"):

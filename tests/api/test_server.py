@@ -12,24 +12,6 @@ import pytest
 from conftest import Server, free_port, new_db, run_cli
 
 
-@pytest.fixture()
-def own_server(pristine_db):
-    """A private server on a copy of the demo database (a file copy on
-    SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL)."""
-    db = new_db("own", template=pristine_db)
-    servers = []
-
-    def start(**env):
-        s = Server(db, free_port(), env=env)
-        servers.append(s)
-        return s
-    yield start
-    for s in servers:
-        if s.proc.poll() is None:
-            s.proc.kill()
-            s.proc.wait()
-
-
 def test_keep_alive_reuses_the_connection(server):
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     conn.request("GET", "/healthz")

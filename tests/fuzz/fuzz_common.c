@@ -250,17 +250,7 @@ void fuzz_req_free(fuzz_req *f)
 {
 	lx_req *r = &f->r;
 	fuzz_live_set(f, false);
-	lx_buf_free(&r->body);
-	for (int i = 0; i < r->nparams; i++)
-		free(r->params[i]);
-	lx_user_clear(&r->user);
-	free(r->out);
-	json_decref(r->json);
-	free(r->in);
-	if (r->state_free)
-		r->state_free(r->state);
-	free(r->extra_header[0]);
-	free(r->extra_header[1]);
+	lx_req_clear(r);
 	fuzz_args_free(f);
 	for (size_t i = 0; i < f->nheaders; i++) {
 		free(f->hkeys[i]);
