@@ -24,6 +24,10 @@
 /* Steps st once: on a row calls fill(st, out) and returns LX_OK; LX_NOTFOUND
  * for no row; the step's error otherwise. Always finishes st. */
 int lx_row_one(lx_stmt *st, void (*fill)(lx_stmt *st, void *out), void *out);
+/* Steps the bound UPDATE st and finishes it: LX_OK when it changed one row,
+ * `none` (LX_NOTFOUND, LX_CONFLICT) when it changed none, the store's
+ * status otherwise. */
+int lx_change_one(lx_db *db, lx_stmt *st, int none);
 /* Steps st to the end, appending row(st, arg) for each row to a new array
  * (the caller owns it). NULL on error. Always finishes st. */
 json_t *lx_rows_json(lx_stmt *st, json_t *(*row)(lx_stmt *st, void *arg), void *arg);

@@ -99,11 +99,7 @@ int lx_apikey_revoke(lx_db *db, int64_t id, lx_ms now)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, now);
 	lx_stmt_bind_int(st, 2, id);
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	if (rc != LX_DONE)
-		return rc;
-	return lx_db_changes(db) == 1 ? LX_OK : LX_NOTFOUND;
+	return lx_change_one(db, st, LX_NOTFOUND);
 }
 
 int lx_apikey_list(lx_db *db, int (*fn)(void *arg, const lx_apikey *k), void *arg)

@@ -62,11 +62,7 @@ int lx_task_finish(lx_db *db, int64_t task_id, int64_t actor_id, lx_ms now)
 	lx_stmt_bind_int(st, 1, now);
 	lx_bind_id(st, 2, actor_id);
 	lx_stmt_bind_int(st, 3, task_id);
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	if (rc != LX_DONE)
-		return rc;
-	return lx_db_changes(db) == 1 ? LX_OK : LX_CONFLICT;
+	return lx_change_one(db, st, LX_CONFLICT);
 }
 
 /* One assist task as the API shows it; arg is the zone offset. */

@@ -131,52 +131,48 @@ int lx_user_password_hash(lx_db *db, int64_t id, char **hash)
 	return lx_stmt_one_text(st, hash);
 }
 
+struct lx_totp_row {
+	char **secret, **pending;
+	int64_t *step;
+};
+
+static void lx_totp_fill(lx_stmt *st, void *out)
+{
+	const struct lx_totp_row *t = out;
+	*t->secret = lx_stmt_isnull(st, 0) ? NULL : lx_stmt_dup(st, 0);
+	*t->pending = lx_stmt_isnull(st, 1) ? NULL : lx_stmt_dup(st, 1);
+	*t->step = lx_stmt_int(st, 2);
+}
+
 int lx_user_totp(lx_db *db, int64_t id, char **secret, char **pending, int64_t *step)
 {
+	struct lx_totp_row t = {secret, pending, step};
 	lx_stmt *st = lx_db_prepare(db, "SELECT totp_secret, totp_pending, totp_step FROM users WHERE id = ?");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, id);
-	int rc = lx_stmt_step(st);
-	if (rc == LX_ROW) {
-		*secret = lx_stmt_isnull(st, 0) ? NULL : lx_stmt_dup(st, 0);
-		*pending = lx_stmt_isnull(st, 1) ? NULL : lx_stmt_dup(st, 1);
-		*step = lx_stmt_int(st, 2);
-		rc = LX_OK;
-	} else if (rc == LX_DONE) {
-		rc = LX_NOTFOUND;
-	}
-	lx_stmt_done(st);
-	return rc;
-}
-
-/* Runs an UPDATE of one user row binding (text or NULL, id) or (int, id). */
-static int lx_user_exec(lx_db *db, const char *sql, const char *text, int64_t num, int64_t id, bool is_text)
-{
-	lx_stmt *st = lx_db_prepare(db, sql);
-	if (!st)
-		return LX_ERR;
-	if (is_text)
-		lx_stmt_bind_text(st, 1, text);
-	else
-		lx_stmt_bind_int(st, 1, num);
-	lx_stmt_bind_int(st, 2, id);
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	if (rc != LX_DONE)
-		return rc == LX_OK ? LX_ERR : rc;
-	return lx_db_changes(db) == 1 ? LX_OK : LX_NOTFOUND;
+	return lx_row_one(st, lx_totp_fill, &t);
 }
 
 int lx_user_totp_pending(lx_db *db, int64_t id, const char *pending)
 {
-	return lx_user_exec(db, "UPDATE users SET totp_pending = ? WHERE id = ?", pending, 0, id, true);
+	lx_stmt *st = lx_db_prepare(db, "UPDATE users SET totp_pending = ? WHERE id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, pending);
+	lx_stmt_bind_int(st, 2, id);
+	return lx_change_one(db, st, LX_NOTFOUND);
 }
 
 int lx_user_totp_confirm(lx_db *db, int64_t id, int64_t step)
 {
-	return lx_user_exec(db, "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, "
-				"totp_step = ? WHERE id = ? AND totp_pending IS NOT NULL", NULL, step, id, false);
+	lx_stmt *st = lx_db_prepare(db, "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, "
+					"totp_step = ? WHERE id = ? AND totp_pending IS NOT NULL");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, step);
+	lx_stmt_bind_int(st, 2, id);
+	return lx_change_one(db, st, LX_NOTFOUND);
 }
 
 int lx_user_totp_use(lx_db *db, int64_t id, int64_t step)
@@ -188,17 +184,16 @@ int lx_user_totp_use(lx_db *db, int64_t id, int64_t step)
 	lx_stmt_bind_int(st, 1, step);
 	lx_stmt_bind_int(st, 2, id);
 	lx_stmt_bind_int(st, 3, step);
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	if (rc != LX_DONE)
-		return rc == LX_OK ? LX_ERR : rc;
-	return lx_db_changes(db) == 1 ? LX_OK : LX_CONFLICT;
+	return lx_change_one(db, st, LX_CONFLICT);
 }
 
 int lx_user_totp_clear(lx_db *db, int64_t id)
 {
-	return lx_user_exec(db, "UPDATE users SET totp_secret = NULL, totp_pending = ? WHERE id = ?",
-			    NULL, 0, id, true);
+	lx_stmt *st = lx_db_prepare(db, "UPDATE users SET totp_secret = NULL, totp_pending = NULL WHERE id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, id);
+	return lx_change_one(db, st, LX_NOTFOUND);
 }
 
 int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out)

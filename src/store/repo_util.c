@@ -1,6 +1,6 @@
 /*
- * repo_util.c - the two shapes every repository read takes: one row into a
- * struct, or all rows into a JSON array.
+ * repo_util.c - the shapes repository statements take: one row into a
+ * struct, all rows into a JSON array, an UPDATE of exactly one row.
  */
 #include "repo.h"
 
@@ -15,6 +15,15 @@ int lx_row_one(lx_stmt *st, void (*fill)(lx_stmt *st, void *out), void *out)
 	}
 	lx_stmt_done(st);
 	return rc;
+}
+
+int lx_change_one(lx_db *db, lx_stmt *st, int none)
+{
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return rc == LX_OK ? LX_ERR : rc;
+	return lx_db_changes(db) == 1 ? LX_OK : none;
 }
 
 json_t *lx_rows_json(lx_stmt *st, json_t *(*row)(lx_stmt *st, void *arg), void *arg)
