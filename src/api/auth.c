@@ -199,6 +199,12 @@ static bool lx_password_stale(const lx_app *app, const lx_user *u, lx_ms now)
 	       (app->password_max_age_ms && now - u->password_changed_at > app->password_max_age_ms);
 }
 
+/* Whether u's role needs a second factor u has not enrolled. */
+static bool lx_totp_due(const lx_app *app, const lx_user *u)
+{
+	return (u->roles & app->totp_required_roles) && !u->totp_enabled;
+}
+
 int lx_api_login_reply(lx_req *r)
 {
 	struct lx_login_state *s = r->state;
@@ -218,7 +224,7 @@ int lx_api_login_reply(lx_req *r)
 	json_object_set_new(j, "password_change_required",
 			    json_boolean(lx_password_stale(r->app, &s->u, lx_now_ms())));
 	json_object_set_new(j, "totp_enrollment_required",
-			    json_boolean((s->u.roles & r->app->totp_required_roles) && !s->u.totp_enabled));
+			    json_boolean(lx_totp_due(r->app, &s->u)));
 	r->extra_header[0] = lx_xstrdup("Set-Cookie");
 	r->extra_header[1] = lx_xasprintf("lx_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
 					  s->token, (long long)(r->app->session_ms / 1000),
@@ -255,7 +261,7 @@ int lx_api_me(lx_req *r)
 			    json_boolean(lx_password_stale(r->app, &r->user, lx_now_ms())));
 	json_object_set_new(j, "totp_enabled", json_boolean(r->user.totp_enabled));
 	json_object_set_new(j, "totp_enrollment_required",
-			    json_boolean((r->user.roles & r->app->totp_required_roles) && !r->user.totp_enabled));
+			    json_boolean(lx_totp_due(r->app, &r->user)));
 	return lx_reply_json(r, 200, j);
 }
 
@@ -264,7 +270,7 @@ int lx_auth_gate_or_reply(lx_req *r)
 	if (lx_password_stale(r->app, &r->user, lx_now_ms()))
 		return lx_reply_error(r, 403, "password_change_required", NULL,
 				      "set a password of your own first (POST /api/v1/auth/password)");
-	if ((r->user.roles & r->app->totp_required_roles) && !r->user.totp_enabled)
+	if (lx_totp_due(r->app, &r->user))
 		return lx_reply_error(r, 403, "totp_enrollment_required", NULL,
 				      "your role needs a second factor: enrol one first (POST /api/v1/auth/totp/enroll)");
 	return LX_OK;
@@ -302,9 +308,7 @@ static void lx_password_state_free(void *p)
 
 size_t lx_password_min_chars(unsigned roles)
 {
-	const unsigned staff = LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER |
-			       LX_ROLE_LEADER;
-	return roles & staff ? 10 : 8;
+	return roles & LX_ROLE__STAFF ? 10 : 8;
 }
 
 int lx_password_rules_or_reply(lx_req *r, const char *field, const char *pw, const char *login,

@@ -19,7 +19,11 @@ enum {
 	LX_ROLE_LEADER = 1 << 4,
 	LX_ROLE_DEPUTY = 1 << 5,
 	LX_ROLE_VOLUNTEER = 1 << 6,
-	LX_ROLE__ALL = (1 << 7) - 1
+	LX_ROLE__ALL = (1 << 7) - 1,
+	/* the government's own people (not volunteers, not deputies): their
+	 * passwords need ten characters (P7) */
+	LX_ROLE__STAFF = LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER |
+			 LX_ROLE_LEADER
 };
 
 typedef enum { LX_RATING_SATISFIED, LX_RATING_BASIC, LX_RATING_UNSATISFIED, LX_RATING__N } lx_rating;
