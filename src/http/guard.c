@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,13 +46,25 @@ enum lx_conn_phase {
 	LX_CONN_CUT,       /* the watchdog shut it down */
 };
 
+/* A connection's phase and since when, in one word (since_ms << 2 |
+ * phase): the request threads move it without the guard's lock, three
+ * times a request; the watchdog reads it and cuts with a compare-and-swap,
+ * so a phase change and a cut never cross. */
+#define LX_PHASE_BITS 2
+#define LX_PHASE(w) ((enum lx_conn_phase)((w) & 3))
+#define LX_SINCE(w) ((lx_ms)((w) >> LX_PHASE_BITS))
+
 struct lx_conn {
-	struct lx_conn *prev, *next;
+	struct lx_conn *prev, *next; /* under the guard's lock */
 	int fd;
-	enum lx_conn_phase phase;
-	lx_ms since_ms;
+	_Atomic uint64_t state;
 	char addr[48];
 };
+
+static uint64_t lx_conn_word(enum lx_conn_phase phase, lx_ms since_ms)
+{
+	return (uint64_t)since_ms << LX_PHASE_BITS | (uint64_t)phase;
+}
 
 struct lx_guard {
 	pthread_mutex_t mu;
@@ -85,7 +98,11 @@ static void *lx_guard_main(void *arg)
 		pthread_cond_timedwait(&g->cv, &g->mu, &until);
 		lx_ms now = lx_mono_ms();
 		for (struct lx_conn *c = g->head.next; c != &g->head; c = c->next) {
-			if (c->phase != LX_CONN_RECEIVING || !g->deadline_ms || now - c->since_ms <= g->deadline_ms)
+			uint64_t w = atomic_load(&c->state);
+			if (LX_PHASE(w) != LX_CONN_RECEIVING || !g->deadline_ms || now - LX_SINCE(w) <= g->deadline_ms)
+				continue;
+			/* the request may have just come in: then it is not cut */
+			if (!atomic_compare_exchange_strong(&c->state, &w, lx_conn_word(LX_CONN_CUT, LX_SINCE(w))))
 				continue;
 			/* the record is freed only under g->mu, before libmicrohttpd
 			 * closes the descriptor: fd is still this connection's */
@@ -94,7 +111,6 @@ static void *lx_guard_main(void *arg)
 				c->addr, (long long)(g->deadline_ms / 1000));
 			fflush(stderr);
 			shutdown(c->fd, SHUT_RDWR);
-			c->phase = LX_CONN_CUT;
 			g->cut++;
 		}
 	}
@@ -211,7 +227,7 @@ void lx_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		c->fd = ci ? ci->connect_fd : -1;
-		c->phase = LX_CONN_WAITING;
+		atomic_init(&c->state, lx_conn_word(LX_CONN_WAITING, lx_mono_ms()));
 		lx_addr_format(conn, c->addr, sizeof c->addr);
 		pthread_mutex_lock(&g->mu);
 		c->next = g->head.next;
@@ -233,16 +249,13 @@ void lx_guard_notify(void *cls, struct MHD_Connection *conn, void **socket_conte
 	*socket_context = NULL;
 }
 
-static void lx_conn_phase(lx_app *app, struct lx_conn *c, enum lx_conn_phase phase)
+static void lx_conn_phase(struct lx_conn *c, enum lx_conn_phase phase)
 {
 	if (!c)
 		return;
-	pthread_mutex_lock(&app->guard->mu);
-	if (c->phase != LX_CONN_CUT) {
-		c->phase = phase;
-		c->since_ms = lx_mono_ms();
-	}
-	pthread_mutex_unlock(&app->guard->mu);
+	uint64_t w = atomic_load(&c->state), next = lx_conn_word(phase, lx_mono_ms());
+	while (LX_PHASE(w) != LX_CONN_CUT && !atomic_compare_exchange_weak(&c->state, &w, next))
+		;
 }
 
 /* A raw path with a NUL or a control character, spelt out or escaped. */
@@ -277,7 +290,7 @@ void *lx_guard_request_line(void *cls, const char *uri, struct MHD_Connection *c
 		lx_addr_format(conn, r->addr, sizeof r->addr);
 	/* uri is the raw request target, before libmicrohttpd unescapes it */
 	r->bad_path = lx_path_has_control(uri);
-	lx_conn_phase(app, r->cn, LX_CONN_RECEIVING);
+	lx_conn_phase(r->cn, LX_CONN_RECEIVING);
 	return r;
 }
 
@@ -380,12 +393,12 @@ int lx_guard_headers_or_reply(lx_req *r)
 
 void lx_guard_handling(lx_req *r)
 {
-	lx_conn_phase(r->app, r->cn, LX_CONN_HANDLING);
+	lx_conn_phase(r->cn, LX_CONN_HANDLING);
 }
 
 void lx_guard_done(lx_req *r)
 {
-	lx_conn_phase(r->app, r->cn, LX_CONN_WAITING);
+	lx_conn_phase(r->cn, LX_CONN_WAITING);
 }
 
 bool lx_req_loopback(const lx_req *r)
