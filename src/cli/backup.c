@@ -90,6 +90,22 @@ static int lx_bk_fsync(const char *path, bool dir)
 	return rc;
 }
 
+/* Renames the finished tmp over to and syncs their directory, so the new
+ * name survives a crash; says what failed for cmd ("backup", "restore").
+ * LX_OK or LX_ERR. */
+static int lx_bk_rename_durably(const char *cmd, const char *tmp, const char *to)
+{
+	if (rename(tmp, to) != 0) {
+		fprintf(stderr, "lianxin %s: cannot put %s in place: %s\n", cmd, to, strerror(errno));
+		return LX_ERR;
+	}
+	if (lx_bk_fsync(to, true) != LX_OK) {
+		fprintf(stderr, "lianxin %s: cannot sync the directory of %s: %s\n", cmd, to, strerror(errno));
+		return LX_ERR;
+	}
+	return LX_OK;
+}
+
 /* Appends the bytes of the file from to the file to. LX_OK or LX_ERR (message). */
 static int lx_bk_copy_bytes(const char *from, const char *to, int64_t *bytes)
 {
@@ -191,17 +207,14 @@ int lx_cli_backup(const char *db, const char *to)
 		goto cleanup;
 	}
 	double took = lx_bk_seconds(&t0);
-	if (lx_bk_fsync(tmp, false) != LX_OK || rename(tmp, to) != 0) {
+	if (lx_bk_fsync(tmp, false) != LX_OK) {
 		fprintf(stderr, "lianxin backup: cannot write %s: %s\n", to, strerror(errno));
 		goto cleanup;
 	}
+	if (lx_bk_rename_durably("backup", tmp, to) != LX_OK)
+		goto cleanup;
 	free(tmp);
 	tmp = NULL;
-	if (lx_bk_fsync(to, true) != LX_OK) {
-		fprintf(stderr, "lianxin backup: cannot sync the directory of %s: %s\n", to,
-			strerror(errno));
-		goto cleanup;
-	}
 	printf("lianxin backup: %s -> %s: %lld pages, %lld bytes (%.1f MiB) in %.3f s "
 	       "(copy %.3f s in %lld steps, %lld waits; check %.3f s); integrity ok\n",
 	       path, to, (long long)st.pages, (long long)st.bytes, (double)st.bytes / 1048576.0, took,
@@ -310,17 +323,10 @@ int lx_cli_restore(const char *from, const char *db)
 		if (!gone)
 			goto cleanup;
 	}
-	if (rename(tmp, path) != 0) {
-		fprintf(stderr, "lianxin restore: cannot replace %s: %s\n", path, strerror(errno));
+	if (lx_bk_rename_durably("restore", tmp, path) != LX_OK)
 		goto cleanup;
-	}
 	free(tmp);
 	tmp = NULL;
-	if (lx_bk_fsync(path, true) != LX_OK) {
-		fprintf(stderr, "lianxin restore: cannot sync the directory of %s: %s\n", path,
-			strerror(errno));
-		goto cleanup;
-	}
 	printf("lianxin restore: %s -> %s: %lld bytes in %.3f s; integrity ok; "
 	       "`lianxin serve` applies any newer migrations\n",
 	       from, path, (long long)bytes, lx_bk_seconds(&t0));
