@@ -560,3 +560,38 @@ def test_audit_verify_sees_a_row_removed_from_the_middle(own_server):
     sql_exec(s.db, "DROP TRIGGER case_events_kept; DELETE FROM case_events WHERE id = %d" % victim)
     r = run_cli("audit", "verify", "--db", s.db)
     assert r.returncode == 1 and "row %d" % (victim + 1) in r.stdout and "removed" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("query,field", [("limit=0", "limit"), ("limit=501", "limit"), ("limit=x", "limit"),
+                                         ("before=-3", "before"), ("before=1.5", "before")])
+def test_the_audit_list_refuses_bad_parameters(srv, query, field):
+    st, b, _ = From(srv.port, "127.0.0.1").request("GET", "/api/v1/audit?" + query, token=admin_token(srv))
+    assert st == 400 and b["error"]["code"] == "bad_parameter" and b["error"]["field"] == field
+
+
+def test_the_audit_list_pages_newest_first(srv):
+    c = From(srv.port, "127.0.0.1")
+    tok = admin_token(srv)
+    st, first, _ = c.request("GET", "/api/v1/audit?limit=3", token=tok)
+    assert st == 200 and len(first["items"]) == 3 and first["next_before"] == first["items"][-1]["id"]
+    ids = [a["id"] for a in first["items"]]
+    assert ids == sorted(ids, reverse=True)
+    st, second, _ = c.request("GET", "/api/v1/audit?limit=3&before=%d" % first["next_before"], token=tok)
+    assert st == 200 and max(a["id"] for a in second["items"]) < min(ids)
+    st, kinds, _ = c.request("GET", "/api/v1/audit?kind=login&limit=20", token=tok)
+    assert kinds["items"] and {a["kind"] for a in kinds["items"]} == {"login"}
+
+
+def test_confirming_without_an_enrolment_changes_nothing(srv):
+    login, u = new_user(srv)
+    tok = settle(srv, login)
+    c = From(srv.port, "127.0.0.1")
+    st, r, _ = c.request("POST", "/api/v1/auth/totp/confirm", {"code": "123456"}, token=tok)
+    assert st == 409, r
+    for body in ({}, {"code": 123456}, {"code": "1" * 17}):
+        st, r, _ = c.request("POST", "/api/v1/auth/totp/confirm", body, token=tok)
+        assert st in (400, 422) and r["error"]["field"] == "code", (body, r)
+    st, me, _ = c.request("GET", "/api/v1/auth/me", token=tok)
+    assert me["totp_enabled"] is False
+    st, b, _ = c.login(login, "Quiet-River-2026")
+    assert st == 200, "a refused confirmation must not switch a second factor on"

@@ -266,8 +266,9 @@ def test_coordinates_are_plain_decimals(api, admin, lat):
 
 
 def test_decimals_with_an_exponent_are_still_numbers(api, admin):
-    st, body = api.get("/api/v1/locate?lat=3.786e1&lon=113.56", admin)
-    assert st in (200, 404), body
+    plain = api.get("/api/v1/locate?lat=37.86&lon=113.56", admin)
+    exp = api.get("/api/v1/locate?lat=3.786e1&lon=1.1356E2", admin)
+    assert exp[0] == plain[0] != 400 and exp[1] == plain[1]
 
 
 def test_units_come_a_page_at_a_time(api, admin):
@@ -279,28 +280,17 @@ def test_units_come_a_page_at_a_time(api, admin):
     assert st == 200 and len(whole["items"]) <= 1000
     st, body = api.get("/api/v1/units?limit=5001", admin)
     assert st == 400 and body["error"]["field"] == "limit"
-    # the pages together are the list
-    seen, offset = [], 0
-    while offset is not None:
-        st, page = api.get("/api/v1/units?limit=100&offset=%d" % offset if offset else "/api/v1/units?limit=100",
-                           admin)
+    # the pages together are the list (the demo's ~300 units fit in one default page)
+    assert whole["next_offset"] is None
+    seen, offset = [], None
+    while True:
+        st, page = api.get("/api/v1/units?limit=100" + ("&offset=%d" % offset if offset else ""), admin)
+        assert st == 200
         seen += [u["id"] for u in page["items"]]
         offset = page["next_offset"]
-    assert len(seen) == len(set(seen)) == len(whole["items"]) if whole["next_offset"] is None else True
-
-
-@pytest.mark.parametrize("header", [b"X-A: a\x00b", b"User-Agent: curl\x00/8", b"X-Last: tail\x00"])
-def test_nul_in_a_header_is_refused(server, header):
-    raw = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + header + b"\r\nAccept: */*\r\n\r\n"
-    st, _, body, closed = exchange(server.port, raw)
-    assert st == 400 and error_code(body) == "bad_request" and closed
-
-
-@pytest.mark.parametrize("raw", [
-    b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Empty:\r\nX-Pad: v   \r\nAccept: */*\r\n\r\n",
-    b"GET /healthz HTTP/1.1\nHost: x\nX-A: ab\nAccept: */*\n\n",
-    b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-])
-def test_ordinary_headers_are_not_taken_for_nul(server, raw):
-    st, _, body, _ = exchange(server.port, raw)
-    assert st == 200, body
+        if offset is None:
+            break
+    assert len(seen) == len(set(seen)) == len(whole["items"])
+    for bad in ("limit=0", "offset=-1", "offset=x"):
+        st, body = api.get("/api/v1/units?" + bad, admin)
+        assert st == 400 and body["error"]["code"] == "bad_parameter", bad
