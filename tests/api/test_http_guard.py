@@ -294,3 +294,20 @@ def test_units_come_a_page_at_a_time(api, admin):
     for bad in ("limit=0", "offset=-1", "offset=x"):
         st, body = api.get("/api/v1/units?" + bad, admin)
         assert st == 400 and body["error"]["code"] == "bad_parameter", bad
+
+
+@pytest.mark.parametrize("header", [b"X-A: a\x00b", b"User-Agent: curl\x00/8", b"X-Last: tail\x00"])
+def test_nul_in_a_header_is_refused(server, header):
+    raw = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + header + b"\r\nAccept: */*\r\n\r\n"
+    st, _, body, closed = exchange(server.port, raw)
+    assert st == 400 and error_code(body) == "bad_request" and closed
+
+
+@pytest.mark.parametrize("raw", [
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Empty:\r\nX-Pad: v   \r\nAccept: */*\r\n\r\n",
+    b"GET /healthz HTTP/1.1\nHost: x\nX-A: ab\nAccept: */*\n\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+])
+def test_ordinary_headers_are_not_taken_for_nul(server, raw):
+    st, _, body, _ = exchange(server.port, raw)
+    assert st == 200, body
