@@ -23,7 +23,9 @@
 #include "db.h"
 #include "lx.h"
 
+#include <errno.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -148,10 +150,51 @@ cleanup:
 	return rc;
 }
 
+/* Whether the file at path is exactly as long as its own header says: the
+ * page size (bytes 16-17) times the page count (bytes 28-31). A copy cut
+ * short inside a page can pass integrity_check when the lost bytes were
+ * unused space, so the length is checked first. Returns LX_OK or
+ * LX_INVALID with err. */
+static int lx_backup_length(const char *path, char *err, size_t errsz)
+{
+	unsigned char hdr[100];
+	struct stat sb;
+	int rc = LX_INVALID;
+	FILE *f = fopen(path, "rb");
+	if (!f || fstat(fileno(f), &sb) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (fread(hdr, 1, sizeof hdr, f) != sizeof hdr ||
+	    memcmp(hdr, "SQLite format 3", 16) != 0) {
+		snprintf(err, errsz, "not an SQLite database (no SQLite header)");
+		goto cleanup;
+	}
+	int64_t page = ((int64_t)hdr[16] << 8) | hdr[17];
+	if (page == 1)
+		page = 65536;
+	int64_t pages = ((int64_t)hdr[28] << 24) | ((int64_t)hdr[29] << 16) |
+			((int64_t)hdr[30] << 8) | hdr[31];
+	if (page < 512 || (page & (page - 1)) != 0 || (int64_t)sb.st_size != page * pages) {
+		snprintf(err, errsz,
+			 "cut short or padded: %lld bytes, but its header says %lld pages of %lld",
+			 (long long)sb.st_size, (long long)pages, (long long)page);
+		goto cleanup;
+	}
+	rc = LX_OK;
+cleanup:
+	if (f)
+		fclose(f);
+	return rc;
+}
+
 int lx_backup_check(const char *path, char *err, size_t errsz)
 {
 	sqlite3 *h = NULL;
-	int rc = lx_backup_open(lx_backup_path(path), &h, err, errsz);
+	int rc = lx_backup_length(lx_backup_path(path), err, errsz);
+	if (rc != LX_OK)
+		return rc;
+	rc = lx_backup_open(lx_backup_path(path), &h, err, errsz);
 	if (rc == LX_OK) {
 		sqlite3_busy_timeout(h, 5000);
 		rc = lx_backup_verify(h, err, errsz);

@@ -148,7 +148,8 @@ typedef struct lx_backup_stats {
 int lx_backup_copy(const char *src, const char *dst, lx_backup_stats *out, char *err,
 		   size_t errsz);
 /* Checks that the SQLite file path is a lianxin database this binary can
- * serve: PRAGMA integrity_check says ok, and schema_migrations exists and
+ * serve: its length is what its header says (page size times page count),
+ * PRAGMA integrity_check says ok, and schema_migrations exists and
  * names only migrations this binary embeds (an older one is migrated by
  * `serve`). Opens it read-write and leaves its content as it was. Returns
  * LX_OK, LX_INVALID (err says why), LX_BUSY (locked) or LX_ERR. */

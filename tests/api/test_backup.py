@@ -375,6 +375,7 @@ def damaged_copies(f, workdir):
     write("empty", b"")
     write("half", data[:len(data) // 2])              # cut at a page boundary
     write("ragged", data[:len(data) - 1000])          # and inside a page
+    write("padded", data + b"\0" * 1000)              # integrity_check alone passes this (and a ragged cut of unused space)
     mid = (len(data) // 4096 // 2) * 4096             # a page in the middle overwritten
     write("scribbled", data[:mid] + b"\xa5" * 4096 + data[mid + 4096:])
     # a lianxin database from a newer lianxin (a migration this binary lacks)
