@@ -140,6 +140,7 @@ typedef struct lx_case_query {
 	lx_case_filter f;
 	lx_text_query tq;
 	lx_unit unit; /* the unit_id filter's unit (id 0: none) */
+	char *reporter_key; /* reporter_phone's key (owned) */
 } lx_case_query;
 /* Parses the list filters of r's query string (status, type, category_code,
  * unit_id, overdue, q, from, to, limit up to max_limit, cursor) into *q.

@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "media.h"
 #include "repo_attachment.h"
+#include "repo_open311.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -449,7 +450,7 @@ int lx_api_open311_media(lx_req *r)
 	lx_attachment a = {0};
 	if (!lx_req_id(r, 0, &id))
 		return lx_reply_error(r, 404, "not_found", NULL, "no such media");
-	int rc = lx_attachment_public(r->db, id, &case_id);
+	int rc = lx_o311_media_case(r->db, id, &case_id);
 	if (rc == LX_OK)
 		rc = lx_attachment_get(r->db, "/", id, &a);
 	if (rc == LX_NOTFOUND)

@@ -377,7 +377,14 @@ typedef struct lx_case_filter {
 	lx_ms from, to;           /* 0: unbounded */
 	int limit;
 	int64_t cursor;           /* list ids below this (0: from the newest) */
+	int64_t id;               /* only this case (a number typed at the desk; 0: any) */
+	const char *reporter_key; /* only a caller's cases (lx_phone_key of the phone) */
+	int64_t created_by;       /* only the cases this user took in (0: anyone's) */
+	int basis;                /* the unit filter's reading (LX_BASIS_*) */
 } lx_case_filter;
+/* How a unit filter reads: the case is located or handled there (either),
+ * located there, or handled there. */
+enum { LX_BASIS_EITHER = 0, LX_BASIS_LOCATION, LX_BASIS_HANDLER };
 /* The search terms of a case (core/text.c over its title and description;
  * NULL reads as ""): what every path that fills the search index indexes.
  * Returns a malloc'd string ("" for no terms) the caller frees. */

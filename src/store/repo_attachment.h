@@ -52,12 +52,5 @@ int lx_attachments_each(lx_db *db, int64_t case_id, int (*fn)(void *arg, const l
 int lx_attachments_count(lx_db *db, int64_t case_id, const char *stage, int64_t *n);
 /* Removes attachment id and its bytes. LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_attachment_delete(lx_db *db, int64_t id);
-/* The first image of a case that Open311 shows publicly (a `request`
- * case), in *id (0: none). LX_OK or LX_ERR. */
-int lx_attachment_first_image(lx_db *db, int64_t case_id, int64_t *id);
-/* The case of an image attachment, when it is a request Open311 publishes
- * (the public copy of /open311/v2/media/{id}): LX_OK with *case_id,
- * LX_NOTFOUND otherwise. */
-int lx_attachment_public(lx_db *db, int64_t id, int64_t *case_id);
 
 #endif

@@ -194,31 +194,3 @@ int lx_attachment_delete(lx_db *db, int64_t id)
 	lx_stmt_bind_int(st, 1, id);
 	return lx_change_one(db, st, LX_NOTFOUND);
 }
-
-static void lx_att_id(lx_stmt *st, void *out)
-{
-	*(int64_t *)out = lx_stmt_int(st, 0);
-}
-
-int lx_attachment_first_image(lx_db *db, int64_t case_id, int64_t *id)
-{
-	*id = 0;
-	lx_stmt *st = lx_db_prepare(db, "SELECT a.id FROM attachments a WHERE a.case_id = ? AND "
-					"a.thumb IS NOT NULL ORDER BY " LX_ATT_ORDER " LIMIT 1");
-	if (!st)
-		return LX_ERR;
-	lx_stmt_bind_int(st, 1, case_id);
-	int rc = lx_row_one(st, lx_att_id, id);
-	return rc == LX_NOTFOUND ? LX_OK : rc;
-}
-
-int lx_attachment_public(lx_db *db, int64_t id, int64_t *case_id)
-{
-	lx_stmt *st = lx_db_prepare(db, "SELECT a.case_id FROM attachments a JOIN cases c ON c.id = "
-					"a.case_id WHERE a.id = ? AND a.thumb IS NOT NULL AND "
-					"c.type = 'request' AND c.reporter_anonymous = 0");
-	if (!st)
-		return LX_ERR;
-	lx_stmt_bind_int(st, 1, id);
-	return lx_row_one(st, lx_att_id, case_id);
-}
