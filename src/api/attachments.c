@@ -340,7 +340,7 @@ static int lx_att_find_or_reply(lx_req *r, lx_attachment *a)
 static int lx_att_send(lx_req *r, const lx_attachment *a)
 {
 	if (lx_att_headers(r, a, false))
-		return lx_reply_raw(r, 304, "application/octet-stream", NULL, 0);
+		return lx_reply_raw(r, 304, "application/octet-stream", lx_xstrdup(""), 0);
 	struct lx_att_stream *s = lx_xcalloc(1, sizeof *s);
 	s->pool = r->app->pool;
 	s->id = a->id;
@@ -375,7 +375,7 @@ int lx_api_attachment_thumb(lx_req *r)
 		goto cleanup;
 	}
 	if (lx_att_headers(r, &a, true)) {
-		rc = lx_reply_raw(r, 304, "image/jpeg", NULL, 0);
+		rc = lx_reply_raw(r, 304, "image/jpeg", lx_xstrdup(""), 0);
 		goto cleanup;
 	}
 	rc = lx_attachment_thumb(r->db, r->user.scope, a.id, &b);

@@ -87,10 +87,10 @@ static const lx_flow_transition lx_hotline_common[] = {
 	 .guards = {"pending_extension"}, .effects = {"reject_pending"}},
 	/* 核查: where the category verifies, resolved work waits for the check */
 	{"resolve", {"accepted"}, "verifying", .roles = R_WORK, .handles = true, .needs_handler = true,
-	 .input = "resolve", .guards = {"tasks_done", "verify_required", "resolve_photo"},
+	 .input = "resolve", .guards = {"tasks_done", "resolve_photo", "verify_required"},
 	 .effects = {"reply", "withdraw_pending"}},
 	{"resolve", {"accepted"}, "resolved", .roles = R_WORK, .handles = true, .needs_handler = true,
-	 .input = "resolve", .guards = {"tasks_done", "no_verify", "resolve_photo"},
+	 .input = "resolve", .guards = {"tasks_done", "resolve_photo", "no_verify"},
 	 .effects = {"reply", "withdraw_pending"}, .after = {"answer_merged"}},
 	/* 即知即办: the grid worker who reported it resolves it on the spot, with a photo */
 	{"resolve", {"new", "dispatched"}, "resolved", .roles = LX_ROLE_GRID_WORKER, .covers = true,
