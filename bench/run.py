@@ -149,8 +149,10 @@ def serve_and_measure(args, db, n, figures, logpath):
             res["intake"] = wrk("bench/intake.lua", base, s, 64, env)
         if "login" in figures:
             res["login"] = login_rate(base, s)
+        if "photos" in figures:
+            res.update(photo_figures(args, base, db, s, env))
         res["rss_mib"] = rss_peak_kib(proc.pid) / 1024
-        for k in ("floor", "read", "list", "stats_district", "stats_street", "intake"):
+        for k in ("floor", "read", "list", "stats_district", "stats_street", "intake", "upload", "thumb"):
             if k in res and (res[k]["errors"] or res[k]["non2xx"]):
                 res.setdefault("problems", []).append("%s: %d errors, %d non-2xx" % (
                     k, res[k]["errors"], res[k]["non2xx"]))
@@ -159,6 +161,35 @@ def serve_and_measure(args, db, n, figures, logpath):
         proc.wait(timeout=60)
         log.close()
     return res
+
+
+def phone_photo(path):
+    """A 12-megapixel JPEG of about 2 MB, as a phone sends it (Pillow)."""
+    from PIL import Image, ImageChops
+    w, h = 4000, 3000
+    noise = Image.effect_noise((w, h), 25).convert("RGB")
+    base = ImageChops.multiply(Image.linear_gradient("L").resize((w, h)).convert("RGB"),
+                               Image.new("RGB", (w, h), (200, 170, 140)))
+    ImageChops.add(base, noise, 2.0, -40).save(path, "JPEG", quality=65)
+    return os.path.getsize(path)
+
+
+def photo_figures(args, base, db, seconds, env):
+    """P8: uploads of a 2 MB photo (4 at a time: a street office's desks),
+    then reads of the thumbnails they made; the photos' bytes on disk are
+    reported apart from the cases'."""
+    photo = os.path.join(args.data, "photo-2mb.jpg")
+    if not os.path.exists(photo):
+        phone_photo(photo)
+    up = wrk("bench/upload.lua", base, seconds, 4, {**env, "LX_PHOTO": photo})
+    import sqlite3
+    conn = sqlite3.connect(db, timeout=30)
+    made, stored = conn.execute("SELECT COUNT(*), COALESCE(SUM(bytes + LENGTH(thumb)), 0) "
+                                "FROM attachments").fetchone()
+    conn.close()
+    thumb = wrk("bench/thumb.lua", base, seconds, 64, {**env, "LX_ATTACHMENTS": str(max(made, 1))})
+    return {"upload": up, "thumb": thumb, "photo_bytes": os.path.getsize(photo),
+            "photo_disk_per_file": stored / max(made, 1)}
 
 
 def login_rate(base, seconds, threads=4):
@@ -217,7 +248,7 @@ def run_scale(args, n):
             os.remove(f)
     res = {"cases": n, "gen_s": gen_s, "bytes_per_case": size / max(n, 1)}
     try:
-        res.update(serve_and_measure(args, work, n, ("floor", "read", "list", "stats", "intake", "login"),
+        res.update(serve_and_measure(args, work, n, ("floor", "read", "list", "stats", "intake", "login", "photos"),
                                      work + ".log"))
         # P7: the whole trail checked, and an online backup (checked too)
         res["verify_s"] = timed_cli(args, "audit", "verify", "--db", work)
@@ -266,6 +297,12 @@ def table(results):
     row("P7. audit verify, both chains", "< 5 min", lambda r: "%.1f s" % r["verify_s"])
     row("P7. backup (online), checked", "< 10 min", lambda r: "%.1f s" % r["backup_s"])
     row("6. database bytes per case", "< 2 KiB", lambda r: "%.0f B" % r["bytes_per_case"])
+    row("P8. upload a 2 MB photo (12 MP), 4 at once", ">= 4/s, p99 < 2 s", lambda r: "%.1f/s, p99 %.0f ms" % (
+        r["upload"]["rps"], r["upload"]["p99_ms"]))
+    row("P8. read a thumbnail", ">= 50% of floor", lambda r: "%.0f req/s (%.0f%% of floor), p99 %.1f ms" % (
+        r["thumb"]["rps"], 100 * r["thumb"]["rps"] / r["floor"]["rps"], r["thumb"]["p99_ms"]))
+    row("P8. bytes stored per photo, copy + thumbnail (not in bytes per case)", "", lambda r: "%.0f KiB" % (
+        r["photo_disk_per_file"] / 1024))
     if any("pg" in r for r in results):
         def pg(fmt):
             return lambda r: fmt(r["pg"], r) if "pg" in r else "not run (above --pg-max)"

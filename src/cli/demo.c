@@ -483,6 +483,8 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 		rc = lx_city_cases(&d, ncases, now);
 	if (rc == LX_OK && !bulk)
 		rc = lx_demo_audit(&d, now, ncases);
+	if (rc == LX_OK && !bulk)
+		rc = lx_demo_photos(&d);
 	if (rc == LX_OK)
 		rc = lx_db_commit(d.db);
 	else

@@ -57,6 +57,9 @@ double lx_demo_unif(uint64_t *rng);
 /* A year of the audit log (demo_audit.c) for the users already made and
  * cases 1..ncases, inside the caller's transaction. LX_OK or LX_ERR. */
 int lx_demo_audit(struct lx_demo *d, lx_ms now, long ncases);
+/* The photos of the demo's facility reports and their after-photos
+ * (demo_photos.c), on cases already in. LX_OK or LX_ERR. */
+int lx_demo_photos(struct lx_demo *d);
 bool lx_demo_chance(uint64_t *rng, double p);
 /* The category code (cached list), or NULL. */
 const lx_category *lx_demo_cat(struct lx_demo *d, const char *code);

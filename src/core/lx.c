@@ -340,6 +340,14 @@ char *lx_mask_phone(const char *phone)
 {
 	if (!phone)
 		return NULL;
+	/* a mobile however it was typed ("+86 139-1234-5678") is shown as
+	 * one: 139****5678, so no spelling shows more of it than another */
+	char *key = lx_phone_key(phone);
+	if (key && strlen(key) == 11 && key[0] == '1') {
+		memset(key + 3, '*', 4);
+		return key;
+	}
+	free(key);
 	size_t n = strlen(phone);
 	/* Mobile numbers keep the carrier prefix and the last four digits
 	 * (138****5678); shorter numbers keep at most two at each end, so at

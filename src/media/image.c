@@ -244,7 +244,7 @@ int lx_media_demo_photo(int w, int h, int r, int g, int b, unsigned seed, unsign
 	double a[3] = {r / 128.0, g / 128.0, b / 128.0}, z[3] = {0, 0, 0};
 	*data = NULL;
 	*len = 0;
-	if (vips_gaussnoise(&noise, w, h, "mean", 128.0, "sigma", 18.0, "seed", (int)seed, NULL) ||
+	if (vips_gaussnoise(&noise, w, h, "mean", 128.0, "sigma", 4.0, "seed", (int)seed, NULL) ||
 	    vips_linear(noise, &col, a, z, 3, NULL) || vips_cast_uchar(col, &u8, NULL))
 		goto cleanup;
 	mem = vips_image_copy_memory(u8);

@@ -206,6 +206,8 @@ static const struct spec {
 	{"escalate", WORK, true, {"dispatched", "reopened", "accepted"}, "dispatched", false},
 	{"assist", WORK, true, {"accepted"}, SAME, false},
 	{"resolve", WORK, true, {"accepted"}, "resolved", false},
+	/* 即知即办: the reporting grid worker on the spot, when the category allows (a guard) */
+	{"resolve", LX_ROLE_GRID_WORKER, false, {"new", "dispatched"}, GUARD, .covers = true},
 	{"rate", DESK | LX_ROLE_GRID_WORKER | LX_ROLE_DEPUTY, false, {"resolved"}, "reopened", false},
 	{"reopen", DESK, false, {"resolved", "closed"}, "reopened", false},
 	{"close", DESK, false, {"resolved", "new", "returned", "reopened"}, "closed", false},

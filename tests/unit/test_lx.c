@@ -355,13 +355,45 @@ static void test_mask_phone(void **state)
 	(void)state;
 	masks_to("13812345678", "138****5678");
 	masks_to("010-12345678", "010*****5678");
-	masks_to("+8613812345678", "+86*******5678");
+	/* a mobile in any spelling is masked as the plain number */
+	masks_to("+8613812345678", "138****5678");
+	masks_to("+86 138-1234-5678", "138****5678");
+	masks_to("0086 13812345678", "138****5678");
+	masks_to("138 1234 5678", "138****5678");
 	masks_to("12345", "1****");
 	masks_to("123", "1**");
 	masks_to("12", "**");
 	masks_to("1", "*");
 	masks_to("", "");
 	assert_null(lx_mask_phone(NULL));
+}
+
+static void key_is(const char *phone, const char *want)
+{
+	char *k = lx_phone_key(phone);
+	bool ok = (!k && !want) || (k && want && strcmp(k, want) == 0);
+	if (!ok)
+		print_error("lx_phone_key(\"%s\") = \"%s\", want \"%s\"\n", phone, k ? k : "NULL",
+			    want ? want : "NULL");
+	free(k);
+	if (!ok)
+		fail();
+}
+
+/* One caller, however the desk typed the number. */
+static void test_phone_key(void **state)
+{
+	(void)state;
+	key_is("13912345678", "13912345678");
+	key_is("139-1234-5678", "13912345678");
+	key_is("+86 139 1234 5678", "13912345678");
+	key_is("0086-139-1234-5678", "13912345678");
+	key_is("(0353) 2345678", "03532345678");
+	key_is("8613912345678", "13912345678");
+	key_is("861391234567", "861391234567"); /* 12 digits: not a +86 mobile */
+	key_is("+-", NULL);
+	key_is("", NULL);
+	key_is(NULL, NULL);
 }
 
 /* Whatever its length, a masked number hides at least one digit and keeps
@@ -559,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_no_overread),
 		cmocka_unit_test(test_utf8_len),
 		cmocka_unit_test(test_mask_phone),
+		cmocka_unit_test(test_phone_key),
 		cmocka_unit_test(test_mask_phone_hides_something),
 		cmocka_unit_test(test_buf_growth),
 		cmocka_unit_test(test_buf_append_binary),
