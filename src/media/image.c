@@ -161,7 +161,10 @@ static int lx_media_thumb(lx_media_out *out, char *err, size_t errsz)
 	VipsImage *src = t;
 	if (vips_image_hasalpha(t)) {
 		double white[3] = {255, 255, 255};
-		if (vips_flatten(t, &flat, "background", vips_array_double_new(white, 3), NULL) != 0) {
+		VipsArrayDouble *bg = vips_array_double_new(white, 3);
+		int frc = vips_flatten(t, &flat, "background", bg, NULL);
+		vips_area_unref(VIPS_AREA(bg));
+		if (frc != 0) {
 			lx_media_vips_err("thumbnail", err, errsz);
 			goto cleanup;
 		}
