@@ -1,7 +1,9 @@
 /*
  * stats.c - the three rates (response, resolution, satisfaction) for a unit
  * subtree and period, with the same figures per child unit and category.
- * Definitions: README.md, "The three rates".
+ * Definitions: README.md, "The three rates". `basis` says which unit of a
+ * case must lie in the subtree: its handling unit (the default) or its
+ * location unit; every figure means the same on either.
  */
 #include "api.h"
 
@@ -89,26 +91,45 @@ static int lx_sum_cat(void *arg, int64_t unit_id, const char *code, const lx_sta
 	return 0;
 }
 
-/* A row counted from the cases themselves (a partial day). */
-static int lx_sum_scan(void *arg, const char *scope_path, const char *code, const lx_stats *s)
+/* A row counted from the cases themselves (a partial day); path is the
+ * case's unit on the summary's basis. */
+static int lx_sum_scan(void *arg, const char *path, const char *code, const lx_stats *s)
 {
 	struct lx_sum *sm = arg;
 	lx_stats_add(&sm->total, s);
 	for (size_t i = 0; i < sm->nkids; i++)
-		if (lx_scope_contains(sm->kids[i].path, scope_path))
+		if (lx_scope_contains(sm->kids[i].path, path))
 			lx_stats_add(&sm->kid_stats[i], s);
 	lx_stats_add(lx_sum_code(sm, code), s);
 	return 0;
 }
 
 
-/* The summary's window and unit from the query (default: the last 30
- * whole days including today, the caller's unit); replies on bad input. */
-static int lx_summary_args_or_reply(lx_req *r, lx_ms *from, lx_ms *to, lx_unit *u)
+/* The summary's basis from the query: handler (the default, also for an
+ * empty value, as every query argument) or location; replies 400 otherwise. */
+static int lx_summary_basis_or_reply(lx_req *r, int *basis)
+{
+	const char *s = lx_req_arg(r, "basis");
+	*basis = LX_BASIS_HANDLER;
+	if (!s || !*s || strcmp(s, "handler") == 0)
+		return LX_OK;
+	if (strcmp(s, "location") == 0) {
+		*basis = LX_BASIS_LOCATION;
+		return LX_OK;
+	}
+	return lx_reply_error(r, 400, "bad_parameter", "basis", "basis must be handler or location");
+}
+
+/* The summary's window, unit and basis from the query (default: the last
+ * 30 whole days including today, the caller's unit, by handler); replies
+ * on bad input. */
+static int lx_summary_args_or_reply(lx_req *r, lx_ms *from, lx_ms *to, lx_unit *u, int *basis)
 {
 	int64_t id;
 	if (!lx_query_time_or_reply(r, "from", from) || !lx_query_time_or_reply(r, "to", to) ||
 	    !lx_query_posint_or_reply(r, "unit_id", INT64_MAX / 2, &id))
+		return LX_BADREQ;
+	if (lx_summary_basis_or_reply(r, basis) != LX_OK)
 		return LX_BADREQ;
 	if (!*to)
 		*to = lx_day_start(lx_day_of(lx_now_ms()) + 1);
@@ -153,9 +174,10 @@ static int lx_summary_children(lx_req *r, const lx_unit *u, struct lx_sum *sm)
 	return rc;
 }
 
-/* Adds up [from, to): whole days from the roll-ups, partial days at
- * either end from the cases. */
-static int lx_summary_count(lx_req *r, const lx_unit *u, lx_ms from, lx_ms to, struct lx_sum *sm)
+/* Adds up [from, to) on basis b: whole days from the roll-ups, partial
+ * days at either end from the cases. */
+static int lx_summary_count(lx_req *r, const lx_unit *u, int b, lx_ms from, lx_ms to,
+			    struct lx_sum *sm)
 {
 	const char *path = u->id ? u->path : "/";
 	int64_t d0 = lx_day_of(from), d1 = lx_day_of(to);
@@ -163,17 +185,17 @@ static int lx_summary_count(lx_req *r, const lx_unit *u, lx_ms from, lx_ms to, s
 	if (lx_day_start(d0) < from)
 		d0++;
 	if (d0 >= d1 && !(d0 == d1 && lx_day_start(d1) == to))
-		return lx_stats_scan(r->db, path, from, to, lx_sum_scan, sm);
+		return lx_stats_scan(r->db, b, path, from, to, lx_sum_scan, sm);
 	if (lx_day_start(d0) > from)
-		rc = lx_stats_scan(r->db, path, from, lx_day_start(d0), lx_sum_scan, sm);
+		rc = lx_stats_scan(r->db, b, path, from, lx_day_start(d0), lx_sum_scan, sm);
 	if (rc == LX_OK && lx_day_start(d1) < to)
-		rc = lx_stats_scan(r->db, path, lx_day_start(d1), to, lx_sum_scan, sm);
+		rc = lx_stats_scan(r->db, b, path, lx_day_start(d1), to, lx_sum_scan, sm);
 	if (rc == LX_OK && d0 < d1)
-		rc = lx_stats_days(r->db, u->id, d0, d1, lx_sum_total, sm, 0);
+		rc = lx_stats_days(r->db, b, u->id, d0, d1, lx_sum_total, sm, 0);
 	if (rc == LX_OK && d0 < d1)
-		rc = lx_stats_days(r->db, u->id, d0, d1, lx_sum_kid, sm, 1);
+		rc = lx_stats_days(r->db, b, u->id, d0, d1, lx_sum_kid, sm, 1);
 	if (rc == LX_OK && d0 < d1)
-		rc = lx_stats_days(r->db, u->id, d0, d1, lx_sum_cat, sm, 2);
+		rc = lx_stats_days(r->db, b, u->id, d0, d1, lx_sum_cat, sm, 2);
 	return rc;
 }
 
@@ -224,17 +246,18 @@ int lx_api_stats_summary(lx_req *r)
 {
 	lx_ms from = 0, to = 0;
 	lx_unit u = {0};
+	int basis = LX_BASIS_HANDLER;
 	struct lx_sum sm = {0};
 	json_t *names = NULL;
 	char buf[40];
-	int rc = lx_summary_args_or_reply(r, &from, &to, &u);
+	int rc = lx_summary_args_or_reply(r, &from, &to, &u, &basis);
 	if (rc != LX_OK)
 		goto cleanup;
 	/* every figure from one snapshot */
 	lx_db_read_begin(r->db);
 	rc = lx_summary_children(r, &u, &sm);
 	if (rc == LX_OK)
-		rc = lx_summary_count(r, &u, from, to, &sm);
+		rc = lx_summary_count(r, &u, basis, from, to, &sm);
 	if (rc == LX_OK)
 		names = lx_api_category_names(r->db);
 	lx_db_read_end(r->db);
@@ -246,6 +269,7 @@ int lx_api_stats_summary(lx_req *r)
 	json_object_set_new(j, "unit_id", u.id ? json_integer(u.id) : json_null());
 	json_object_set_new(j, "from", json_string(lx_time_format(from, r->app->tz_offset_min, buf, sizeof buf)));
 	json_object_set_new(j, "to", json_string(lx_time_format(to, r->app->tz_offset_min, buf, sizeof buf)));
+	json_object_set_new(j, "basis", json_string(basis == LX_BASIS_LOCATION ? "location" : "handler"));
 	lx_stats_fill(j, &sm.total);
 	json_t *by_unit = json_array();
 	for (size_t i = 0; i < sm.nkids; i++) {

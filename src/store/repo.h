@@ -519,16 +519,26 @@ int lx_bulk_side_finish(lx_bulk_side *s, lx_db *db, lx_ms *waited);
  * call lx_rollup_rebuild), or back on. */
 void lx_store_bulk(lx_db *db, bool on);
 void lx_stats_add(lx_stats *dst, const lx_stats *s);
-/* Sums the roll-ups of whole days [day_from, day_to): mode 0 for unit_id
- * itself, 1 for each child of unit_id (0: the top-level units), 2 for
- * unit_id per category. fn gets each row's unit and category code. */
-int lx_stats_days(lx_db *db, int64_t unit_id, int64_t day_from, int64_t day_to,
+/* A summary's basis is one of the unit filter's (LX_BASIS_* above):
+ * LX_BASIS_LOCATION counts a case under its location unit (unit_id:
+ * unit_path); any other value under its handling unit (handler_unit_id, or
+ * unit_id before any dispatch: scope_path), as LX_BASIS_HANDLER says. The
+ * whole system counts every case on either basis. */
+/* Sums the roll-ups of whole days [day_from, day_to) on basis: mode 0 for
+ * unit_id itself, 1 for each child of unit_id (0: the top-level units), 2
+ * for unit_id per category. fn gets each row's unit and category code,
+ * possibly several rows (or negative ones) per unit and code: only their
+ * sum means anything. LX_OK or LX_ERR (fn's status is ignored). */
+int lx_stats_days(lx_db *db, int basis, int64_t unit_id, int64_t day_from, int64_t day_to,
 		  int (*fn)(void *arg, int64_t unit_id, const char *code, const lx_stats *s), void *arg,
 		  int mode);
-/* Counts the cases created in [from, to) under path from the cases
- * themselves, grouped by handling path and category (for partial days). */
-int lx_stats_scan(lx_db *db, const char *path, lx_ms from, lx_ms to,
-		  int (*fn)(void *arg, const char *scope_path, const char *code, const lx_stats *s),
+/* Counts the cases created in [from, to) whose unit on basis lies under
+ * path, from the cases themselves (for partial days): fn gets rows of
+ * that unit's path ("" for a case located nowhere, counted only when path
+ * is "/") and the category code ("" for none), the strings valid during
+ * the call. LX_OK or LX_ERR. */
+int lx_stats_scan(lx_db *db, int basis, const char *path, lx_ms from, lx_ms to,
+		  int (*fn)(void *arg, const char *path, const char *code, const lx_stats *s),
 		  void *arg);
 
 #endif
