@@ -148,8 +148,29 @@ static int lx_summary_args_or_reply(lx_req *r, lx_ms *from, lx_ms *to, lx_unit *
 	return rc == LX_OK ? LX_OK : lx_reply_store_error(r, rc);
 }
 
-/* The children a summary breaks down by: of the unit, or the top-level
- * units for the whole system. */
+/* The order of by_unit: streets first, then by kind, then by code (units
+ * without one after those with one), then by id; the store's order of a
+ * unit's children, made total and the same on both backends (which sort
+ * NULL codes apart). For qsort. */
+static int lx_kid_cmp(const void *a, const void *b)
+{
+	const lx_unit *x = a, *y = b;
+	bool xs = strcmp(x->kind, "street") == 0, ys = strcmp(y->kind, "street") == 0;
+	int c;
+	if (xs != ys)
+		return xs ? -1 : 1;
+	if ((c = strcmp(x->kind, y->kind)) != 0)
+		return c;
+	if (!x->code != !y->code)
+		return x->code ? -1 : 1;
+	if (x->code && (c = strcmp(x->code, y->code)) != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The children a summary breaks down by, every one of them (also those
+ * without a counted case) in lx_kid_cmp's order: of the unit, or the
+ * top-level units for the whole system. */
 static int lx_summary_children(lx_req *r, const lx_unit *u, struct lx_sum *sm)
 {
 	int rc;
@@ -170,6 +191,8 @@ static int lx_summary_children(lx_req *r, const lx_unit *u, struct lx_sum *sm)
 		}
 		json_decref(tops);
 	}
+	if (sm->nkids)
+		qsort(sm->kids, sm->nkids, sizeof *sm->kids, lx_kid_cmp);
 	sm->kid_stats = lx_xcalloc(sm->nkids + 1, sizeof *sm->kid_stats);
 	return rc;
 }
