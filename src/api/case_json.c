@@ -147,21 +147,39 @@ static void lx_engine_fields_write(lx_jw *w, lx_req *r, const lx_case *c)
 
 struct lx_allowed_ctx {
 	lx_jw *w;
+	const char *needs[8]; /* allowed actions still waiting for a photo */
+	int nneeds;
 };
 
 static void lx_allowed_cb(void *arg, const char *action)
 {
-	lx_jw_str(((struct lx_allowed_ctx *)arg)->w, action);
+	struct lx_allowed_ctx *a = arg;
+	lx_jw_str(a->w, action);
+	if (a->nneeds < 8)
+		a->needs[a->nneeds++] = action;
 }
 
+/* allowed_actions, and photo_required: those of them that wait for an
+ * after-photo (the form asks for one and sends it first). */
 static void lx_allowed_write(lx_jw *w, lx_req *r, const lx_case *c)
 {
 	lx_flow_actor who = {r->user.id, r->user.roles, r->user.scope, false};
 	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &who, lx_now_ms(), r->app->tz_offset_min);
-	struct lx_allowed_ctx a = {w};
+	struct lx_allowed_ctx a = {w, {0}, 0};
 	lx_jw_key(w, "allowed_actions");
 	lx_jw_open(w, '[');
 	lx_flow_allowed(x, c, lx_allowed_cb, &a);
+	lx_jw_close(w, ']');
+	lx_jw_key(w, "photo_required");
+	lx_jw_open(w, '[');
+	for (int i = 0; i < a.nneeds; i++) {
+		static const lx_flow_input now; /* not a probe: the photo is asked for */
+		const char *to = NULL;
+		lx_flow_error e = {0};
+		if (lx_flow_decide(x, c, a.needs[i], &now, &to, &e) != LX_OK && e.code &&
+		    strcmp(e.code, "photo_required") == 0)
+			lx_jw_str(w, a.needs[i]);
+	}
 	lx_jw_close(w, ']');
 	lx_flow_ctx_free(x);
 }
@@ -207,6 +225,8 @@ void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing)
 	lx_jw_id(w, c->handler_unit_id);
 	lx_jw_key(w, "urgent");
 	lx_jw_bool(w, c->urgent);
+	lx_jw_key(w, "created_by"); /* the staff member who took it in (0/null: the system, Open311) */
+	lx_jw_id(w, c->created_by);
 	lx_jw_key(w, "reporter");
 	lx_reporter_write(w, r, c, listing);
 	const struct {

@@ -394,7 +394,7 @@ void lx_flow_allowed(lx_flow_ctx *x, const lx_case *c, void (*fn)(void *arg, con
 	/* one pass over the rows: an action is allowed when some row of it
 	 * fires, which is what lx_decide finds (a read of a case asks this
 	 * for every action, so it is kept to one look at each row) */
-	static const lx_flow_input zero;
+	static const lx_flow_input zero = {.probe = true};
 	const lx_cmachine *m = lx_flow_machine(c->type);
 	bool allowed[64] = {false};
 	int si = m ? lx_flow_state_index(m, c->status) : -1;

@@ -104,6 +104,8 @@ typedef struct lx_flow_input {
 	lx_ms until;
 	bool has_until;
 	int64_t task_id;           /* assist_done: from the path, not the body */
+	bool probe;                /* asked for allowed_actions: evidence the actor adds
+				    * just before firing (an after-photo) is not asked for */
 } lx_flow_input;
 
 /* The schema of action's input (the same for every machine), or NULL

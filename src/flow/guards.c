@@ -94,10 +94,15 @@ static int g_before_resolve_due(lx_flow_ctx *x, const lx_case *c, const lx_flow_
 			    "an extension is asked for before the resolve deadline passes");
 }
 
-/* Whether the case has an after-photo (an attachment of stage resolve). */
-static int lx_has_after_photo(lx_flow_ctx *x, const lx_case *c, lx_flow_error *err)
+/* Whether the case has an after-photo (an attachment of stage resolve).
+ * A probe (allowed_actions) does not ask: the form takes the photo and
+ * sends it just before the action. */
+static int lx_has_after_photo(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in,
+			      lx_flow_error *err)
 {
 	int64_t n = 0;
+	if (in->probe)
+		return LX_OK;
 	if (lx_attachments_count(x->db, c->id, "resolve", &n) != LX_OK)
 		return lx_flow_fail(err, 500, "internal", NULL, "the store failed");
 	if (n > 0)
@@ -111,14 +116,13 @@ static int g_resolve_photo(lx_flow_ctx *x, const lx_case *c, const lx_flow_input
 {
 	(void)in;
 	const lx_category *cat = lx_flow_category(x, c->category_code);
-	return cat && cat->photo_on_resolve ? lx_has_after_photo(x, c, err) : LX_OK;
+	return cat && cat->photo_on_resolve ? lx_has_after_photo(x, c, in, err) : LX_OK;
 }
 
 /* after_photo: an after-photo is there, whatever the category says */
 static int g_after_photo(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
 {
-	(void)in;
-	return lx_has_after_photo(x, c, err);
+	return lx_has_after_photo(x, c, in, err);
 }
 
 /* on_spot (即知即办): the actor reported the case, and its category lets

@@ -25,6 +25,12 @@ import uuid
 
 import pytest
 
+# The server's days are Asia/Shanghai's (+08:00, its default zone): tests that
+# ask for "today" (date.today()) must mean the same day, also between 16:00
+# and 24:00 UTC when the dates differ. A POSIX zone string needs no tzdata.
+os.environ["TZ"] = "CST-8"
+time.tzset()
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("LIANXIN_BIN", os.path.join(ROOT, "build", "lianxin"))
 DEMO_PASSWORD = "lianxin2026"

@@ -422,6 +422,8 @@ def test_resolve_asks_for_the_after_photo(api, admin, photo_cat):
     st, c = api.post("/api/v1/cases/%d/accept" % c["id"], {}, h)
     assert st == 200, c
     before = case_state(api, admin, c["id"])
+    st, got = api.get("/api/v1/cases/%d" % c["id"], h)
+    assert "resolve" in got["allowed_actions"] and got["photo_required"] == ["resolve"]
     st, body = api.post("/api/v1/cases/%d/resolve" % c["id"], {"reply": "已更换井盖"}, h)
     check_error(st, body, 409)
     assert body["error"]["code"] == "photo_required"
@@ -442,13 +444,17 @@ def test_on_the_spot(api, admin, place, photo_cat):
     gw = api.login("gw_qiaotou")
     c = new_case(api, gw, place=place, category=photo_cat["photo"])
     assert c["unit_id"] == place["grid"]["id"]
+    st, got = api.get("/api/v1/cases/%d" % c["id"], gw)
+    # offered, and the form is told to ask for the photo first
+    assert "resolve" in got["allowed_actions"] and got["photo_required"] == ["resolve"], got
+    assert got["created_by"] == api.get("/api/v1/auth/me", gw)[1]["id"]
     st, body = api.post("/api/v1/cases/%d/resolve" % c["id"], {"reply": "现场已处置"}, gw)
     check_error(st, body, 409)
     assert body["error"]["code"] == "photo_required"
     st, a = upload(api, gw, c["id"], jpeg(), "image/jpeg", "resolve")
     assert st == 201, a
     st, got = api.get("/api/v1/cases/%d" % c["id"], gw)
-    assert "resolve" in got["allowed_actions"]
+    assert "resolve" in got["allowed_actions"] and got["photo_required"] == []
     st, r = api.post("/api/v1/cases/%d/resolve" % c["id"], {"reply": "现场已处置"}, gw)
     assert st == 200 and r["status"] == "resolved", r
     assert r["handler_unit_id"] == place["grid"]["id"]
@@ -461,6 +467,8 @@ def test_on_the_spot_needs_the_category_and_the_reporter(api, admin, place, phot
     st, a = upload(api, gw, c["id"], jpeg(), "image/jpeg", "resolve")
     assert st == 201
     before = case_state(api, admin, c["id"])
+    st, got = api.get("/api/v1/cases/%d" % c["id"], gw)
+    assert "resolve" not in got["allowed_actions"]
     st, body = api.post("/api/v1/cases/%d/resolve" % c["id"], {"reply": "x"}, gw)
     check_error(st, body, 409)
     assert body["error"]["code"] == "not_on_spot"
