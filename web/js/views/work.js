@@ -5,6 +5,8 @@
  * verification and answered awaiting the resident's rating; overdue first,
  * each with a countdown to the deadline that matters now. One tap accepts
  * or resumes; resolve, suspend and extend are one tap to their form.
+ * A grid worker also has 我上报的 (GET /cases?mine=true), the cases they
+ * reported, with 即知即办 where they may resolve one on the spot.
  */
 import { ref, computed, onMounted, onBeforeUnmount } from 'vue';
 import { t } from '../i18n.js';
@@ -27,7 +29,9 @@ function makeTabs() {
     { key: 'rating', statuses: fromStates('rate') },
   ];
   const seen = new Set();
-  return raw.map((tb) => ({ ...tb, statuses: tb.statuses.filter((s) => !seen.has(s) && seen.add(s)) })).filter((tb) => tb.statuses.length);
+  const tabs = raw.map((tb) => ({ ...tb, statuses: tb.statuses.filter((s) => !seen.has(s) && seen.add(s)) })).filter((tb) => tb.statuses.length);
+  if (hasRole('grid_worker')) tabs.push({ key: 'mine', statuses: [], mine: true });
+  return tabs;
 }
 
 export default {
@@ -52,6 +56,11 @@ export default {
         await Promise.all([loadUnits(), loadCategories(), loadWorkflows()]);
         const out = {};
         await Promise.all(TABS.value.map(async (tb) => {
+          if (tb.mine) {
+            /* the other tabs stay usable if this list fails */
+            out[tb.key] = await api.get('/cases', { mine: 'true', limit: 50 }).then((r) => r.items).catch((e) => { toastError(e); return []; });
+            return;
+          }
           const lists = await Promise.all(tb.statuses.map((s) => listAll({ status: s }, 1000)));
           out[tb.key] = lists.flatMap((l) => l.items).filter(tb.key === 'verify' ? toVerify : mine);
         }));
@@ -129,6 +138,7 @@ export default {
                 <van-button v-if="mayTry(c, 'extend') && !c.pending" size="small" plain @click.stop="openAct(c, 'extend')" data-test="quick-extend">{{ t('action.extend') }}</van-button>
               </template>
               <van-button v-if="tb.key === 'paused' && mayTry(c, 'resume')" size="small" type="primary" :loading="busyId === c.id" @click.stop="quick(c, 'resume', tb.key)" data-test="quick-resume">{{ t('action.resume') }}</van-button>
+              <van-button v-if="tb.key === 'mine' && mayTry(c, 'resolve') && !c.accepted_at" size="small" type="success" @click.stop="openAct(c, 'resolve')" data-test="quick-on-spot">{{ t('photo.on_spot') }}</van-button>
               <van-button v-if="tb.key === 'verify' && mayTry(c, 'verify')" size="small" type="primary" @click.stop="openAct(c, 'verify')" data-test="quick-verify">{{ t('action.verify') }}</van-button>
             </lx-case-card>
           </div>
