@@ -170,9 +170,9 @@ export const LxPhotoPicker = {
       const imgs = props.modelValue.filter((x) => x.url);
       showImagePreview({ images: imgs.map((x) => x.url), startPosition: Math.max(0, imgs.indexOf(it)), closeable: true });
     }
-    /* an item removed from the list by the form frees its preview there;
-     * whatever is left when the picker goes away is freed here */
-    onBeforeUnmount(() => releaseItems(props.modelValue.filter((it) => it.state !== 'done' || !it.att)));
+    /* what is still in the picker when it goes away frees its previews
+     * (a form that takes the items over removes them from the list first) */
+    onBeforeUnmount(() => releaseItems(props.modelValue));
     return { wide, accept, onFiles, remove, preview, t };
   },
   template: `
