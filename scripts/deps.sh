@@ -6,6 +6,7 @@ need=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlit
       libsodium-dev)
 need+=(libcrack2-dev cracklib-runtime)  # passwords: the dictionary check
 need+=(libqrencode-dev)                 # the second factor's enrolment QR code
+need+=(libvips-dev)                     # photos: decoded and re-encoded without EXIF, thumbnails
 need+=(libxlsxwriter-dev)  # web: .xlsx export
 # postgresql: libpq for the driver; the server (initdb, pg_ctl) and psql for the
 # second pass of the API tests on a throw-away cluster (scripts/pg-test.sh).
@@ -13,6 +14,7 @@ need+=(libpq-dev)
 if [ "${1:-build}" = test ]; then need+=(postgresql postgresql-client); fi
 if [ "${1:-build}" = test ]; then
   need+=(libcmocka-dev python3 python3-pytest clang libclang-rt-14-dev curl wrk)
+  need+=(python3-pil)  # the attachment tests make their images (EXIF with GPS, odd sizes)
   # web: browser tests (Playwright drives Debian's Chromium; a CJK font for screenshots).
   # Node may come from elsewhere (a nodejs that bundles npm conflicts with Debian's npm),
   # so node and npm are asked for only when the commands are missing.

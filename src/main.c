@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "flow.h"
 #include "http.h"
+#include "media.h"
 #include "repo.h"
 #include "secret.h"
 #include "sweeper.h"
@@ -60,6 +61,10 @@ static int lx_cmd_serve(lx_config *c)
 	}
 	lx_db_close(db);
 	db = NULL;
+	if (lx_media_init("lianxin") != 0) {
+		fprintf(stderr, "lianxin: libvips does not start (photos need it)\n");
+		goto cleanup;
+	}
 	if (lx_pool_new(c->db, &app.pool, err, sizeof err) != LX_OK) {
 		fprintf(stderr, "lianxin: %s\n", err);
 		goto cleanup;
@@ -74,6 +79,9 @@ static int lx_cmd_serve(lx_config *c)
 	app.db_url = c->db;
 	app.tz_offset_min = (int)c->tz_offset_min;
 	app.body_limit = (size_t)c->body_limit;
+	app.upload_limit = (size_t)c->attachment_max_bytes;
+	app.max_pixels = c->attachment_max_pixels;
+	app.upload_route = lx_api_upload_route;
 	app.threads = (unsigned)c->threads;
 	app.conn_timeout_s = (unsigned)c->conn_timeout_s;
 	app.web_root = c->web_root;
@@ -106,6 +114,7 @@ cleanup:
 	lx_metrics_free(app.metrics);
 	lx_geocache_free();
 	lx_sessions_free();
+	lx_media_shutdown();
 	return rc;
 }
 

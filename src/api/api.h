@@ -140,6 +140,7 @@ typedef struct lx_case_query {
 	lx_case_filter f;
 	lx_text_query tq;
 	lx_unit unit; /* the unit_id filter's unit (id 0: none) */
+	char *reporter_key; /* reporter_phone's key (owned) */
 } lx_case_query;
 /* Parses the list filters of r's query string (status, type, category_code,
  * unit_id, overdue, q, from, to, limit up to max_limit, cursor) into *q.
@@ -164,6 +165,25 @@ void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing);
 bool lx_query_time_or_reply(lx_req *r, const char *key, lx_ms *out);
 bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *out);
 int lx_api_reply_case(lx_req *r, int status, const lx_case *c);
+
+/* attachments.c: photos and files on a case. The write route's phases
+ * (check before the job, add in it, added after the commit), reading,
+ * removal, Open311's public copy, and one attachment as JSON. */
+#define LX_ATT_UPLOAD_ROLES                                                                        \
+	(LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER | LX_ROLE_DEPUTY)
+struct lx_attachment;
+int lx_api_attachment_check(lx_req *r);
+int lx_api_attachment_add(lx_req *r);
+int lx_api_attachment_added(lx_req *r);
+int lx_api_attachment_get(lx_req *r);
+int lx_api_attachment_thumb(lx_req *r);
+int lx_api_attachment_delete_check(lx_req *r);
+int lx_api_attachment_delete(lx_req *r);
+int lx_api_attachment_deleted(lx_req *r);
+int lx_api_open311_media(lx_req *r);
+void lx_api_attachment_write(lx_jw *w, lx_req *r, const struct lx_attachment *a);
+/* units.c: GET /api/v1/units/names */
+int lx_api_units_names(lx_req *r);
 
 /* Frees the cached geometries (at shutdown). */
 void lx_geocache_free(void);

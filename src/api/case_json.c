@@ -14,6 +14,7 @@
  * Written with the JSON writer (core/jw.h): the replies read most often.
  */
 #include "api.h"
+#include "repo_attachment.h"
 #include "flow.h"
 #include "scrub.h"
 
@@ -311,6 +312,44 @@ static int lx_merged_cb(void *arg, const lx_case *c)
 	return 0;
 }
 
+static int lx_att_cb(void *arg, const lx_attachment *a)
+{
+	struct lx_merged_ctx *m = arg;
+	lx_api_attachment_write(m->w, m->r, a);
+	return 0;
+}
+
+/* The detail's names of its units and its files. */
+static int lx_case_extras_write(lx_jw *w, lx_req *r, const lx_case *c)
+{
+	const struct {
+		const char *key;
+		int64_t id;
+	} units[] = {{"unit_name", c->unit_id}, {"handler_unit_name", c->handler_unit_id}};
+	int rc = LX_OK;
+	for (size_t i = 0; i < 2 && rc == LX_OK; i++) {
+		char *name = NULL, kind[16];
+		lx_jw_key(w, units[i].key);
+		/* a case's own units may be named by whoever sees the case */
+		rc = units[i].id ? lx_unit_name_visible(r->db, "/", units[i].id, &name, kind) : LX_NOTFOUND;
+		if (name)
+			lx_jw_str(w, name);
+		else
+			lx_jw_null(w);
+		free(name);
+		if (rc == LX_NOTFOUND)
+			rc = LX_OK;
+	}
+	if (rc != LX_OK)
+		return rc;
+	struct lx_merged_ctx m = {w, r};
+	lx_jw_key(w, "attachments");
+	lx_jw_open(w, '[');
+	rc = lx_attachments_each(r->db, c->id, lx_att_cb, &m);
+	lx_jw_close(w, ']');
+	return rc;
+}
+
 int lx_api_reply_case(lx_req *r, int status, const lx_case *c)
 {
 	lx_buf b;
@@ -336,6 +375,8 @@ int lx_api_reply_case(lx_req *r, int status, const lx_case *c)
 		rc = lx_case_merged_each(r->db, c->id, lx_merged_cb, &m);
 		lx_jw_close(&w, ']');
 	}
+	if (rc == LX_OK)
+		rc = lx_case_extras_write(&w, r, c);
 	lx_db_read_end(r->db);
 	if (rc != LX_OK) {
 		lx_buf_free(&b);

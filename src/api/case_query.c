@@ -14,6 +14,7 @@ void lx_api_case_query_clear(lx_case_query *q)
 {
 	lx_text_query_free(&q->tq);
 	lx_unit_clear(&q->unit);
+	free(q->reporter_key);
 	memset(q, 0, sizeof *q);
 }
 
@@ -60,6 +61,59 @@ bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *
  * 1..max_limit (default max_limit). Returns LX_OK (caller clears q with
  * lx_case_query_clear) or an error status after replying (q is cleared).
  */
+/* A case number typed into the search ("20261123000042": the local date
+ * of intake and the id): narrows q to that id on that day. False when
+ * text is no case number. */
+static bool lx_query_number(lx_req *r, const char *text, lx_case_query *q)
+{
+	size_t n = strlen(text);
+	char day[11];
+	lx_ms start;
+	if (n < 14 || n > 26 || strspn(text, "0123456789") != n)
+		return false;
+	snprintf(day, sizeof day, "%.4s-%.2s-%.2s", text, text + 4, text + 6);
+	if (lx_time_parse(day, r->app->tz_offset_min, &start) != LX_OK)
+		return false;
+	long long id = strtoll(text + 8, NULL, 10);
+	if (id <= 0)
+		return false;
+	q->f.id = id;
+	if (!q->f.from || q->f.from < start)
+		q->f.from = start;
+	if (!q->f.to || q->f.to > start + LX_DAY_MS)
+		q->f.to = start + LX_DAY_MS;
+	return true;
+}
+
+/* reporter_phone (the desk's repeat-call path: admin and dispatcher only),
+ * mine=true, basis=location|handler. Replies on a bad one. */
+static int lx_query_desk_or_reply(lx_req *r, lx_case_query *q)
+{
+	const char *phone = lx_query_arg(r, "reporter_phone"), *mine = lx_query_arg(r, "mine");
+	const char *basis = lx_query_arg(r, "basis");
+	if (phone) {
+		if (!lx_req_role(r, LX_ROLE_ADMIN | LX_ROLE_DISPATCHER))
+			return lx_reply_error(r, 403, "forbidden", "reporter_phone",
+					      "only the desk looks callers up by phone");
+		q->reporter_key = lx_phone_key(phone);
+		if (!q->reporter_key || strlen(q->reporter_key) < 3 || strlen(q->reporter_key) > 20)
+			return lx_reply_error(r, 400, "bad_parameter", "reporter_phone",
+					      "reporter_phone holds 3-20 digits");
+		q->f.reporter_key = q->reporter_key;
+	}
+	if (mine && strcmp(mine, "true") == 0)
+		q->f.created_by = r->user.id;
+	else if (mine && strcmp(mine, "false") != 0)
+		return lx_reply_error(r, 400, "bad_parameter", "mine", "mine must be true or false");
+	if (basis && strcmp(basis, "location") == 0)
+		q->f.basis = LX_BASIS_LOCATION;
+	else if (basis && strcmp(basis, "handler") == 0)
+		q->f.basis = LX_BASIS_HANDLER;
+	else if (basis)
+		return lx_reply_error(r, 400, "bad_parameter", "basis", "basis must be location or handler");
+	return LX_OK;
+}
+
 int lx_api_case_query_parse(lx_req *r, int64_t default_limit, int64_t max_limit, lx_case_query *q)
 {
 	int64_t limit = 0, cursor = 0;
@@ -102,6 +156,10 @@ int lx_api_case_query_parse(lx_req *r, int64_t default_limit, int64_t max_limit,
 			return lx_reply_store_error(r, rc);
 		q->f.unit_path = q->unit.path;
 	}
+	if ((rc = lx_query_desk_or_reply(r, q)) != LX_OK)
+		goto fail;
+	if (text && lx_query_number(r, text, q))
+		text = NULL; /* a case number: that case, not a search */
 	if (text) {
 		if (!lx_utf8_valid(text, strlen(text))) {
 			rc = lx_reply_error(r, 400, "bad_encoding", "q", "q is not valid UTF-8");

@@ -36,6 +36,7 @@ struct lx_cat_in {
 	int64_t accept_workdays, resolve_workdays, max_extensions;
 	bool has_accept_workdays, has_resolve_workdays, has_max_extensions;
 	bool verify, has_verify, suspend_approval, has_suspend_approval;
+	bool photo_on_resolve, has_photo_on_resolve, on_spot, has_on_spot;
 	json_t *responsible;
 	bool has_responsible;
 };
@@ -53,6 +54,9 @@ struct lx_cat_in {
 	LX_FIELD_HAS(CI, verify, LX_F_BOOL, .doc = "resolved work is verified (核查) before it counts"), \
 	LX_FIELD_HAS(CI, suspend_approval, LX_F_BOOL, .doc = "a handler's suspension waits for the desk"), \
 	LX_FIELD_HAS(CI, max_extensions, LX_F_INT, .min = 0, .max = 10, .doc = "extensions a case may be granted"), \
+	LX_FIELD_HAS(CI, photo_on_resolve, LX_F_BOOL, .doc = "resolve needs an after-photo (stage resolve)"), \
+	LX_FIELD_HAS(CI, on_spot, LX_F_BOOL, \
+		     .doc = "a grid worker may resolve on the spot what they reported in their own grid"), \
 	LX_FIELD_HAS(CI, responsible, LX_F_JSON, .nullable = true, \
 		     .doc = "the duty list's rule: {unit_id}, {unit_kind} or {unit_name}; null: none")
 static const lx_field lx_cat_create_fields[] = {
@@ -162,6 +166,10 @@ static int lx_category_apply_or_reply(lx_req *r, const struct lx_cat_in *in, lx_
 		c->verify = in->verify;
 	if (in->has_suspend_approval)
 		c->suspend_approval = in->suspend_approval;
+	if (in->has_photo_on_resolve)
+		c->photo_on_resolve = in->photo_on_resolve;
+	if (in->has_on_spot)
+		c->on_spot = in->on_spot;
 	if (in->has_max_extensions || creating)
 		c->max_extensions = in->has_max_extensions ? (int)in->max_extensions : 1;
 	if (in->has_responsible)

@@ -49,6 +49,8 @@ static bool lx_match(const char *pattern, const char *url, lx_req *r)
 	}
 	if (*p || *u)
 		return false;
+	if (!r)
+		return true; /* only asked whether it matches */
 	for (int i = 0; i < n; i++)
 		r->params[i] = lx_xstrndup(cap[i], caplen[i]);
 	r->nparams = n;
@@ -58,6 +60,25 @@ static bool lx_match(const char *pattern, const char *url, lx_req *r)
 bool lx_route_match(const char *pattern, const char *url, lx_req *r)
 {
 	return lx_match(pattern, url, r);
+}
+
+bool lx_api_upload_route(const char *method, const char *path)
+{
+	size_t n;
+	const lx_route *routes = lx_api_routes(&n);
+	/* the path without its query string (MHD hands the URL over without it,
+	 * but a caller may not) */
+	char buf[512];
+	size_t len = strcspn(path, "?");
+	if (len >= sizeof buf)
+		return false;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if ((routes[i].flags & LX_RT_UPLOAD) && strcmp(routes[i].method, method) == 0 &&
+		    lx_match(routes[i].path, buf, NULL))
+			return true;
+	return false;
 }
 
 static void lx_params_free(lx_req *r)

@@ -62,7 +62,17 @@ static json_t *lx_o311_request_json(lx_req *r, const lx_o311_request *q)
 	json_object_set_new(o, "zipcode", json_null());
 	json_object_set_new(o, "lat", point ? lx_o311_coord(r, q->lat) : json_null());
 	json_object_set_new(o, "long", point ? lx_o311_coord(r, q->lon) : json_null());
-	json_object_set_new(o, "media_url", lx_o311_str(q->media_url));
+	if (q->media_url || !q->photo_id) {
+		json_object_set_new(o, "media_url", lx_o311_str(q->media_url));
+	} else {
+		const char *base = r->app->public_url ? r->app->public_url : "";
+		size_t n = strlen(base);
+		while (n && base[n - 1] == '/')
+			n--;
+		char *url = lx_xasprintf("%.*s/open311/v2/media/%lld", (int)n, base, (long long)q->photo_id);
+		json_object_set_new(o, "media_url", json_string(url));
+		free(url);
+	}
 	free(notice);
 	return o;
 }

@@ -27,6 +27,8 @@ enum {
 				       * scope stays 404 whatever the role (no existence leak) */
 	LX_RT_PRE_AUTH = 1 << 5,      /* usable before a forced password change or a required
 				       * second factor's enrolment (lx_auth_gate_or_reply) */
+	LX_RT_UPLOAD = 1 << 6,        /* the body is a file, up to attachment_max_bytes rather
+				       * than body_limit (lx_api_upload_route); with LX_RT_RAW */
 };
 
 typedef struct lx_route {
@@ -44,6 +46,10 @@ typedef struct lx_route {
 	const char *tag;              /* its group in docs/openapi.json */
 	const void *data;             /* the handler's own: an action's name */
 } lx_route;
+
+/* Whether method and path match a row flagged LX_RT_UPLOAD (the server
+ * asks when the headers are in, to pick the body limit). */
+bool lx_api_upload_route(const char *method, const char *path);
 
 /* The route table: the declared rows, then one row per workflow action
  * (built from the machines at the first call). *n receives the count. */

@@ -600,3 +600,46 @@ int lx_api_units_import_reply(lx_req *r)
 {
 	return lx_import_answer(r);
 }
+
+/* GET /api/v1/units/names?ids=1,2,3: names of the units the caller may
+ * name (lx_unit_name_visible); the others are left out, as unknown ids
+ * are, so the reply says nothing of what lies outside the scope. */
+int lx_api_units_names(lx_req *r)
+{
+	const char *ids = lx_req_arg(r, "ids");
+	int64_t want[100];
+	int n = 0;
+	if (!ids || !*ids)
+		return lx_reply_error(r, 400, "bad_parameter", "ids", "ids is a list like 1,2,3");
+	for (const char *p = ids; *p;) {
+		char *end;
+		if (*p < '0' || *p > '9')
+			return lx_reply_error(r, 400, "bad_parameter", "ids", "ids is a list like 1,2,3");
+		long long v = strtoll(p, &end, 10);
+		if (v <= 0 || v > (1LL << 53) || (*end && *end != ','))
+			return lx_reply_error(r, 400, "bad_parameter", "ids", "ids is a list like 1,2,3");
+		if (n == 100)
+			return lx_reply_error(r, 400, "bad_parameter", "ids", "at most 100 ids at a time");
+		want[n++] = v;
+		p = *end ? end + 1 : end;
+	}
+	json_t *items = json_array();
+	int rc = LX_OK;
+	lx_db_read_begin(r->db);
+	for (int i = 0; i < n && rc == LX_OK; i++) {
+		char *name = NULL, kind[16];
+		rc = lx_unit_name_visible(r->db, r->user.scope, want[i], &name, kind);
+		if (rc == LX_OK)
+			json_array_append_new(items, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)want[i],
+							       "name", name ? name : "", "kind", kind));
+		free(name);
+		if (rc == LX_NOTFOUND)
+			rc = LX_OK;
+	}
+	lx_db_read_end(r->db);
+	if (rc != LX_OK) {
+		json_decref(items);
+		return lx_reply_store_error(r, rc);
+	}
+	return lx_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}

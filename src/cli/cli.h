@@ -17,6 +17,7 @@ typedef struct lx_config {
 	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
 	long long password_max_age_days, desk_unit_id;
 	long long public_point_decimals;
+	long long attachment_max_bytes, attachment_max_pixels;
 	unsigned totp_required_roles;
 } lx_config;
 

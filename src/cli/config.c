@@ -36,6 +36,10 @@ static const struct lx_setting lx_settings[] = {
 	      "the server's zone, minutes east of UTC (480)"),
 	S_INT("body_limit", "LIANXIN_BODY_LIMIT", "--body-limit", body_limit, 1024, 1LL << 30,
 	      "largest request body, bytes (1 MiB)"),
+	S_INT("attachment_max_bytes", "LIANXIN_ATTACHMENT_MAX_BYTES", NULL, attachment_max_bytes, 1024,
+	      1LL << 30, "largest photo or file on a case, bytes (10 MiB)"),
+	S_INT("attachment_max_pixels", "LIANXIN_ATTACHMENT_MAX_PIXELS", NULL, attachment_max_pixels,
+	      1024, 1LL << 31, "largest image, pixels (50 million: a 100 MP camera is refused)"),
 	S_INT("threads", "LIANXIN_THREADS", "--threads", threads, 1, 256, "HTTP threads (8 per core)"),
 	S_INT("timeout", "LIANXIN_TIMEOUT", "--timeout", conn_timeout_s, 1, 3600,
 	      "idle connection timeout, seconds (30)"),
@@ -167,6 +171,8 @@ int lx_config_load(lx_config *c, int argc, char **argv)
 	c->port = 8080;
 	c->tz_offset_min = 480; /* Asia/Shanghai: no daylight saving */
 	c->body_limit = 1024 * 1024;
+	c->attachment_max_bytes = 10 * 1024 * 1024;
+	c->attachment_max_pixels = 50 * 1000 * 1000;
 	/* Handlers block (on the database, on the writer's group commit), so
 	 * several threads per core keep the cores busy and the batches full. */
 	c->threads = n > 0 ? n * 8 : 16;

@@ -68,7 +68,8 @@ typedef struct lx_md_val {
 	int kind;
 	int64_t i;
 	double d;
-	char *s;
+	char *s;        /* text, or a BLOB's bytes */
+	size_t n;       /* a BLOB's length */
 } lx_md_val;
 
 /* Reads one table of one database page by page in primary-key order. */
@@ -101,7 +102,11 @@ static void lx_md_val_read(lx_stmt *st, int col, lx_md_val *v)
 		v->i = lx_stmt_int(st, col);
 	else if (v->kind == LX_COL_DOUBLE)
 		v->d = lx_stmt_double(st, col);
-	else
+	else if (v->kind == LX_COL_BLOB) {
+		const void *p = lx_stmt_blob(st, col, &v->n);
+		v->s = lx_xmalloc(v->n ? v->n : 1);
+		memcpy(v->s, p, v->n);
+	} else
 		v->s = lx_stmt_dup(st, col);
 }
 
@@ -113,6 +118,8 @@ static void lx_md_val_bind(lx_stmt *st, int i, const lx_md_val *v)
 		lx_stmt_bind_int(st, i, v->i);
 	else if (v->kind == LX_COL_DOUBLE)
 		lx_stmt_bind_double(st, i, v->d);
+	else if (v->kind == LX_COL_BLOB)
+		lx_stmt_bind_blob(st, i, v->s, v->n);
 	else
 		lx_stmt_bind_text(st, i, v->s);
 }
@@ -141,6 +148,11 @@ static uint64_t lx_md_row_hash(lx_stmt *st, int ncols)
 			} else if (kind == LX_COL_DOUBLE) {
 				int n = snprintf(num, sizeof num, "d%.17g", lx_stmt_double(st, c));
 				h = lx_fnv(h, num, (size_t)n);
+			} else if (kind == LX_COL_BLOB) {
+				size_t n = 0;
+				const void *p = lx_stmt_blob(st, c, &n);
+				h = lx_fnv(h, "b", 1);
+				h = lx_fnv(h, p, n);
 			} else {
 				const char *s = lx_stmt_text(st, c);
 				h = lx_fnv(h, "t", 1);

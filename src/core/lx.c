@@ -408,3 +408,26 @@ bool lx_parse_decimal(const char *s, double *out)
 	*out = v;
 	return true;
 }
+
+char *lx_phone_key(const char *phone)
+{
+	if (!phone)
+		return NULL;
+	size_t n = 0, len = strlen(phone);
+	char *k = lx_xmalloc(len + 1);
+	for (const char *p = phone; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			k[n++] = *p;
+	k[n] = '\0';
+	char *d = k;
+	if (n > 4 && strncmp(d, "0086", 4) == 0)
+		d += 4;
+	else if (n == 13 && strncmp(d, "861", 3) == 0)
+		d += 2;
+	if (!*d) {
+		free(k);
+		return NULL;
+	}
+	memmove(k, d, strlen(d) + 1);
+	return k;
+}

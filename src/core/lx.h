@@ -87,5 +87,10 @@ size_t lx_utf8_len(const char *s);
 /* Masks a phone number for display: "13812345678" -> "138****5678".
  * Returns a malloc'd string (NULL for NULL); caller frees. */
 char *lx_mask_phone(const char *phone);
+/* The key a phone number is found by: its digits, without a leading 0086
+ * or the 86 before an 11-digit mobile ("+86 139-1234-5678" ->
+ * "13912345678"). A malloc'd string the caller frees, or NULL for NULL or
+ * a number without digits. */
+char *lx_phone_key(const char *phone);
 
 #endif

@@ -146,6 +146,20 @@ static int e_stamp_accepted(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in,
 	return LX_OK;
 }
 
+/* 即知即办: the reporter's own grid handles what it resolved on the spot */
+static int e_take_on_spot(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev,
+			  lx_flow_error *err)
+{
+	(void)in;
+	(void)err;
+	c->handler_unit_id = c->unit_id;
+	free(c->scope_path);
+	c->scope_path = lx_xstrdup(c->unit_path ? c->unit_path : "/");
+	c->accepted_at = x->now;
+	ev->unit_id = c->unit_id;
+	return LX_OK;
+}
+
 static int e_unassign(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err)
 {
 	(void)x;
@@ -707,6 +721,7 @@ static int e_stamp_closed(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, l
 const lx_named_effect lx_flow_effects[] = {
 	{"assign", e_assign},
 	{"stamp_accepted", e_stamp_accepted},
+	{"take_on_spot", e_take_on_spot},
 	{"unassign", e_unassign},
 	{"assign_parent", e_assign_parent},
 	{"assist_units", e_assist_units},

@@ -201,6 +201,13 @@ int lx_flow_step(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_i
 int lx_flow_apply(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_input *in,
 		  lx_event *ev, lx_flow_error *err);
 
+/* Records on c's timeline a step that leaves the case as it is: a file
+ * attached or removed (action "attach" or "detach", a static name; note
+ * copied). The case's row and version are not touched, so a client holding
+ * the version it saw may still act on it. In the caller's write
+ * transaction. Returns LX_OK or LX_ERR. (notes.c) */
+int lx_flow_note(lx_flow_ctx *x, const lx_case *c, const char *action, const char *note);
+
 /* Loads case id in the actor's scope (404 outside it), checks in->version
  * when given (409 stale_version), and applies action. *out receives the
  * case as written (caller clears it); ev may be NULL. */

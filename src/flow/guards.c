@@ -5,6 +5,7 @@
  * picks the state a transition enters from its input.
  */
 #include "flow_int.h"
+#include "repo_attachment.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,48 @@ static int g_before_resolve_due(lx_flow_ctx *x, const lx_case *c, const lx_flow_
 			    "an extension is asked for before the resolve deadline passes");
 }
 
+/* Whether the case has an after-photo (an attachment of stage resolve). */
+static int lx_has_after_photo(lx_flow_ctx *x, const lx_case *c, lx_flow_error *err)
+{
+	int64_t n = 0;
+	if (lx_attachments_count(x->db, c->id, "resolve", &n) != LX_OK)
+		return lx_flow_fail(err, 500, "internal", NULL, "the store failed");
+	if (n > 0)
+		return LX_OK;
+	return lx_flow_fail(err, 409, "photo_required", NULL,
+			    "attach a photo of the finished work (stage resolve) first");
+}
+
+/* resolve_photo: where the category asks for it, an after-photo is there */
+static int g_resolve_photo(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	const lx_category *cat = lx_flow_category(x, c->category_code);
+	return cat && cat->photo_on_resolve ? lx_has_after_photo(x, c, err) : LX_OK;
+}
+
+/* after_photo: an after-photo is there, whatever the category says */
+static int g_after_photo(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	return lx_has_after_photo(x, c, err);
+}
+
+/* on_spot (即知即办): the actor reported the case, and its category lets
+ * the reporter resolve it on the spot (the row's `covers` holds the place) */
+static int g_on_spot(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)in;
+	const lx_category *cat = lx_flow_category(x, c->category_code);
+	if (!cat || !cat->on_spot)
+		return lx_flow_fail(err, 409, "not_on_spot", NULL,
+				    "this category is not resolved on the spot");
+	if (!c->created_by || c->created_by != x->who.user_id)
+		return lx_flow_fail(err, 409, "not_on_spot", NULL,
+				    "only who reported it resolves a case on the spot");
+	return LX_OK;
+}
+
 /* The extensions a case was granted (approved entries). */
 static int lx_granted(const lx_case *c)
 {
@@ -170,6 +213,9 @@ const lx_named_guard lx_flow_guards[] = {
 	{"tasks_done", g_tasks_done},
 	{"appeal_window", g_appeal_window},
 	{"own_task", g_own_task},
+	{"resolve_photo", g_resolve_photo},
+	{"after_photo", g_after_photo},
+	{"on_spot", g_on_spot},
 	{NULL, NULL},
 };
 

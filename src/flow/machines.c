@@ -87,10 +87,15 @@ static const lx_flow_transition lx_hotline_common[] = {
 	 .guards = {"pending_extension"}, .effects = {"reject_pending"}},
 	/* 核查: where the category verifies, resolved work waits for the check */
 	{"resolve", {"accepted"}, "verifying", .roles = R_WORK, .handles = true, .needs_handler = true,
-	 .input = "resolve", .guards = {"tasks_done", "verify_required"}, .effects = {"reply", "withdraw_pending"}},
+	 .input = "resolve", .guards = {"tasks_done", "resolve_photo", "verify_required"},
+	 .effects = {"reply", "withdraw_pending"}},
 	{"resolve", {"accepted"}, "resolved", .roles = R_WORK, .handles = true, .needs_handler = true,
-	 .input = "resolve", .guards = {"tasks_done", "no_verify"}, .effects = {"reply", "withdraw_pending"},
-	 .after = {"answer_merged"}},
+	 .input = "resolve", .guards = {"tasks_done", "resolve_photo", "no_verify"},
+	 .effects = {"reply", "withdraw_pending"}, .after = {"answer_merged"}},
+	/* 即知即办: the grid worker who reported it resolves it on the spot, with a photo */
+	{"resolve", {"new", "dispatched"}, "resolved", .roles = LX_ROLE_GRID_WORKER, .covers = true,
+	 .input = "resolve", .guards = {"on_spot", "no_verify", "after_photo"},
+	 .effects = {"take_on_spot", "reply"}, .after = {"answer_merged"}},
 	{"verify", {"verifying"}, NULL, .outcome = "by_verdict", .roles = R_DESK, .input = "verify",
 	 .effects = {"verdict"}, .after = {"answer_merged"}},
 	/* ... or the grid worker of the case's place, on site */

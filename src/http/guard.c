@@ -376,7 +376,7 @@ int lx_guard_headers_or_reply(lx_req *r)
 				return lx_refuse(r, 400, "bad_request", "a malformed Content-Length");
 			v = v * 10 + (unsigned)(*p - '0');
 		}
-		if (v > r->app->body_limit) {
+		if (v > r->body_limit) {
 			/* a client waiting for "100 Continue" hears 413 instead and
 			 * need not send; one that sends anyway is read to the end
 			 * (within the deadline) and answered 413 then, since closing

@@ -22,6 +22,11 @@ typedef struct lx_app {
 	const char *db_url;
 	int tz_offset_min;       /* server zone, minutes east of UTC */
 	size_t body_limit;       /* bytes */
+	size_t upload_limit;     /* bytes, of a route that takes a file (upload_route) */
+	int64_t max_pixels;      /* of an uploaded image */
+	/* Whether method and path name a route that takes a file as its body
+	 * (api/dispatch.c: a row flagged LX_RT_UPLOAD); NULL: none does. */
+	bool (*upload_route)(const char *method, const char *path);
 	unsigned threads;
 	unsigned conn_timeout_s;
 	const char *web_root;    /* static files, or NULL */
@@ -54,6 +59,7 @@ struct lx_req {
 	const char *method;
 	const char *url;
 	lx_buf body;
+	size_t body_limit;       /* this request's: app->body_limit or app->upload_limit */
 	bool too_large;
 	bool close;              /* answer with Connection: close (a refused request) */
 	bool replied;            /* the reply went out before the body (guard.c) */
@@ -73,6 +79,9 @@ struct lx_req {
 	size_t outlen;
 	const char *ctype;
 	char *extra_header[2];   /* one optional extra header: name, value (owned) */
+	char *headers[6][2];     /* more headers of the reply (lx_reply_header; owned) */
+	int nheaders;
+	struct lx_stream *stream;/* a reply read piece by piece (lx_reply_stream; owned) */
 	lx_ms t0;
 	/* filled by the dispatcher (api/dispatch.c) */
 	const void *rt;          /* the matched route row (const lx_route *) */
@@ -112,6 +121,17 @@ int lx_reply_error(lx_req *r, int status, const char *code, const char *field,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Replies with an owned body of the given content type. */
 int lx_reply_raw(lx_req *r, int status, const char *ctype, char *body, size_t len);
+/* Adds a header to the reply (copies name and value; at most six; a
+ * Content-Security-Policy given here replaces the server's). */
+void lx_reply_header(lx_req *r, const char *name, const char *value);
+/* A reply of size bytes that read(cls, pos, buf, max) produces piece by
+ * piece while it is sent (on the connection's thread, after the handler
+ * returned): it returns the bytes it wrote into buf, or -1 on failure
+ * (the connection is then closed). free_cls(cls) runs when the reply is
+ * done or dropped; r owns cls from this call on. Returns LX_OK. */
+int lx_reply_stream(lx_req *r, int status, const char *ctype, uint64_t size,
+		    ssize_t (*read)(void *cls, uint64_t pos, char *buf, size_t max),
+		    void *cls, void (*free_cls)(void *cls));
 /* Maps a store status to the right reply (404 not found, 409 conflict,
  * 503 busy, 500 otherwise). */
 int lx_reply_store_error(lx_req *r, int rc);

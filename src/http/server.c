@@ -55,8 +55,60 @@ bool lx_req_id(lx_req *r, int i, int64_t *id)
 	return true;
 }
 
+/* A streamed reply's reader (lx_reply_stream). */
+struct lx_stream {
+	uint64_t size;
+	ssize_t (*read)(void *cls, uint64_t pos, char *buf, size_t max);
+	void *cls;
+	void (*free_cls)(void *cls);
+};
+
+static void lx_stream_free(void *p)
+{
+	struct lx_stream *s = p;
+	if (!s)
+		return;
+	if (s->free_cls)
+		s->free_cls(s->cls);
+	free(s);
+}
+
+static ssize_t lx_stream_read(void *p, uint64_t pos, char *buf, size_t max)
+{
+	struct lx_stream *s = p;
+	ssize_t n = s->read(s->cls, pos, buf, max);
+	return n < 0 ? (ssize_t)MHD_CONTENT_READER_END_WITH_ERROR : n;
+}
+
+int lx_reply_stream(lx_req *r, int status, const char *ctype, uint64_t size,
+		    ssize_t (*read)(void *cls, uint64_t pos, char *buf, size_t max),
+		    void *cls, void (*free_cls)(void *cls))
+{
+	free(r->out);
+	r->out = NULL;
+	lx_stream_free(r->stream);
+	r->stream = lx_xcalloc(1, sizeof *r->stream);
+	*r->stream = (struct lx_stream){size, read, cls, free_cls};
+	r->status = status;
+	r->ctype = ctype;
+	r->outlen = (size_t)size;
+	return LX_OK;
+}
+
+void lx_reply_header(lx_req *r, const char *name, const char *value)
+{
+	assert(r->nheaders < (int)(sizeof r->headers / sizeof r->headers[0]));
+	if (r->nheaders >= (int)(sizeof r->headers / sizeof r->headers[0]))
+		return;
+	r->headers[r->nheaders][0] = lx_xstrdup(name);
+	r->headers[r->nheaders][1] = lx_xstrdup(value);
+	r->nheaders++;
+}
+
 int lx_reply_raw(lx_req *r, int status, const char *ctype, char *body, size_t len)
 {
+	lx_stream_free(r->stream);
+	r->stream = NULL;
 	free(r->out);
 	r->status = status;
 	r->ctype = ctype;
@@ -272,6 +324,11 @@ void lx_req_clear(lx_req *r)
 		r->state_free(r->state);
 	free(r->extra_header[0]);
 	free(r->extra_header[1]);
+	for (int i = 0; i < r->nheaders; i++) {
+		free(r->headers[i][0]);
+		free(r->headers[i][1]);
+	}
+	lx_stream_free(r->stream);
 }
 
 static void lx_req_free(lx_req *r)
@@ -315,14 +372,28 @@ static void lx_access_log(lx_req *r, double ms)
 
 static enum MHD_Result lx_send(struct MHD_Connection *conn, lx_req *r)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(r->outlen, r->out,
-								     MHD_RESPMEM_MUST_FREE);
-	r->out = NULL; /* now owned by MHD */
+	struct MHD_Response *resp;
+	bool own_csp = false;
+	if (r->stream) {
+		/* 64 KiB pieces; MHD owns the reader from here (lx_stream_free) */
+		resp = MHD_create_response_from_callback(r->stream->size, 64 * 1024, lx_stream_read,
+							 r->stream, lx_stream_free);
+		r->stream = NULL;
+	} else {
+		resp = MHD_create_response_from_buffer(r->outlen, r->out, MHD_RESPMEM_MUST_FREE);
+		r->out = NULL; /* now owned by MHD */
+	}
+	if (!resp)
+		return MHD_NO;
+	for (int i = 0; i < r->nheaders; i++) {
+		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+		own_csp = own_csp || strcasecmp(r->headers[i][0], "Content-Security-Policy") == 0;
+	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	if (r->app->csp)
+	if (r->app->csp && !own_csp)
 		MHD_add_response_header(resp, "Content-Security-Policy", r->app->csp);
 	if (r->app->https)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
@@ -338,7 +409,7 @@ static enum MHD_Result lx_send(struct MHD_Connection *conn, lx_req *r)
 /* Observes, logs and sends the reply r holds. */
 static enum MHD_Result lx_finish(struct MHD_Connection *conn, lx_req *r)
 {
-	if (!r->out)
+	if (!r->out && !r->stream)
 		lx_reply_error(r, 500, "internal", NULL, "no response");
 	double ms = lx_elapsed_ms(r->t0);
 	lx_metrics_observe(r->app->metrics, r->route ? r->route : "unmatched", r->status, ms);
@@ -361,6 +432,8 @@ static enum MHD_Result lx_access(void *cls, struct MHD_Connection *conn, const c
 		r->url = url;
 		r->method = method;
 		r->t0 = lx_mono_ns();
+		r->body_limit = app->upload_route && app->upload_route(method, url) ? app->upload_limit
+										     : app->body_limit;
 		if (lx_guard_headers_or_reply(r) != LX_OK) {
 			r->replied = true;
 			lx_guard_handling(r);
@@ -374,7 +447,7 @@ static enum MHD_Result lx_access(void *cls, struct MHD_Connection *conn, const c
 	}
 	if (*upload_data_size) {
 		if (!r->too_large) {
-			if (r->body.len + *upload_data_size > app->body_limit) {
+			if (r->body.len + *upload_data_size > r->body_limit) {
 				r->too_large = true;
 				lx_buf_free(&r->body);
 			} else {

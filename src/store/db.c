@@ -79,12 +79,14 @@ lx_stmt *lx_db_prepare(lx_db *db, const char *sql) { return db->drv->prepare(db,
 void lx_stmt_bind_int(lx_stmt *st, int i, int64_t v) { st->drv->bind_int(st, i, v); }
 void lx_stmt_bind_double(lx_stmt *st, int i, double v) { st->drv->bind_double(st, i, v); }
 void lx_stmt_bind_text(lx_stmt *st, int i, const char *s) { st->drv->bind_text(st, i, s); }
+void lx_stmt_bind_blob(lx_stmt *st, int i, const void *p, size_t n) { st->drv->bind_blob(st, i, p, n); }
 void lx_stmt_bind_null(lx_stmt *st, int i) { st->drv->bind_null(st, i); }
 int lx_stmt_step(lx_stmt *st) { return st->drv->step(st); }
 bool lx_stmt_isnull(lx_stmt *st, int col) { return st->drv->isnull(st, col); }
 int64_t lx_stmt_int(lx_stmt *st, int col) { return st->drv->col_int(st, col); }
 double lx_stmt_double(lx_stmt *st, int col) { return st->drv->col_double(st, col); }
 const char *lx_stmt_text(lx_stmt *st, int col) { return st->drv->col_text(st, col); }
+const void *lx_stmt_blob(lx_stmt *st, int col, size_t *n) { return st->drv->col_blob(st, col, n); }
 int lx_stmt_columns(lx_stmt *st) { return st->drv->columns(st); }
 const char *lx_stmt_column_name(lx_stmt *st, int col) { return st->drv->column_name(st, col); }
 int lx_stmt_column_kind(lx_stmt *st, int col) { return st->drv->column_kind(st, col); }

@@ -65,6 +65,8 @@ void lx_stmt_bind_double(lx_stmt *st, int i, double v);
 /* Binds a copy of s (NULL binds SQL NULL). */
 void lx_stmt_bind_text(lx_stmt *st, int i, const char *s);
 void lx_stmt_bind_null(lx_stmt *st, int i);
+/* Binds a copy of the n bytes at p as a BLOB (PostgreSQL: BYTEA). */
+void lx_stmt_bind_blob(lx_stmt *st, int i, const void *p, size_t n);
 /* Binds v, or NULL for 0 (times, ids and counts that are not set). */
 static inline void lx_bind_ms(lx_stmt *st, int i, int64_t v)
 {
@@ -84,6 +86,10 @@ bool lx_stmt_isnull(lx_stmt *st, int col);
 int64_t lx_stmt_int(lx_stmt *st, int col);
 double lx_stmt_double(lx_stmt *st, int col);
 const char *lx_stmt_text(lx_stmt *st, int col);
+/* The bytes of a BLOB column, owned by the statement and valid until the
+ * next step or lx_stmt_done, their count in *n; NULL (and *n = 0) for SQL
+ * NULL. */
+const void *lx_stmt_blob(lx_stmt *st, int col, size_t *n);
 /* Returns a malloc'd copy of the column text or NULL; caller frees. */
 char *lx_stmt_dup(lx_stmt *st, int col);
 /* Result columns, for generic copying (cli/migrate_data.c). Valid while
@@ -93,7 +99,7 @@ char *lx_stmt_dup(lx_stmt *st, int col);
  * step or lx_stmt_done); lx_stmt_column_kind one of LX_COL_* for the
  * column's declared type (INTEGER/BIGINT, DOUBLE PRECISION, anything else
  * is text), the same on both drivers for the same schema. */
-enum { LX_COL_TEXT = 0, LX_COL_INT = 1, LX_COL_DOUBLE = 2 };
+enum { LX_COL_TEXT = 0, LX_COL_INT = 1, LX_COL_DOUBLE = 2, LX_COL_BLOB = 3 };
 int lx_stmt_columns(lx_stmt *st);
 const char *lx_stmt_column_name(lx_stmt *st, int col);
 int lx_stmt_column_kind(lx_stmt *st, int col);

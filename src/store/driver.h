@@ -28,11 +28,15 @@ struct lx_db_driver {
 	void (*bind_double)(lx_stmt *st, int i, double v);
 	void (*bind_text)(lx_stmt *st, int i, const char *s);
 	void (*bind_null)(lx_stmt *st, int i);
+	void (*bind_blob)(lx_stmt *st, int i, const void *p, size_t n); /* copies p */
 	int (*step)(lx_stmt *st);
 	bool (*isnull)(lx_stmt *st, int col);
 	int64_t (*col_int)(lx_stmt *st, int col);
 	double (*col_double)(lx_stmt *st, int col);
 	const char *(*col_text)(lx_stmt *st, int col);
+	/* the bytes of a BLOB/BYTEA column (NULL for SQL NULL), valid until
+	 * the next step or done; their length in *n */
+	const void *(*col_blob)(lx_stmt *st, int col, size_t *n);
 	int (*columns)(lx_stmt *st);
 	const char *(*column_name)(lx_stmt *st, int col);
 	int (*column_kind)(lx_stmt *st, int col);

@@ -74,6 +74,7 @@
 /* Type OIDs from catalog/pg_type.h (a server header libpq-dev lacks). */
 #define LX_PG_INT8 20
 #define LX_PG_TEXT 25
+#define LX_PG_BYTEA 17
 #define LX_PG_FLOAT8 701
 
 /* A statement prepared on one server connection. */
@@ -123,6 +124,9 @@ typedef struct lx_pg_stmt {
 	Oid *types;        /* the types of its last preparation (0: unknown) */
 	Oid *btypes;       /* the types of the current bindings (0: NULL) */
 	char **values;     /* the current bindings as text (NULL: SQL NULL) */
+	int *lengths;      /* a binary binding's length (BYTEA), else 0 */
+	int *formats;      /* 1 for a binary binding (BYTEA), else 0 (text) */
+	unsigned char *blob; /* the last column read as BYTEA, unescaped (PQfreemem) */
 	PGresult *res;     /* rows of the current execution */
 	int row, nrows;
 	bool executed;
@@ -496,7 +500,11 @@ static void lx_pg_stmt_unbind(lx_pg_stmt *st)
 		free(st->values[i]);
 		st->values[i] = NULL;
 		st->btypes[i] = 0;
+		st->lengths[i] = st->formats[i] = 0;
 	}
+	if (st->blob)
+		PQfreemem(st->blob);
+	st->blob = NULL;
 	PQclear(st->res);
 	st->res = NULL;
 	st->row = st->nrows = 0;
@@ -509,6 +517,8 @@ static void lx_pg_stmt_free(lx_pg_stmt *st)
 		return;
 	lx_pg_stmt_unbind(st);
 	free(st->values);
+	free(st->lengths);
+	free(st->formats);
 	free(st->btypes);
 	free(st->types);
 	free(st->map);
@@ -653,6 +663,8 @@ static lx_stmt *pg_prepare(lx_db *base, const char *sql)
 	st->types = lx_xcalloc(n, sizeof *st->types);
 	st->btypes = lx_xcalloc(n, sizeof *st->btypes);
 	st->values = lx_xcalloc(n, sizeof *st->values);
+	st->lengths = lx_xcalloc(n, sizeof *st->lengths);
+	st->formats = lx_xcalloc(n, sizeof *st->formats);
 	if (db->ncache == LX_PG_CACHE) {
 		/* evict the last slot; the cache is sized well above the SQL we have */
 		lx_pg_stmt_free(db->cache[LX_PG_CACHE - 1]);
@@ -674,6 +686,7 @@ static void lx_pg_bind(lx_pg_stmt *st, int i, Oid type, char *v)
 	free(st->values[k]);
 	st->values[k] = v;
 	st->btypes[k] = v ? type : 0;
+	st->lengths[k] = st->formats[k] = 0;
 }
 
 static void pg_bind_int(lx_stmt *base, int i, int64_t v)
@@ -689,6 +702,19 @@ static void pg_bind_double(lx_stmt *base, int i, double v)
 static void pg_bind_text(lx_stmt *base, int i, const char *s)
 {
 	lx_pg_bind(ST(base), i, LX_PG_TEXT, s ? lx_xstrdup(s) : NULL);
+}
+
+static void pg_bind_blob(lx_stmt *base, int i, const void *p, size_t n)
+{
+	lx_pg_stmt *st = ST(base);
+	assert(n <= INT32_MAX);
+	char *v = lx_xmalloc(n ? n : 1);
+	memcpy(v, p, n);
+	lx_pg_bind(st, i, LX_PG_BYTEA, v);
+	if (i >= 1 && i < st->nmap && st->map[i]) {
+		st->lengths[st->map[i] - 1] = (int)n;
+		st->formats[st->map[i] - 1] = 1;
+	}
 }
 
 static void pg_bind_null(lx_stmt *base, int i)
@@ -819,7 +845,7 @@ static int lx_pg_execute(lx_pg_db *db, lx_pg_stmt *st)
 	if (rc != LX_OK)
 		return rc;
 	PGresult *res = PQexecPrepared(db->c->pq, name, st->nparams, (const char *const *)st->values,
-				       NULL, NULL, 0);
+				       st->lengths, st->formats, 0);
 	ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 		rc = lx_pg_error(db, db->c, res);
@@ -845,6 +871,9 @@ static int pg_step(lx_stmt *base)
 {
 	lx_pg_stmt *st = ST(base);
 	lx_pg_db *db = st->db;
+	if (st->blob)
+		PQfreemem(st->blob);
+	st->blob = NULL;
 	if (st->executed) {
 		if (st->row + 1 < st->nrows) {
 			st->row++;
@@ -904,6 +933,22 @@ static const char *pg_col_text(lx_stmt *base, int col)
 	return lx_pg_value(ST(base), col);
 }
 
+/* BYTEA comes as text ("\x0a1b..."): unescaped into st->blob, which
+ * lives until the next step or done. */
+static const void *pg_col_blob(lx_stmt *base, int col, size_t *n)
+{
+	lx_pg_stmt *st = ST(base);
+	const char *v = lx_pg_value(st, col);
+	*n = 0;
+	if (st->blob)
+		PQfreemem(st->blob);
+	st->blob = NULL;
+	if (!v)
+		return NULL;
+	st->blob = PQunescapeBytea((const unsigned char *)v, n);
+	return st->blob ? st->blob : (const void *)"";
+}
+
 static int pg_columns(lx_stmt *base)
 {
 	lx_pg_stmt *st = ST(base);
@@ -926,6 +971,8 @@ static int pg_column_kind(lx_stmt *base, int col)
 		return LX_COL_INT;
 	if (t == 700 || t == LX_PG_FLOAT8 || t == 1700)
 		return LX_COL_DOUBLE;
+	if (t == LX_PG_BYTEA)
+		return LX_COL_BLOB;
 	return LX_COL_TEXT;
 }
 
@@ -974,12 +1021,14 @@ const struct lx_db_driver lx_pg_driver = {
 	.bind_int = pg_bind_int,
 	.bind_double = pg_bind_double,
 	.bind_text = pg_bind_text,
+	.bind_blob = pg_bind_blob,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.isnull = pg_isnull,
 	.col_int = pg_col_int,
 	.col_double = pg_col_double,
 	.col_text = pg_col_text,
+	.col_blob = pg_col_blob,
 	.columns = pg_columns,
 	.column_name = pg_column_name,
 	.column_kind = pg_column_kind,

@@ -48,6 +48,13 @@ typedef struct lx_unit {
 } lx_unit;
 
 void lx_unit_clear(lx_unit *u);
+/* The name and kind of unit id when the caller of scope may name it: a
+ * unit of its subtree, one of its own ancestors, or a unit a case visible
+ * in scope names (where it is located, who handles it, who assists).
+ * name (malloc'd, the caller frees) and kind (into kind[16]). LX_OK,
+ * LX_NOTFOUND (no such unit, or not nameable: the two look the same),
+ * LX_ERR. */
+int lx_unit_name_visible(lx_db *db, const char *scope, int64_t id, char **name, char kind[16]);
 /* True when path lies inside scope (scope is a prefix of path). */
 bool lx_scope_contains(const char *scope, const char *path);
 /* Writes the exclusive upper bound of the subtree range of path ("/1/7/" ->
@@ -217,6 +224,9 @@ typedef struct lx_category {
 	bool verify;          /* resolved work is verified (核查) before it counts */
 	bool suspend_approval;/* a handler's suspension waits for the desk */
 	int max_extensions;   /* extensions a case may be granted (default 1) */
+	bool photo_on_resolve;/* resolve needs an after-photo (a `resolve` attachment) */
+	bool on_spot;         /* a grid worker may resolve on the spot what they reported
+			       * in their own grid (即知即办) */
 } lx_category;
 
 void lx_category_clear(lx_category *c);
@@ -367,7 +377,14 @@ typedef struct lx_case_filter {
 	lx_ms from, to;           /* 0: unbounded */
 	int limit;
 	int64_t cursor;           /* list ids below this (0: from the newest) */
+	int64_t id;               /* only this case (a number typed at the desk; 0: any) */
+	const char *reporter_key; /* only a caller's cases (lx_phone_key of the phone) */
+	int64_t created_by;       /* only the cases this user took in (0: anyone's) */
+	int basis;                /* the unit filter's reading (LX_BASIS_*) */
 } lx_case_filter;
+/* How a unit filter reads: the case is located or handled there (either),
+ * located there, or handled there. */
+enum { LX_BASIS_EITHER = 0, LX_BASIS_LOCATION, LX_BASIS_HANDLER };
 /* The search terms of a case (core/text.c over its title and description;
  * NULL reads as ""): what every path that fills the search index indexes.
  * Returns a malloc'd string ("" for no terms) the caller frees. */

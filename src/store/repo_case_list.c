@@ -56,9 +56,19 @@ static void lx_list_conds(lx_buf *sql, const lx_case_filter *f, bool root, char 
 	if (f->category_code)
 		lx_buf_puts(sql, " AND (c.category_code = ?5 OR c.category_code IN "
 				 "(SELECT code FROM categories WHERE parent_code = ?5))");
-	if (f->unit_path)
+	if (f->unit_path && f->basis == LX_BASIS_LOCATION)
+		lx_buf_puts(sql, " AND c.unit_path >= ?6 AND c.unit_path < ?7");
+	else if (f->unit_path && f->basis == LX_BASIS_HANDLER)
+		lx_buf_puts(sql, " AND c.scope_path >= ?6 AND c.scope_path < ?7");
+	else if (f->unit_path)
 		lx_buf_puts(sql, " AND ((c.scope_path >= ?6 AND c.scope_path < ?7) OR "
 				 "(c.unit_path >= ?6 AND c.unit_path < ?7))");
+	if (f->id)
+		lx_buf_puts(sql, " AND c.id = ?25");
+	if (f->reporter_key)
+		lx_buf_puts(sql, " AND c.reporter_key = ?26");
+	if (f->created_by)
+		lx_buf_puts(sql, " AND c.created_by = ?27");
 	if (f->overdue) {
 		/* overdue: open, past its resolve deadline, and that clock runs in
 		 * its status or ran out before it stopped (the flag). Statuses by
@@ -97,6 +107,12 @@ static void lx_list_bind(lx_stmt *st, const char *scope, const lx_case_filter *f
 		lx_stmt_bind_int(st, 8, lx_now_ms());
 	if (f->pending && strcmp(f->pending, "any") != 0)
 		lx_stmt_bind_text(st, 24, f->pending);
+	if (f->id)
+		lx_stmt_bind_int(st, 25, f->id);
+	if (f->reporter_key)
+		lx_stmt_bind_text(st, 26, f->reporter_key);
+	if (f->created_by)
+		lx_stmt_bind_int(st, 27, f->created_by);
 	if (f->from)
 		lx_stmt_bind_int(st, 9, f->from);
 	if (f->to)
@@ -242,7 +258,14 @@ int lx_case_list(lx_db *db, const char *scope, const lx_case_filter *f,
 	int64_t unit = root ? 0 : lx_path_unit_id(scope);
 	if (f->unit_path && (root || lx_scope_contains(scope, f->unit_path)))
 		unit = lx_path_unit_id(f->unit_path);
-	if (f->match) {
+	if (f->id || f->reporter_key) {
+		/* one case, or one caller's: the primary key or the caller's index
+		 * (reporter_key, id) reads them newest first */
+		lx_buf_puts(&sql, "SELECT " LX_CASE_COLS " FROM cases c WHERE c.id < ?11");
+		lx_list_conds(&sql, f, root, likes);
+		lx_buf_puts(&sql, " ORDER BY c.id DESC LIMIT ?13");
+		rc = lx_list_simple(db, sql.data, scope, f, likes, fn, arg, more);
+	} else if (f->match) {
 		const char *order_by;
 		lx_buf_puts(&sql, "SELECT " LX_CASE_COLS " FROM ");
 		lx_buf_puts(&sql, lx_db_fts_plan(db, &order_by));

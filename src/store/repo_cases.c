@@ -199,10 +199,11 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
 	lx_stmt *st = lx_db_prepare(db,
 		"INSERT INTO cases(" LX_CASE_SET_COLS ", "
 		"type, channel, title, description, address, lat, lon, unit_id, unit_path, "
-		"reporter_name, reporter_phone, reporter_anonymous, created_by, created_at, version) "
+		"reporter_name, reporter_phone, reporter_anonymous, created_by, created_at, version, "
+		"reporter_key) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id");
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id");
 	if (!st)
 		return LX_ERR;
 	lx_case_bind_mutable(st, 1, c);
@@ -226,6 +227,9 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
 	lx_stmt_bind_int(st, i++, c->reporter_anonymous);
 	lx_bind_id(st, i++, c->created_by);
 	lx_stmt_bind_int(st, i++, c->created_at);
+	char *key = lx_phone_key(c->reporter_phone);
+	lx_stmt_bind_text(st, i++, key);
+	free(key);
 	rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		c->id = lx_stmt_int(st, 0);

@@ -170,7 +170,9 @@ int lx_o311_attrs_load(lx_db *db, const char *code, lx_o311_attr **out, size_t *
 #define LX_REQ_SELECT \
 	"SELECT c.id, c.status, c.category_code, k.name, c.description, c.address, lu.code, " \
 	"hu.name, c.reply, o.media_url, c.lat, c.lon, c.created_at, c.updated_at, " \
-	"c.resolve_due_at, CASE WHEN " LX_REQ_ANON " THEN 1 ELSE 0 END, au.name, au.code FROM cases c " \
+	"c.resolve_due_at, CASE WHEN " LX_REQ_ANON " THEN 1 ELSE 0 END, au.name, au.code, " \
+	"CASE WHEN " LX_REQ_ANON " THEN NULL ELSE (SELECT a.id FROM attachments a WHERE " \
+	"a.case_id = c.id AND a.thumb IS NOT NULL ORDER BY a.id LIMIT 1) END FROM cases c " \
 	"LEFT JOIN categories k ON k.code = c.category_code " \
 	"LEFT JOIN units lu ON lu.id = c.unit_id " \
 	"LEFT JOIN units hu ON hu.id = c.handler_unit_id " \
@@ -218,6 +220,7 @@ static void lx_o311_request_row(lx_stmt *st, lx_o311_request *q)
 	q->anonymous = lx_stmt_int(st, 15) != 0;
 	q->area = lx_stmt_dup(st, 16);
 	q->area_code = lx_stmt_dup(st, 17);
+	q->photo_id = lx_stmt_int(st, 18);
 }
 
 static void lx_o311_request_row_fill(lx_stmt *st, void *out)
@@ -478,4 +481,21 @@ int lx_o311_update_list(lx_db *db, lx_ms from, lx_ms to, int limit, int offset,
 	}
 	lx_stmt_done(st);
 	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+static void lx_o311_case_id(lx_stmt *st, void *out)
+{
+	*(int64_t *)out = lx_stmt_int(st, 0);
+}
+
+int lx_o311_media_case(lx_db *db, int64_t attachment_id, int64_t *case_id)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT c.id FROM attachments a JOIN cases c ON c.id = a.case_id "
+					"LEFT JOIN open311_requests o ON o.case_id = c.id "
+					"WHERE a.id = ? AND a.thumb IS NOT NULL AND c.type = 'request' "
+					"AND NOT " LX_REQ_ANON);
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, attachment_id);
+	return lx_row_one(st, lx_o311_case_id, case_id);
 }

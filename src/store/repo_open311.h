@@ -97,7 +97,9 @@ typedef struct lx_o311_request {
 	char *address_id;     /* the code of the unit the case is located in */
 	char *agency;         /* the handling unit's name */
 	char *reply;          /* the last reply to the resident */
-	char *media_url;
+	char *media_url;      /* as posted, or NULL */
+	int64_t photo_id;     /* its first photo (an image attachment), 0: none; never
+			       * for an anonymous reporter's request */
 	bool has_point;
 	double lat, lon;
 	lx_ms created_at, updated_at, resolve_due_at; /* 0: none */
@@ -130,6 +132,11 @@ int lx_o311_request_get(lx_db *db, int64_t id, lx_o311_request *out);
 
 /* What a request filed through Open311 carries besides its case. Strings
  * are borrowed for the call; any may be NULL. */
+/* The request an image attachment belongs to, when GeoReport publishes it
+ * (media_url): a `request` case whose reporter is not anonymous. LX_OK with
+ * *case_id, LX_NOTFOUND otherwise, LX_ERR. */
+int lx_o311_media_case(lx_db *db, int64_t attachment_id, int64_t *case_id);
+
 typedef struct lx_o311_extra {
 	int64_t case_id, api_key_id;
 	const char *email, *device_id, *account_id, *address_id, *media_url;

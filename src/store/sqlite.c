@@ -285,6 +285,11 @@ static void sq_bind_text(lx_stmt *base, int i, const char *s)
 		sqlite3_bind_null(st->st, i);
 }
 
+static void sq_bind_blob(lx_stmt *base, int i, const void *p, size_t n)
+{
+	sqlite3_bind_blob64(ST(base)->st, i, n ? p : "", n, SQLITE_TRANSIENT);
+}
+
 static void sq_bind_null(lx_stmt *base, int i)
 {
 	lx_sqlite_stmt *st = ST(base);
@@ -321,6 +326,13 @@ static const char *sq_col_text(lx_stmt *base, int col)
 	return (const char *)sqlite3_column_text(ST(base)->st, col);
 }
 
+static const void *sq_col_blob(lx_stmt *base, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(ST(base)->st, col);
+	*n = p ? (size_t)sqlite3_column_bytes(ST(base)->st, col) : 0;
+	return p;
+}
+
 static int sq_columns(lx_stmt *base)
 {
 	return sqlite3_column_count(ST(base)->st);
@@ -346,6 +358,8 @@ static int sq_column_kind(lx_stmt *base, int col)
 		return LX_COL_TEXT;
 	if (strcasestr(t, "REAL") || strcasestr(t, "FLOA") || strcasestr(t, "DOUB"))
 		return LX_COL_DOUBLE;
+	if (strcasestr(t, "BLOB"))
+		return LX_COL_BLOB;
 	return LX_COL_TEXT;
 }
 
@@ -400,12 +414,14 @@ const struct lx_db_driver lx_sqlite_driver = {
 	.bind_int = sq_bind_int,
 	.bind_double = sq_bind_double,
 	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
 	.bind_null = sq_bind_null,
 	.step = sq_step,
 	.isnull = sq_isnull,
 	.col_int = sq_col_int,
 	.col_double = sq_col_double,
 	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
 	.columns = sq_columns,
 	.column_name = sq_column_name,
 	.column_kind = sq_column_kind,

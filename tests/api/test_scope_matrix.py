@@ -144,6 +144,15 @@ SCOPE = {
                                more={"outside_point": (422,)}),
     "GET /api/v1/cases/:id": dict(target="case", state="dispatched"),
     "GET /api/v1/stats/summary": dict(target="list", check="stats"),
+    # photos and files: where their case is (P8)
+    "POST /api/v1/cases/:id/attachments": dict(target="attachment", ok=(201,)),
+    "GET /api/v1/attachments/:id": dict(target="attachment"),
+    "GET /api/v1/attachments/:id/thumb": dict(target="attachment"),
+    "DELETE /api/v1/attachments/:id": dict(target="attachment", ok=(403,),
+                                           why="only who added a file removes it: the matrix's are the root's"),
+    "GET /open311/v2/media/:id": dict(target="attachment", why="public by GeoReport: a request's photo"),
+    "GET /api/v1/units/names": dict(target="names", outside=None,
+                                    why="one call names units inside and outside: the outside ones are left out"),
     # Open311 GeoReport v2: public by the specification, its own keys
     "GET /open311/v2/discovery.:fmt": dict(target="none"),
     "GET /open311/v2/services.:fmt": dict(target="none"),
@@ -603,7 +612,54 @@ def build(w, rt, d, role, where):
 
     if t in ("case", "task"):
         return build_action(w, rt, d, role, where, m, p, body, k)
+    if t == "attachment":
+        return build_attachment(w, rt, role, where, m, p, k)
+    if t == "names":
+        inside, outside = w.units["in_grid"]["id"], w.units["out_grid"]["id"]
+
+        def check(st, b, h):
+            got = {u["id"] for u in b["items"]}
+            assert inside in got and outside not in got, b
+        return Call(m, "%s?ids=%d,%d" % (p, inside, outside), check=check)
     raise AssertionError("unknown target kind %s" % t)
+
+
+def _png_1px():
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+PNG_1PX = _png_1px()
+
+
+def build_attachment(w, rt, role, where, m, p, k):
+    """A file on a case inside or outside (the root's upload), or an upload to such a case."""
+    c = w.shared_case(k, where, where, "dispatched")
+    cid = c["id"]
+
+    def files():
+        return [a["id"] for a in w.api.get("/api/v1/cases/%d" % cid, w.root)[1]["attachments"]]
+    snap = lambda: (w.case_state(cid), files())
+    if m == "POST":
+        def check(st, b, h):
+            assert b["case_id"] == cid and b["id"] in files(), b
+        return Call(m, fill(p, id=cid), raw=PNG_1PX, headers={"Content-Type": "image/png"}, snap=snap,
+                    check=check)
+    if (k, where, "file") not in w.shared:
+        st, b, _ = w.api.request("POST", "/api/v1/cases/%d/attachments" % cid, raw=PNG_1PX, token=w.root,
+                                 headers={"Content-Type": "image/png"})
+        assert st == 201, b
+        w.shared[(k, where, "file")] = b["id"]
+    aid = w.shared[(k, where, "file")]
+
+    def check(st, b, h):
+        assert h["Content-Type"] in ("image/png", "image/jpeg"), h
+    return Call(m, fill(p, id=aid), snap=snap if m != "GET" else None, check=check)
 
 
 def build_action(w, rt, d, role, where, m, p, body, k):
@@ -804,7 +860,7 @@ def run(w, rt, role, where):
     hdrs = dict(call.headers)
     if call.body is not None:
         hdrs.update(JSON)
-    if k.endswith(".xlsx"):
+    if k.endswith(".xlsx") or (call.method == "GET" and ("/attachments/" in k or "/media/" in k)):
         st, b, h = raw_get(w, call.path, token)
     else:
         st, b, h = w.api.request(call.method, call.path, body=call.body, raw=call.raw, token=token, headers=hdrs)
@@ -848,7 +904,7 @@ def test_every_scope_decision_has_a_route():
 def test_every_decision_is_well_formed():
     for k, d in SCOPE.items():
         assert d["target"] in ("none", "login", "session", "me", "list", "new", "point", "user", "unit",
-                               "category", "apikey", "open311", "case", "task"), k
+                               "category", "apikey", "open311", "case", "task", "attachment", "names"), k
         if d.get("outside", 404) is None:
             assert d.get("why"), "%s: no outside target needs a why" % k
         if d["target"] in ("case", "task"):
