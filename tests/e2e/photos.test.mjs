@@ -19,6 +19,7 @@ import { startServer, startBrowser, apiClient, shot, uiHelpers, screenshotOnFail
 const BEFORE = path.join(ROOT, 'tests/e2e/fixtures/before.jpg');
 const AFTER = path.join(ROOT, 'tests/e2e/fixtures/after.jpg');
 const CATEGORY = '0202'; // 井盖缺失/破损 → 城管局 by the duty list
+const SPOT = '0302'; // 楼道/小区卫生: made on_spot here (即知即办)
 const REPORTER = 'gw_qiaotou', HANDLER = 'handler_cg';
 
 let server, browser, page, api, base, ui;
@@ -31,8 +32,9 @@ before(async () => {
   browser = await startBrowser({ context: { isMobile: true, hasTouch: true } });
   page = browser.page;
   ui = uiHelpers(page, base);
-  // the category asks for a photo of the finished work
+  // the category asks for a photo of the finished work; another is resolved on the spot
   await api.patch('/categories/' + CATEGORY, { photo_on_resolve: true }, 'admin');
+  await api.patch('/categories/' + SPOT, { on_spot: true, verify: false }, 'admin');
 });
 
 after(async () => {
@@ -101,6 +103,33 @@ uiTest('我上报的 lists it, with the handling unit by name', async () => {
   await card.waitFor();
   assert.match(await card.locator('.lx-card-unit').textContent(), /→ 城管局/);
   assert.doesNotMatch(await page.locator('[data-list=mine]').textContent(), /→ #\d/);
+});
+
+uiTest('即知即办: the grid worker resolves their own report on the spot, with an after-photo', async () => {
+  await ui.gotoHash('/desk');
+  await page.locator('[data-test=category]').click();
+  await page.locator('[data-test=category-search] input').fill('楼道');
+  await page.locator(`[data-test=category-picker] [data-code="${SPOT}"]`).click();
+  await page.locator('.van-overlay').first().waitFor({ state: 'hidden' });
+  await page.locator('[data-test=description] textarea').fill('3号楼楼道堆放纸箱，已当场清理。');
+  await page.locator('[data-test=submit]').click();
+  const result = page.locator('[data-test=result]');
+  await result.waitFor();
+  await result.locator('[data-test=result-on-spot]').click();
+  const form = page.locator('[data-test=action-popup][data-act=resolve]');
+  await form.waitFor();
+  assert.match(await form.locator('.lx-picker-title').textContent(), /即知即办/);
+  await form.locator('[data-test=action-reply] textarea').fill('已当场清理楼道杂物。');
+  await form.locator('[data-test=action-submit]').click();
+  await page.locator('.van-notify', { hasText: '请先拍一张办结后的现场照片' }).waitFor();
+  await form.locator('[data-test=action-photos] [data-test=photo-input]').setInputFiles(AFTER);
+  await form.locator('[data-test=action-submit]').click();
+  await form.waitFor({ state: 'hidden' });
+  const id = Number(page.url().match(/#\/case\/(\d+)/)[1]);
+  const c = await api.get('/cases/' + id, 'dispatcher');
+  assert.equal(c.status, 'resolved');
+  assert.deepEqual(c.attachments.map((a) => a.stage), ['resolve']);
+  await thumbLoaded('resolve');
 });
 
 uiTest('the handler accepts; resolve refuses to go without an after-photo, then goes with one', async () => {

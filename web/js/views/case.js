@@ -16,7 +16,7 @@ import { t, label, locale } from '../i18n.js';
 import { api } from '../api.js';
 import {
   loadUnits, loadCategories, loadWorkflows, unitIndex, categoryIndex, unitName, unitPathNames, categoryFullName, hasRole,
-  handedBack, statusLabel, runningClock, session, learnCaseUnits,
+  handedBack, statusLabel, runningClock, session, learnCaseUnits, mayTry,
 } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { fmtTime, fmtDue, toastError, isWide } from '../util.js';
@@ -47,7 +47,7 @@ export default {
         c.value = cs;
         /* #/case/42?act=resolve (from a list's quick button) opens that form */
         const want = route.query.act;
-        if (want && (cs.allowed_actions || []).includes(want) && !showAct.value) {
+        if (want && actions.value.includes(want) && !showAct.value) {
           setQuery({});
           open(want);
         }
@@ -59,9 +59,40 @@ export default {
     }
     onMounted(load);
 
-    /* Exactly what the server allows, in a steady order (unknown ones last). */
+    /* Who reported the case (created_by, else the timeline's create event). */
+    const reportedByMe = computed(() => {
+      const cs = c.value, me = session.user && session.user.id;
+      if (!cs || !me) return false;
+      if (cs.created_by !== undefined && cs.created_by !== null) return cs.created_by === me;
+      const ev = (cs.timeline || []).find((e) => e.action === 'create');
+      return !!ev && ev.actor_id === me;
+    });
+    /* 即知即办 as the category allows it: a grid worker's own report, not yet
+     * taken up by a handling unit, of a category resolved on the spot */
+    const spotCase = computed(() => {
+      const cs = c.value, cat = cs && categoryIndex.value.get(cs.category_code);
+      return !!cat && cat.on_spot && !cat.verify && hasRole('grid_worker') && reportedByMe.value && !cs.accepted_at
+        && unitIndex.value.has(cs.unit_id); // in their own grid
+    });
+    /* The server leaves resolve out of allowed_actions while the after-photo
+     * its guard asks for (photo_on_resolve, 即知即办) is not on the case; the
+     * form uploads that photo first, so resolve is offered when, as far as
+     * the page can tell, the photo is all that is missing: the machine lets
+     * the role resolve from this status, the caller's unit handles the case
+     * (or it is their own report on the spot), no assist task is open. */
+    const photoGated = computed(() => {
+      const cs = c.value;
+      if (!cs || (cs.allowed_actions || []).includes('resolve') || !mayTry(cs, 'resolve')) return false;
+      if ((cs.attachments || []).some((a) => a.stage === 'resolve')) return false;
+      if (spotCase.value) return true;
+      const cat = categoryIndex.value.get(cs.category_code);
+      const handles = hasRole('admin') || (!!cs.handler_unit_id && unitIndex.value.has(cs.handler_unit_id));
+      return !!cat && cat.photo_on_resolve && handles && !(cs.tasks || []).some((x) => !x.done_at);
+    });
+    /* What the server allows (and resolve held back only by its photo), in a
+     * steady order (unknown ones last). */
     const actions = computed(() => {
-      const allowed = (c.value && c.value.allowed_actions) || [];
+      const allowed = [...((c.value && c.value.allowed_actions) || []), ...(photoGated.value ? ['resolve'] : [])];
       return [...ORDER.filter((a) => allowed.includes(a)), ...allowed.filter((a) => !ORDER.includes(a))];
     });
     /* A phone shows three buttons and puts the rest under 更多. */
@@ -94,17 +125,8 @@ export default {
       const ev = cs.timeline.find((e) => e.action === 'create' && e.unit_name);
       return ev ? ev.unit_name : unitName(cs.unit_id);
     });
-    /* 即知即办: a grid worker may resolve a case they reported (the server
-     * says so in allowed_actions); the resolve then needs an after-photo */
-    const reportedByMe = computed(() => {
-      const cs = c.value, me = session.user && session.user.id;
-      if (!cs || !me) return false;
-      if (cs.created_by !== undefined && cs.created_by !== null) return cs.created_by === me;
-      const ev = (cs.timeline || []).find((e) => e.action === 'create');
-      return !!ev && ev.actor_id === me;
-    });
-    const onSpot = computed(() => hasRole('grid_worker') && reportedByMe.value && actions.value.includes('resolve')
-      && !(c.value.accepted_at));
+    /* 即知即办: the resolve form then needs an after-photo */
+    const onSpot = computed(() => spotCase.value && actions.value.includes('resolve'));
     const actLabel = (a) => (a === 'resolve' && onSpot.value ? t('photo.on_spot') : t('action.' + a));
     function print() { window.print(); }
     const printedAt = () => new Date().toLocaleString(locale.value === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });

@@ -8,7 +8,7 @@
 import { ref, computed, watch } from 'vue';
 import { t } from '../../i18n.js';
 import { api } from '../../api.js';
-import { hasRole, openStatuses } from '../../session.js';
+import { hasRole, openStatuses, categoryIndex, mayTry } from '../../session.js';
 import { fmtTime, fmtShort, fmtDistance, debounce } from '../../util.js';
 
 /* The result of the last filing (top of the form on a phone, beside it on a
@@ -25,7 +25,13 @@ export const ResultCard = {
       const pct = list.length ? Math.round((list.reduce((n, x) => n + (x.state === 'done' ? 1 : x.progress || 0), 0) / list.length) * 100) : 0;
       return { n: list.length, done: count('done'), failed: count('failed'), busy, pct, errors: list.filter((x) => x.error) };
     });
-    const canSpot = computed(() => props.fieldRole && (props.result.allowed_actions || []).includes('resolve'));
+    /* 即知即办: the server lists resolve only once the after-photo is there,
+     * so the category's flag and the machine say whether to offer it */
+    const canSpot = computed(() => {
+      const r = props.result, cat = categoryIndex.value.get(r.category_code);
+      if (!props.fieldRole || !hasRole('grid_worker')) return false;
+      return (r.allowed_actions || []).includes('resolve') || (!!cat && cat.on_spot && !cat.verify && mayTry(r, 'resolve'));
+    });
     return { up, canSpot, t, fmtTime };
   },
   template: `
