@@ -133,8 +133,9 @@ export function jsFiles(dir, skip = []) {
   return out.sort();
 }
 
-/* Chromium with a fresh profile (launchPersistentContext owns --user-data-dir). */
-export async function startBrowser() {
+/* Chromium with a fresh profile (launchPersistentContext owns --user-data-dir).
+ * opts.context: more context options (say isMobile and hasTouch for a phone). */
+export async function startBrowser(opts = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -146,6 +147,7 @@ export async function startBrowser() {
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
     deviceScaleFactor: 1,
+    ...(opts.context || {}),
   });
   context.setDefaultTimeout(10000);
   const page = context.pages()[0] || await context.newPage();

@@ -88,6 +88,45 @@ export async function request(method, path, opts = {}) {
   return data;
 }
 
+/*
+ * upload(path, blob, {params, onProgress, signal}) -> parsed JSON: the blob
+ * sent as the raw body with its own Content-Type (attachments: not JSON,
+ * not multipart), through XMLHttpRequest so that onProgress(fraction) can
+ * follow the bytes going up. Failures become ApiErrors as for request().
+ */
+export function upload(path, blob, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', apiUrl(path, opts.params));
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', blob.type || 'application/octet-stream');
+    if (opts.onProgress) xhr.upload.onprogress = (e) => { if (e.lengthComputable) opts.onProgress(e.loaded / e.total); };
+    if (opts.signal) opts.signal.addEventListener('abort', () => xhr.abort());
+    xhr.onerror = () => reject(new ApiError(0, 'network', t('err.network')));
+    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+    xhr.onload = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      if (xhr.status >= 200 && xhr.status < 300) { resolve(data); return; }
+      const err = (data && data.error) || {};
+      if (xhr.status === 401) unauthorizedHandler();
+      if (xhr.status === 403 && GATE_CODES.includes(err.code)) gateHandler(err.code);
+      const ae = new ApiError(xhr.status, err.code || 'http_' + xhr.status,
+        err.message || t('err.http', { status: xhr.status }), err.field);
+      ae.body = data;
+      reject(ae);
+    };
+    xhr.send(blob);
+  });
+}
+
+/* A URL the server gave ("/api/v1/attachments/7") made relative to the
+ * page, so the UI works under a path prefix too (the cookie goes along). */
+export function serverUrl(u) {
+  if (!u) return '';
+  return u.startsWith('/api/') ? u.slice(1) : u;
+}
+
 export const api = {
   get: (path, params, opts) => request('GET', path, { ...opts, params }),
   post: (path, body, opts) => request('POST', path, { ...opts, body: body || {} }),

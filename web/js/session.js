@@ -95,6 +95,9 @@ export function clearCaches() {
   boundaryCache.clear();
   unitIndex.value = new Map();
   categoryIndex.value = new Map();
+  unitNames.value = new Map();
+  namesAsked.clear();
+  namesQueue.clear();
 }
 
 /* Every page of GET /units with params (the list comes a page at a time:
@@ -150,10 +153,66 @@ export async function childrenWithBoundary(parentId) {
   return boundaryCache.get(key);
 }
 
+/* ---- names of units outside the scope (a department a case went to,
+ * the parent unit): GET /units/names, asked in batches of up to 100 ids,
+ * kept for the session; names a case carries (unit_name,
+ * handler_unit_name) are kept too ---- */
+
+export const unitNames = shallowRef(new Map()); // id -> {id, name, kind}
+const namesAsked = new Set();
+const namesQueue = new Set();
+let namesTimer = null;
+
+async function flushUnitNames() {
+  namesTimer = null;
+  if (unitsPromise) await unitsPromise.catch(() => null); // the scope's units name themselves
+  const ids = [...namesQueue].filter((id) => !unitIndex.value.has(id) && !unitNames.value.has(id));
+  namesQueue.clear();
+  for (let i = 0; i < ids.length; i += 100) {
+    try {
+      const r = await api.get('/units/names', { ids: ids.slice(i, i + 100).join(',') });
+      const m = new Map(unitNames.value);
+      for (const u of (r && r.items) || []) m.set(u.id, u);
+      unitNames.value = m;
+    } catch { /* a unit the caller may not name, or the network: '#id' stays */ }
+  }
+}
+
+/* Asks (once each, batched) for the names of ids the scope lacks. */
+export function requestUnitNames(ids) {
+  for (const id of ids || []) {
+    if (!id || unitIndex.value.has(id) || unitNames.value.has(id) || namesAsked.has(id)) continue;
+    namesAsked.add(id);
+    namesQueue.add(id);
+  }
+  if (namesQueue.size && !namesTimer) namesTimer = setTimeout(flushUnitNames, 30);
+}
+
+/* Keeps a name the server gave beside an id (case JSON, timeline). */
+export function learnUnitName(id, name) {
+  if (!id || !name || unitIndex.value.has(id) || (unitNames.value.get(id) || {}).name === name) return;
+  const m = new Map(unitNames.value);
+  m.set(id, { id, name });
+  unitNames.value = m;
+}
+
+/* Keeps the unit names case c (or a list of cases) carries. */
+export function learnCaseUnits(c) {
+  for (const x of Array.isArray(c) ? c : [c]) {
+    if (!x) continue;
+    learnUnitName(x.unit_id, x.unit_name);
+    learnUnitName(x.handler_unit_id, x.handler_unit_name);
+  }
+}
+
+/* A unit's name: the scope's, a name learnt or asked for, else '#id'
+ * (asking for it, so the name follows when it comes). */
 export function unitName(id) {
   if (!id) return '';
-  const u = unitIndex.value.get(id);
-  return u ? u.name : '#' + id;
+  const u = unitIndex.value.get(id) || unitNames.value.get(id);
+  if (u) return u.name;
+  requestUnitNames([id]);
+  return '#' + id;
 }
 
 /* "桥头街道 › 桥头社区 › 桥头社区第1网格" from the path, within the scope. */

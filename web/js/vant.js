@@ -22,5 +22,5 @@ const vant = globalThis.vant;
 export default vant;
 export const {
   showToast, showSuccessToast, showFailToast, showLoadingToast, closeToast,
-  showDialog, showConfirmDialog, showNotify, Locale,
+  showDialog, showConfirmDialog, showNotify, showImagePreview, Locale,
 } = vant;

@@ -55,8 +55,9 @@ export const LxCaseCard = {
   emits: ['toggle', 'open'],
   setup(props, { emit }) {
     const open = () => emit('open', props.c);
-    const where = computed(() => props.c.address || unitName(props.c.unit_id));
-    const handler = computed(() => (props.c.handler_unit_id ? unitName(props.c.handler_unit_id) : ''));
+    const where = computed(() => props.c.address || props.c.unit_name || unitName(props.c.unit_id));
+    /* the handling unit by name, from the case or GET /units/names */
+    const handler = computed(() => (props.c.handler_unit_id ? props.c.handler_unit_name || unitName(props.c.handler_unit_id) : ''));
     return { open, where, handler, categoryName, fmtShort, t, label };
   },
   template: `

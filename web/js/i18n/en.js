@@ -16,6 +16,8 @@ export default {
     forbidden_page: 'Your role cannot use this screen', echarts: 'The chart library failed to load',
   },
   apierr: {
+    photo_required: 'Upload a photo of the finished work first.', case_not_open: 'The case is finished or closed: no more files.', attachment_limit: 'At most 9 files at this stage.',
+    not_uploader: 'Only the uploader may delete it.', too_late: 'More than 10 minutes since the upload: it can no longer be deleted.',
     stale_version: 'Someone else changed this case; it has been reloaded. Check it and try again.', illegal_transition: 'Not possible in the case\'s current state.',
     tasks_open: 'Assisting units have not all finished; the case cannot be resolved yet.', forbidden: 'You may not do this.', not_found: 'Not found, or outside your scope.',
     unknown_unit: 'No such unit in your scope.', no_parent: 'The handling unit has no parent to escalate to.', too_large: 'Too large.',
@@ -71,6 +73,7 @@ export default {
     invalid: 'Invalid call', merge: 'Merge into…', assist_done: 'Assistance done',
   },
   event: {
+    attach: 'File attached', detach: 'File deleted',
     create: 'Filed', dispatch: 'Dispatched', accept: 'Accepted', return: 'Returned', escalate: 'Escalated', assist: 'Assistance requested', assist_done: 'Assistance done',
     resolve: 'Resolved', rate: 'Rated', reopen: 'Reopened', close: 'Closed', supervise: 'Supervised', comment: 'Comment',
     accept_overdue: 'Accept deadline missed', overdue: 'Resolve deadline missed',
@@ -80,6 +83,7 @@ export default {
   },
   unit: { pick: 'Choose a unit', search: 'Search unit name or code', suggested: 'Suggested (duty list)', all: 'All units' },
   desk: {
+    caller_title: 'This caller\'s earlier cases: {n}', caller_open: '{n} still open', caller_none: 'No earlier cases from this number',
     channel: 'Channel', category: 'Category', category_ph: 'Choose a category', category_pick: 'Choose a category',
     category_search: 'Search, e.g. 暖气, 井盖, 0101', type: 'Case type', title: 'Title', title_ph: 'The request in one line',
     description: 'Details', description_ph: 'What the caller reports: when, where, what, and what they ask for',
@@ -104,6 +108,7 @@ export default {
     repeat_done: 'Recorded as a repeat call of {n}', result_merged: 'Merged into case {n}; answered with it',
   },
   work: {
+    tab_mine: 'Reported by me', empty_mine: 'You have not reported any case yet',
     tab_accept: 'To accept', tab_doing: 'In hand', tab_paused: 'Suspended', tab_verify: 'To verify', tab_rating: 'To rate',
     empty_accept: 'Nothing to accept', empty_doing: 'Nothing in hand', empty_paused: 'Nothing suspended',
     empty_verify: 'Nothing to verify', empty_rating: 'Nothing waiting for a rating',
@@ -211,7 +216,8 @@ export default {
     result_title: 'Bulk dispatch', result: '{ok} dispatched, {failed} failed',
   },
   cases: {
-    search_ph: 'Search titles and details, e.g. 暖气', more_filters: 'Filters', unit: 'Unit', overdue_only: 'Overdue only', period: 'Filed between',
+    mine: 'Reported by me',
+    search_ph: 'Search titles, details or a case number, e.g. 暖气', more_filters: 'Filters', unit: 'Unit', overdue_only: 'Overdue only', period: 'Filed between',
     from: 'From', to: 'To', clear: 'Clear filters', empty: 'No cases match',
     pending: 'Requests', pending_any: 'Awaiting a decision', pending_extension: 'Extension asked', pending_suspension: 'Suspension asked', pending_appeal: 'Appeal filed',
   },
@@ -220,6 +226,8 @@ export default {
     hint: 'Exports the current filters; phone numbers are masked',
   },
   dash: {
+    partial: '(this month so far)', to_date: 'to date', partial_note: 'This month so far (dashed)',
+    overdue_of: '{p} of received', overdue_now: '{n} overdue now',
     all_units: 'All', up: 'Up', pick_unit: 'Unit to report on',
     period_30d: 'Last 30 days', period_month: 'This month', period_last_month: 'Last month', period_quarter: 'This quarter', period_year: 'This year', period_custom: 'Custom',
     range: 'Cases filed from {from} to {to}', received: 'Received', dispatched: 'Dispatched', response_rate: 'Response rate',
@@ -231,9 +239,32 @@ export default {
     overdue_list: 'Overdue and open', no_overdue: 'Nothing overdue',
   },
   map: {
+    elsewhere_location: '{n} more not located in a child unit', elsewhere_handler: '{n} more handled at this level or by departments',
     title: 'Grid map', top: 'All', open: 'Open', overdue: 'Overdue', case_dot: 'Case', overdue_dot: 'Overdue case',
     no_boundary: 'No boundaries to draw', no_children: 'No grids below', cases_here: 'Open cases in {u}', no_open: 'No open cases',
     truncated: 'Many cases: only the newest are counted',
+  },
+  photo: {
+    title: 'Photos', intake: 'Photos of the spot', intake_hint: 'Up to 9, shrunk before upload', after: 'Photos after the work', verify: 'Verification photos',
+    after_required: 'This category needs a photo of the finished work', optional: 'Optional, up to 9', camera: 'Camera', album: 'Album', pick: 'Choose photos/PDF',
+    remove: 'Remove', too_many: 'At most {n}: the rest were left out', need_after: 'Take a photo of the finished work first',
+    some_failed: 'Some photos failed to upload: retry or remove them, then submit', some_failed_filed: 'The case is filed, but some photos failed: retry from the result',
+    uploading: 'Uploading photos ({n}, {p}%)', result_done: '{n} photos uploaded', result_failed: '{ok} photos uploaded, {failed} failed',
+    case_title: 'Photos and files', add: 'Add photos', added: '{n} files uploaded', none: 'No photos yet', delete: 'Delete', deleted: 'Deleted',
+    delete_confirm: 'Delete this file? (possible within 10 minutes of the upload)',
+    stage_intake: 'At intake', stage_handling: 'While handling', stage_resolve: 'After the work', stage_verify: 'Verification', stage_other: 'Other',
+    on_spot: 'Resolve on the spot', on_spot_submit: 'Upload and resolve', on_spot_title: 'You may resolve this on the spot',
+    on_spot_hint: 'You reported this problem in your own grid: once it is fixed, take a photo and resolve it here.',
+    err_too_large: 'The file is too large: make it smaller and retry', err_unsupported_media_type: 'Only JPEG, PNG or WebP images and PDFs',
+    err_bad_image: 'The image is broken or unreadable: take it again', err_image_too_large: 'The image has too many pixels',
+    err_empty_body: 'The file is empty', err_attachment_limit: 'At most 9 files at this stage', err_case_not_open: 'The case is finished or closed: no more files',
+    err_invalid: 'Wrong stage for the upload', err_not_uploader: 'Only the uploader may delete it', err_too_late: 'More than 10 minutes since the upload: it can no longer be deleted',
+  },
+  print: { button: 'Print', title: 'Lianxin · case sheet', at: 'Printed {t}' },
+  basis: {
+    title: 'Unit basis', by_handler: 'Counted by handling unit', by_location: 'Counted by location', short_handler: 'Handling unit', short_location: 'Location',
+    hint_handler: 'A case counts for the unit handling it (before dispatch: its grid)', hint_location: 'A case counts for the grid, community and street where it happened',
+    filter_any: 'Handled or located', filter_location: 'Located here', filter_handler: 'Handled here',
   },
   admin: {
     tab_units: 'Grid and units', tab_users: 'Users', tab_categories: 'Categories and duty list', tab_calendar: 'Calendar', tab_audit: 'Audit log',

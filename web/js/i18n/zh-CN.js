@@ -17,6 +17,8 @@ export default {
     echarts: '图表组件加载失败',
   },
   apierr: {
+    photo_required: '请先上传办结后的现场照片。', case_not_open: '案件已办结或关闭，不能再上传附件。', attachment_limit: '这一环节最多上传9张。',
+    not_uploader: '只有上传人可以删除。', too_late: '上传已超过10分钟，不能再删除。',
     stale_version: '案件已被他人更新，页面已重新加载，请确认后再操作。', illegal_transition: '案件当前状态不允许此操作。',
     tasks_open: '协办单位尚未全部完成，暂不能办结。', forbidden: '您没有此项操作的权限。', not_found: '没有找到，或不在您的管辖范围内。',
     unknown_unit: '单位不存在或不在您的管辖范围内。', no_parent: '承办单位没有上级单位，无法上报。', too_large: '内容过大。',
@@ -68,6 +70,7 @@ export default {
     invalid: '无效诉求', merge: '合并到主件', assist_done: '完成协办',
   },
   event: {
+    attach: '上传附件', detach: '删除附件',
     create: '受理', dispatch: '派发', accept: '签收', return: '退回', escalate: '上报', assist: '申请协办', assist_done: '协办完成',
     resolve: '办结', rate: '回访评价', reopen: '重办', close: '结案', supervise: '督办', comment: '留言',
     accept_overdue: '签收超时', overdue: '办理超期',
@@ -77,6 +80,7 @@ export default {
   },
   unit: { pick: '选择单位', search: '搜索单位名称或编码', suggested: '推荐（按履职事项清单）', all: '全部单位' },
   desk: {
+    caller_title: '该来电人历史诉求 {n} 件', caller_open: '其中未办结 {n} 件', caller_none: '该号码没有历史诉求',
     channel: '来源渠道', category: '问题分类', category_ph: '点击选择大类/小类', category_pick: '选择问题分类',
     category_search: '搜索分类，如"暖气""井盖""0101"', type: '案件类型', title: '标题', title_ph: '一句话概括诉求',
     description: '诉求内容', description_ph: '记录来电人反映的具体情况：时间、地点、问题、诉求',
@@ -101,6 +105,7 @@ export default {
     result_merged: '已并入案件 {n}，随主件答复',
   },
   work: {
+    tab_mine: '我上报的', empty_mine: '还没有上报过案件',
     tab_accept: '待签收', tab_doing: '办理中', tab_paused: '已挂起', tab_verify: '待核查', tab_rating: '待回访',
     empty_accept: '没有待签收的案件', empty_doing: '没有办理中的案件', empty_paused: '没有挂起的案件',
     empty_verify: '没有待核查的案件', empty_rating: '没有待回访的案件',
@@ -207,7 +212,8 @@ export default {
     result_title: '批量派发结果', result: '成功 {ok} 件，失败 {failed} 件',
   },
   cases: {
-    search_ph: '搜索标题或内容，如"暖气"', more_filters: '筛选', unit: '所属单位', overdue_only: '只看超期', period: '受理日期',
+    mine: '我上报的',
+    search_ph: '搜索标题、内容或案件编号，如"暖气"', more_filters: '筛选', unit: '所属单位', overdue_only: '只看超期', period: '受理日期',
     from: '开始日期', to: '结束日期', clear: '清空筛选', empty: '没有符合条件的案件',
     pending: '待审批申请', pending_any: '有待审批', pending_extension: '延期待审批', pending_suspension: '挂起待审批', pending_appeal: '申诉待审核',
   },
@@ -216,6 +222,8 @@ export default {
     hint: '按当前筛选条件导出，电话号码已脱敏',
   },
   dash: {
+    partial: '（本月截至今日，未满一个月）', to_date: '截至今日', partial_note: '本月截至今日（虚线）',
+    overdue_of: '占受理 {p}', overdue_now: '当前超期 {n} 件',
     all_units: '全部', up: '上一级', pick_unit: '选择统计单位',
     period_30d: '近30天', period_month: '本月', period_last_month: '上月', period_quarter: '本季度', period_year: '本年', period_custom: '自定义',
     range: '统计区间：{from} 至 {to}（按受理时间）', received: '受理量', dispatched: '已派发', response_rate: '响应率',
@@ -227,9 +235,32 @@ export default {
     overdue_list: '超期未办结', no_overdue: '没有超期案件',
   },
   map: {
+    elsewhere_location: '另有 {n} 件未定位到下级网格', elsewhere_handler: '另有 {n} 件由本级或部门承办',
     title: '网格地图', top: '全部', open: '未办结', overdue: '超期', case_dot: '案件位置', overdue_dot: '超期案件',
     no_boundary: '没有可绘制的边界数据', no_children: '没有下级网格', cases_here: '{u} 的未办结案件', no_open: '没有未办结案件',
     truncated: '案件较多，只统计了最近的一部分',
+  },
+  photo: {
+    title: '照片', intake: '现场照片', intake_hint: '最多9张，拍照后自动压缩再上传', after: '办结后照片', verify: '核查照片',
+    after_required: '本分类办结须上传办结后的现场照片', optional: '可选，最多9张', camera: '拍照', album: '相册', pick: '选择照片/PDF',
+    remove: '移除', too_many: '最多 {n} 张，多出的未加入', need_after: '请先拍一张办结后的现场照片',
+    some_failed: '有照片上传失败，请重试或移除后再提交', some_failed_filed: '案件已受理，但有照片上传失败，可在受理结果中重试',
+    uploading: '照片上传中（{n} 张，{p}%）', result_done: '已上传 {n} 张照片', result_failed: '照片已上传 {ok} 张，失败 {failed} 张',
+    case_title: '照片与附件', add: '补充照片', added: '已上传 {n} 个附件', none: '暂无照片', delete: '删除', deleted: '已删除',
+    delete_confirm: '删除这个附件？（上传后10分钟内可删除）',
+    stage_intake: '受理时', stage_handling: '办理中', stage_resolve: '办结后', stage_verify: '核查', stage_other: '其他',
+    on_spot: '即知即办', on_spot_submit: '上传照片并办结', on_spot_title: '可即知即办',
+    on_spot_hint: '这件是您上报的、您网格内的问题：现场处理好后拍一张办结照片，即可直接办结。',
+    err_too_large: '文件太大（超过上传上限），请压缩后重试', err_unsupported_media_type: '只能上传 JPEG、PNG、WebP 图片或 PDF',
+    err_bad_image: '图片已损坏或无法识别，请重新拍摄', err_image_too_large: '图片像素过大，请换一张',
+    err_empty_body: '文件是空的', err_attachment_limit: '这一环节最多上传9张', err_case_not_open: '案件已办结或关闭，不能再上传',
+    err_invalid: '上传环节不正确', err_not_uploader: '只有上传人可以删除', err_too_late: '上传已超过10分钟，不能再删除',
+  },
+  print: { button: '打印', title: '连心 · 案件办理单', at: '打印时间：{t}' },
+  basis: {
+    title: '单位口径', by_handler: '按承办单位统计', by_location: '按发生地统计', short_handler: '承办单位', short_location: '发生地',
+    hint_handler: '案件计入承办它的单位（未派发的计入所属网格）', hint_location: '案件计入问题发生地所在的网格、社区、街道',
+    filter_any: '承办或发生地', filter_location: '发生地在此', filter_handler: '由此承办',
   },
   admin: {
     tab_units: '网格与单位', tab_users: '用户', tab_categories: '分类与履职清单', tab_calendar: '工作日历', tab_audit: '审计日志',

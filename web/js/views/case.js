@@ -6,14 +6,17 @@
  * actions the server allows this user in this state (allowed_actions),
  * each with its form (case/actions.js). Every action sends the version
  * seen, so a case changed meanwhile answers 409 and is reloaded.
- * #/case/42?act=resolve opens that action's form at once.
+ * #/case/42?act=resolve opens that action's form at once. Photos and
+ * documents in a strip by stage (components/photos.js); a grid worker's
+ * own report they may resolve on the spot shows 即知即办; 打印 prints the
+ * page as a case sheet (app.css @media print).
  */
 import { ref, computed, onMounted, onBeforeUnmount } from 'vue';
-import { t, label } from '../i18n.js';
+import { t, label, locale } from '../i18n.js';
 import { api } from '../api.js';
 import {
   loadUnits, loadCategories, loadWorkflows, unitIndex, categoryIndex, unitName, unitPathNames, categoryFullName, hasRole,
-  handedBack, statusLabel, runningClock,
+  handedBack, statusLabel, runningClock, session, learnCaseUnits, mayTry,
 } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { fmtTime, fmtDue, toastError, isWide } from '../util.js';
@@ -21,9 +24,10 @@ import { predictDuty } from './desk.js';
 import { showSuccessToast } from '../vant.js';
 import { ORDER, PRIMARY, LxActionForm } from './case/actions.js';
 import { LxCaseBanners, LxEngineRecords, LxMergedCalls, amountText } from './case/engine.js';
+import { LxAttachments } from '../components/photos.js';
 
 export default {
-  components: { LxActionForm, LxCaseBanners, LxEngineRecords, LxMergedCalls },
+  components: { LxActionForm, LxCaseBanners, LxEngineRecords, LxMergedCalls, LxAttachments },
   setup() {
     const id = Number(route.params.id);
     const c = ref(null);
@@ -39,10 +43,11 @@ export default {
       try {
         const [cs] = await Promise.all([api.get('/cases/' + id), loadUnits().catch(() => null), loadCategories().catch(() => null),
           loadWorkflows().catch(() => null)]);
+        learnCaseUnits(cs);
         c.value = cs;
         /* #/case/42?act=resolve (from a list's quick button) opens that form */
         const want = route.query.act;
-        if (want && (cs.allowed_actions || []).includes(want) && !showAct.value) {
+        if (want && actions.value.includes(want) && !showAct.value) {
           setQuery({});
           open(want);
         }
@@ -54,9 +59,40 @@ export default {
     }
     onMounted(load);
 
-    /* Exactly what the server allows, in a steady order (unknown ones last). */
+    /* Who reported the case (created_by, else the timeline's create event). */
+    const reportedByMe = computed(() => {
+      const cs = c.value, me = session.user && session.user.id;
+      if (!cs || !me) return false;
+      if (cs.created_by !== undefined && cs.created_by !== null) return cs.created_by === me;
+      const ev = (cs.timeline || []).find((e) => e.action === 'create');
+      return !!ev && ev.actor_id === me;
+    });
+    /* 即知即办 as the category allows it: a grid worker's own report, not yet
+     * taken up by a handling unit, of a category resolved on the spot */
+    const spotCase = computed(() => {
+      const cs = c.value, cat = cs && categoryIndex.value.get(cs.category_code);
+      return !!cat && cat.on_spot && !cat.verify && hasRole('grid_worker') && reportedByMe.value && !cs.accepted_at
+        && unitIndex.value.has(cs.unit_id); // in their own grid
+    });
+    /* The server leaves resolve out of allowed_actions while the after-photo
+     * its guard asks for (photo_on_resolve, 即知即办) is not on the case; the
+     * form uploads that photo first, so resolve is offered when, as far as
+     * the page can tell, the photo is all that is missing: the machine lets
+     * the role resolve from this status, the caller's unit handles the case
+     * (or it is their own report on the spot), no assist task is open. */
+    const photoGated = computed(() => {
+      const cs = c.value;
+      if (!cs || (cs.allowed_actions || []).includes('resolve') || !mayTry(cs, 'resolve')) return false;
+      if ((cs.attachments || []).some((a) => a.stage === 'resolve')) return false;
+      if (spotCase.value) return true;
+      const cat = categoryIndex.value.get(cs.category_code);
+      const handles = hasRole('admin') || (!!cs.handler_unit_id && unitIndex.value.has(cs.handler_unit_id));
+      return !!cat && cat.photo_on_resolve && handles && !(cs.tasks || []).some((x) => !x.done_at);
+    });
+    /* What the server allows (and resolve held back only by its photo), in a
+     * steady order (unknown ones last). */
     const actions = computed(() => {
-      const allowed = (c.value && c.value.allowed_actions) || [];
+      const allowed = [...((c.value && c.value.allowed_actions) || []), ...(photoGated.value ? ['resolve'] : [])];
       return [...ORDER.filter((a) => allowed.includes(a)), ...allowed.filter((a) => !ORDER.includes(a))];
     });
     /* A phone shows three buttons and puts the rest under 更多. */
@@ -67,7 +103,7 @@ export default {
     const showMore = ref(false);
     const barActions = computed(() => (wide.value || actions.value.length <= 4 ? actions.value : actions.value.slice(0, 3)));
     const moreActions = computed(() => actions.value.filter((a) => !barActions.value.includes(a))
-      .map((a) => ({ name: t('action.' + a), className: 'lx-act lx-act-' + a, key: a })));
+      .map((a) => ({ name: actLabel(a), className: 'lx-act lx-act-' + a, key: a })));
     const timeline = computed(() => {
       const tl = (c.value && c.value.timeline) || [];
       return newestFirst.value ? [...tl].reverse() : tl;
@@ -77,16 +113,23 @@ export default {
       const cs = c.value;
       if (!cs || !cs.handler_unit_id) return '';
       if (unitIndex.value.has(cs.handler_unit_id)) return unitName(cs.handler_unit_id);
+      if (cs.handler_unit_name) return cs.handler_unit_name;
       const ev = [...cs.timeline].reverse().find((e) => e.unit_id === cs.handler_unit_id && e.unit_name);
-      return ev ? ev.unit_name : '#' + cs.handler_unit_id;
+      return ev ? ev.unit_name : unitName(cs.handler_unit_id);
     });
     const locatedName = computed(() => {
       const cs = c.value;
       if (!cs || !cs.unit_id) return '';
       if (unitIndex.value.has(cs.unit_id)) return unitPathNames(cs.unit_id);
+      if (cs.unit_name) return cs.unit_name;
       const ev = cs.timeline.find((e) => e.action === 'create' && e.unit_name);
-      return ev ? ev.unit_name : '#' + cs.unit_id;
+      return ev ? ev.unit_name : unitName(cs.unit_id);
     });
+    /* 即知即办: the resolve form then needs an after-photo */
+    const onSpot = computed(() => spotCase.value && actions.value.includes('resolve'));
+    const actLabel = (a) => (a === 'resolve' && onSpot.value ? t('photo.on_spot') : t('action.' + a));
+    function print() { window.print(); }
+    const printedAt = () => new Date().toLocaleString(locale.value === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
     const deadline = computed(() => runningClock(c.value));
     /* The duty list's unit, unless it is the unit that handed the case back. */
     const dutySuggestion = computed(() => {
@@ -99,10 +142,10 @@ export default {
 
     function open(a, p) {
       act.value = a;
-      preset.value = p || {};
+      preset.value = a === 'resolve' && onSpot.value ? { ...(p || {}), spot: true } : p || {};
       showAct.value = true;
     }
-    function onDone(r) { c.value = r; }
+    function onDone(r) { learnCaseUnits(r); c.value = r; }
     async function taskDone(task) {
       try {
         c.value = await api.post('/cases/' + id + '/tasks/' + task.id + '/done', {});
@@ -125,7 +168,7 @@ export default {
     return {
       c, loading, error, load, actions, timeline, handlerName, locatedName, deadline, act, preset, showAct, open, onDone,
       taskDone, myTask, dutySuggestion, newestFirst, inputBits, categoryFullName, fmtTime, fmtDue, label, statusLabel, t,
-      PRIMARY, barActions, moreActions, showMore,
+      PRIMARY, barActions, moreActions, showMore, onSpot, actLabel, print, printedAt,
     };
   },
   template: `
@@ -133,6 +176,7 @@ export default {
     <div v-if="loading" class="lx-page-loading"><van-loading vertical>{{ t('common.loading') }}</van-loading></div>
     <lx-error v-else-if="error" :error="error" @retry="load" />
     <template v-else-if="c">
+      <div class="lx-print-only lx-print-head">{{ t('print.title') }}<span>{{ t('print.at', { t: printedAt() }) }}</span></div>
       <div class="lx-case-grid">
         <div>
           <div class="lx-card lx-case-head">
@@ -144,6 +188,7 @@ export default {
               <van-tag v-if="c.supervised" type="warning">{{ t('case.supervised', { n: c.supervised }) }}</van-tag>
               <lx-flow-badges :c="c" />
               <span class="lx-flex1"></span>
+              <button type="button" class="lx-link lx-no-print" @click="print" data-test="print"><van-icon name="printer" /> {{ t('print.button') }}</button>
               <lx-status :status="c.status" :type="c.type" data-test="case-status" />
             </div>
             <div class="lx-card-title" data-test="case-title">{{ c.title }}</div>
@@ -171,6 +216,12 @@ export default {
             </dl>
           </div>
 
+          <div v-if="onSpot" class="lx-banner lx-banner-blue lx-no-print" data-test="on-spot-banner">
+            <div class="lx-banner-head"><van-icon name="passed" /> <b>{{ t('photo.on_spot_title') }}</b></div>
+            <div class="lx-muted">{{ t('photo.on_spot_hint') }}</div>
+            <div class="lx-row-actions"><van-button size="small" type="primary" icon="photograph" @click="open('resolve')" data-test="on-spot">{{ t('photo.on_spot') }}</van-button></div>
+          </div>
+          <lx-attachments :c="c" @changed="load" />
           <lx-case-banners :c="c" :allowed="c.allowed_actions" @act="open" />
 
           <div class="lx-card" v-if="c.tasks && c.tasks.length">
@@ -204,7 +255,7 @@ export default {
       </div>
 
       <div class="lx-action-bar" v-if="actions.length" data-test="actions" :data-allowed="actions.join(',')">
-        <van-button v-for="a in barActions" :key="a" :type="PRIMARY.includes(a) ? 'primary' : 'default'" :plain="!PRIMARY.includes(a)" @click="open(a)" :data-action="a">{{ t('action.' + a) }}</van-button>
+        <van-button v-for="a in barActions" :key="a" :type="PRIMARY.includes(a) ? 'primary' : 'default'" :plain="!PRIMARY.includes(a)" @click="open(a)" :data-action="a">{{ actLabel(a) }}</van-button>
         <van-button v-if="moreActions.length" class="lx-more-btn" icon="ellipsis" @click="showMore = true" data-test="more-actions">{{ t('common.more') }}</van-button>
       </div>
       <van-action-sheet v-model:show="showMore" :actions="moreActions" :cancel-text="t('common.cancel')" close-on-click-action @select="(a) => open(a.key)" teleport="body" />

@@ -1,7 +1,8 @@
 /*
  * cases.js - search and browse cases in the caller's scope with the list's
- * filters (text, status, type, category, unit, overdue, period), page by
- * page, and export exactly that list to .xlsx or CSV.
+ * filters (text or a case number, status, type, category, unit counted by
+ * where the case lies or who handles it, overdue, period, 我上报的), page
+ * by page, and export exactly that list to .xlsx or CSV.
  */
 import { ref, reactive, computed, watch, onMounted } from 'vue';
 import { t, label } from '../i18n.js';
@@ -12,7 +13,8 @@ import { toastError, ymd } from '../util.js';
 import { REQUESTS } from './case/engine.js';
 
 const TYPES = ['request', 'hazard', 'dispute', 'proxy', 'opinion', 'suggestion', 'onekey'];
-const KEYS = ['q', 'status', 'type', 'category_code', 'unit_id', 'overdue', 'pending', 'from', 'to'];
+const KEYS = ['q', 'status', 'type', 'category_code', 'unit_id', 'basis', 'overdue', 'pending', 'mine', 'from', 'to'];
+const BASES = ['', 'location', 'handler']; // what unit_id narrows to: either way, where the case lies, who handles it
 const PENDING = ['any', ...Object.keys(REQUESTS)]; // the requests awaiting a decision, any first
 
 export default {
@@ -77,14 +79,16 @@ export default {
       page(true);
     });
     watch(ui, (v) => { setQuery(v); page(true); });
-    function search() { f.q = qInput.value.trim(); }
+    /* a case number is searched as typed (the server finds that case) */
+    function search() { f.q = qInput.value.trim().replace(/\s+/g, ' '); }
     function clearAll() { for (const k of KEYS) f[k] = ''; qInput.value = ''; }
-    const activeCount = computed(() => KEYS.filter((k) => k !== 'q' && k !== 'status' && f[k]).length);
+    const activeCount = computed(() => KEYS.filter((k) => k !== 'q' && k !== 'status' && k !== 'mine' && f[k]).length);
+    watch(() => f.unit_id, (v) => { if (!v) f.basis = ''; });
     function pickUnit(u) { f.unit_id = String(u.id); }
     function pickCat(c) { f.category_code = c.code; }
     return {
       f, qInput, items, loading, finished, error, page, search, clearAll, filters, showMore, showUnit, showCat, activeCount,
-      pickUnit, pickCat, unitName, categoryName, STATUSES, TYPES, PENDING, statusLabel, label, t,
+      pickUnit, pickCat, unitName, categoryName, STATUSES, TYPES, PENDING, BASES, statusLabel, label, t,
     };
   },
   template: `
@@ -100,8 +104,9 @@ export default {
     </div>
     <div class="lx-toolbar">
       <van-button size="small" icon="filter-o" :type="activeCount ? 'primary' : 'default'" plain @click="showMore = true">{{ t('cases.more_filters') }}<template v-if="activeCount"> ({{ activeCount }})</template></van-button>
+      <button type="button" class="lx-chip lx-chip-sm" :class="{ on: f.mine === 'true' }" @click="f.mine = f.mine ? '' : 'true'" data-test="mine-filter">{{ t('cases.mine') }}</button>
       <button v-if="f.overdue" type="button" class="lx-chip lx-chip-sm on" @click="f.overdue = ''">{{ t('case.overdue') }} ✕</button>
-      <button v-if="f.unit_id" type="button" class="lx-chip lx-chip-sm on" @click="f.unit_id = ''">{{ unitName(+f.unit_id) }} ✕</button>
+      <button v-if="f.unit_id" type="button" class="lx-chip lx-chip-sm on" @click="f.unit_id = ''">{{ unitName(+f.unit_id) }}<template v-if="f.basis"> · {{ t('basis.short_' + f.basis) }}</template> ✕</button>
       <button v-if="f.category_code" type="button" class="lx-chip lx-chip-sm on" @click="f.category_code = ''">{{ categoryName(f.category_code) }} ✕</button>
       <button v-if="f.pending" type="button" class="lx-chip lx-chip-sm on" @click="f.pending = ''" data-test="pending-chip">{{ t('cases.pending_' + f.pending) }} ✕</button>
       <span class="lx-flex1"></span>
@@ -137,6 +142,13 @@ export default {
         </van-cell>
         <van-cell :title="t('case.category')" is-link :value="f.category_code ? categoryName(f.category_code) : t('common.all')" @click="showCat = true" />
         <van-cell :title="t('cases.unit')" is-link :value="f.unit_id ? unitName(+f.unit_id) : t('common.all')" @click="showUnit = true" />
+        <van-cell v-if="f.unit_id" :title="t('basis.title')">
+          <template #label>
+            <div class="lx-chips" data-test="basis-filter">
+              <button v-for="b in BASES" :key="b || 'any'" type="button" class="lx-chip lx-chip-sm" :class="{ on: f.basis === b }" @click="f.basis = b" :data-basis="b || 'any'">{{ t('basis.filter_' + (b || 'any')) }}</button>
+            </div>
+          </template>
+        </van-cell>
         <van-cell center :title="t('cases.overdue_only')">
           <template #right-icon><van-switch :model-value="f.overdue === 'true'" @update:model-value="f.overdue = $event ? 'true' : ''" size="22" /></template>
         </van-cell>

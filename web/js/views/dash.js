@@ -1,8 +1,11 @@
 /*
  * dash.js - the leader dashboard (领导驾驶舱) for a chosen unit and period:
- * the three rates exactly as /api/v1/stats/summary gives them, their trend
- * over six months, the ranking of streets and departments, the overdue
- * list, and the month's most frequent categories (每月一题 candidates).
+ * the three rates exactly as /api/v1/stats/summary gives them, counted by
+ * handling unit (按承办单位) or by where the case lies (按发生地), as the
+ * reply says; their trend over six months (this month drawn as partial:
+ * 截至今日), the ranking of every child unit (zeros too) and of the
+ * departments, the overdue list, and the month's most frequent categories
+ * (每月一题 candidates).
  * Charts are Apache ECharts, loaded only here.
  */
 import { ref, computed, watch, onMounted, onBeforeUnmount, nextTick, shallowRef } from 'vue';
@@ -32,6 +35,8 @@ export function loadECharts() {
 const PERIODS = ['30d', 'month', 'last_month', 'quarter', 'year', 'custom'];
 const TERRITORY = ['street', 'community', 'village', 'grid', 'microgrid', 'district'];
 const METRICS = ['received', 'response_rate', 'resolution_rate', 'satisfaction_rate', 'overdue_open'];
+/* What the summary counts a case by: its handling unit, or the unit it lies in. */
+export const BASES = ['handler', 'location'];
 
 /* [from, to) of a period as dates, or {} for the server's default (30 days). */
 export function periodRange(p, custom) {
@@ -61,6 +66,7 @@ export default {
   setup() {
     const unitId = ref(route.query.unit_id ? Number(route.query.unit_id) : (session.user.unit_id || 0));
     const period = ref(PERIODS.includes(route.query.period) ? route.query.period : '30d');
+    const basis = ref(BASES.includes(route.query.basis) ? route.query.basis : 'handler');
     const custom = ref({ from: route.query.from || '', to: route.query.to || '' });
     const sum = shallowRef(null);
     const trend = shallowRef([]);
@@ -77,13 +83,15 @@ export default {
     let ro = null, seq = 0;
 
     const range = computed(() => periodRange(period.value, custom.value));
-    const query = computed(() => ({ unit_id: unitId.value || undefined, ...range.value }));
+    const query = computed(() => ({ unit_id: unitId.value || undefined, basis: basis.value, ...range.value }));
+    /* the overdue cases now, narrowed the same way (a unit only) */
+    const overdueQuery = () => ({ overdue: 'true', unit_id: unitId.value || undefined, basis: unitId.value ? basis.value : undefined, limit: 20 });
 
     async function load() {
       const my = ++seq;
       error.value = null;
       loading.value = true;
-      setQuery({ unit_id: unitId.value || undefined, period: period.value, ...(period.value === 'custom' ? custom.value : {}) });
+      setQuery({ unit_id: unitId.value || undefined, period: period.value, basis: basis.value === 'handler' ? undefined : basis.value, ...(period.value === 'custom' ? custom.value : {}) });
       try {
         await loadUnits().catch(() => null);
         const s = await api.get('/stats/summary', query.value);
@@ -91,7 +99,7 @@ export default {
         sum.value = s;
         loading.value = false;
         const [od, tr] = await Promise.all([
-          api.get('/cases', { overdue: 'true', unit_id: unitId.value || undefined, limit: 20 }),
+          api.get('/cases', overdueQuery()),
           loadTrend(),
         ]);
         if (my !== seq) return;
@@ -111,11 +119,11 @@ export default {
         const a = new Date(d.getFullYear(), d.getMonth() - i, 1), b = new Date(d.getFullYear(), d.getMonth() - i + 1, 1);
         months.push({ label: (a.getMonth() + 1) + (locale.value === 'en' ? '' : '月'), from: ymd(a), to: ymd(b) });
       }
-      const res = await Promise.all(months.map((m) => api.get('/stats/summary', { unit_id: unitId.value || undefined, from: m.from, to: m.to })));
+      const res = await Promise.all(months.map((m) => api.get('/stats/summary', { unit_id: unitId.value || undefined, basis: basis.value, from: m.from, to: m.to })));
       return months.map((m, i) => ({ ...m, s: res[i] }));
     }
 
-    watch([unitId, period], load);
+    watch([unitId, period, basis], load);
     watch(custom, () => { if (period.value === 'custom' && custom.value.from && custom.value.to) load(); }, { deep: true });
     watch(locale, () => draw());
     onMounted(load);
@@ -172,25 +180,46 @@ export default {
       const ct = mk(chartTrend.value);
       if (ct && trend.value.length) {
         const tr = trend.value;
-        const line = (key, name, color) => ({
-          name, type: 'line', smooth: true, yAxisIndex: 0, connectNulls: false, symbolSize: 6, itemStyle: { color },
-          data: tr.map((m) => (rateVal(m.s[key]) === null ? null : +(rateVal(m.s[key]) * 100).toFixed(1))),
-        });
+        /* this month is not over: its bar lighter and dashed, the lines'
+         * last segment dashed, its label 截至今日 */
+        const cur = tr.length - 1;
+        const line = (key, name, color) => {
+          const d = tr.map((m) => (rateVal(m.s[key]) === null ? null : +(rateVal(m.s[key]) * 100).toFixed(1)));
+          return [
+            { name, type: 'line', smooth: true, yAxisIndex: 0, connectNulls: false, symbolSize: 6, itemStyle: { color }, data: d.map((v, i) => (i < cur ? v : null)) },
+            { name, type: 'line', yAxisIndex: 0, symbolSize: 6, itemStyle: { color }, lineStyle: { type: 'dashed' }, data: d.map((v, i) => (i >= cur - 1 ? v : null)) },
+          ];
+        };
+        /* one row per measure (the dashed part repeats the lines' names) */
+        const tip = (ps) => {
+          const list = Array.isArray(ps) ? ps : [ps];
+          if (!list.length) return '';
+          const i = list[0].dataIndex, rows = new Map();
+          for (const p of list) {
+            const v = p.value === undefined ? null : p.value;
+            if (rows.has(p.seriesName) && v === null) continue;
+            rows.set(p.seriesName, p.marker + p.seriesName + '  ' + (v === null ? '—' : v + (p.seriesType === 'line' ? '%' : '')));
+          }
+          return tr[i].label + (i === cur ? ' ' + t('dash.partial') : '') + '<br>' + [...rows.values()].join('<br>');
+        };
         ct.setOption({
           ...base,
-          tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : v) },
+          tooltip: { trigger: 'axis', formatter: tip },
           legend: { top: 0, itemWidth: 14, itemHeight: 8 },
-          grid: { left: 40, right: 40, top: 36, bottom: 24 },
-          xAxis: { type: 'category', data: tr.map((m) => m.label) },
+          grid: { left: 40, right: 40, top: 36, bottom: 36 },
+          xAxis: { type: 'category', data: tr.map((m, i) => (i === cur ? m.label + '\n' + t('dash.to_date') : m.label)) },
           yAxis: [
             { type: 'value', min: (v) => Math.max(0, Math.floor(v.min / 10) * 10 - 10), max: 100, axisLabel: { formatter: '{value}%' } },
             { type: 'value', splitLine: { show: false } },
           ],
           series: [
-            { name: t('dash.received'), type: 'bar', yAxisIndex: 1, data: tr.map((m) => m.s.received), itemStyle: { color: '#e6e8eb' }, barMaxWidth: 28 },
-            line('response_rate', t('dash.response_rate'), '#1989fa'),
-            line('resolution_rate', t('dash.resolution_rate'), '#07a35a'),
-            line('satisfaction_rate', t('dash.satisfaction_rate'), '#c8161d'),
+            {
+              name: t('dash.received'), type: 'bar', yAxisIndex: 1, itemStyle: { color: '#e6e8eb' }, barMaxWidth: 28,
+              data: tr.map((m, i) => (i === cur ? { value: m.s.received, itemStyle: { color: '#f5f6f7', borderColor: '#c8c9cc', borderType: 'dashed', borderWidth: 1 } } : m.s.received)),
+            },
+            ...line('response_rate', t('dash.response_rate'), '#1989fa'),
+            ...line('resolution_rate', t('dash.resolution_rate'), '#07a35a'),
+            ...line('satisfaction_rate', t('dash.satisfaction_rate'), '#c8161d'),
           ],
         }, true);
       }
@@ -236,7 +265,7 @@ export default {
         await api.post('/cases/' + c.id + '/supervise', { note: superviseNote.value.trim(), version: c.version });
         showSuccessToast(t('done.supervise'));
         supervising.value = null;
-        const od = await api.get('/cases', { overdue: 'true', unit_id: unitId.value || undefined, limit: 20 });
+        const od = await api.get('/cases', overdueQuery());
         overdue.value = od.items;
       } catch (e) { toastError(e); }
     }
@@ -251,11 +280,14 @@ export default {
     const canSupervise = computed(() => hasRole('leader', 'dispatcher', 'admin'));
     const queryString = computed(() => qs(query.value));
     const monthly = computed(() => period.value === 'month' || period.value === 'last_month');
+    /* the basis the reply says it counted by (a server without the switch counts by handling unit) */
+    const countedBy = computed(() => (sum.value && BASES.includes(sum.value.basis) ? sum.value.basis : 'handler'));
+    const overdueHref = computed(() => '#/cases?overdue=true' + (unitId.value ? '&unit_id=' + unitId.value + '&basis=' + basis.value : ''));
 
     return {
       unitId, period, custom, sum, trend, overdue, loading, error, load, rankKind, rankBy, ranking, topCats, unitLabel,
       canDrillUp, drill, up, pickUnit, showUnit, chartTrend, chartTop, chartPie, supervising, superviseNote, supervise,
-      doSupervise, beforeClose, canSupervise, queryString, hasDepartments, monthly, PERIODS, METRICS, pct, fraction, numberFmt, unitName, go, t,
+      doSupervise, beforeClose, canSupervise, queryString, hasDepartments, monthly, basis, countedBy, overdueHref, BASES, PERIODS, METRICS, pct, fraction, numberFmt, unitName, go, t,
     };
   },
   template: `
@@ -267,6 +299,13 @@ export default {
         <button v-for="p in PERIODS" :key="p" type="button" class="lx-chip lx-chip-sm" :class="{ on: period === p }" @click="period = p" :data-period="p">{{ t('dash.period_' + p) }}</button>
       </div>
       <span v-if="period === 'custom'" class="lx-chips"><input type="date" v-model="custom.from" class="lx-date" /> — <input type="date" v-model="custom.to" class="lx-date" /></span>
+    </div>
+    <div class="lx-basis lx-pad-x" data-test="dash-basis" :data-basis="countedBy">
+      <b data-test="basis-label">{{ t('basis.by_' + countedBy) }}</b>
+      <span class="lx-seg">
+        <button v-for="b in BASES" :key="b" type="button" class="lx-chip lx-chip-sm" :class="{ on: basis === b }" @click="basis = b" :data-basis="b">{{ t('basis.short_' + b) }}</button>
+      </span>
+      <span class="lx-muted">{{ t('basis.hint_' + countedBy) }}</span>
     </div>
     <div v-if="sum" class="lx-muted lx-pad-x">{{ t('dash.range', { from: sum.from.slice(0, 16).replace('T', ' '), to: sum.to.slice(0, 16).replace('T', ' ') }) }}</div>
 
@@ -282,13 +321,15 @@ export default {
           <div class="lx-kpi-value" data-value>{{ pct(sum.resolution_rate) }}</div><div class="lx-kpi-sub" data-fraction>{{ fraction(sum.resolution_rate) }}</div></div>
         <div class="lx-kpi" data-kpi="satisfaction_rate"><div class="lx-kpi-label">{{ t('dash.satisfaction_rate') }}</div>
           <div class="lx-kpi-value" data-value>{{ pct(sum.satisfaction_rate) }}</div><div class="lx-kpi-sub" data-fraction>{{ fraction(sum.satisfaction_rate) }}</div></div>
-        <div class="lx-kpi lx-kpi-danger" data-kpi="overdue_open"><div class="lx-kpi-label">{{ t('dash.overdue_open') }}</div>
-          <div class="lx-kpi-value" data-value>{{ sum.overdue_open }}</div><div class="lx-kpi-sub">{{ t('dash.rated', { n: sum.rated }) }}</div></div>
+        <a class="lx-kpi lx-kpi-danger" data-kpi="overdue_open" :href="overdueHref"><div class="lx-kpi-label">{{ t('dash.overdue_open') }}</div>
+          <div class="lx-kpi-value" data-value>{{ sum.overdue_open }}</div>
+          <div class="lx-kpi-sub" data-test="overdue-sub">{{ t('dash.overdue_of', { p: sum.received ? (sum.overdue_open / sum.received * 100).toFixed(1) + '%' : '—' }) }} · {{ t('dash.overdue_now', { n: overdue.length + (overdue.length >= 20 ? '+' : '') }) }}</div></a>
       </div>
 
       <div class="lx-dash-grid">
         <div class="lx-card">
-          <div class="lx-card-head"><b>{{ t('dash.trend') }}</b><span class="lx-muted">{{ t('dash.trend_hint') }}</span></div>
+          <div class="lx-card-head"><b>{{ t('dash.trend') }}</b><span class="lx-muted">{{ t('dash.trend_hint') }}</span><span class="lx-flex1"></span>
+            <span class="lx-partial-note" data-test="trend-partial"><i></i>{{ t('dash.partial_note') }}</span></div>
           <div ref="chartTrend" class="lx-chart" data-test="chart-trend"></div>
         </div>
         <div class="lx-card">
@@ -333,12 +374,12 @@ export default {
 
         <div class="lx-card" data-test="overdue-list">
           <div class="lx-card-head"><b>{{ t('dash.overdue_list') }}</b><span class="lx-muted">（{{ overdue.length }}{{ overdue.length >= 20 ? '+' : '' }}）</span><span class="lx-flex1"></span>
-            <a class="lx-link" :href="'#/cases?overdue=true' + (unitId ? '&unit_id=' + unitId : '')">{{ t('common.more') }}</a></div>
+            <a class="lx-link" :href="overdueHref">{{ t('common.more') }}</a></div>
           <van-empty v-if="!overdue.length" :description="t('dash.no_overdue')" image-size="60" />
           <div v-for="c in overdue" :key="c.id" class="lx-dupe">
             <div class="lx-dupe-main"><a :href="'#/case/' + c.id">{{ c.number }}</a><lx-status :status="c.status" /> <lx-countdown :case="c" />
               <div class="lx-dupe-title">{{ c.title }}</div>
-              <div class="lx-muted">{{ c.handler_unit_id ? unitName(c.handler_unit_id) : '' }}<template v-if="c.supervised"> · {{ t('case.supervised', { n: c.supervised }) }}</template></div></div>
+              <div class="lx-muted">{{ c.handler_unit_id ? c.handler_unit_name || unitName(c.handler_unit_id) : '' }}<template v-if="c.supervised"> · {{ t('case.supervised', { n: c.supervised }) }}</template></div></div>
             <van-button v-if="canSupervise" size="mini" type="warning" plain @click="supervise(c)">{{ t('action.supervise') }}</van-button>
           </div>
         </div>

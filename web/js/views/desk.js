@@ -7,6 +7,8 @@
  * and one key that files the case and lets the duty list dispatch it
  * (or, where the list names no unit, asks whom to dispatch to).
  * Grid workers, deputies and volunteers use the same form to report (上报).
+ * Up to 9 photos go with it (shrunk in the browser, sent to the case once
+ * it exists); at the desk the caller's phone shows their earlier cases.
  */
 import { reactive, ref, computed, watch, onMounted, onBeforeUnmount } from 'vue';
 import { t, label } from '../i18n.js';
@@ -20,6 +22,8 @@ import {
   distance, fmtDistance, fmtShort, fmtTime, ymd, debounce, toastError, isWide, now, countdown,
 } from '../util.js';
 import { LxGridMap } from '../components/gridmap.js';
+import { LxPhotoPicker, uploadAll, releaseItems } from '../components/photos.js';
+import { ResultCard, DupeList, CallerHistory } from './desk/parts.js';
 import { showSuccessToast, showConfirmDialog, showNotify } from '../vant.js';
 
 const CHANNELS = ['hotline', 'web', 'grid_visit', 'deputy_station', 'onekey', 'inspection'];
@@ -78,52 +82,8 @@ export function predictDuty(cat, u) {
   return null;
 }
 
-/* The result of the last filing (top of the form on a phone, beside it on a desk). */
-const ResultCard = {
-  props: { result: Object, handler: String, fieldRole: Boolean, master: String },
-  emits: ['dispatch', 'open'],
-  setup() { return { t, fmtTime }; },
-  template: `
-  <div class="lx-card lx-result" data-test="result">
-    <div class="lx-card-head"><van-icon name="passed" color="#07c160" size="20" />
-      <b>{{ result.merged_into ? t('desk.repeat_title') : t('desk.result_title') }}</b><span class="lx-flex1"></span><lx-status :status="result.status" :type="result.type" /></div>
-    <div class="lx-result-num" data-test="result-number">{{ result.number }}</div>
-    <div>{{ result.title }}</div>
-    <div v-if="result.merged_into" class="lx-muted" data-test="result-merged">{{ t('desk.result_merged', { n: master || '#' + result.merged_into }) }}</div>
-    <div v-else-if="handler" class="lx-muted" data-test="result-unit">{{ t('desk.result_to', { u: handler }) }}</div>
-    <div v-if="result.accept_due_at" class="lx-muted">{{ t('deadline.accept') }} {{ fmtTime(result.accept_due_at) }} · {{ t('deadline.resolve') }} {{ fmtTime(result.resolve_due_at) }}</div>
-    <div class="lx-row-actions">
-      <van-button v-if="(result.allowed_actions || []).includes('dispatch') && !result.handler_unit_id && !fieldRole" size="small" type="warning" @click="$emit('dispatch')" data-test="result-dispatch">{{ t('action.dispatch') }}</van-button>
-      <van-button size="small" type="primary" plain @click="$emit('open')" data-test="result-open">{{ t('desk.open_case') }}</van-button>
-    </div>
-  </div>`,
-};
-
-/* Open cases of the same category near the point: possible duplicates. */
-const DupeList = {
-  props: { dupes: Array, loading: Boolean, canRepeat: Boolean },
-  emits: ['repeat'],
-  setup() { return { t, fmtShort, fmtDistance }; },
-  template: `
-  <div class="lx-card lx-dupes" data-test="dupes">
-    <div class="lx-card-head"><van-icon name="warning-o" color="#ed6a0c" /> <b>{{ t('desk.dupes_title') }}</b>
-      <van-loading v-if="loading" size="14" /></div>
-    <div v-if="!loading && !dupes.length" class="lx-muted">{{ t('desk.dupes_none') }}</div>
-    <div v-for="x in dupes" :key="x.c.id" class="lx-dupe" :data-case-id="x.c.id">
-      <div class="lx-dupe-main">
-        <a :href="'#/case/' + x.c.id" target="_blank" rel="noopener">{{ x.c.number }}</a>
-        <lx-status :status="x.c.status" :type="x.c.type" />
-        <span v-if="x.d !== null" class="lx-muted"> {{ t('desk.away', { d: fmtDistance(x.d) }) }}</span>
-        <div class="lx-dupe-title">{{ x.c.title }}</div>
-        <div class="lx-muted">{{ x.c.address }} · {{ fmtShort(x.c.created_at) }}</div>
-      </div>
-      <van-button v-if="canRepeat" size="small" type="warning" plain @click="$emit('repeat', x)" data-test="repeat">{{ t('desk.repeat') }}</van-button>
-    </div>
-  </div>`,
-};
-
 export default {
-  components: { LxGridMap, ResultCard, DupeList },
+  components: { LxGridMap, ResultCard, DupeList, CallerHistory, LxPhotoPicker },
   setup() {
     const form = reactive(emptyForm());
     const showCat = ref(false);
@@ -143,6 +103,9 @@ export default {
     const wide = ref(isWide());
     const errors = reactive({});
     const fieldRole = computed(() => !hasRole('dispatcher', 'admin'));
+    const photos = ref([]); // the picker's items, sent once the case exists
+    const uploads = ref([]); // the items going up to the last filed case
+    let uploadCase = 0;
 
     onMounted(() => {
       loadUnits().then(() => { if (!mapRoot.value) crumbTo(null); }).catch(toastError);
@@ -158,7 +121,27 @@ export default {
     onBeforeUnmount(() => {
       window.removeEventListener('resize', onResize);
       window.removeEventListener('keydown', onKey);
+      releaseItems(photos.value);
+      releaseItems(uploads.value);
     });
+
+    /* The photos picked go up to case id (created first) as stage intake;
+     * the result card shows their progress and offers a retry. */
+    async function sendPhotos(id) {
+      releaseItems(uploads.value);
+      uploads.value = photos.value;
+      photos.value = [];
+      uploadCase = id;
+      if (!uploads.value.length) return;
+      const ok = await uploadAll(id, uploads.value, 'intake');
+      if (!ok) showNotify({ type: 'danger', message: t('photo.some_failed_filed'), duration: 4000 });
+    }
+    async function retryPhotos() {
+      if (!uploadCase) return;
+      const ok = await uploadAll(uploadCase, uploads.value, 'intake');
+      if (ok) showSuccessToast(t('photo.result_done', { n: uploads.value.length }));
+    }
+    function spot() { if (result.value) go('/case/' + result.value.id, { act: 'resolve' }); }
 
     const unit = computed(() => (form.unitId ? unitIndex.value.get(form.unitId) : null));
     const unitLabel = computed(() => (form.unitId ? unitPathNames(form.unitId) : ''));
@@ -331,6 +314,8 @@ export default {
         masterNumber.value = x.c.number;
         filedToday.value.unshift(c);
         showSuccessToast({ message: t('desk.repeat_done', { n: x.c.number }), className: 'lx-toast-filed' });
+        /* the caller's photos belong to the open case the call repeats */
+        sendPhotos(x.c.id);
         reset(true);
       } catch (e) {
         if (e.field) errors[e.field.startsWith('reporter') ? 'phone' : e.field] = e.message;
@@ -385,6 +370,7 @@ export default {
         } else {
           showSuccessToast({ message: t('desk.filed', { n: c.number }), className: 'lx-toast-filed' });
         }
+        sendPhotos(c.id);
         reset(true);
         if (!wide.value) window.scrollTo({ top: 0, behavior: 'smooth' });
       } catch (e) {
@@ -417,6 +403,8 @@ export default {
     }
     async function confirmReset() {
       try { await showConfirmDialog({ message: t('desk.reset_confirm') }); } catch { return; }
+      releaseItems(photos.value);
+      photos.value = [];
       reset(true);
     }
 
@@ -431,14 +419,14 @@ export default {
       form, showCat, showUnit, showMap, busy, locating, locateMsg, mapRoot, crumbs, dupes, dupesLoading, result,
       showDispatch, filedToday, masterNumber, wide, errors, fieldRole, unitLabel, duty, hours, resultHandler,
       pickCategory, onMapPick, onDrill, crumbTo, myPosition, pickUnit, clearLocation, markRepeat, submit, reset,
-      confirmReset, dispatchTo, categoryFullName, fmtDistance, fmtShort, fmtTime, label, t, go, now, countdown,
+      confirmReset, dispatchTo, photos, uploads, retryPhotos, spot, categoryFullName, fmtDistance, fmtShort, fmtTime, label, t, go, now, countdown,
       CHANNELS: channelsFor(), TYPES,
     };
   },
   template: `
   <div class="lx-desk" :class="{ 'lx-desk-wide': wide }">
     <section class="lx-desk-form">
-      <ResultCard v-if="result && !wide" :result="result" :handler="resultHandler" :field-role="fieldRole" :master="masterNumber" @dispatch="showDispatch = true" @open="go('/case/' + result.id)" />
+      <ResultCard v-if="result && !wide" :result="result" :handler="resultHandler" :field-role="fieldRole" :master="masterNumber" @dispatch="showDispatch = true" :uploads="uploads" @retry="retryPhotos" @spot="spot" @open="go('/case/' + result.id)" />
       <div class="lx-block">
         <div class="lx-block-title">{{ t('desk.channel') }}</div>
         <div class="lx-chips" role="radiogroup" :aria-label="t('desk.channel')">
@@ -466,6 +454,7 @@ export default {
                    :error-message="errors.title" clearable data-test="title" />
         <van-field v-model="form.description" type="textarea" :label="t('desk.description')" :placeholder="t('desk.description_ph')"
                    required rows="4" autosize maxlength="4000" show-word-limit :error-message="errors.description" data-test="description" />
+        <lx-photo-picker v-model="photos" name="intake-photos" :docs="!fieldRole" :title="t('photo.intake')" :hint="t('photo.intake_hint')" />
       </van-cell-group>
 
       <van-cell-group inset class="lx-group">
@@ -499,6 +488,7 @@ export default {
           <template #right-icon><van-switch v-model="form.anonymous" size="22" /></template>
         </van-cell>
       </van-cell-group>
+      <CallerHistory v-if="!wide" :phone="form.anonymous ? '' : form.phone" @repeat="markRepeat" />
 
       <div class="lx-submit-bar">
         <van-button plain @click="confirmReset">{{ t('desk.reset') }}</van-button>
@@ -510,7 +500,7 @@ export default {
     </section>
 
     <aside class="lx-desk-side">
-      <ResultCard v-if="result && wide" :result="result" :handler="resultHandler" :field-role="fieldRole" :master="masterNumber" @dispatch="showDispatch = true" @open="go('/case/' + result.id)" />
+      <ResultCard v-if="result && wide" :result="result" :handler="resultHandler" :field-role="fieldRole" :master="masterNumber" @dispatch="showDispatch = true" :uploads="uploads" @retry="retryPhotos" @spot="spot" @open="go('/case/' + result.id)" />
 
       <div v-if="wide" class="lx-card lx-desk-map">
         <div class="lx-crumbs">
@@ -520,6 +510,7 @@ export default {
         <lx-grid-map :root="mapRoot" pick :pin="form.lat != null ? { lat: form.lat, lon: form.lon } : null" @pick="onMapPick" @drill="onDrill" height="360px" />
       </div>
 
+      <CallerHistory v-if="wide" :phone="form.anonymous ? '' : form.phone" @repeat="markRepeat" />
       <DupeList v-if="wide && form.category && (dupes.length || dupesLoading)" :dupes="dupes" :loading="dupesLoading" :can-repeat="!fieldRole" @repeat="markRepeat" />
 
       <div class="lx-card" v-if="filedToday.length">

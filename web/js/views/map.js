@@ -1,8 +1,9 @@
 /*
  * map.js - the grid map (网格地图): the units of the caller's scope drawn
  * from their GeoJSON boundaries, coloured by the open or overdue cases
- * located in each; click to go down from district to street to community
- * to grid, where the open cases are listed.
+ * located in each (按发生地) or handled by it (按承办单位: the handling unit,
+ * or the located one before any dispatch); click to go down from district
+ * to street to community to grid, where the open cases are listed.
  */
 import { ref, computed, watch, onMounted } from 'vue';
 import { t } from '../i18n.js';
@@ -17,6 +18,9 @@ export default {
     const root = ref(Number(route.query.unit) || 0);
     const ready = ref(!!root.value);
     const metric = ref(route.query.metric === 'overdue' ? 'overdue' : 'open');
+    const basis = ref(route.query.basis === 'handler' ? 'handler' : 'location');
+    const BASES = ['location', 'handler'];
+    const keyUnit = (c) => (basis.value === 'handler' ? c.handler_unit_id || c.unit_id : c.unit_id);
     const cases = ref([]);
     const loading = ref(false);
     const error = ref(null);
@@ -34,7 +38,7 @@ export default {
           if (!root.value && mapTop()) { root.value = mapTop(); return; }
         }
         /* the open statuses of the machines (GET /workflows) */
-        const lists = await Promise.all(openStatuses().map((s) => listAll({ status: s, unit_id: root.value || undefined }, 3000)));
+        const lists = await Promise.all(openStatuses().map((s) => listAll({ status: s, unit_id: root.value || undefined, basis: root.value ? basis.value : undefined }, 3000)));
         if (my !== seq) return;
         cases.value = lists.flatMap((l) => l.items);
         truncated.value = lists.some((l) => l.more);
@@ -45,8 +49,10 @@ export default {
       }
     }
     onMounted(load);
-    watch(root, () => { setQuery({ unit: root.value || undefined, metric: metric.value }); load(); });
-    watch(metric, () => setQuery({ unit: root.value || undefined, metric: metric.value }));
+    const sync = () => setQuery({ unit: root.value || undefined, metric: metric.value, basis: basis.value === 'location' ? undefined : basis.value });
+    watch(root, () => { sync(); load(); });
+    watch(basis, () => { sync(); load(); });
+    watch(metric, sync);
 
     const children = computed(() => {
       const all = [...unitIndex.value.values()];
@@ -59,7 +65,7 @@ export default {
       const m = new Map();
       for (const u of children.value) m.set(u.id, { open: 0, overdue: 0 });
       for (const c of cases.value) {
-        const loc = unitIndex.value.get(c.unit_id);
+        const loc = unitIndex.value.get(keyUnit(c));
         if (!loc) continue;
         const child = children.value.find((u) => loc.path.startsWith(u.path));
         if (!child) continue;
@@ -84,6 +90,12 @@ export default {
     const rows = computed(() => children.value.map((u) => ({ u, ...(counts.value.get(u.id) || { open: 0, overdue: 0 }) }))
       .sort((a, b) => b[metric.value] - a[metric.value] || b.open - a.open));
     const totals = computed(() => ({ open: cases.value.length, overdue: cases.value.filter((c) => c.overdue).length }));
+    /* open cases counted in no child (handled at this level or by a department) */
+    const elsewhere = computed(() => {
+      let n = 0;
+      for (const x of counts.value.values()) n += x.open;
+      return Math.max(0, cases.value.length - n);
+    });
     const leaf = computed(() => root.value && !children.value.length);
     const leafCases = computed(() => [...cases.value].sort((a, b) => (b.overdue - a.overdue) || b.id - a.id));
     function drill(u) { root.value = u.id; }
@@ -94,7 +106,7 @@ export default {
       return steps.map((x) => ({ c: heat(x, m), l: String(x) }));
     });
     const multiTop = computed(() => unitIndex.value.size > 0 && !mapTop());
-    return { ready, multiTop, root, metric, cases, loading, error, load, values, points, crumbs, rows, totals, leaf, leafCases, drill, legend, truncated, unitName, t };
+    return { ready, multiTop, root, metric, basis, BASES, elsewhere, cases, loading, error, load, values, points, crumbs, rows, totals, leaf, leafCases, drill, legend, truncated, unitName, t };
   },
   template: `
   <div class="lx-mapview" data-test="map-view">
@@ -104,6 +116,8 @@ export default {
         <template v-for="(c, i) in crumbs" :key="c.id"><template v-if="i"> › </template><a href="javascript:void 0" @click="root = c.id">{{ c.name }}</a></template>
       </div>
       <span class="lx-flex1"></span>
+      <span class="lx-basis" data-test="map-basis" :data-basis="basis"><b data-test="basis-label">{{ t('basis.by_' + basis) }}</b>
+        <button v-for="b in BASES" :key="b" type="button" class="lx-chip lx-chip-sm" :class="{ on: basis === b }" @click="basis = b" :data-basis="b">{{ t('basis.short_' + b) }}</button></span>
       <button type="button" class="lx-chip lx-chip-sm" :class="{ on: metric === 'open' }" @click="metric = 'open'" data-metric="open">{{ t('map.open') }} {{ totals.open }}</button>
       <button type="button" class="lx-chip lx-chip-sm" :class="{ on: metric === 'overdue' }" @click="metric = 'overdue'" data-metric="overdue">{{ t('map.overdue') }} {{ totals.overdue }}</button>
     </div>
@@ -128,6 +142,7 @@ export default {
             <tbody><tr v-for="r in rows" :key="r.u.id" class="lx-click" @click="drill(r.u)" :data-unit-id="r.u.id">
               <td class="lx-rank-name">{{ r.u.name }}</td><td>{{ r.open }}</td><td :style="r.overdue ? 'color:#ee0a24;font-weight:600' : ''">{{ r.overdue }}</td></tr></tbody>
           </table>
+          <div v-if="rows.length && elsewhere" class="lx-muted lx-pad-x" data-test="map-elsewhere">{{ t('map.elsewhere_' + basis, { n: elsewhere }) }}</div>
           <van-empty v-if="!rows.length" :description="t('map.no_children')" image-size="60" />
         </template>
         <template v-else>

@@ -12,6 +12,10 @@ import { actionInput, categoryIndex, unitIndex, unitName } from '../../session.j
 import { fmtTime, fmtDue, toastError, debounce, addHours } from '../../util.js';
 import { showSuccessToast, showNotify } from '../../vant.js';
 import { REQUESTS } from './engine.js';
+import { LxPhotoPicker, uploadAll, releaseItems, pendingItems } from '../../components/photos.js';
+
+/* The actions whose form takes photos, and the stage they go up as. */
+const PHOTO_STAGE = { resolve: 'resolve', verify: 'verify' };
 
 /* The order of the buttons; the first ones of PRIMARY are filled. */
 export const ORDER = [
@@ -84,7 +88,7 @@ function blank() {
 }
 
 export const LxActionForm = {
-  components: { LxYesNo },
+  components: { LxYesNo, LxPhotoPicker },
   props: { show: Boolean, c: Object, act: String, preset: Object, suggestions: Array },
   emits: ['update:show', 'done', 'stale'],
   setup(props, { emit }) {
@@ -93,14 +97,21 @@ export const LxActionForm = {
     const showUnits = ref(false);
     const target = ref(null); // the merge target, looked up
     const looking = ref(false);
+    const photos = ref([]); // LxPhotoPicker items (after-photos, verify photos)
 
     watch(() => [props.show, props.act], ([v]) => {
       if (!v) return;
-      Object.assign(f, blank(), props.preset || {});
+      releaseItems(photos.value);
+      photos.value = [];
+      const { spot, ...preset } = props.preset || {};
+      Object.assign(f, blank(), preset);
       target.value = null;
       if (props.act === 'dispatch' && props.suggestions && props.suggestions.length && !f.unit) f.unit = props.suggestions[0].unit;
     });
     const fields = computed(() => FIELDS[props.act] || ['note']);
+    /* 即知即办: a grid worker resolving on the spot a case they reported */
+    const spot = computed(() => !!(props.preset && props.preset.spot) && props.act === 'resolve');
+    const photoStage = computed(() => PHOTO_STAGE[props.act] || '');
     const input = computed(() => actionInput(props.c.type, props.act));
     const quick = computed(() => QUICK[props.act] || []);
     const quickField = computed(() => (props.act === 'resolve' ? 'reply' : fields.value.includes('reason') ? 'reason' : 'note'));
@@ -111,6 +122,8 @@ export const LxActionForm = {
     /* The extension's unit follows the case's resolve clock. */
     const byWorkdays = computed(() => !!props.c.resolve_workdays);
     const category = computed(() => categoryIndex.value.get(props.c.category_code));
+    /* an after-photo is required where the category says so, and on the spot */
+    const photoRequired = computed(() => props.act === 'resolve' && (spot.value || !!(category.value && category.value.photo_on_resolve)));
     const extensionsUsed = computed(() => (props.c.extensions || []).filter((e) => e.status === 'approved').length);
     const maxExtensions = computed(() => (category.value ? category.value.max_extensions : null));
     const amountChips = computed(() => (byWorkdays.value ? [1, 2, 3, 5] : [12, 24, 48, 72]));
@@ -172,17 +185,29 @@ export const LxActionForm = {
     }
     async function submit() {
       const b = body();
-      const m = missing(b);
+      const m = missing(b) || (photoRequired.value && !photos.value.length ? t('photo.need_after') : '');
       if (m) { showNotify({ type: 'warning', message: m }); return; }
       busy.value = true;
       try {
+        /* the photos first: the resolve needs its after-photo on the case,
+         * and a resolved or verified case takes no more files */
+        if (photoStage.value && pendingItems(photos.value).length) {
+          const ok = await uploadAll(props.c.id, photos.value, photoStage.value);
+          if (!ok) {
+            showNotify({ type: 'danger', message: t('photo.some_failed'), duration: 4000 });
+            return;
+          }
+        }
         const r = await api.post('/cases/' + props.c.id + '/' + props.act, b);
+        releaseItems(photos.value);
+        photos.value = [];
         emit('update:show', false);
         /* a request that waits for the desk says so */
         const asked = r.pending && !props.c.pending && Object.values(REQUESTS).some((q) => q.ask === props.act);
         showSuccessToast(asked ? t('pending.asked_' + r.pending) : t('done.' + props.act));
         emit('done', r, props.act);
       } catch (e) {
+        if (e.code === 'photo_required') { showNotify({ type: 'warning', message: t('photo.need_after') }); return; }
         toastError(e);
         if (e.status === 409) { emit('update:show', false); emit('stale'); }
       } finally {
@@ -198,11 +223,12 @@ export const LxActionForm = {
     return {
       f, busy, showUnits, fields, input, quick, addQuick, submit, escalateTo, pickUnit, pickUnits, byWorkdays, amountChips,
       extensionsUsed, maxExtensions, extendedTo, minUntil, target, looking, category, fmtTime, fmtDue, t,
+      photos, photoStage, photoRequired, spot,
     };
   },
   template: `
   <van-popup :show="show" @update:show="$emit('update:show', $event)" position="bottom" round closeable teleport="body" class="lx-picker-popup" data-test="action-popup" :data-act="act">
-    <div class="lx-picker-title">{{ t('action.' + act) }} · {{ c.number }}</div>
+    <div class="lx-picker-title">{{ spot ? t('photo.on_spot') : t('action.' + act) }} · {{ c.number }}</div>
     <div class="lx-dialog-body lx-action-body">
       <van-cell-group inset>
         <van-field v-if="fields.includes('unit')" :model-value="f.unit ? f.unit.name : ''" readonly is-link :label="t('case.to_unit')" :placeholder="t('unit.pick')" @click="showUnits = true" data-test="action-unit" />
@@ -255,6 +281,9 @@ export const LxActionForm = {
         </template>
         <van-field v-if="fields.includes('reply')" v-model="f.reply" type="textarea" rows="4" autosize required :label="t('case.reply')" :placeholder="t('case.reply_ph')" maxlength="2000" show-word-limit data-test="action-reply" />
         <div v-if="act === 'resolve' && category && category.verify" class="lx-muted lx-pad-x" data-test="resolve-verify-hint">{{ t('case.resolve_verify') }}</div>
+        <lx-photo-picker v-if="photoStage" v-model="photos" :required="photoRequired" :name="'action-photos'"
+                         :title="act === 'resolve' ? t('photo.after') : t('photo.verify')"
+                         :hint="photoRequired ? t('photo.after_required') : t('photo.optional')" />
         <van-field v-if="fields.includes('note')" v-model="f.note" type="textarea" rows="2" autosize :required="input.required.has('note')"
                    :label="t('case.note')" :placeholder="t('note_ph.' + act)" maxlength="500" data-test="action-note" />
       </van-cell-group>
@@ -262,7 +291,7 @@ export const LxActionForm = {
         <button v-for="q in quick" :key="q" type="button" class="lx-chip lx-chip-sm" @click="addQuick(q)">{{ t(q) }}</button>
       </div>
       <div class="lx-pad">
-        <van-button block round type="primary" :loading="busy" @click="submit" data-test="action-submit">{{ t('common.confirm') }}{{ t('action.' + act) }}</van-button>
+        <van-button block round type="primary" :loading="busy" @click="submit" data-test="action-submit">{{ spot ? t('photo.on_spot_submit') : t('common.confirm') + t('action.' + act) }}</van-button>
       </div>
     </div>
     <lx-unit-picker v-if="act === 'dispatch'" v-model:show="showUnits" :title="t('case.to_unit')" :suggestions="suggestions" @pick="pickUnit"
