@@ -10,7 +10,7 @@ same database, and check after every kill that
      no case appears that no intake in flight could have made;
   2. SQLite: `PRAGMA integrity_check` is `ok` (read-only, before the restart);
   3. the statistics roll-ups (stats_unit_day, stats_cat_day and the monthly
-     tables) equal a recount from the cases: a copy of the database with the
+     tables, and the location basis's stats_loc_*) equal a recount from the cases: a copy of the database with the
      roll-ups rebuilt from scratch (the `rollups` rebuild a migration may ask
      for, run by `lianxin init`) is compared table to table, and after the
      restart the summary API read from roll-ups equals the same window read
@@ -60,7 +60,12 @@ ROLLUP_SQL = (
     "SELECT 'ud', day, unit_id, '', %(c)s FROM stats_unit_day UNION ALL "
     "SELECT 'cd', day, unit_id, category_code, %(c)s FROM stats_cat_day UNION ALL "
     "SELECT 'um', month, unit_id, '', %(c)s FROM stats_unit_month UNION ALL "
-    "SELECT 'cm', month, unit_id, category_code, %(c)s FROM stats_cat_month" % {"c": ", ".join(ROLL)})
+    "SELECT 'cm', month, unit_id, category_code, %(c)s FROM stats_cat_month UNION ALL "
+    # the location basis's difference from the handler's (migration 016)
+    "SELECT 'ld', day, unit_id, '', %(c)s FROM stats_loc_day UNION ALL "
+    "SELECT 'lcd', day, unit_id, category_code, %(c)s FROM stats_loc_cat_day UNION ALL "
+    "SELECT 'lm', month, unit_id, '', %(c)s FROM stats_loc_month UNION ALL "
+    "SELECT 'lcm', month, unit_id, category_code, %(c)s FROM stats_loc_cat_month" % {"c": ", ".join(ROLL)})
 
 
 class Failure(Exception):
