@@ -246,7 +246,7 @@ export default {
   },
   photo: {
     title: 'Photos', intake: 'Photos of the spot', intake_hint: 'Up to 9, shrunk before upload', after: 'Photos after the work', verify: 'Verification photos',
-    after_required: 'This category needs a photo of the finished work', optional: 'Optional, up to 9', camera: 'Camera', album: 'Album', pick: 'Choose photos/PDF',
+    after_required: 'Resolving needs a photo of the finished work', optional: 'Optional, up to 9', camera: 'Camera', album: 'Album', pick: 'Choose photos/PDF',
     remove: 'Remove', too_many: 'At most {n}: the rest were left out', need_after: 'Take a photo of the finished work first',
     some_failed: 'Some photos failed to upload: retry or remove them, then submit', some_failed_filed: 'The case is filed, but some photos failed: retry from the result',
     uploading: 'Uploading photos ({n}, {p}%)', result_done: '{n} photos uploaded', result_failed: '{ok} photos uploaded, {failed} failed',

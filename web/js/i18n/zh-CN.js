@@ -242,7 +242,7 @@ export default {
   },
   photo: {
     title: '照片', intake: '现场照片', intake_hint: '最多9张，拍照后自动压缩再上传', after: '办结后照片', verify: '核查照片',
-    after_required: '本分类办结须上传办结后的现场照片', optional: '可选，最多9张', camera: '拍照', album: '相册', pick: '选择照片/PDF',
+    after_required: '办结须上传办结后的现场照片', optional: '可选，最多9张', camera: '拍照', album: '相册', pick: '选择照片/PDF',
     remove: '移除', too_many: '最多 {n} 张，多出的未加入', need_after: '请先拍一张办结后的现场照片',
     some_failed: '有照片上传失败，请重试或移除后再提交', some_failed_filed: '案件已受理，但有照片上传失败，可在受理结果中重试',
     uploading: '照片上传中（{n} 张，{p}%）', result_done: '已上传 {n} 张照片', result_failed: '照片已上传 {ok} 张，失败 {failed} 张',

@@ -7,22 +7,23 @@
  * each with its form (case/actions.js). Every action sends the version
  * seen, so a case changed meanwhile answers 409 and is reloaded.
  * #/case/42?act=resolve opens that action's form at once. Photos and
- * documents in a strip by stage (components/photos.js); a grid worker's
- * own report they may resolve on the spot shows 即知即办; 打印 prints the
- * page as a case sheet (app.css @media print).
+ * documents in a strip by stage (components/photos.js); a case the server
+ * lets the user resolve before it was accepted (a grid worker's own
+ * report) shows 即知即办; 打印 prints the page as a case sheet (app.css
+ * @media print).
  */
 import { ref, computed, onMounted, onBeforeUnmount } from 'vue';
 import { t, label, locale } from '../i18n.js';
 import { api } from '../api.js';
 import {
   loadUnits, loadCategories, loadWorkflows, unitIndex, categoryIndex, unitName, unitPathNames, categoryFullName, hasRole,
-  handedBack, statusLabel, runningClock, session, learnCaseUnits, mayTry,
+  handedBack, statusLabel, runningClock, learnCaseUnits,
 } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { fmtTime, fmtDue, toastError, isWide } from '../util.js';
 import { predictDuty } from './desk.js';
 import { showSuccessToast } from '../vant.js';
-import { ORDER, PRIMARY, LxActionForm } from './case/actions.js';
+import { ORDER, PRIMARY, LxActionForm, onSpot as isOnSpot } from './case/actions.js';
 import { LxCaseBanners, LxEngineRecords, LxMergedCalls, amountText } from './case/engine.js';
 import { LxAttachments } from '../components/photos.js';
 
@@ -59,40 +60,10 @@ export default {
     }
     onMounted(load);
 
-    /* Who reported the case (created_by, else the timeline's create event). */
-    const reportedByMe = computed(() => {
-      const cs = c.value, me = session.user && session.user.id;
-      if (!cs || !me) return false;
-      if (cs.created_by !== undefined && cs.created_by !== null) return cs.created_by === me;
-      const ev = (cs.timeline || []).find((e) => e.action === 'create');
-      return !!ev && ev.actor_id === me;
-    });
-    /* 即知即办 as the category allows it: a grid worker's own report, not yet
-     * taken up by a handling unit, of a category resolved on the spot */
-    const spotCase = computed(() => {
-      const cs = c.value, cat = cs && categoryIndex.value.get(cs.category_code);
-      return !!cat && cat.on_spot && !cat.verify && hasRole('grid_worker') && reportedByMe.value && !cs.accepted_at
-        && unitIndex.value.has(cs.unit_id); // in their own grid
-    });
-    /* The server leaves resolve out of allowed_actions while the after-photo
-     * its guard asks for (photo_on_resolve, 即知即办) is not on the case; the
-     * form uploads that photo first, so resolve is offered when, as far as
-     * the page can tell, the photo is all that is missing: the machine lets
-     * the role resolve from this status, the caller's unit handles the case
-     * (or it is their own report on the spot), no assist task is open. */
-    const photoGated = computed(() => {
-      const cs = c.value;
-      if (!cs || (cs.allowed_actions || []).includes('resolve') || !mayTry(cs, 'resolve')) return false;
-      if ((cs.attachments || []).some((a) => a.stage === 'resolve')) return false;
-      if (spotCase.value) return true;
-      const cat = categoryIndex.value.get(cs.category_code);
-      const handles = hasRole('admin') || (!!cs.handler_unit_id && unitIndex.value.has(cs.handler_unit_id));
-      return !!cat && cat.photo_on_resolve && handles && !(cs.tasks || []).some((x) => !x.done_at);
-    });
-    /* What the server allows (and resolve held back only by its photo), in a
-     * steady order (unknown ones last). */
+    /* What the server allows, in a steady order (unknown ones last); resolve
+     * is among them where only its after-photo is missing (photo_required). */
     const actions = computed(() => {
-      const allowed = [...((c.value && c.value.allowed_actions) || []), ...(photoGated.value ? ['resolve'] : [])];
+      const allowed = (c.value && c.value.allowed_actions) || [];
       return [...ORDER.filter((a) => allowed.includes(a)), ...allowed.filter((a) => !ORDER.includes(a))];
     });
     /* A phone shows three buttons and puts the rest under 更多. */
@@ -125,8 +96,8 @@ export default {
       const ev = cs.timeline.find((e) => e.action === 'create' && e.unit_name);
       return ev ? ev.unit_name : unitName(cs.unit_id);
     });
-    /* 即知即办: the resolve form then needs an after-photo */
-    const onSpot = computed(() => spotCase.value && actions.value.includes('resolve'));
+    /* 即知即办: resolve allowed before anyone accepted the case */
+    const onSpot = computed(() => isOnSpot(c.value));
     const actLabel = (a) => (a === 'resolve' && onSpot.value ? t('photo.on_spot') : t('action.' + a));
     function print() { window.print(); }
     const printedAt = () => new Date().toLocaleString(locale.value === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
@@ -142,7 +113,7 @@ export default {
 
     function open(a, p) {
       act.value = a;
-      preset.value = a === 'resolve' && onSpot.value ? { ...(p || {}), spot: true } : p || {};
+      preset.value = p || {};
       showAct.value = true;
     }
     function onDone(r) { learnCaseUnits(r); c.value = r; }

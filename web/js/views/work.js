@@ -6,14 +6,14 @@
  * each with a countdown to the deadline that matters now. One tap accepts
  * or resumes; resolve, suspend and extend are one tap to their form.
  * A grid worker also has 我上报的 (GET /cases?mine=true), the cases they
- * reported, with 即知即办 where they may resolve one on the spot.
+ * reported; a list carries no allowed_actions, so 即知即办 is offered on
+ * the case page (a tap on the card), where the server says so.
  */
 import { ref, computed, onMounted, onBeforeUnmount } from 'vue';
 import { t } from '../i18n.js';
 import { api, listAll } from '../api.js';
 import {
   session, loadUnits, loadCategories, loadWorkflows, unitIndex, hasRole, clockStatuses, fromStates, workflowIndex, mayTry,
-  categoryIndex,
 } from '../session.js';
 import { route, setQuery, go } from '../router.js';
 import { now, urgencyKey, toastError } from '../util.js';
@@ -113,18 +113,12 @@ export default {
         busyId.value = 0;
       }
     }
-    /* 即知即办 on one of my reports: its category is resolved on the spot,
-     * no handling unit took it up, the machine lets a grid worker do it */
-    const onSpot = (c) => {
-      const cat = categoryIndex.value.get(c.category_code);
-      return !!cat && cat.on_spot && !cat.verify && !c.accepted_at && mayTry(c, 'resolve');
-    };
     /* The case page with the action's form open. */
     function openAct(c, a) { go('/case/' + c.id, { act: a }); }
     function onTab(i) { if (TABS.value[i]) setQuery({ tab: TABS.value[i].key }); }
     function refresh() { refreshing.value = true; load(); }
     return {
-      tab, TABS, sorted, loading, refreshing, error, load, refresh, quick, openAct, onSpot, busyId, overdueCount, onTab, mayTry, session, t,
+      tab, TABS, sorted, loading, refreshing, error, load, refresh, quick, openAct, busyId, overdueCount, onTab, mayTry, session, t,
     };
   },
   template: `
@@ -145,7 +139,6 @@ export default {
                 <van-button v-if="mayTry(c, 'extend') && !c.pending" size="small" plain @click.stop="openAct(c, 'extend')" data-test="quick-extend">{{ t('action.extend') }}</van-button>
               </template>
               <van-button v-if="tb.key === 'paused' && mayTry(c, 'resume')" size="small" type="primary" :loading="busyId === c.id" @click.stop="quick(c, 'resume', tb.key)" data-test="quick-resume">{{ t('action.resume') }}</van-button>
-              <van-button v-if="tb.key === 'mine' && onSpot(c)" size="small" type="success" @click.stop="openAct(c, 'resolve')" data-test="quick-on-spot">{{ t('photo.on_spot') }}</van-button>
               <van-button v-if="tb.key === 'verify' && mayTry(c, 'verify')" size="small" type="primary" @click.stop="openAct(c, 'verify')" data-test="quick-verify">{{ t('action.verify') }}</van-button>
             </lx-case-card>
           </div>

@@ -3,7 +3,9 @@
  * each action asks for, quick phrases, and the body it sends. Which fields
  * an action takes and which it needs come from its transitions' input
  * schemas (GET /workflows); the server decides whether it is allowed
- * (allowed_actions) and answers 409 when the case moved meanwhile.
+ * (allowed_actions) and answers 409 when the case moved meanwhile; it
+ * also lists the allowed actions that still wait for an after-photo
+ * (photo_required), which the form asks for and uploads first.
  */
 import { ref, reactive, computed, watch } from 'vue';
 import { t } from '../../i18n.js';
@@ -24,6 +26,12 @@ export const ORDER = [
   'invalid', 'merge', 'supervise', 'comment',
 ];
 export const PRIMARY = ['accept', 'resolve', 'verify', 'rate', 'dispatch', 'resume', 'suspend_approve', 'extension_approve', 'appeal_decide'];
+
+/* 即知即办: the server allows resolve on a case never accepted (an
+ * ordinary resolve needs the case accepted first). */
+export function onSpot(c) {
+  return !!c && !c.accepted_at && (c.allowed_actions || []).includes('resolve');
+}
 
 /* What each form shows (the schema says what is sent and required). */
 const FIELDS = {
@@ -103,14 +111,13 @@ export const LxActionForm = {
       if (!v) return;
       releaseItems(photos.value);
       photos.value = [];
-      const { spot, ...preset } = props.preset || {};
-      Object.assign(f, blank(), preset);
+      Object.assign(f, blank(), props.preset || {});
       target.value = null;
       if (props.act === 'dispatch' && props.suggestions && props.suggestions.length && !f.unit) f.unit = props.suggestions[0].unit;
     });
     const fields = computed(() => FIELDS[props.act] || ['note']);
-    /* 即知即办: a grid worker resolving on the spot a case they reported */
-    const spot = computed(() => !!(props.preset && props.preset.spot) && props.act === 'resolve');
+    /* 即知即办: resolving on the spot a case they reported */
+    const spot = computed(() => props.act === 'resolve' && onSpot(props.c));
     const photoStage = computed(() => PHOTO_STAGE[props.act] || '');
     const input = computed(() => actionInput(props.c.type, props.act));
     const quick = computed(() => QUICK[props.act] || []);
@@ -122,8 +129,8 @@ export const LxActionForm = {
     /* The extension's unit follows the case's resolve clock. */
     const byWorkdays = computed(() => !!props.c.resolve_workdays);
     const category = computed(() => categoryIndex.value.get(props.c.category_code));
-    /* an after-photo is required where the category says so, and on the spot */
-    const photoRequired = computed(() => props.act === 'resolve' && (spot.value || !!(category.value && category.value.photo_on_resolve)));
+    /* the server says which actions still wait for an after-photo */
+    const photoRequired = computed(() => (props.c.photo_required || []).includes(props.act));
     const extensionsUsed = computed(() => (props.c.extensions || []).filter((e) => e.status === 'approved').length);
     const maxExtensions = computed(() => (category.value ? category.value.max_extensions : null));
     const amountChips = computed(() => (byWorkdays.value ? [1, 2, 3, 5] : [12, 24, 48, 72]));
@@ -291,7 +298,7 @@ export const LxActionForm = {
         <button v-for="q in quick" :key="q" type="button" class="lx-chip lx-chip-sm" @click="addQuick(q)">{{ t(q) }}</button>
       </div>
       <div class="lx-pad">
-        <van-button block round type="primary" :loading="busy" @click="submit" data-test="action-submit">{{ spot ? t('photo.on_spot_submit') : t('common.confirm') + t('action.' + act) }}</van-button>
+        <van-button block round type="primary" :loading="busy" @click="submit" data-test="action-submit">{{ spot && photoRequired ? t('photo.on_spot_submit') : t('common.confirm') + t('action.' + act) }}</van-button>
       </div>
     </div>
     <lx-unit-picker v-if="act === 'dispatch'" v-model:show="showUnits" :title="t('case.to_unit')" :suggestions="suggestions" @pick="pickUnit"

@@ -1,14 +1,15 @@
 /*
  * desk/parts.js - the intake desk's side cards: the result of the last
- * filing (with its photos going up, and 即知即办 for a grid worker's own
- * report), the open cases of the same category nearby (possible
- * duplicates), and the caller's history by phone number (the repeat-call
- * path: GET /cases?reporter_phone=, desk roles only).
+ * filing (with its photos going up, and 即知即办 where the server lets
+ * the reporter resolve it at once), the open cases of the same category
+ * nearby (possible duplicates), and the caller's history by phone number
+ * (the repeat-call path: GET /cases?reporter_phone=, desk roles only).
  */
 import { ref, computed, watch } from 'vue';
 import { t } from '../../i18n.js';
 import { api } from '../../api.js';
-import { hasRole, openStatuses, categoryIndex, mayTry } from '../../session.js';
+import { hasRole, openStatuses } from '../../session.js';
+import { onSpot } from '../case/actions.js';
 import { fmtTime, fmtShort, fmtDistance, debounce } from '../../util.js';
 
 /* The result of the last filing (top of the form on a phone, beside it on a
@@ -25,13 +26,9 @@ export const ResultCard = {
       const pct = list.length ? Math.round((list.reduce((n, x) => n + (x.state === 'done' ? 1 : x.progress || 0), 0) / list.length) * 100) : 0;
       return { n: list.length, done: count('done'), failed: count('failed'), busy, pct, errors: list.filter((x) => x.error) };
     });
-    /* 即知即办: the server lists resolve only once the after-photo is there,
-     * so the category's flag and the machine say whether to offer it */
-    const canSpot = computed(() => {
-      const r = props.result, cat = categoryIndex.value.get(r.category_code);
-      if (!props.fieldRole || !hasRole('grid_worker')) return false;
-      return (r.allowed_actions || []).includes('resolve') || (!!cat && cat.on_spot && !cat.verify && mayTry(r, 'resolve'));
-    });
+    /* 即知即办: the filing's answer is the whole case, with what the server
+     * allows (resolve before it was accepted: on the spot) */
+    const canSpot = computed(() => onSpot(props.result));
     return { up, canSpot, t, fmtTime };
   },
   template: `
