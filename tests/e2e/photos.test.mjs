@@ -52,6 +52,9 @@ async function thumbLoaded(stage) {
   return img;
 }
 
+/* The machine's label of the case's status. */
+const stateLabel = (machines, c) => machines.find((m) => m.type === c.type).states.find((s) => s.name === c.status).label;
+
 uiTest('a grid worker reports with a photo on a phone and sees its thumbnail', async () => {
   await ui.login(REPORTER, PHONE);
   await ui.gotoHash('/desk');
@@ -119,6 +122,9 @@ uiTest('即知即办: the grid worker resolves their own report on the spot, wit
   const form = page.locator('[data-test=action-popup][data-act=resolve]');
   await form.waitFor();
   assert.match(await form.locator('.lx-picker-title').textContent(), /即知即办/);
+  // the case page behind it says so too, and the form asks for the after-photo
+  assert.equal(await page.locator('[data-test=on-spot-banner]').count(), 1);
+  assert.match(await form.locator('[data-test=action-photos]').textContent(), /须上传办结后的现场照片/);
   await form.locator('[data-test=action-reply] textarea').fill('已当场清理楼道杂物。');
   await form.locator('[data-test=action-submit]').click();
   await page.locator('.van-notify', { hasText: '请先拍一张办结后的现场照片' }).waitFor();
@@ -130,6 +136,8 @@ uiTest('即知即办: the grid worker resolves their own report on the spot, wit
   assert.equal(c.status, 'resolved');
   assert.deepEqual(c.attachments.map((a) => a.stage), ['resolve']);
   await thumbLoaded('resolve');
+  await caseStatus().filter({ hasText: stateLabel(await api.get('/workflows', 'dispatcher'), c) }).waitFor();
+  assert.equal(await page.locator('[data-test=on-spot-banner]').count(), 0, 'resolved: no more 即知即办');
 });
 
 uiTest('the handler accepts; resolve refuses to go without an after-photo, then goes with one', async () => {
@@ -141,7 +149,7 @@ uiTest('the handler accepts; resolve refuses to go without an after-photo, then 
   await ui.action('resolve');
   const form = page.locator('[data-test=action-popup][data-act=resolve]');
   await form.locator('[data-test=action-reply] textarea').fill('已补装井盖，围挡已撤除。');
-  assert.match(await form.locator('[data-test=action-photos]').textContent(), /办结后照片/);
+  assert.match(await form.locator('[data-test=action-photos]').textContent(), /办结后照片[\s\S]*须上传办结后的现场照片/);
   // without the photo the form says so and stays open
   await form.locator('[data-test=action-submit]').click();
   await page.locator('.van-notify', { hasText: '请先拍一张办结后的现场照片' }).waitFor();
@@ -155,9 +163,7 @@ uiTest('the handler accepts; resolve refuses to go without an after-photo, then 
   const c = await api.get('/cases/' + state.caseId, 'dispatcher');
   assert.notEqual(c.status, 'accepted');
   assert.deepEqual(c.attachments.map((a) => a.stage), ['intake', 'resolve']);
-  const machines = await api.get('/workflows', 'dispatcher');
-  const label = machines.find((m) => m.type === c.type).states.find((s) => s.name === c.status).label;
-  await caseStatus().filter({ hasText: label }).waitFor();
+  await caseStatus().filter({ hasText: stateLabel(await api.get('/workflows', 'dispatcher'), c) }).waitFor();
   // both stages' photos on the page, each loaded
   await thumbLoaded('intake');
   await thumbLoaded('resolve');
