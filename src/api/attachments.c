@@ -62,30 +62,18 @@ void lx_api_attachment_write(lx_jw *w, lx_req *r, const lx_attachment *a)
 	lx_jw_int(w, a->bytes);
 	lx_jw_key(w, "sha256");
 	lx_jw_str(w, a->sha256);
-	lx_jw_key(w, "width");
-	if (a->width)
-		lx_jw_int(w, a->width);
-	else
-		lx_jw_null(w);
+	lx_jw_key(w, "width"); /* null for a PDF */
+	lx_jw_id(w, a->width);
 	lx_jw_key(w, "height");
-	if (a->height)
-		lx_jw_int(w, a->height);
-	else
-		lx_jw_null(w);
+	lx_jw_id(w, a->height);
 	lx_jw_key(w, "stage");
 	lx_jw_str(w, a->stage);
 	lx_jw_key(w, "name");
-	if (a->name)
-		lx_jw_str(w, a->name);
-	else
-		lx_jw_null(w);
+	lx_jw_str(w, a->name); /* NULL writes null */
 	lx_jw_key(w, "created_at");
 	lx_jw_time(w, a->created_at, r->app->tz_offset_min);
 	lx_jw_key(w, "created_by");
-	if (a->created_by)
-		lx_jw_int(w, a->created_by);
-	else
-		lx_jw_null(w);
+	lx_jw_id(w, a->created_by);
 	snprintf(url, sizeof url, "/api/v1/attachments/%lld", (long long)a->id);
 	lx_jw_key(w, "url");
 	lx_jw_str(w, url);

@@ -55,14 +55,6 @@ void lx_api_case_number(lx_req *r, const lx_case *c, char out[32])
 	lx_flow_case_number(r->app->tz_offset_min, c, out);
 }
 
-/* Writes id, or null for 0. */
-static void lx_jw_id(lx_jw *w, int64_t id)
-{
-	if (id)
-		lx_jw_int(w, id);
-	else
-		lx_jw_null(w);
-}
 
 static void lx_jw_workdays(lx_jw *w, int n)
 {

@@ -156,3 +156,11 @@ void lx_jw_raw(lx_jw *w, const char *json, const char *fallback)
 	lx_jw_sep(w);
 	lx_buf_puts(w->b, json && *json ? json : fallback);
 }
+
+void lx_jw_id(lx_jw *w, int64_t id)
+{
+	if (id)
+		lx_jw_int(w, id);
+	else
+		lx_jw_null(w);
+}

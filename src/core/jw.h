@@ -39,6 +39,8 @@ void lx_jw_key(lx_jw *w, const char *k);
 /* Values: a string (NULL writes null), integers, reals as jansson prints
  * them with 12 significant digits, booleans, null. */
 void lx_jw_str(lx_jw *w, const char *s);
+/* An id, a count or a size that 0 means "none" of: the number, or null for 0. */
+void lx_jw_id(lx_jw *w, int64_t id);
 void lx_jw_int(lx_jw *w, int64_t v);
 void lx_jw_real(lx_jw *w, double v);
 void lx_jw_bool(lx_jw *w, bool v);
