@@ -34,7 +34,9 @@ static const char *const lx_att_stages[] = {"intake", "handling", "resolve", "ve
 struct lx_upload {
 	lx_case c;
 	lx_attachment a;
-	lx_media_out m;
+	lx_media_out m;            /* an image's served copy and thumbnail */
+	const unsigned char *bytes; /* what is stored: m.data, or a PDF's r->body */
+	size_t len;
 };
 
 static void lx_upload_free(void *p)
@@ -139,21 +141,31 @@ static int lx_upload_kind_or_reply(lx_req *r, lx_media_kind *kind)
 	return LX_OK;
 }
 
-/* The served copy of the body, its hash and size into u. Replies 422/500. */
+/* The served copy of the body, its hash and size into u. Replies 422/500.
+ * An image's copy is libvips's and the upload as sent is dropped at once; a
+ * PDF is served as sent, so its bytes stay in the request's body (one copy
+ * of a 10 MB file, not two). */
 static int lx_upload_prepare_or_reply(lx_req *r, struct lx_upload *u, lx_media_kind k)
 {
 	char err[256];
-	int rc = lx_media_prepare(k, (const unsigned char *)r->body.data, r->body.len,
-				  r->app->max_pixels, &u->m, err, sizeof err);
-	if (rc == LX_MEDIA_TOO_LARGE)
-		return lx_reply_error(r, 422, "image_too_large", NULL, "the image has %s", err);
-	if (rc == LX_MEDIA_BROKEN)
-		return lx_reply_error(r, 422, "bad_image", NULL, "the image %s", err);
-	if (rc != LX_MEDIA_OK)
-		return lx_reply_error(r, 500, "internal", NULL, "the image could not be written");
-	lx_buf_free(&r->body); /* the upload as sent is dropped now: only the copy is kept */
+	if (k == LX_MEDIA_PDF) {
+		u->bytes = (const unsigned char *)r->body.data;
+		u->len = r->body.len;
+	} else {
+		int rc = lx_media_prepare(k, (const unsigned char *)r->body.data, r->body.len,
+					  r->app->max_pixels, &u->m, err, sizeof err);
+		if (rc == LX_MEDIA_TOO_LARGE)
+			return lx_reply_error(r, 422, "image_too_large", NULL, "the image has %s", err);
+		if (rc == LX_MEDIA_BROKEN)
+			return lx_reply_error(r, 422, "bad_image", NULL, "the image %s", err);
+		if (rc != LX_MEDIA_OK)
+			return lx_reply_error(r, 500, "internal", NULL, "the image could not be written");
+		lx_buf_free(&r->body); /* only the copy without metadata is kept */
+		u->bytes = u->m.data;
+		u->len = u->m.len;
+	}
 	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, u->m.data, (unsigned long long)u->m.len);
+	crypto_hash_sha256(h, u->bytes, (unsigned long long)u->len);
 	sodium_bin2hex(u->a.sha256, sizeof u->a.sha256, h, sizeof h);
 	snprintf(u->a.content_type, sizeof u->a.content_type, "%s", lx_media_mime(k));
 	u->a.width = u->m.width;
@@ -212,7 +224,7 @@ int lx_api_attachment_add(lx_req *r)
 	u->a.case_id = u->c.id;
 	u->a.created_by = r->user.id;
 	u->a.created_at = lx_now_ms();
-	rc = lx_attachment_insert(r->db, &u->a, u->m.data, u->m.len, u->m.thumb, u->m.thumb_len);
+	rc = lx_attachment_insert(r->db, &u->a, u->bytes, u->len, u->m.thumb, u->m.thumb_len);
 	if (rc != LX_OK)
 		return rc;
 	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &who, u->a.created_at, r->app->tz_offset_min);
