@@ -187,7 +187,11 @@ def photo_figures(args, base, db, seconds, env):
     photo = os.path.join(args.data, "photo-2mb.jpg")
     if not os.path.exists(photo):
         phone_photo(photo)
-    up = wrk("bench/upload.lua", base, seconds, 4, {**env, "LX_PHOTO": photo})
+    # onto open cases (a closed one takes no files): the newest, which the
+    # intake run has just filed
+    tok = env["LX_READ_TOKEN"]
+    ids = [c["id"] for c in http(base, "GET", "/api/v1/cases?limit=200", token=tok)["items"]]
+    up = wrk("bench/upload.lua", base, seconds, 4, {**env, "LX_PHOTO": photo, "LX_IDS": ",".join(map(str, ids))})
     import sqlite3
     conn = sqlite3.connect(db, timeout=30)
     made, stored = conn.execute("SELECT COUNT(*), COALESCE(SUM(bytes + LENGTH(thumb)), 0) "

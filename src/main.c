@@ -15,6 +15,7 @@
 #include "sweeper.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,12 @@ static int lx_cmd_serve(lx_config *c)
 	}
 	lx_db_close(db);
 	db = NULL;
+	/* Photos make many short-lived buffers of megabytes (a 12 MP photo is
+	 * 36 MB decoded) on sixteen threads. glibc raises its mmap threshold
+	 * after the first such free, and each thread's arena then keeps what it
+	 * freed: 40 uploads left 830 MB resident. A fixed threshold gives large
+	 * blocks back to the system when they are freed (200 MB after the same). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	if (lx_media_init("lianxin") != 0) {
 		fprintf(stderr, "lianxin: libvips does not start (photos need it)\n");
 		goto cleanup;

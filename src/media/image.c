@@ -17,19 +17,43 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <semaphore.h>
+#include <unistd.h>
 #include <vips/vips.h>
+
+/* Images being decoded at once: one per core. Decoding is CPU work, so more
+ * at a time would not finish sooner, and each holds its pixels (a 12 MP
+ * photo is 36 MB decoded, ~100 MB with its copies): sixteen uploads at once
+ * would otherwise want 1.6 GB. The others wait their turn. */
+static sem_t lx_media_slots;
+static int lx_media_started;
+
+/* libvips warns on stderr about every broken upload ("Not a PNG file");
+ * the uploader hears it as a 422 with the reason, and the access log has
+ * the request: the warnings would only be noise in the server's log. */
+static void lx_media_quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+	(void)domain;
+	(void)level;
+	(void)msg;
+	(void)data;
+}
 
 int lx_media_init(const char *argv0)
 {
-	static int started = 0;
-	if (started)
+	int *started = &lx_media_started;
+	if (*started)
 		return 0;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (sem_init(&lx_media_slots, 0, (unsigned)(cores < 1 ? 1 : cores > 8 ? 8 : cores)) != 0)
+		return -1;
 	if (VIPS_INIT(argv0 ? argv0 : "lianxin") != 0)
 		return -1;
 	vips_block_untrusted_set(TRUE);
+	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, lx_media_quiet, NULL);
 	vips_cache_set_max(0);   /* each upload is seen once: nothing to reuse */
 	vips_concurrency_set(1); /* requests run side by side already */
-	started = 1;
+	*started = 1;
 	return 0;
 }
 
@@ -185,11 +209,13 @@ cleanup:
 	return rc;
 }
 
+static int lx_media_decode(lx_media_kind k, const unsigned char *data, size_t len, int64_t max_pixels,
+			   lx_media_out *out, char *err, size_t errsz);
+
 int lx_media_prepare(lx_media_kind k, const unsigned char *data, size_t len, int64_t max_pixels,
 		     lx_media_out *out, char *err, size_t errsz)
 {
-	VipsImage *img = NULL, *up = NULL;
-	int rc = LX_MEDIA_ERR;
+	int rc;
 	assert(out && data);
 	memset(out, 0, sizeof *out);
 	err[0] = '\0';
@@ -202,6 +228,20 @@ int lx_media_prepare(lx_media_kind k, const unsigned char *data, size_t len, int
 		snprintf(err, errsz, "not an image");
 		return LX_MEDIA_BROKEN;
 	}
+	assert(lx_media_started); /* lx_media_init first */
+	while (sem_wait(&lx_media_slots) != 0)
+		; /* EINTR: wait again */
+	rc = lx_media_decode(k, data, len, max_pixels, out, err, errsz);
+	sem_post(&lx_media_slots);
+	return rc;
+}
+
+/* lx_media_prepare's work on an image, in one of the slots. */
+static int lx_media_decode(lx_media_kind k, const unsigned char *data, size_t len, int64_t max_pixels,
+			   lx_media_out *out, char *err, size_t errsz)
+{
+	VipsImage *img = NULL, *up = NULL;
+	int rc = LX_MEDIA_ERR;
 	img = lx_media_load(k, data, len);
 	if (!img) {
 		lx_media_vips_err("does not decode", err, errsz);

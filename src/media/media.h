@@ -27,8 +27,9 @@ typedef enum lx_media_kind {
 #define LX_MEDIA_THUMB_PX 320
 
 /* Starts libvips once per process (argv0 for its messages); safe to call
- * again. Untrusted loaders are blocked, its operation cache is off. Returns
- * 0, or -1 when libvips cannot start. */
+ * again, and needed before lx_media_prepare. Untrusted loaders are blocked,
+ * its operation cache is off, and at most one image per core is decoded at
+ * a time (the others wait). Returns 0, or -1 when libvips cannot start. */
 int lx_media_init(const char *argv0);
 /* Stops libvips at exit (frees its caches; for leak checkers). */
 void lx_media_shutdown(void);
