@@ -68,7 +68,6 @@
 #include <unistd.h>
 
 #define LX_PG_CACHE 256      /* statements per handle and per connection */
-#define LX_PG_MAXPARAM 999
 #define LX_PG_WAIT_S 10      /* how long a thread waits for a free connection */
 
 /* Type OIDs from catalog/pg_type.h (a server header libpq-dev lacks). */
@@ -184,80 +183,6 @@ static int lx_pg_error(lx_pg_db *db, lx_pg_conn *c, const PGresult *res)
 	    strncmp(state, "57P0", 4) == 0 || strncmp(state, "53", 2) == 0)
 		return LX_BUSY;
 	return LX_ERR;
-}
-
-/* ---- placeholders ---- */
-
-int lx_pg_sql_translate(const char *sql, char **pgsql, int **map_out, int *nmap, int *nparams)
-{
-	int rc = LX_ERR;
-	lx_buf b;
-	int next = 0, maxorig = 0, cap = 16;
-	int *map = lx_xcalloc((size_t)cap, sizeof *map);
-	const char *p = sql;
-
-	lx_buf_init(&b);
-	while (*p) {
-		if (*p == '\'' || *p == '"') {
-			/* a literal or quoted identifier; a doubled quote stays inside */
-			char q = *p;
-			const char *s = p++;
-			while (*p && !(*p == q && p[1] != q))
-				p += *p == q ? 2 : 1;
-			if (*p)
-				p++;
-			lx_buf_append(&b, s, (size_t)(p - s));
-			continue;
-		}
-		if (p[0] == '-' && p[1] == '-') {
-			const char *s = p;
-			while (*p && *p != '\n')
-				p++;
-			lx_buf_append(&b, s, (size_t)(p - s));
-			continue;
-		}
-		if (*p != '?') {
-			lx_buf_putc(&b, *p++);
-			continue;
-		}
-		p++;
-		int orig;
-		if (*p >= '0' && *p <= '9') {
-			char *end;
-			long n = strtol(p, &end, 10);
-			if (n < 1 || n > LX_PG_MAXPARAM)
-				goto cleanup;
-			p = end;
-			orig = (int)n;
-		} else {
-			orig = maxorig + 1; /* SQLite: one more than the largest so far */
-			if (orig > LX_PG_MAXPARAM)
-				goto cleanup;
-		}
-		if (orig > maxorig)
-			maxorig = orig;
-		if (orig >= cap) {
-			int ncap = cap;
-			while (orig >= ncap)
-				ncap *= 2;
-			map = lx_xrealloc(map, (size_t)ncap * sizeof *map);
-			memset(map + cap, 0, (size_t)(ncap - cap) * sizeof *map);
-			cap = ncap;
-		}
-		if (!map[orig])
-			map[orig] = ++next;
-		lx_buf_printf(&b, "$%d", map[orig]);
-	}
-	*pgsql = b.data ? lx_buf_steal(&b) : lx_xstrdup("");
-	*map_out = map;
-	map = NULL;
-	*nmap = maxorig + 1;
-	*nparams = next;
-	rc = LX_OK;
-cleanup:
-	free(map);
-	lx_buf_free(&b);
-	return rc;
 }
 
 /* Translates st's SQL (see lx_pg_sql_translate). LX_OK or LX_ERR. */
