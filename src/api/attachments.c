@@ -295,9 +295,9 @@ static ssize_t lx_att_stream_read(void *cls, uint64_t pos, char *out, size_t max
  * when the client's copy is current (If-None-Match: reply 304). */
 static bool lx_att_headers(lx_req *r, const lx_attachment *a, bool thumb)
 {
-	char etag[80], disp[600];
+	char etag[80];
 	snprintf(etag, sizeof etag, "\"%s%s\"", a->sha256, thumb ? "-t" : "");
-	lx_reply_header(r, "ETag", etag);
+	lx_reply_header(r, "ETag", "%s", etag);
 	lx_reply_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 	const char *inm = lx_req_header(r, "If-None-Match");
 	if (inm && strcmp(inm, etag) == 0)
@@ -317,9 +317,8 @@ static bool lx_att_headers(lx_req *r, const lx_attachment *a, bool thumb)
 				lx_buf_printf(&b, "%%%02X", *p);
 		}
 	}
-	snprintf(disp, sizeof disp, "%.*s", (int)b.len, b.data);
+	lx_reply_header(r, "Content-Disposition", "%.*s", (int)b.len, b.data);
 	lx_buf_free(&b);
-	lx_reply_header(r, "Content-Disposition", disp);
 	lx_reply_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
 	return false;
 }

@@ -86,8 +86,7 @@ static int lx_throttle_or_reply(lx_req *r, const char *login, lx_ms now, bool *n
 			wait_s = (delay - (now - f.last_at) + 999) / 1000;
 	}
 	if (wait_s) {
-		r->extra_header[0] = lx_xstrdup("Retry-After");
-		r->extra_header[1] = lx_xasprintf("%lld", wait_s);
+		lx_reply_header(r, "Retry-After", "%lld", wait_s);
 		return lx_reply_error(r, 429, "too_many_attempts", NULL,
 				      "too many failed logins; try again in %lld seconds", wait_s);
 	}
@@ -225,10 +224,8 @@ int lx_api_login_reply(lx_req *r)
 			    json_boolean(lx_password_stale(r->app, &s->u, lx_now_ms())));
 	json_object_set_new(j, "totp_enrollment_required",
 			    json_boolean(lx_totp_due(r->app, &s->u)));
-	r->extra_header[0] = lx_xstrdup("Set-Cookie");
-	r->extra_header[1] = lx_xasprintf("lx_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
-					  s->token, (long long)(r->app->session_ms / 1000),
-					  r->app->https ? "; Secure" : "");
+	lx_reply_header(r, "Set-Cookie", "lx_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+			s->token, (long long)(r->app->session_ms / 1000), r->app->https ? "; Secure" : "");
 	return lx_reply_json(r, 200, j);
 }
 
@@ -246,9 +243,8 @@ int lx_api_logout_reply(lx_req *r)
 {
 	/* after the revoke, so no request can cache it again */
 	lx_session_forget(r->token_hash);
-	r->extra_header[0] = lx_xstrdup("Set-Cookie");
-	r->extra_header[1] = lx_xasprintf("lx_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-					  r->app->https ? "; Secure" : "");
+	lx_reply_header(r, "Set-Cookie", "lx_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+			r->app->https ? "; Secure" : "");
 	json_t *j = json_object();
 	json_object_set_new(j, "ok", json_true());
 	return lx_reply_json(r, 200, j);

@@ -278,11 +278,8 @@ static void lx_export_filename(lx_req *r, const char *ext)
 {
 	char day[40];
 	lx_time_format(lx_now_ms(), r->app->tz_offset_min, day, sizeof day);
-	free(r->extra_header[0]);
-	free(r->extra_header[1]);
-	r->extra_header[0] = lx_xstrdup("Content-Disposition");
 	/* "案件导出" percent-encoded as UTF-8 */
-	r->extra_header[1] = lx_xasprintf(
+	lx_reply_header(r, "Content-Disposition",
 		"attachment; filename=\"cases-%.4s%.2s%.2s.%s\"; "
 		"filename*=UTF-8''%%E6%%A1%%88%%E4%%BB%%B6%%E5%%AF%%BC%%E5%%87%%BA-%.4s%.2s%.2s.%s",
 		day, day + 5, day + 8, ext, day, day + 5, day + 8, ext);

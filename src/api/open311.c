@@ -260,10 +260,7 @@ bool lx_o311_key_or_reply(lx_req *r, lx_o311_fmt fmt, const lx_o311_form *form, 
 	if (!lx_rate_take(key->id, key->rate_limit, lx_now_ms(), &retry)) {
 		lx_o311_error(r, fmt, 429, "more than %d requests a minute with this api_key: retry in %d s",
 			      key->rate_limit, retry);
-		free(r->extra_header[0]);
-		free(r->extra_header[1]);
-		r->extra_header[0] = lx_xstrdup("Retry-After");
-		r->extra_header[1] = lx_xasprintf("%d", retry);
+		lx_reply_header(r, "Retry-After", "%d", retry);
 		lx_apikey_clear(key);
 		return false;
 	}

@@ -78,8 +78,7 @@ struct lx_req {
 	char *out;               /* response body (owned) */
 	size_t outlen;
 	const char *ctype;
-	char *extra_header[2];   /* one optional extra header: name, value (owned) */
-	char *headers[6][2];     /* more headers of the reply (lx_reply_header; owned) */
+	char *headers[6][2];     /* extra headers of the reply: name, value (lx_reply_header; owned) */
 	int nheaders;
 	struct lx_stream *stream;/* a reply read piece by piece (lx_reply_stream; owned) */
 	lx_ms t0;
@@ -121,9 +120,11 @@ int lx_reply_error(lx_req *r, int status, const char *code, const char *field,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Replies with an owned body of the given content type. */
 int lx_reply_raw(lx_req *r, int status, const char *ctype, char *body, size_t len);
-/* Adds a header to the reply (copies name and value; at most six; a
- * Content-Security-Policy given here replaces the server's). */
-void lx_reply_header(lx_req *r, const char *name, const char *value);
+/* Adds a header to the reply: name (copied) and the value printf makes of
+ * fmt; at most six; a Content-Security-Policy given here replaces the
+ * server's. They go with whatever reply r ends with. */
+void lx_reply_header(lx_req *r, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* A reply of size bytes that read(cls, pos, buf, max) produces piece by
  * piece while it is sent (on the connection's thread, after the handler
  * returned): it returns the bytes it wrote into buf, or -1 on failure

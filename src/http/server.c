@@ -95,13 +95,19 @@ int lx_reply_stream(lx_req *r, int status, const char *ctype, uint64_t size,
 	return LX_OK;
 }
 
-void lx_reply_header(lx_req *r, const char *name, const char *value)
+void lx_reply_header(lx_req *r, const char *name, const char *fmt, ...)
 {
+	va_list ap;
+	lx_buf v;
 	assert(r->nheaders < (int)(sizeof r->headers / sizeof r->headers[0]));
 	if (r->nheaders >= (int)(sizeof r->headers / sizeof r->headers[0]))
 		return;
+	lx_buf_init(&v);
+	va_start(ap, fmt);
+	lx_buf_vprintf(&v, fmt, ap);
+	va_end(ap);
 	r->headers[r->nheaders][0] = lx_xstrdup(name);
-	r->headers[r->nheaders][1] = lx_xstrdup(value);
+	r->headers[r->nheaders][1] = v.data ? lx_buf_steal(&v) : lx_xstrdup("");
 	r->nheaders++;
 }
 
@@ -322,8 +328,6 @@ void lx_req_clear(lx_req *r)
 	free(r->in);
 	if (r->state_free)
 		r->state_free(r->state);
-	free(r->extra_header[0]);
-	free(r->extra_header[1]);
 	for (int i = 0; i < r->nheaders; i++) {
 		free(r->headers[i][0]);
 		free(r->headers[i][1]);
@@ -399,8 +403,6 @@ static enum MHD_Result lx_send(struct MHD_Connection *conn, lx_req *r)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (r->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
-	if (r->extra_header[0])
-		MHD_add_response_header(resp, r->extra_header[0], r->extra_header[1]);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
