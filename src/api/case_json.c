@@ -342,7 +342,7 @@ static int lx_case_extras_write(lx_jw *w, lx_req *r, const lx_case *c)
 	for (size_t i = 0; i < 2 && rc == LX_OK; i++) {
 		char *name = NULL, kind[16];
 		lx_jw_key(w, units[i].key);
-		/* a case's own units may be named by whoever sees the case */
+		/* a case's own units may be named by whoever sees the case: the plain lookup */
 		rc = units[i].id ? lx_unit_name_visible(r->db, "/", units[i].id, &name, kind) : LX_NOTFOUND;
 		if (name)
 			lx_jw_str(w, name);

@@ -431,8 +431,9 @@ int lx_unit_name_visible(lx_db *db, const char *scope, int64_t id, char **name, 
 	kind[0] = '\0';
 	/* u.path is the path of the unit's own cases: handled by it
 	 * (scope_path), located in it (unit_path), assisting (task unit_path) */
-	lx_stmt *st = lx_db_prepare(
-		db, "SELECT u.name, u.kind FROM units u WHERE u.id = ?3 AND ("
+	bool root = strcmp(scope, "/") == 0; /* names everything: the plain lookup */
+	const char *sql = root ? "SELECT u.name, u.kind FROM units u WHERE u.id = ?3"
+		: "SELECT u.name, u.kind FROM units u WHERE u.id = ?3 AND ("
 		    "(u.path >= ?1 AND u.path < ?2) OR SUBSTR(?1, 1, LENGTH(u.path)) = u.path "
 		    "OR EXISTS (SELECT 1 FROM cases c WHERE c.scope_path = u.path AND "
 		    "c.unit_path >= ?1 AND c.unit_path < ?2) "
@@ -440,10 +441,12 @@ int lx_unit_name_visible(lx_db *db, const char *scope, int64_t id, char **name, 
 		    "c.scope_path >= ?1 AND c.scope_path < ?2) "
 		    "OR EXISTS (SELECT 1 FROM case_tasks t JOIN cases c ON c.id = t.case_id "
 		    "WHERE t.unit_id = u.id AND ((c.scope_path >= ?1 AND c.scope_path < ?2) OR "
-		    "(c.unit_path >= ?1 AND c.unit_path < ?2))))");
+		    "(c.unit_path >= ?1 AND c.unit_path < ?2))))";
+	lx_stmt *st = lx_db_prepare(db, sql);
 	if (!st)
 		return LX_ERR;
-	lx_bind_scope(st, 1, scope);
+	if (!root)
+		lx_bind_scope(st, 1, scope);
 	lx_stmt_bind_int(st, 3, id);
 	struct lx_unit_name_row o = {name, kind};
 	return lx_row_one(st, lx_unit_name_fill, &o);
