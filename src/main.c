@@ -60,6 +60,8 @@ static int lx_cmd_serve(lx_config *c)
 		fprintf(stderr, "lianxin: %s\n", err);
 		goto cleanup;
 	}
+	if (lx_cli_key_check(db) != LX_OK)
+		goto cleanup;
 	lx_db_close(db);
 	db = NULL;
 	/* Photos make many short-lived buffers of megabytes (a 12 MP photo is
@@ -100,6 +102,8 @@ static int lx_cmd_serve(lx_config *c)
 	app.https = c->public_url && strncmp(c->public_url, "https://", 8) == 0;
 	app.metrics_token = c->metrics_token;
 	app.totp_required_roles = c->totp_required_roles;
+	app.unmask_roles = c->unmask_roles;
+	app.registry_sensitive_roles = c->registry_sensitive_roles;
 	app.idle_timeout_ms = c->idle_timeout_min * 60 * 1000;
 	app.session_ms = c->session_hours * 3600 * 1000;
 	app.password_max_age_ms = c->password_max_age_days * LX_DAY_MS;
@@ -170,6 +174,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	lx_store_set_tz((int)c.tz_offset_min);
+	/* the data key before any database is opened: every command that
+	 * opens one checks it against the database (lx_cli_key_check) */
+	bool seals = strcmp(argv[1], "backup") != 0 && strcmp(argv[1], "restore") != 0 &&
+		     strcmp(argv[1], "audit") != 0;
+	if (seals && lx_cli_data_key(&c, true) != LX_OK) {
+		lx_config_free(&c);
+		return 1;
+	}
 	if (strcmp(argv[1], "serve") == 0)
 		rc = lx_cmd_serve(&c);
 	else if (strcmp(argv[1], "init") == 0)

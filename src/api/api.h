@@ -185,6 +185,37 @@ void lx_api_attachment_write(lx_jw *w, lx_req *r, const struct lx_attachment *a)
 /* units.c: GET /api/v1/units/names */
 int lx_api_units_names(lx_req *r);
 
+/* ---- the registry (registry*.c): households, residents, places,
+ * organisations, tags; a resident's audited unmasked read. Who reads the
+ * registry, and who writes it: ---- */
+#define LX_REG_READ (LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_GRID_WORKER | LX_ROLE_LEADER)
+#define LX_REG_WRITE (LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_GRID_WORKER)
+extern const lx_schema lx_household_create_schema, lx_household_patch_schema;
+extern const lx_schema lx_resident_create_schema, lx_resident_patch_schema;
+extern const lx_schema lx_place_create_schema, lx_place_patch_schema;
+extern const lx_schema lx_org_create_schema, lx_org_patch_schema, lx_tag_schema;
+int lx_api_households_list(lx_req *r);
+int lx_api_households_create(lx_req *r);
+int lx_api_households_get(lx_req *r);
+int lx_api_households_patch(lx_req *r);
+int lx_api_residents_list(lx_req *r);
+int lx_api_residents_create(lx_req *r);
+int lx_api_residents_get(lx_req *r);
+int lx_api_residents_patch(lx_req *r);
+int lx_api_residents_unmask_check(lx_req *r); /* finds it, checks the right and the reason */
+int lx_api_residents_unmask(lx_req *r);       /* the write job: the audit row */
+int lx_api_residents_unmasked(lx_req *r);     /* after the commit: the full reply */
+int lx_api_places_list(lx_req *r);
+int lx_api_places_create(lx_req *r);
+int lx_api_places_get(lx_req *r);
+int lx_api_places_patch(lx_req *r);
+int lx_api_orgs_list(lx_req *r);
+int lx_api_orgs_create(lx_req *r);
+int lx_api_orgs_get(lx_req *r);
+int lx_api_orgs_patch(lx_req *r);
+int lx_api_tags_list(lx_req *r);
+int lx_api_tags_put(lx_req *r);
+
 /* Frees the cached geometries (at shutdown). */
 void lx_geocache_free(void);
 

@@ -21,6 +21,8 @@
 #define W LX_RT_WRITE
 #define PUB LX_RT_PUBLIC
 #define PRE LX_RT_PRE_AUTH
+#define REG_R LX_REG_READ
+#define REG_W LX_REG_WRITE
 
 static const lx_route lx_declared[] = {
 	/* service */
@@ -109,6 +111,47 @@ static const lx_route lx_declared[] = {
 	 .summary = "remove one's own file within 10 minutes", .tag = "attachments"},
 	{"GET", "/api/v1/stats/summary", lx_api_stats_summary, ANY, NULL, 0,
 	 .summary = "the three rates for a unit and period", .tag = "stats"},
+	/* the registry (registry*.c): scope in the store, personal data sealed and masked */
+	{"GET", "/api/v1/registry/tags", lx_api_tags_list, ANY, NULL, 0,
+	 .summary = "resident tags (sensitive ones usable with registry_sensitive)", .tag = "registry"},
+	{"PUT", "/api/v1/registry/tags", lx_api_tags_put, ADMIN, &lx_tag_schema, W,
+	 .summary = "add or change a resident tag", .tag = "registry"},
+	{"GET", "/api/v1/registry/households", lx_api_households_list, REG_R, NULL, 0,
+	 .summary = "households (unit_id, q, limit, cursor)", .tag = "registry"},
+	{"POST", "/api/v1/registry/households", lx_api_households_create, REG_W, &lx_household_create_schema, W,
+	 .summary = "register a household", .tag = "registry"},
+	{"GET", "/api/v1/registry/households/:id", lx_api_households_get, REG_R, NULL, 0,
+	 .summary = "a household with its residents (masked) and moves", .tag = "registry"},
+	{"PATCH", "/api/v1/registry/households/:id", lx_api_households_patch, REG_W, &lx_household_patch_schema, W,
+	 .summary = "change a household; another unit_id moves it (kept in its history)", .tag = "registry"},
+	{"GET", "/api/v1/registry/residents", lx_api_residents_list, REG_R, NULL, 0,
+	 .summary = "residents, masked (unit_id, q: name, address, ID number or phone; tag, household_id)",
+	 .tag = "registry"},
+	{"POST", "/api/v1/registry/residents", lx_api_residents_create, REG_W, &lx_resident_create_schema, W,
+	 .summary = "register a resident (ID number and phone checked and sealed)", .tag = "registry"},
+	{"GET", "/api/v1/registry/residents/:id", lx_api_residents_get, REG_R, NULL, 0,
+	 .summary = "a resident, masked", .tag = "registry"},
+	{"PATCH", "/api/v1/registry/residents/:id", lx_api_residents_patch, REG_W, &lx_resident_patch_schema, W,
+	 .summary = "change a resident", .tag = "registry"},
+	{"GET", "/api/v1/registry/residents/:id/unmasked", lx_api_residents_unmask, REG_R, NULL,
+	 W | LX_RT_ROLES_IN_SCOPE, .prepare = lx_api_residents_unmask_check, .done = lx_api_residents_unmasked,
+	 .summary = "a resident in full (the unmask right; ?reason= is audited first)", .tag = "registry"},
+	{"GET", "/api/v1/registry/places", lx_api_places_list, REG_R, NULL, 0,
+	 .summary = "places (unit_id, type, q, limit, cursor)", .tag = "registry"},
+	{"POST", "/api/v1/registry/places", lx_api_places_create, REG_W, &lx_place_create_schema, W,
+	 .summary = "register a place (a building, shop, 九小场所, facility)", .tag = "registry"},
+	{"GET", "/api/v1/registry/places/:id", lx_api_places_get, REG_R, NULL, 0, .summary = "a place",
+	 .tag = "registry"},
+	{"PATCH", "/api/v1/registry/places/:id", lx_api_places_patch, REG_W, &lx_place_patch_schema, W,
+	 .summary = "change a place", .tag = "registry"},
+	{"GET", "/api/v1/registry/organisations", lx_api_orgs_list, REG_R, NULL, 0,
+	 .summary = "organisations (unit_id, type, q, limit, cursor)", .tag = "registry"},
+	{"POST", "/api/v1/registry/organisations", lx_api_orgs_create, REG_W, &lx_org_create_schema, W,
+	 .summary = "register an organisation", .tag = "registry"},
+	{"GET", "/api/v1/registry/organisations/:id", lx_api_orgs_get, REG_R, NULL, 0, .summary = "an organisation",
+	 .tag = "registry"},
+	{"PATCH", "/api/v1/registry/organisations/:id", lx_api_orgs_patch, REG_W, &lx_org_patch_schema, W,
+	 .summary = "change an organisation", .tag = "registry"},
 	/* Open311 GeoReport v2 (its own keys and error format) */
 	{"GET", "/open311/v2/media/:id", lx_api_open311_media, 0, NULL, PUB,
 	 .summary = "a public request's photo (media_url), without EXIF", .tag = "open311"},

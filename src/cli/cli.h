@@ -12,13 +12,13 @@
 /* The server's settings (config.c: the table of names, variables, flags
  * and bounds). Strings are owned. */
 typedef struct lx_config {
-	char *db, *bind, *web_root, *public_url, *metrics_token, *key_file;
+	char *db, *bind, *web_root, *public_url, *metrics_token, *key_file, *data_key_file;
 	long long port, tz_offset_min, body_limit, threads, conn_timeout_s, sweep_ms;
 	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
 	long long password_max_age_days, desk_unit_id;
 	long long public_point_decimals;
 	long long attachment_max_bytes, attachment_max_pixels;
-	unsigned totp_required_roles;
+	unsigned totp_required_roles, unmask_roles, registry_sensitive_roles;
 } lx_config;
 
 /* Fills c from the defaults, the INI file, the environment and argv (in
@@ -31,6 +31,17 @@ void lx_config_usage(FILE *f);
 /* The server key's file: key_file, else beside a SQLite database
  * (PATH.key), else ./lianxin.key. A new string the caller frees. */
 char *lx_config_key_path(const lx_config *c);
+/* The data key's file: data_key_file, else beside a SQLite database
+ * (PATH.datakey), else ./lianxin.datakey. A new string the caller frees. */
+char *lx_config_data_key_path(const lx_config *c);
+/* Loads the data key ($LIANXIN_DATA_KEY, else the key file, made when
+ * missing and create is set). Returns LX_OK, or LX_ERR after saying why on
+ * stderr. */
+int lx_cli_data_key(const lx_config *c, bool create);
+/* Checks the loaded data key against the one db was sealed with (and
+ * records it in a database that has none). LX_OK, or LX_ERR after saying
+ * on stderr what to do. */
+int lx_cli_key_check(lx_db *db);
 /* Finds "--name value" in argv (after the command); returns the value or NULL. */
 const char *lx_cli_flag(int argc, char **argv, const char *name);
 

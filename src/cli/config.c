@@ -54,6 +54,14 @@ static const struct lx_setting lx_settings[] = {
 	      "the URL users reach the server by; https makes cookies Secure"),
 	S_STR("key_file", "LIANXIN_KEY_FILE", "--key-file", key_file,
 	      "the server key sealing secrets at rest (PATH.key beside a SQLite db; ./lianxin.key)"),
+	S_STR("data_key_file", "LIANXIN_DATA_KEY_FILE", "--data-key-file", data_key_file,
+	      "the data key sealing ID numbers and phones (PATH.datakey beside a SQLite db; ./lianxin.datakey); "
+	      "LIANXIN_DATA_KEY (64 hex) instead"),
+	{"unmask_roles", "LIANXIN_UNMASK_ROLES", NULL, LX_SET_ROLES, offsetof(lx_config, unmask_roles), 0, 0,
+	 "roles granted unmask: a resident's full ID number and phone, audited (admin)"},
+	{"registry_sensitive_roles", "LIANXIN_REGISTRY_SENSITIVE_ROLES", NULL, LX_SET_ROLES,
+	 offsetof(lx_config, registry_sensitive_roles), 0, 0,
+	 "roles granted registry_sensitive: health, disability and minors' tags (admin,grid_worker)"},
 	S_STR("metrics_token", "LIANXIN_METRICS_TOKEN", NULL, metrics_token,
 	      "bearer token /metrics asks of anything but loopback"),
 	{"totp_required_roles", "LIANXIN_TOTP_REQUIRED_ROLES", NULL, LX_SET_ROLES,
@@ -185,6 +193,8 @@ int lx_config_load(lx_config *c, int argc, char **argv)
 	c->idle_timeout_min = 30;
 	c->session_hours = 12;
 	c->public_point_decimals = 3;
+	c->unmask_roles = LX_ROLE_ADMIN;
+	c->registry_sensitive_roles = LX_ROLE_ADMIN | LX_ROLE_GRID_WORKER;
 	const char *cfg = lx_cli_flag(argc, argv, "--config");
 	if (lx_config_file(c, cfg ? cfg : "lianxin.conf", cfg != NULL) != LX_OK)
 		return LX_ERR;
@@ -224,6 +234,15 @@ void lx_config_usage(FILE *f)
 	for (size_t i = 0; i < LX_NSETTINGS; i++)
 		fprintf(f, "  %-22s %-30s %-22s %s\n", lx_settings[i].key, lx_settings[i].env,
 			lx_settings[i].flag ? lx_settings[i].flag : "", lx_settings[i].help);
+}
+
+char *lx_config_data_key_path(const lx_config *c)
+{
+	if (c->data_key_file)
+		return lx_xstrdup(c->data_key_file);
+	if (c->db && strncmp(c->db, "postgresql://", 13) != 0 && strncmp(c->db, "postgres://", 11) != 0)
+		return lx_xasprintf("%s.datakey", c->db);
+	return lx_xstrdup("lianxin.datakey");
 }
 
 char *lx_config_key_path(const lx_config *c)

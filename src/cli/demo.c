@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "geo.h"
 #include "secret.h"
+#include "repo_registry.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -4,12 +4,50 @@
 #include "cli.h"
 #include "repo.h"
 #include "secret.h"
+#include "pii.h"
+#include "repo_registry.h"
 #include "rules.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int lx_cli_data_key(const lx_config *c, bool create)
+{
+	const char *hex = getenv("LIANXIN_DATA_KEY");
+	if (hex && !*hex)
+		hex = NULL;
+	char *path = lx_config_data_key_path(c);
+	int rc = lx_pii_key_load(hex, path, create);
+	if (rc == LX_INVALID)
+		fprintf(stderr, "lianxin: %s is not a data key (64 hex characters)\n",
+			hex ? "LIANXIN_DATA_KEY" : path);
+	else if (rc != LX_OK)
+		fprintf(stderr, "lianxin: cannot %s the data key %s\n", create ? "read or create" : "read", path);
+	free(path);
+	return rc == LX_OK ? LX_OK : LX_ERR;
+}
+
+int lx_cli_key_check(lx_db *db)
+{
+	if (!lx_pii_key_loaded())
+		return LX_OK; /* commands that seal nothing */
+	int rc = lx_db_begin(db, true);
+	if (rc == LX_OK)
+		rc = lx_registry_key_check(db);
+	if (rc == LX_OK)
+		rc = lx_db_commit(db);
+	else
+		lx_db_rollback(db);
+	if (rc == LX_CONFLICT)
+		fprintf(stderr, "lianxin: the data key does not open this database's personal data: it was sealed "
+				"with another key. Give the server that key (LIANXIN_DATA_KEY or data_key_file) "
+				"and start again; nothing was written.\n");
+	else if (rc != LX_OK)
+		fprintf(stderr, "lianxin: cannot check the data key: %s\n", lx_db_errmsg(db));
+	return rc == LX_OK ? LX_OK : LX_ERR;
+}
 
 int lx_cli_open(const char *url, lx_db **db)
 {
@@ -20,6 +58,11 @@ int lx_cli_open(const char *url, lx_db **db)
 	}
 	if (lx_db_migrate(*db, err, sizeof err) != LX_OK) {
 		fprintf(stderr, "lianxin: %s\n", err);
+		lx_db_close(*db);
+		*db = NULL;
+		return LX_ERR;
+	}
+	if (lx_cli_key_check(*db) != LX_OK) {
 		lx_db_close(*db);
 		*db = NULL;
 		return LX_ERR;

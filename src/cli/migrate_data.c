@@ -245,16 +245,20 @@ static void lx_md_parse_pk(lx_md_table *t, const char *body, size_t len)
 	}
 }
 
+static void lx_md_tables_free_one(lx_md_table *t)
+{
+	free(t->name);
+	for (int k = 0; k < t->npk; k++)
+		free(t->pk[k]);
+	for (int k = 0; k < t->ncols; k++)
+		free(t->cols[k]);
+	free(t->cols);
+}
+
 static void lx_md_tables_free(lx_md_table *t, int n)
 {
-	for (int i = 0; i < n; i++) {
-		free(t[i].name);
-		for (int k = 0; k < t[i].npk; k++)
-			free(t[i].pk[k]);
-		for (int k = 0; k < t[i].ncols; k++)
-			free(t[i].cols[k]);
-		free(t[i].cols);
-	}
+	for (int i = 0; i < n; i++)
+		lx_md_tables_free_one(&t[i]);
 	free(t);
 }
 
@@ -297,18 +301,27 @@ static int lx_md_tables(lx_md_table **out, int *n)
 					else if (*close == ')' && --depth == 0)
 						break;
 				}
-				if (nt == cap) {
-					cap = cap ? cap * 2 : 32;
-					t = lx_xrealloc(t, (size_t)cap * sizeof *t);
+				/* a table made again by a later migration (017's residents)
+				 * keeps its place and takes the new definition's key */
+				int at = 0;
+				while (at < nt && strcmp(t[at].name, name) != 0)
+					at++;
+				if (at < nt) {
+					lx_md_tables_free_one(&t[at]);
+				} else {
+					if (nt == cap) {
+						cap = cap ? cap * 2 : 32;
+						t = lx_xrealloc(t, (size_t)cap * sizeof *t);
+					}
+					nt++;
 				}
-				memset(&t[nt], 0, sizeof t[nt]);
-				t[nt].name = lx_xstrdup(name);
-				lx_md_parse_pk(&t[nt], open + 1, (size_t)(close - open - 1));
-				if (t[nt].npk == 0) {
+				memset(&t[at], 0, sizeof t[at]);
+				t[at].name = lx_xstrdup(name);
+				lx_md_parse_pk(&t[at], open + 1, (size_t)(close - open - 1));
+				if (t[at].npk == 0) {
 					fprintf(stderr, "lianxin migrate-data: table %s has no primary key\n", name);
 					rc = LX_ERR;
 				}
-				nt++;
 				p = close;
 			}
 			free(sql);

@@ -134,7 +134,7 @@ cleanup:
 	return rc;
 }
 
-int lx_secret_key_load(const char *path, bool create)
+int lx_secret_keyfile_read(const char *path, bool create, unsigned char key[32])
 {
 	char hex[2 * crypto_secretbox_KEYBYTES + 2];
 	int rc = LX_ERR;
@@ -143,18 +143,31 @@ int lx_secret_key_load(const char *path, bool create)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return LX_ERR;
-	size_t got = 0;
+	rc = LX_INVALID;
 	if (fgets(hex, sizeof hex, f)) {
 		hex[strcspn(hex, "\r\n")] = '\0';
-		if (sodium_hex2bin(lx_key, sizeof lx_key, hex, strlen(hex), NULL, &got, NULL) == 0 &&
-		    got == sizeof lx_key) {
-			lx_key_loaded = true;
-			rc = LX_OK;
-		}
+		rc = lx_secret_key_hex(hex, key);
 	}
 	sodium_memzero(hex, sizeof hex);
 	fclose(f);
 	return rc;
+}
+
+int lx_secret_key_hex(const char *hex, unsigned char key[32])
+{
+	size_t got = 0;
+	if (sodium_hex2bin(key, 32, hex, strlen(hex), NULL, &got, NULL) != 0 || got != 32) {
+		sodium_memzero(key, 32);
+		return LX_INVALID;
+	}
+	return LX_OK;
+}
+
+int lx_secret_key_load(const char *path, bool create)
+{
+	int rc = lx_secret_keyfile_read(path, create, lx_key);
+	lx_key_loaded = rc == LX_OK;
+	return rc == LX_OK ? LX_OK : LX_ERR;
 }
 
 char *lx_secret_seal(const char *plain)

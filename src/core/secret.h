@@ -35,6 +35,13 @@ const char *lx_password_weakness(const char *password, const char *login, size_t
 /* Loads the server key (64 hex characters) from path, creating it (mode
  * 0600) when create is set and it is missing. LX_OK or LX_ERR. */
 int lx_secret_key_load(const char *path, bool create);
+/* Reads a key file of 64 hex characters into key, creating it first (32
+ * random bytes, mode 0600, written atomically) when create is set and it
+ * is missing. LX_OK, LX_INVALID (the file holds no such key), LX_ERR (it
+ * cannot be read or made). */
+int lx_secret_keyfile_read(const char *path, bool create, unsigned char key[32]);
+/* Parses 64 hex characters into key. LX_OK or LX_INVALID (key zeroed). */
+int lx_secret_key_hex(const char *hex, unsigned char key[32]);
 /* plain encrypted with the server key (XSalsa20-Poly1305, a random nonce),
  * base64: malloc'd, or NULL when no key is loaded. */
 char *lx_secret_seal(const char *plain);

@@ -39,6 +39,8 @@ typedef struct lx_app {
 	bool https;                   /* public_url is https: cookies are Secure */
 	const char *metrics_token;    /* bearer token /metrics needs off loopback, or NULL */
 	unsigned totp_required_roles; /* roles that must enrol a second factor */
+	unsigned unmask_roles;        /* roles granted unmask (a resident's full ID number, phone) */
+	unsigned registry_sensitive_roles; /* roles granted registry_sensitive (PIPL Art. 28 tags) */
 	lx_ms idle_timeout_ms;        /* a session unused this long ends */
 	lx_ms session_ms;             /* a session's absolute life */
 	lx_ms password_max_age_ms;    /* 0: passwords do not expire */

@@ -31,6 +31,9 @@ int lx_change_one(lx_db *db, lx_stmt *st, int none);
 /* Steps st to the end, appending row(st, arg) for each row to a new array
  * (the caller owns it). NULL on error. Always finishes st. */
 json_t *lx_rows_json(lx_stmt *st, json_t *(*row)(lx_stmt *st, void *arg), void *arg);
+/* "%s%" with s's LIKE wildcards escaped by a backslash (for "LIKE ? ESCAPE
+ * '\\'"): malloc'd, the caller frees it. */
+char *lx_like_pattern(const char *s);
 
 /* ---------------- units ---------------- */
 
@@ -438,14 +441,7 @@ int lx_calendar_put(lx_db *db, const char *day, bool workday, const char *note, 
 /* Gives a day back to the weekday rule (nothing when it was not set). */
 int lx_calendar_unset(lx_db *db, const char *day);
 
-/* ---------------- households and residents ---------------- */
-
-/* Registers a household in grid unit_id; sets *id. LX_OK or LX_ERR. */
-int lx_household_insert(lx_db *db, int64_t unit_id, const char *unit_path, const char *address,
-			int members, bool elderly_alone, lx_ms now, int64_t *id);
-/* Adds a resident to a household. LX_OK or LX_ERR. */
-int lx_resident_insert(lx_db *db, int64_t household_id, const char *name, const char *phone,
-		       const char *id_number, int birth_year, lx_ms now);
+/* households, residents, places, organisations: repo_registry.h */
 
 /* ---------------- statistics (repo_stats.c) ---------------- */
 

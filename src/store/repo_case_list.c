@@ -13,21 +13,6 @@
 #define LX_CASE_COLS LX_CASE_ROW_COLS
 #define LX_CASE_SCOPE LX_CASE_SCOPE_SQL
 
-/* Escapes LIKE wildcards in s with backslash; returns malloc'd "%s%". */
-static char *lx_like_pattern(const char *s)
-{
-	lx_buf b;
-	lx_buf_init(&b);
-	lx_buf_putc(&b, '%');
-	for (const char *p = s; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			lx_buf_putc(&b, '\\');
-		lx_buf_putc(&b, *p);
-	}
-	lx_buf_putc(&b, '%');
-	return lx_buf_steal(&b);
-}
-
 /*
  * Lists run one of three plans, each reading ids newest first so that a
  * page stops after limit + 1 rows:

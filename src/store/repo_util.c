@@ -39,3 +39,17 @@ json_t *lx_rows_json(lx_stmt *st, json_t *(*row)(lx_stmt *st, void *arg), void *
 	}
 	return arr;
 }
+
+char *lx_like_pattern(const char *s)
+{
+	lx_buf b;
+	lx_buf_init(&b);
+	lx_buf_putc(&b, '%');
+	for (const char *p = s; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			lx_buf_putc(&b, '\\');
+		lx_buf_putc(&b, *p);
+	}
+	lx_buf_putc(&b, '%');
+	return lx_buf_steal(&b);
+}

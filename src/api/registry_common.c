@@ -1,0 +1,381 @@
+/*
+ * registry_common.c - what the registry's handlers share (registry_int.h).
+ */
+#include "pii.h"
+#include "registry_int.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool lx_reg_sees_sensitive(const lx_req *r)
+{
+	return (r->user.roles & r->app->registry_sensitive_roles) != 0;
+}
+
+bool lx_reg_may_unmask(const lx_req *r)
+{
+	return (r->user.roles & r->app->unmask_roles) != 0;
+}
+
+int lx_reg_tags_load(lx_db *db, lx_reg_tags *tags)
+{
+	return lx_tags_load(db, &tags->t, &tags->n);
+}
+
+void lx_reg_tags_free(lx_reg_tags *tags)
+{
+	lx_tags_free(tags->t, tags->n);
+	tags->t = NULL;
+	tags->n = 0;
+}
+
+const lx_tag *lx_reg_tag(const lx_reg_tags *tags, const char *s)
+{
+	for (size_t i = 0; s && i < tags->n; i++)
+		if (strcmp(tags->t[i].name, s) == 0)
+			return &tags->t[i];
+	return NULL;
+}
+
+static const char *lx_arg(lx_req *r, const char *key)
+{
+	const char *s = lx_req_arg(r, key);
+	return s && *s ? s : NULL;
+}
+
+void lx_reg_query_clear(lx_reg_query *q)
+{
+	lx_unit_clear(&q->unit);
+	memset(q, 0, sizeof *q);
+}
+
+int lx_reg_query_parse_or_reply(lx_req *r, lx_reg_query *q)
+{
+	int64_t unit_id = 0, hh = 0, limit = 0, cursor = 0;
+	memset(q, 0, sizeof *q);
+	if (!lx_query_posint_or_reply(r, "unit_id", INT64_MAX, &unit_id) ||
+	    !lx_query_posint_or_reply(r, "household_id", INT64_MAX, &hh) ||
+	    !lx_query_posint_or_reply(r, "limit", 500, &limit) ||
+	    !lx_query_posint_or_reply(r, "cursor", INT64_MAX, &cursor))
+		return LX_BADREQ;
+	q->f.q = lx_arg(r, "q");
+	q->f.tag = lx_arg(r, "tag");
+	q->f.type = lx_arg(r, "type");
+	q->f.household_id = hh;
+	q->f.after_id = cursor;
+	/* one more than asked: a full page says whether another follows */
+	q->f.limit = (int)(limit ? limit : 50) + 1;
+	if (q->f.q && strlen(q->f.q) > 100)
+		return lx_reply_error(r, 400, "bad_parameter", "q", "q has at most 100 bytes");
+	if (unit_id) {
+		int rc = lx_unit_get(r->db, r->user.scope, unit_id, &q->unit);
+		if (rc != LX_OK)
+			return rc == LX_NOTFOUND ? lx_reply_error(r, 404, "not_found", "unit_id", "no such unit")
+						 : lx_reply_store_error(r, rc);
+		q->f.under = q->unit.path;
+	}
+	return LX_OK;
+}
+
+int lx_reg_page_reply(lx_req *r, lx_jw *w, size_t n, const lx_reg_query *q, int64_t last_id)
+{
+	lx_jw_close(w, ']');
+	lx_jw_key(w, "next_cursor");
+	if (n >= (size_t)q->f.limit - 1 && last_id) {
+		char cur[32];
+		snprintf(cur, sizeof cur, "%lld", (long long)last_id);
+		lx_jw_str(w, cur);
+	} else {
+		lx_jw_null(w);
+	}
+	lx_jw_close(w, '}');
+	return lx_reply_jw(r, 200, w);
+}
+
+int lx_reg_unit_or_reply(lx_req *r, int64_t id, const char *field, lx_unit *out)
+{
+	static const char *const territorial[] = {"district", "street", "community", "village", "grid", "microgrid",
+						  NULL};
+	int rc = lx_unit_get(r->db, r->user.scope, id, out);
+	if (rc == LX_NOTFOUND)
+		return lx_reply_error(r, 422, "unknown_unit", field, "no such unit in your scope");
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	for (int i = 0; territorial[i]; i++)
+		if (strcmp(out->kind, territorial[i]) == 0)
+			return LX_OK;
+	lx_unit_clear(out);
+	return lx_reply_error(r, 422, "not_territorial", field, "a registry entry belongs to a unit of the grid tree");
+}
+
+static int lx_fail(lx_reg_error *e, const char *field, const char *msg)
+{
+	e->field = field;
+	snprintf(e->message, sizeof e->message, "%s", msg);
+	return LX_INVALID;
+}
+
+static bool lx_given(const char *s)
+{
+	return s && *s;
+}
+
+/* YYYY-MM-DD of a day that exists, 1900 to 2100. */
+static bool lx_date_ok(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return false;
+	static const int md[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= md[m - 1] && !(m == 2 && d == 29 && !leap);
+}
+
+/* The carers: up to 5 {"name","phone"?,"relation"?}, phones checked. */
+static int lx_carers_check(const json_t *in, lx_resident *p, lx_reg_error *e)
+{
+	p->carers = json_array();
+	if (!in || json_is_null(in))
+		return LX_OK;
+	if (!json_is_array(in) || json_array_size(in) > 5)
+		return lx_fail(e, "carers", "carers is an array of at most 5 {name, phone, relation}");
+	size_t i;
+	json_t *c;
+	json_array_foreach(in, i, c) {
+		const char *name = json_string_value(json_object_get(c, "name"));
+		const char *phone = json_string_value(json_object_get(c, "phone"));
+		const char *rel = json_string_value(json_object_get(c, "relation"));
+		char norm[24];
+		if (!json_is_object(c) || !lx_given(name) || lx_utf8_len(name) > 32 || (rel && lx_utf8_len(rel) > 16))
+			return lx_fail(e, "carers", "a carer needs a name (up to 32 characters) and may have a relation");
+		if (lx_given(phone) && lx_phone_check(phone, norm))
+			return lx_fail(e, "carers", "a carer's phone is a mobile or a landline with its area code");
+		json_array_append_new(p->carers, json_pack("{s:s, s:s?, s:s?}", "name", name, "phone",
+							   lx_given(phone) ? norm : NULL, "relation", rel));
+	}
+	return LX_OK;
+}
+
+static int lx_tags_check(const json_t *in, const lx_reg_tags *tags, bool sensitive_ok, lx_resident *p,
+			 lx_reg_error *e)
+{
+	p->tags = json_array();
+	if (!in || json_is_null(in))
+		return LX_OK;
+	if (!json_is_array(in) || json_array_size(in) > 20)
+		return lx_fail(e, "tags", "tags is an array of tag names");
+	size_t i;
+	json_t *t;
+	json_array_foreach(in, i, t) {
+		const lx_tag *tag = lx_reg_tag(tags, json_string_value(t));
+		if (!tag) {
+			snprintf(e->message, sizeof e->message, "unknown tag '%.60s' (GET /api/v1/registry/tags)",
+				 json_is_string(t) ? json_string_value(t) : "?");
+			e->field = "tags";
+			return LX_INVALID;
+		}
+		if (tag->sensitive && !sensitive_ok)
+			return lx_fail(e, "tags", "a sensitive tag needs the registry_sensitive right");
+		bool dup = false;
+		for (size_t k = 0; k < json_array_size(p->tags); k++)
+			dup |= strcmp(json_string_value(json_array_get(p->tags, k)), tag->name) == 0;
+		if (!dup)
+			json_array_append_new(p->tags, json_string(tag->name));
+	}
+	return LX_OK;
+}
+
+int lx_reg_resident_check(const lx_resident_text *t, const lx_reg_tags *tags, bool sensitive_ok, lx_resident *p,
+			  lx_reg_error *e)
+{
+	char idn[19], phone[24];
+	const char *why;
+	if (!lx_given(t->name) || lx_utf8_len(t->name) > 32)
+		return lx_fail(e, "name", "a resident's name has 1 to 32 characters");
+	free(p->name);
+	p->name = lx_xstrdup(t->name);
+	if (lx_given(t->id_number)) {
+		if ((why = lx_id_number_check(t->id_number, idn)))
+			return lx_fail(e, "id_number", why);
+		lx_pii_free(p->id_number);
+		p->id_number = lx_xstrdup(idn);
+	}
+	if (lx_given(t->phone)) {
+		if ((why = lx_phone_check(t->phone, phone)))
+			return lx_fail(e, "phone", why);
+		lx_pii_free(p->phone);
+		p->phone = lx_xstrdup(phone);
+	}
+	if (lx_given(t->gender)) {
+		if (strcmp(t->gender, "male") == 0 || strcmp(t->gender, "男") == 0)
+			snprintf(p->gender, sizeof p->gender, "male");
+		else if (strcmp(t->gender, "female") == 0 || strcmp(t->gender, "女") == 0)
+			snprintf(p->gender, sizeof p->gender, "female");
+		else
+			return lx_fail(e, "gender", "gender is male or female");
+	} else if (p->id_number && !p->gender[0]) {
+		/* GB 11643: the 17th digit is odd for a man */
+		snprintf(p->gender, sizeof p->gender, "%s", (p->id_number[16] - '0') % 2 ? "male" : "female");
+	}
+	if (lx_given(t->birth_date)) {
+		if (!lx_date_ok(t->birth_date))
+			return lx_fail(e, "birth_date", "birth_date is a date YYYY-MM-DD");
+		snprintf(p->birth_date, sizeof p->birth_date, "%s", t->birth_date);
+	} else if (p->id_number && !p->birth_date[0]) {
+		snprintf(p->birth_date, sizeof p->birth_date, "%.4s-%.2s-%.2s", p->id_number + 6, p->id_number + 10,
+			 p->id_number + 12);
+	}
+	json_decref(p->tags);
+	p->tags = NULL;
+	if (lx_tags_check(t->tags, tags, sensitive_ok, p, e) != LX_OK)
+		return LX_INVALID;
+	json_decref(p->carers);
+	p->carers = NULL;
+	return lx_carers_check(t->carers, p, e);
+}
+
+static void lx_opt_str(lx_jw *w, const char *k, const char *v)
+{
+	lx_jw_key(w, k);
+	lx_jw_str(w, v && *v ? v : NULL);
+}
+
+static void lx_point_write(lx_jw *w, bool has, double lat, double lon)
+{
+	lx_jw_key(w, "lat");
+	if (has)
+		lx_jw_real(w, lat);
+	else
+		lx_jw_null(w);
+	lx_jw_key(w, "lon");
+	if (has)
+		lx_jw_real(w, lon);
+	else
+		lx_jw_null(w);
+}
+
+static void lx_phone_write(lx_jw *w, const char *phone, bool masked)
+{
+	char *m = masked ? lx_mask_phone(phone) : NULL;
+	lx_jw_str(w, masked ? m : phone);
+	free(m);
+}
+
+static void lx_times_write(lx_jw *w, lx_req *r, int version, lx_ms created, lx_ms updated)
+{
+	lx_jw_key(w, "version");
+	lx_jw_int(w, version);
+	lx_jw_key(w, "created_at");
+	lx_jw_time(w, created, r->app->tz_offset_min);
+	lx_jw_key(w, "updated_at");
+	lx_jw_time(w, updated, r->app->tz_offset_min);
+}
+
+void lx_reg_resident_write(lx_jw *w, lx_req *r, const lx_resident *p, const lx_reg_tags *tags, bool masked)
+{
+	bool all_tags = lx_reg_sees_sensitive(r);
+	lx_jw_open(w, '{');
+	lx_jw_key(w, "id");
+	lx_jw_id(w, p->id);
+	lx_jw_key(w, "household_id");
+	if (p->household_id)
+		lx_jw_id(w, p->household_id);
+	else
+		lx_jw_null(w);
+	lx_jw_key(w, "unit_id");
+	lx_jw_id(w, p->unit_id);
+	lx_opt_str(w, "name", p->name);
+	lx_opt_str(w, "gender", p->gender);
+	lx_opt_str(w, "birth_date", p->birth_date);
+	lx_jw_key(w, "phone");
+	lx_phone_write(w, p->phone, masked);
+	lx_jw_key(w, "id_number");
+	char *m = masked ? lx_mask_id_number(p->id_number) : NULL;
+	lx_jw_str(w, masked ? m : p->id_number);
+	free(m);
+	lx_jw_key(w, "tags");
+	lx_jw_open(w, '[');
+	size_t i;
+	json_t *t;
+	json_array_foreach(p->tags, i, t) {
+		const lx_tag *tag = lx_reg_tag(tags, json_string_value(t));
+		if (all_tags || (tag && !tag->sensitive))
+			lx_jw_str(w, json_string_value(t));
+	}
+	lx_jw_close(w, ']');
+	lx_jw_key(w, "carers");
+	lx_jw_open(w, '[');
+	json_t *c;
+	json_array_foreach(p->carers, i, c) {
+		lx_jw_open(w, '{');
+		lx_opt_str(w, "name", json_string_value(json_object_get(c, "name")));
+		lx_jw_key(w, "phone");
+		lx_phone_write(w, json_string_value(json_object_get(c, "phone")), masked);
+		lx_opt_str(w, "relation", json_string_value(json_object_get(c, "relation")));
+		lx_jw_close(w, '}');
+	}
+	lx_jw_close(w, ']');
+	lx_opt_str(w, "address", p->address);
+	lx_times_write(w, r, p->version, p->created_at, p->updated_at);
+	if (!masked) {
+		lx_jw_key(w, "unmasked");
+		lx_jw_bool(w, true);
+	}
+	lx_jw_close(w, '}');
+}
+
+void lx_reg_household_write(lx_jw *w, lx_req *r, const lx_household *h)
+{
+	lx_jw_open(w, '{');
+	lx_jw_key(w, "id");
+	lx_jw_id(w, h->id);
+	lx_jw_key(w, "unit_id");
+	lx_jw_id(w, h->unit_id);
+	lx_opt_str(w, "address", h->address);
+	lx_jw_key(w, "members");
+	lx_jw_int(w, h->members);
+	lx_point_write(w, h->has_point, h->lat, h->lon);
+	lx_times_write(w, r, h->version, h->created_at, h->updated_at);
+	/* left open: GET one adds its residents and moves */
+}
+
+void lx_reg_place_write(lx_jw *w, lx_req *r, const lx_place *p)
+{
+	lx_jw_open(w, '{');
+	lx_jw_key(w, "id");
+	lx_jw_id(w, p->id);
+	lx_jw_key(w, "unit_id");
+	lx_jw_id(w, p->unit_id);
+	lx_opt_str(w, "type", p->type);
+	lx_opt_str(w, "name", p->name);
+	lx_opt_str(w, "address", p->address);
+	lx_point_write(w, p->has_point, p->lat, p->lon);
+	lx_jw_key(w, "geometry");
+	lx_jw_raw(w, p->geometry, "null");
+	lx_opt_str(w, "contact", p->contact);
+	lx_jw_key(w, "phone");
+	lx_phone_write(w, p->phone, true);
+	lx_times_write(w, r, p->version, p->created_at, p->updated_at);
+	lx_jw_close(w, '}');
+}
+
+void lx_reg_org_write(lx_jw *w, lx_req *r, const lx_org *o)
+{
+	lx_jw_open(w, '{');
+	lx_jw_key(w, "id");
+	lx_jw_id(w, o->id);
+	lx_jw_key(w, "unit_id");
+	lx_jw_id(w, o->unit_id);
+	lx_opt_str(w, "type", o->type);
+	lx_opt_str(w, "name", o->name);
+	lx_opt_str(w, "address", o->address);
+	lx_opt_str(w, "contact", o->contact);
+	lx_jw_key(w, "phone");
+	lx_phone_write(w, o->phone, true);
+	lx_times_write(w, r, o->version, o->created_at, o->updated_at);
+	lx_jw_close(w, '}');
+}
