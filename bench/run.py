@@ -25,6 +25,9 @@ import time
 import urllib.parse
 import urllib.request
 
+# the data key the registry is sealed with: the same for every copy of a database
+os.environ.setdefault("LIANXIN_DATA_KEY", "6c69616e78696e2d746573742d646174612d6b65792d3230323621212121aa55")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

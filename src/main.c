@@ -37,6 +37,8 @@ static void lx_usage(FILE *f)
 	      "  restore --from FILE --db PATH                    put a backup in place (refused while PATH is served)\n"
 	      "  migrate-data --from sqlite:PATH --to postgresql://...\n"
 	      "         copy a whole database into a new, empty one, verified by counts and checksums\n"
+	      "  import registry FILE --kind households|residents|places --db PATH [--dry-run]\n"
+	      "         CSV (UTF-8, GBK) or XLSX; every row checked, then all or nothing\n"
 	      "  version\n"
 	      "options: --config FILE (INI); also LIANXIN_ADMIN_PASSWORD (init), LIANXIN_DB_POOL\n"
 	      "         (PostgreSQL connections per node), LIANXIN_SYNC=full\n",
@@ -190,6 +192,9 @@ int main(int argc, char **argv)
 		rc = lx_cli_audit_verify(c.db);
 	else if (strcmp(argv[1], "demo") == 0)
 		rc = lx_cli_demo(c.db);
+	else if (strcmp(argv[1], "import") == 0 && argc > 3 && strcmp(argv[2], "registry") == 0)
+		rc = lx_cli_import_registry(c.db, argv[3], lx_cli_flag(argc, argv, "--kind"),
+					    lx_cli_has_flag(argc, argv, "--dry-run"));
 	else if (strcmp(argv[1], "gen") == 0) {
 		const char *n = lx_cli_flag(argc, argv, "--cases"), *h = lx_cli_flag(argc, argv, "--households");
 		const char *seed = lx_cli_flag(argc, argv, "--seed");

@@ -213,6 +213,9 @@ int lx_api_orgs_list(lx_req *r);
 int lx_api_orgs_create(lx_req *r);
 int lx_api_orgs_get(lx_req *r);
 int lx_api_orgs_patch(lx_req *r);
+int lx_api_registry_import_check(lx_req *r); /* reads and checks every row; a dry run ends here */
+int lx_api_registry_import(lx_req *r);
+int lx_api_registry_import_reply(lx_req *r);
 int lx_api_tags_list(lx_req *r);
 int lx_api_tags_put(lx_req *r);
 

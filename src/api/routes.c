@@ -116,6 +116,11 @@ static const lx_route lx_declared[] = {
 	 .summary = "resident tags (sensitive ones usable with registry_sensitive)", .tag = "registry"},
 	{"PUT", "/api/v1/registry/tags", lx_api_tags_put, ADMIN, &lx_tag_schema, W,
 	 .summary = "add or change a resident tag", .tag = "registry"},
+	{"POST", "/api/v1/registry/import", lx_api_registry_import, REG_W, NULL, W | LX_RT_RAW | LX_RT_UPLOAD,
+	 .prepare = lx_api_registry_import_check, .done = lx_api_registry_import_reply,
+	 .summary = "import households, residents or places from CSV (UTF-8, GBK) or XLSX; "
+		    "?kind=&dry_run=true reports every bad row and writes nothing",
+	 .tag = "registry"},
 	{"GET", "/api/v1/registry/households", lx_api_households_list, REG_R, NULL, 0,
 	 .summary = "households (unit_id, q, limit, cursor)", .tag = "registry"},
 	{"POST", "/api/v1/registry/households", lx_api_households_create, REG_W, &lx_household_create_schema, W,

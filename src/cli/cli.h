@@ -44,6 +44,8 @@ int lx_cli_data_key(const lx_config *c, bool create);
 int lx_cli_key_check(lx_db *db);
 /* Finds "--name value" in argv (after the command); returns the value or NULL. */
 const char *lx_cli_flag(int argc, char **argv, const char *name);
+/* Whether the flag "--name" (without a value) is in argv after the command. */
+bool lx_cli_has_flag(int argc, char **argv, const char *name);
 
 /* Creates or upgrades the database at url and makes sure an `admin` user
  * exists (password $LIANXIN_ADMIN_PASSWORD, or a random one printed once).
@@ -78,6 +80,11 @@ int lx_cli_backup(const char *db, const char *to);
  * has open. Returns LX_OK; LX_INVALID as lx_cli_backup; LX_ERR on refusal
  * or failure, leaving db as it was. */
 int lx_cli_restore(const char *from, const char *db);
+/* `lianxin import registry FILE --kind K`: checks every row of the CSV or
+ * XLSX file, then (unless dry_run) writes them all in one transaction.
+ * Returns LX_OK; LX_INVALID for bad rows or usage (each said on stderr,
+ * nothing written); LX_ERR on failure. */
+int lx_cli_import_registry(const char *url, const char *file, const char *kind, bool dry_run);
 /* Opens and migrates url; returns LX_OK with *db (caller closes). */
 int lx_cli_open(const char *url, lx_db **db);
 

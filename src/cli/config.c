@@ -171,6 +171,14 @@ const char *lx_cli_flag(int argc, char **argv, const char *name)
 	return NULL;
 }
 
+bool lx_cli_has_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
 int lx_config_load(lx_config *c, int argc, char **argv)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
