@@ -849,8 +849,12 @@ static int lx_form_expr_parse(const lx_form *f, const json_t *all, size_t self, 
 	char w[32];
 	lx_form_px p = {0};
 	*out = NULL;
-	if (!json_is_string(v) || !lx_form_no_nul(v)) {
+	if (!json_is_string(v)) {
 		lx_form_fail(err, field, "must be an expression (a string like gas_kind == \"bottled\")");
+		return LX_INVALID;
+	}
+	if (!lx_form_no_nul(v)) {
+		lx_form_fail(err, field, "an expression cannot contain NUL characters");
 		return LX_INVALID;
 	}
 	if (lx_form_blank(v)) {

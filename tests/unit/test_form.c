@@ -197,6 +197,22 @@ static void test_relevant_precedence(void **state)
 	lx_form_free(f);
 }
 
+static void test_relevant_two_answers(void **state)
+{
+	(void)state;
+	/* two answers compared with each other: numbers by value, points as arrays */
+	lx_form *f = form_ok("[{'name':'a','type':'number','label':'A'},{'name':'b','type':'number','label':'B'},"
+			     "{'name':'p','type':'geopoint','label':'P'},{'name':'q','type':'geopoint','label':'Q'},"
+			     "{'name':'same','type':'yes_no','label':'S','relevant':'a == b'},"
+			     "{'name':'here','type':'yes_no','label':'H','relevant':'p == q and p != null'},"
+			     "{'name':'more','type':'yes_no','label':'M','relevant':'a > b'}]");
+	kept_is(f, "{'a':2,'b':2.0,'same':true,'more':true}", "{'a':2,'b':2.0,'same':true}", 0);
+	kept_is(f, "{'a':3,'b':2.5,'same':true,'more':true}", "{'a':3,'b':2.5,'more':true}", 0);
+	kept_is(f, "{'p':[1,2],'q':[1,2],'here':true}", "{'p':[1,2],'q':[1,2],'here':true}", 0);
+	kept_is(f, "{'p':[1,2],'q':[1,3],'here':true}", "{'p':[1,2],'q':[1,3]}", 0);
+	lx_form_free(f);
+}
+
 static void test_relevant_strings(void **state)
 {
 	(void)state;
@@ -714,6 +730,20 @@ static void test_def_choices(void **state)
 		   "questions[0].choices[0].value", "a choice's value must be a non-blank string of at most 100 bytes");
 	form_fails("[{'name':'k','type':'choice','label':'K','choices':[{'value':'a','label':'甲','x':1}]}]",
 		   "questions[0].choices[0]", "unknown key 'x' in a choice (expected value and label)");
+	/* at most 100 choices */
+	char def[1200] = "[{'name':'k','type':'choice','label':'K','choices':[";
+	for (int i = 0; i <= LX_FORM_MAX_CHOICES; i++) {
+		char c[16];
+		snprintf(c, sizeof c, "%s'%d'", i ? "," : "", i);
+		strcat(def, c);
+	}
+	strcat(def, "]}]");
+	form_fails(def, "questions[0].choices", "at most 100 choices");
+	*strrchr(def, ',') = '\0';
+	strcat(def, "]}]");
+	lx_form *f = form_ok(def);
+	kept_is(f, "{'k':'99'}", "{'k':'99'}", 0);
+	lx_form_free(f);
 }
 
 static void test_def_range(void **state)
@@ -815,6 +845,11 @@ static void test_def_expression_names(void **state)
 	expr_fails("relevant", "y == ^true^", "'y' is a yes_no question: compare it with true or false");
 	expr_fails("relevant", "n == ^1^", "'n' is a number question: compare it with a number");
 	expr_fails("relevant", "g == 1", "'g' is a geopoint question: it can only be compared with null");
+	form_fails("[{'name':'t','type':'text','label':'T'},{'name':'x','type':'yes_no','label':'X','relevant':'t == 1'}]",
+		   "questions[1].relevant", "'t' is a text question: compare it with a string");
+	form_fails("[{'name':'t','type':'text','label':'T'},{'name':'x','type':'yes_no','label':'X',"
+		   "'relevant':'t == ^a^ \\u0000'}]",
+		   "questions[1].relevant", "an expression cannot contain NUL characters");
 	expr_fails("relevant", "k < 1", "'<' compares numbers, and 'k' is a choice question");
 	expr_fails("relevant", "n >= ^1^", "'>=' compares numbers, not strings");
 	expr_fails("relevant", "null > n", "'>' compares numbers, not null");
@@ -843,6 +878,11 @@ static void test_def_hazard_if(void **state)
 		{"{'equals':false,'category':'safety.gas'}", "questions[0].hazard_if.days",
 		 "days must be a whole number of working days from 1 to 365"},
 		{"{'equals':false,'category':'Safety Gas','days':3}", "questions[0].hazard_if.category",
+		 "category must be a category code of at most 64 bytes: a-z, 0-9, '_', '.' and '-'"},
+		{"{'equals':false,'category':'','days':3}", "questions[0].hazard_if.category",
+		 "category must be a category code of at most 64 bytes: a-z, 0-9, '_', '.' and '-'"},
+		{"{'equals':false,'category':'a2345678901234567890123456789012345678901234567890123456789012345','days':3}",
+		 "questions[0].hazard_if.category",
 		 "category must be a category code of at most 64 bytes: a-z, 0-9, '_', '.' and '-'"},
 		{"{'equals':false,'days':3}", "questions[0].hazard_if.category",
 		 "category must be a category code of at most 64 bytes: a-z, 0-9, '_', '.' and '-'"},
@@ -879,6 +919,10 @@ static void test_def_hazard_if(void **state)
 	form_fails("[{'name':'k','type':'choice','label':'K','choices':['a','b'],"
 		   "'hazard_if':{'equals':'c','category':'a','days':3}}]",
 		   "questions[0].hazard_if.equals", "equals must be one of the question's choice values");
+	form_fails("[{'name':'n','type':'number','label':'N','hazard_if':{'equals':'1','category':'a','days':3}}]",
+		   "questions[0].hazard_if.equals", "equals must be a number for a number question");
+	form_fails("[{'name':'t','type':'text','label':'T','hazard_if':{'equals':false,'category':'a','days':3}}]",
+		   "questions[0].hazard_if.equals", "equals must be a string for a text question");
 	form_fails("[{'name':'p','type':'photo','label':'P','hazard_if':{'equals':1,'category':'a','days':3}}]",
 		   "questions[0].hazard_if.equals", "a photo question cannot have an equals rule (use expr)");
 	/* the limits themselves pass */
@@ -886,13 +930,24 @@ static void test_def_hazard_if(void **state)
 			     "{'equals':false,'category':'a-b_c.9','days':1},{'equals':true,'category':'z','days':365}]}]");
 	kept_is(f, "{'y':true}", "{'y':true}", 1);
 	lx_form_free(f);
+	/* equals on text: exact bytes */
+	f = form_ok("[{'name':'t','type':'text','label':'T','hazard_if':{'equals':'漏气','category':'a','days':3}}]");
+	kept_is(f, "{'t':'漏气'}", "{'t':'漏气'}", 1);
+	kept_is(f, "{'t':'漏气 '}", "{'t':'漏气 '}", 0);
+	lx_form_free(f);
+	/* err may be NULL */
+	json_t *bad = j("[{'name':'y','type':'yes_no','label':'Y','hazard_if':{'equals':false,'category':'a','days':0}}]");
+	lx_form *out = NULL;
+	assert_int_equal(lx_form_parse(bad, &out, NULL), LX_INVALID);
+	assert_null(out);
+	json_decref(bad);
 }
 
 /* Messages stay UTF-8 when long text taken from the input is cut. */
 static void test_error_utf8(void **state)
 {
 	(void)state;
-	char def[2000] = "[{'name':'k','type':'choice','label':'K','choices':[";
+	char def[2000] = "[{'name':'kkk','type':'choice','label':'K','choices':[";
 	for (int i = 0; i < 20; i++) {
 		char c[64];
 		snprintf(c, sizeof c, "%s'选项选项%02d'", i ? "," : "", i);
@@ -900,14 +955,16 @@ static void test_error_utf8(void **state)
 	}
 	strcat(def, "]}]");
 	lx_form *f = form_ok(def);
-	json_t *a = j("{'k':'x'}");
+	json_t *a = j("{'kkk':'x'}");
 	lx_form_result res;
 	lx_form_error err;
 	assert_int_equal(lx_form_check(f, a, &res, &err), LX_INVALID);
-	assert_true(strlen(err.message) > 150);
+	/* 199 bytes would end in the first two bytes of a 项: cut back to 197 */
+	assert_int_equal(strlen(err.message), 197);
 	assert_true(lx_utf8_valid(err.message, strlen(err.message)));
-	static const char start[] = "answer 'k' must be one of 选项选项00, 选项选项01, ";
+	static const char start[] = "answer 'kkk' must be one of 选项选项00, 选项选项01, ";
 	assert_true(strncmp(err.message, start, strlen(start)) == 0);
+	assert_string_equal(err.message + 197 - strlen("选项选项09, 选项选"), "选项选项09, 选项选");
 	json_decref(a);
 	/* a long unknown key in the field */
 	a = json_object();
@@ -928,6 +985,10 @@ static void test_error_utf8(void **state)
 	form_fails("[{'name':'t','type':'text','label':'T'},{'name':'x','type':'yes_no','label':'X',"
 		   "'relevant':'t == ^一二三四五六七八九十一二三四五六七八九十\\\\x^'}]",
 		   "questions[1].relevant", "invalid string '\"一二三四五六七八九十一二三' at column 6");
+	/* 40 bytes would cut a character: the quote stops before it */
+	form_fails("[{'name':'t','type':'text','label':'T'},{'name':'x','type':'yes_no','label':'X',"
+		   "'relevant':'t == ^a一二三四五六七八九十一二三四五六七八九十\\\\x^'}]",
+		   "questions[1].relevant", "invalid string '\"a一二三四五六七八九十一二' at column 6");
 }
 
 int main(void)
@@ -937,6 +998,7 @@ int main(void)
 		cmocka_unit_test(test_relevant_cascades),
 		cmocka_unit_test(test_relevant_null_and_numbers),
 		cmocka_unit_test(test_relevant_precedence),
+		cmocka_unit_test(test_relevant_two_answers),
 		cmocka_unit_test(test_relevant_strings),
 		cmocka_unit_test(test_required),
 		cmocka_unit_test(test_null_answers),
