@@ -34,13 +34,7 @@ typedef struct lx_csv_parser {
 	size_t n;
 	size_t pos;
 	size_t line;      /* 1-based line of s[pos] */
-	lx_buf text;      /* field bytes, each field NUL-terminated */
-	size_t *offs;     /* offset in text of each field, in order */
-	size_t noffs;
-	size_t capoffs;
-	lx_csv_row *rows; /* fields left NULL until lx_csv_build */
-	size_t nrows;
-	size_t caprows;
+	lx_csv_builder b; /* the fields and rows read so far */
 } lx_csv_parser;
 
 static void lx_csv_seterr(char *err, size_t errsz, const char *fmt, ...)
@@ -170,22 +164,42 @@ cleanup:
 	return rc;
 }
 
-static void lx_csv_push_field(lx_csv_parser *p)
+/* Starts a field at the end of b->text; its bytes and NUL are appended after. */
+static void lx_csv_push_field(lx_csv_builder *b)
 {
-	if (p->noffs == p->capoffs) {
-		p->capoffs = p->capoffs ? p->capoffs * 2 : 64;
-		p->offs = lx_xrealloc(p->offs, p->capoffs * sizeof *p->offs);
+	if (b->noffs == b->capoffs) {
+		b->capoffs = b->capoffs ? b->capoffs * 2 : 64;
+		b->offs = lx_xrealloc(b->offs, b->capoffs * sizeof *b->offs);
 	}
-	p->offs[p->noffs++] = p->text.len;
+	b->offs[b->noffs++] = b->text.len;
 }
 
-static void lx_csv_push_row(lx_csv_parser *p, size_t line, size_t nfields)
+void lx_csv_builder_init(lx_csv_builder *b)
 {
-	if (p->nrows == p->caprows) {
-		p->caprows = p->caprows ? p->caprows * 2 : 16;
-		p->rows = lx_xrealloc(p->rows, p->caprows * sizeof *p->rows);
+	assert(b);
+	*b = (lx_csv_builder){0};
+	lx_buf_init(&b->text);
+}
+
+void lx_csv_builder_field(lx_csv_builder *b, const char *s, size_t n)
+{
+	assert(b && (s || n == 0));
+	assert(n == 0 || !memchr(s, '\0', n));
+	lx_csv_push_field(b);
+	lx_buf_append(&b->text, s, n);
+	lx_buf_putc(&b->text, '\0');
+}
+
+void lx_csv_builder_row(lx_csv_builder *b, size_t line)
+{
+	assert(b && b->noffs > b->row_first);
+	if (b->nrows == b->caprows) {
+		b->caprows = b->caprows ? b->caprows * 2 : 16;
+		b->rows = lx_xrealloc(b->rows, b->caprows * sizeof *b->rows);
 	}
-	p->rows[p->nrows++] = (lx_csv_row){.line = line, .nfields = nfields, .fields = NULL};
+	b->rows[b->nrows++] =
+		(lx_csv_row){.line = line, .nfields = b->noffs - b->row_first, .fields = NULL};
+	b->row_first = b->noffs;
 }
 
 static void lx_csv_skip_blanks(lx_csv_parser *p)
@@ -194,7 +208,7 @@ static void lx_csv_skip_blanks(lx_csv_parser *p)
 		p->pos++;
 }
 
-/* Reads a quoted field starting at the opening quote into p->text. */
+/* Reads a quoted field starting at the opening quote into p->b.text. */
 static int lx_csv_quoted(lx_csv_parser *p, char *err, size_t errsz)
 {
 	size_t open_line = p->line;
@@ -208,10 +222,10 @@ static int lx_csv_quoted(lx_csv_parser *p, char *err, size_t errsz)
 		}
 		size_t span = (size_t)(q - (p->s + p->pos));
 		p->line += lx_csv_count_breaks(p->s + p->pos, span);
-		lx_buf_append(&p->text, p->s + p->pos, span);
+		lx_buf_append(&p->b.text, p->s + p->pos, span);
 		p->pos += span + 1;
 		if (p->pos < p->n && p->s[p->pos] == '"') {
-			lx_buf_putc(&p->text, '"');
+			lx_buf_putc(&p->b.text, '"');
 			p->pos++;
 			continue;
 		}
@@ -226,7 +240,7 @@ static int lx_csv_quoted(lx_csv_parser *p, char *err, size_t errsz)
 	return LX_OK;
 }
 
-/* Reads an unquoted field (leading blanks already skipped), trimmed, into p->text. */
+/* Reads an unquoted field (leading blanks already skipped), trimmed, into p->b.text. */
 static void lx_csv_unquoted(lx_csv_parser *p)
 {
 	size_t start = p->pos;
@@ -239,17 +253,18 @@ static void lx_csv_unquoted(lx_csv_parser *p)
 	size_t end = p->pos;
 	while (end > start && (p->s[end - 1] == ' ' || p->s[end - 1] == '\t'))
 		end--;
-	lx_buf_append(&p->text, p->s + start, end - start);
+	lx_buf_append(&p->b.text, p->s + start, end - start);
 }
 
 /* Reads one record and its line break; blank lines are read and dropped. */
 static int lx_csv_record(lx_csv_parser *p, char *err, size_t errsz)
 {
-	size_t line = p->line, first = p->noffs, text0 = p->text.len;
+	size_t line = p->line, first = p->b.noffs, text0 = p->b.text.len;
 	bool quoted;
+	assert(first == p->b.row_first);
 	for (;;) {
 		lx_csv_skip_blanks(p);
-		lx_csv_push_field(p);
+		lx_csv_push_field(&p->b);
 		quoted = p->pos < p->n && p->s[p->pos] == '"';
 		if (quoted) {
 			int rc = lx_csv_quoted(p, err, errsz);
@@ -258,7 +273,7 @@ static int lx_csv_record(lx_csv_parser *p, char *err, size_t errsz)
 		} else {
 			lx_csv_unquoted(p);
 		}
-		lx_buf_putc(&p->text, '\0');
+		lx_buf_putc(&p->b.text, '\0');
 		if (p->pos < p->n && p->s[p->pos] == ',') {
 			p->pos++;
 			continue;
@@ -271,37 +286,47 @@ static int lx_csv_record(lx_csv_parser *p, char *err, size_t errsz)
 		p->pos += bl;
 		p->line++;
 	}
-	size_t nfields = p->noffs - first;
+	size_t nfields = p->b.noffs - first;
 	assert(nfields >= 1);
-	if (nfields == 1 && !quoted && p->text.data[text0] == '\0') {
-		p->noffs = first; /* blank line: forget it */
-		p->text.len = text0;
+	if (nfields == 1 && !quoted && p->b.text.data[text0] == '\0') {
+		p->b.noffs = first; /* blank line: forget it */
+		p->b.text.len = text0;
 		return LX_OK;
 	}
-	lx_csv_push_row(p, line, nfields);
+	lx_csv_builder_row(&p->b, line);
 	return LX_OK;
 }
 
-/* Moves the parsed rows into a new table; returns it, owned by the caller. */
-static lx_csv *lx_csv_build(lx_csv_parser *p, const char *encoding)
+lx_csv *lx_csv_builder_finish(lx_csv_builder *b, const char *encoding)
 {
+	assert(b && encoding);
+	assert(b->row_first == b->noffs); /* no field outside a row */
 	lx_csv_impl *t = lx_xcalloc(1, sizeof *t);
-	t->text = lx_buf_steal(&p->text);
-	t->fields = lx_xmalloc(p->noffs * sizeof *t->fields);
-	for (size_t i = 0; i < p->noffs; i++)
-		t->fields[i] = t->text + p->offs[i];
+	t->text = lx_buf_steal(&b->text);
+	t->fields = lx_xmalloc(b->noffs * sizeof *t->fields);
+	for (size_t i = 0; i < b->noffs; i++)
+		t->fields[i] = t->text + b->offs[i];
 	size_t k = 0;
-	for (size_t r = 0; r < p->nrows; r++) {
-		p->rows[r].fields = t->fields + k;
-		k += p->rows[r].nfields;
+	for (size_t r = 0; r < b->nrows; r++) {
+		b->rows[r].fields = t->fields + k;
+		k += b->rows[r].nfields;
 	}
-	assert(k == p->noffs);
-	t->pub.nrows = p->nrows;
-	t->pub.rows = p->rows;
-	p->rows = NULL;
-	p->nrows = p->caprows = 0;
+	assert(k == b->noffs);
+	t->pub.nrows = b->nrows;
+	t->pub.rows = b->rows;
+	b->rows = NULL;
 	snprintf(t->pub.encoding, sizeof t->pub.encoding, "%s", encoding);
+	lx_csv_builder_free(b);
 	return &t->pub;
+}
+
+void lx_csv_builder_free(lx_csv_builder *b)
+{
+	assert(b);
+	lx_buf_free(&b->text);
+	free(b->offs);
+	free(b->rows);
+	lx_csv_builder_init(b);
 }
 
 /*
@@ -368,7 +393,7 @@ int lx_csv_parse(const char *data, size_t len, lx_csv **out, char *err, size_t e
 
 	assert(out);
 	assert(data || len == 0);
-	lx_buf_init(&p.text);
+	lx_csv_builder_init(&p.b);
 	if (err && errsz > 0)
 		err[0] = '\0';
 	if (len > LX_CSV_MAX_INPUT) {
@@ -402,12 +427,10 @@ int lx_csv_parse(const char *data, size_t len, lx_csv **out, char *err, size_t e
 		if (rc != LX_OK)
 			goto cleanup;
 	}
-	*out = lx_csv_build(&p, encoding);
+	*out = lx_csv_builder_finish(&p.b, encoding);
 cleanup:
 	free(conv);
-	lx_buf_free(&p.text);
-	free(p.offs);
-	free(p.rows);
+	lx_csv_builder_free(&p.b);
 	return rc;
 }
 

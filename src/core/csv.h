@@ -8,6 +8,8 @@
 #ifndef LX_CSV_H
 #define LX_CSV_H
 
+#include "lx.h" /* lx_buf, for lx_csv_builder */
+
 #include <stddef.h>
 
 /* Inputs larger than this are rejected. */
@@ -73,5 +75,42 @@ int lx_csv_column(const lx_csv *t, const char *const *names);
  * fewer fields; convenient for ragged rows.
  */
 const char *lx_csv_field(const lx_csv_row *r, int i);
+
+/*
+ * Making a table from another reader's cells (xlsx.c), freed with
+ * lx_csv_free() like a parsed one: fields are appended one by one, and a
+ * row takes the fields appended since the previous row. The members are
+ * the builder's own; use the functions.
+ */
+typedef struct lx_csv_builder {
+	lx_buf text;      /* field bytes, each field NUL-terminated */
+	size_t *offs;     /* offset in text of each field, in order */
+	size_t noffs;
+	size_t capoffs;
+	size_t row_first; /* index in offs of the first field of the row being made */
+	lx_csv_row *rows; /* fields left NULL until lx_csv_builder_finish */
+	size_t nrows;
+	size_t caprows;
+} lx_csv_builder;
+
+/* Makes b an empty builder. */
+void lx_csv_builder_init(lx_csv_builder *b);
+
+/* Appends a field with a copy of s[0..n) (no NUL byte; s may be NULL when n is 0). */
+void lx_csv_builder_field(lx_csv_builder *b, const char *s, size_t n);
+
+/* Ends a row on the given 1-based line, made of the fields appended since
+ * the previous row (there must be at least one). */
+void lx_csv_builder_row(lx_csv_builder *b, size_t line);
+
+/*
+ * Returns a new table, owned by the caller (lx_csv_free), with the rows
+ * made so far (no field may be left outside a row) and the given encoding
+ * name (cut to 15 bytes). b is left empty, as after lx_csv_builder_init.
+ */
+lx_csv *lx_csv_builder_finish(lx_csv_builder *b, const char *encoding);
+
+/* Frees what b holds (nothing after lx_csv_builder_finish); b is left empty. */
+void lx_csv_builder_free(lx_csv_builder *b);
 
 #endif

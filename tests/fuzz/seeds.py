@@ -387,6 +387,119 @@ def fts_seeds():
     for i, q in enumerate(qs):
         write(t, "q-%02d.txt" % i, q)
 
+
+def form_seeds():
+    t = "form"
+
+    def yes_no(name, label, **kw):
+        return dict(name=name, type="yes_no", label=label, **kw)
+
+    def hazard(category, days, label=None, **rule):
+        rule.update(category=category, days=days)
+        if label:
+            rule["label"] = label
+        return rule
+
+    not_none = 'gas_kind != "none"'
+    gas = [  # the ready gas form (core/form.c lx_form_builtin_gas)
+        {"name": "gas_kind", "type": "choice", "label": "使用的燃气类型", "required": True,
+         "choices": [{"value": "pipeline", "label": "管道燃气"}, {"value": "bottled", "label": "瓶装液化气"},
+                     {"value": "none", "label": "不使用燃气"}]},
+        yes_no("pipe_joints_ok", "燃气管道及接口无漏气", required=True, relevant=not_none,
+               hazard_if=hazard("safety.gas", 3, "燃气管道接口漏气", equals=False)),
+        yes_no("meter_ok", "燃气表外观完好、运行正常", required=True, relevant='gas_kind == "pipeline"'),
+        yes_no("ventilation_ok", "用气场所通风良好", required=True, relevant=not_none,
+               hazard_if=hazard("safety.gas", 5, "用气场所通风不良", equals=False)),
+        yes_no("valve_ok", "燃气阀门开关灵活、无锈蚀", required=True, relevant=not_none),
+        yes_no("hose_ok", "连接软管无老化、龟裂", required=True, relevant='gas_kind == "bottled"'),
+        {"name": "hose_age_years", "type": "number", "label": "连接软管已使用年限", "min": 0, "max": 30, "unit": "年",
+         "relevant": 'gas_kind == "bottled"', "hazard_if": hazard("safety.gas", 5, "橡胶软管超过2年", expr=". > 2")},
+        yes_no("alarm_installed", "已安装可燃气体报警器", required=True, relevant=not_none),
+        {"name": "appliance_age_years", "type": "number", "label": "燃气灶具已使用年限", "min": 0, "max": 50,
+         "unit": "年", "relevant": not_none,
+         "hazard_if": hazard("safety.gas", 10, "燃气灶具超期使用", expr=". >= 8")},
+        {"name": "photo", "type": "photo", "label": "现场照片"},
+        {"name": "notes", "type": "text", "label": "备注"},
+    ]
+    knock = [  # the ready knock form (lx_form_builtin_knock)
+        yes_no("seen_in_person", "当面见到老人本人", required=True),
+        {"name": "health", "type": "choice", "label": "身体状况",
+         "choices": [{"value": "good", "label": "良好"}, {"value": "fair", "label": "一般"},
+                     {"value": "poor", "label": "较差"}, {"value": "needs_care", "label": "需就医"}],
+         "hazard_if": hazard("elderly.care", 1, "独居老人需要照护", equals="needs_care")},
+        {"name": "needs", "type": "text", "label": "需求与困难"},
+        yes_no("food_ok", "饮食有保障"),
+        yes_no("home_safe", "居家环境安全"),
+        {"name": "notes", "type": "text", "label": "备注"},
+    ]
+    every = [
+        yes_no("alone", "独居", hint="与子女分开居住"),
+        {"name": "kind", "type": "choice", "label": "类型", "choices": ["a", "b", "独"], "constraint": '. != "b"'},
+        {"name": "age", "type": "number", "label": "年龄", "min": 0, "max": 130, "relevant": "alone == true",
+         "constraint": ". >= 60 or (kind == \"a\" and . < 18)",
+         "hazard_if": [hazard("elderly.care", 30, "高龄", expr=". >= 80"),
+                       hazard("elderly.visit", 10, expr=". >= 70 and alone == true"),
+                       hazard("x", 1, equals=100)]},
+        {"name": "words", "type": "text", "label": "说明", "relevant": "age != null and age <= 1e2",
+         "hazard_if": hazard("t", 2, equals="火")},
+        {"name": "pic", "type": "photo", "label": "照片", "relevant": "(kind == \"\\u72ec\") or 1 == 1.0",
+         "constraint": ". > 0"},
+        {"name": "at", "type": "geopoint", "label": "位置", "relevant": "pic != null", "required": True},
+    ]
+    pairs = {
+        "gas-pipeline": (gas, {"gas_kind": "pipeline", "pipe_joints_ok": False, "meter_ok": True,
+                               "ventilation_ok": True, "valve_ok": True, "alarm_installed": True,
+                               "appliance_age_years": 9, "photo": 12, "notes": "灶具老化"}),
+        "gas-bottled": (gas, {"gas_kind": "bottled", "pipe_joints_ok": True, "ventilation_ok": False,
+                              "valve_ok": True, "hose_ok": True, "hose_age_years": 2.5, "alarm_installed": False}),
+        "gas-none": (gas, {"gas_kind": "none", "hose_ok": "dropped", "notes": "  "}),
+        "gas-missing": (gas, {"gas_kind": "bottled"}),
+        "gas-unknown-key": (gas, {"gas_kind": "none", "hose": True}),
+        "knock-care": (knock, {"seen_in_person": True, "health": "needs_care", "needs": "腿脚不便", "food_ok": True}),
+        "knock-null": (knock, {"seen_in_person": None}),
+        "every": (every, {"alone": True, "kind": "a", "age": 85, "words": "火", "pic": 3, "at": [37.8473, 113.5795]}),
+        "every-child": (every, {"alone": True, "kind": "a", "age": 10, "pic": 1, "at": [-90, 180]}),
+        "every-bad": (every, {"alone": "yes", "kind": "c", "age": "85", "pic": 0, "at": [91, 0]}),
+        "every-cascade": (every, {"alone": False, "age": 85, "words": "dropped", "pic": 2.5}),
+    }
+    for name, (questions, answers) in pairs.items():
+        write(t, name + ".json", dump(questions) + "\n" + dump(answers))
+    write(t, "gas-only.json", dump(gas))
+    write(t, "answers-only.json", dump({"gas_kind": "bottled", "hose_ok": True, "seen_in_person": True}))
+    write(t, "answers-null.json", dump(knock) + "null")
+    bad = {
+        "dup": [yes_no("a", "A"), yes_no("a", "B")],
+        "forward": [yes_no("a", "A", relevant="b == true"), yes_no("b", "B")],
+        "self": [yes_no("a", "A", constraint="a == true")],
+        "bad-type": [{"name": "a", "type": "boolean", "label": "A"}],
+        "no-choices": [{"name": "k", "type": "choice", "label": "K"}],
+        "min-max": [{"name": "n", "type": "number", "label": "N", "min": 10, "max": 5}],
+        "syntax": [yes_no("a", "A"), yes_no("b", "B", relevant="a = true && (a == 'x' or ${a} == TRUE")],
+        "deep": [yes_no("a", "A"), yes_no("b", "B", relevant="(" * 11 + "a == true" + ")" * 11)],
+        "days": [yes_no("a", "A", hazard_if=hazard("safety.gas", 0, equals=False))],
+        "category": [yes_no("a", "A", hazard_if=hazard("Safety Gas", 3, equals=False))],
+        "equals-string": [yes_no("a", "A", hazard_if=hazard("safety.gas", 3, equals="false"))],
+        "both": [yes_no("a", "A", hazard_if={"equals": False, "expr": ". == false", "category": "a", "days": 3})],
+        "unknown-key": [yes_no("a", "A", requried=True)],
+        "reserved": [yes_no("null", "A")],
+        "nul-label": [yes_no("a", "A\u0000B")],
+        "nul-expr": [yes_no("a", "A"), yes_no("b", "B", relevant="a == true\u0000")],
+        "long-expr": [{"name": "n", "type": "number", "label": "N"},
+                      yes_no("b", "B", relevant=" or ".join(["n == 1"] * 80))],
+        "empty": [],
+        "object": {"name": "a"},
+    }
+    for name, questions in bad.items():
+        write(t, "bad-" + name + ".json", dump(questions) + "\n{}")
+    many = [yes_no("q%d" % i, "问题%d" % i, relevant=("q%d == true" % (i - 1)) if i else None) for i in range(201)]
+    for q in many:
+        if q["relevant"] is None:
+            del q["relevant"]
+    write(t, "many-201.json", dump(many) + "\n" + dump({"q%d" % i: True for i in range(201)}))
+    write(t, "many-200.json", dump(many[:200]) + "\n" + dump({"q%d" % i: i % 3 != 0 for i in range(200)}))
+    write(t, "truncated.json", dump(gas)[:300])
+
+
 DICTS = {
     "json": ['{', '}', '[', ']', ':', ',', '"', 'null', 'true', 'false', '-0', '1e308', '-1e-308',
              '9223372036854775807', '\\u0000', '\\ud83d\\ude00', '"type"', '"channel"', '"title"',
@@ -428,6 +541,12 @@ DICTS = {
               'tasks', 'done', 'export', '.xlsx', '.csv', '/open311/v2/', 'services', 'requests', 'tokens',
               'servicerequestupdates', 'discovery', '.json', '.xml', 'dispatch', 'accept', 'resolve', 'merge',
               'rate', '42', '0101'],
+    "form": ['[', ']', '{', '}', ':', ',', '"name"', '"type"', '"label"', '"hint"', '"required"', '"relevant"',
+             '"constraint"', '"hazard_if"', '"choices"', '"value"', '"min"', '"max"', '"unit"', '"equals"', '"expr"',
+             '"category"', '"days"', '"yes_no"', '"choice"', '"number"', '"text"', '"photo"', '"geopoint"', 'true',
+             'false', 'null', ' and ', ' or ', '==', '!=', '<', '<=', '>', '>=', '.', '(', ')', '\\"', '\\u0000',
+             '"safety.gas"', '"elderly.care"', '"gas_kind"', '"bottled"', '"none"', '365', '1e2', '-0.5',
+             '[37.8473,113.5795]', '"燃气"'],
     "fts": [' ', '\t', '"', '*', 'AND', 'OR', 'NOT', 'NEAR', '(', ')', ':', '^', '-', '暖气', '不热', '路灯',
             '社区', '网格', '号楼', 'heating', '😀', '×', '·', '、', '，', '。', 'Ａ', 'ｂ', '々', '〇', '鿏',
             '𠀀', '\u0301'],
@@ -457,6 +576,7 @@ def main():
     query_seeds()
     route_seeds()
     fts_seeds()
+    form_seeds()
     write_dicts()
     for t in sorted(os.listdir(CORPUS)):
         print("%-8s %3d seeds" % (t, len(os.listdir(os.path.join(CORPUS, t)))))
