@@ -36,6 +36,9 @@ static int lx_import_answer(lx_req *r, int status)
 			      (json_int_t)(counts ? lx_reg_import_created(s->im) : 0), "updated",
 			      (json_int_t)(counts ? lx_reg_import_updated(s->im) : 0), "errors", errors, "dry_run",
 			      s->dry_run);
+	if (status >= 400)
+		json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code", "bad_rows", "message",
+							  "some rows are bad (errors lists them); nothing was written"));
 	return lx_reply_json(r, status, j);
 }
 
@@ -80,7 +83,7 @@ int lx_api_registry_import_check(lx_req *r)
 	/* a dry run, or a file with bad rows, is answered here: no write job */
 	if (s->dry_run) {
 		lx_import_answer(r, 200);
-		return LX_DONE;
+		return LX_ANSWERED;
 	}
 	if (json_array_size(lx_reg_import_errors(s->im))) {
 		lx_import_answer(r, 422);

@@ -550,6 +550,9 @@ static int lx_import_answer(lx_req *r)
 	json_object_set_new(j, "updated", json_integer(ok ? im->updated : 0));
 	json_object_set_new(j, "errors", im->errors);
 	im->errors = NULL;
+	if (!ok)
+		json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code", "bad_rows", "message",
+							  "some rows are bad (errors lists them); nothing was written"));
 	lx_reply_json(r, ok ? 200 : 422, j);
 	return ok ? LX_OK : LX_INVALID;
 }

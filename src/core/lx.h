@@ -21,7 +21,9 @@ enum {
 	LX_INVALID = -4,   /* well-formed but invalid value */
 	LX_FORBIDDEN = -5, /* role does not allow it */
 	LX_BUSY = -6,      /* database busy / unavailable */
-	LX_BADREQ = -7     /* malformed input */
+	LX_BADREQ = -7,    /* malformed input */
+	LX_ANSWERED = -8   /* a write route's check answered the request itself and
+			    * the write job is not to run (a dry run) */
 };
 
 /* The LX_ code that stands for an HTTP error status (401/403 forbidden, 404
