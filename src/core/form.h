@@ -169,8 +169,8 @@ void lx_form_result_clear(lx_form_result *res);
 /*
  * The ready definitions the server seeds at init: new JSON arrays owned by
  * the caller (json_decref), NULL only when out of memory. Both pass
- * lx_form_parse. Their hazard rules name the categories safety.gas
- * (the gas form) and elderly.care (the knock form).
+ * lx_form_parse. Their hazard rules name the categories 0605 (入户燃气安全隐患)
+ * (the gas form) and 0707 (独居老人照护需求) (the knock form).
  */
 #define LX_FORM_BUILTIN_GAS_NAME "冬季燃气安全入户检查"
 json_t *lx_form_builtin_gas(void);

@@ -423,7 +423,7 @@ static void test_hazard_equals(void **state)
 	assert_int_equal(res.nhazards, 1);
 	assert_string_equal(res.hazards[0].question, "pipe_joints_ok");
 	assert_string_equal(res.hazards[0].question_label, "燃气管道及接口无漏气");
-	assert_string_equal(res.hazards[0].category, "safety.gas");
+	assert_string_equal(res.hazards[0].category, "0605");
 	assert_string_equal(res.hazards[0].label, "燃气管道接口漏气");
 	assert_int_equal(res.hazards[0].days, 3);
 	assert_true(json_is_false(res.hazards[0].answer));
@@ -478,7 +478,7 @@ static void test_hazard_expr_numbers(void **state)
 		assert_int_equal(res.nhazards, cases[i].nhaz);
 		if (cases[i].nhaz) {
 			assert_string_equal(res.hazards[0].question, cases[i].question);
-			assert_string_equal(res.hazards[0].category, "safety.gas");
+			assert_string_equal(res.hazards[0].category, "0605");
 			assert_int_equal(res.hazards[0].days, strcmp(cases[i].question, "hose_age_years") == 0 ? 5 : 10);
 			assert_string_equal(res.hazards[0].label, strcmp(cases[i].question, "hose_age_years") == 0
 							   ? "橡胶软管超过2年" : "燃气灶具超期使用");
@@ -572,7 +572,7 @@ static void test_builtin_gas(void **state)
 	assert_string_equal(lx_form_question_label(f, 0), "使用的燃气类型");
 	const char *const *codes = NULL;
 	assert_int_equal(lx_form_hazard_categories(f, &codes), 1);
-	assert_string_equal(codes[0], "safety.gas");
+	assert_string_equal(codes[0], "0605");
 	/* no gas: only the kind is asked (and the optional photo, notes) */
 	kept_is(f, "{'gas_kind':'none','pipe_joints_ok':false,'notes':'不用燃气'}", "{'gas_kind':'none','notes':'不用燃气'}",
 		0);
@@ -600,7 +600,7 @@ static void test_builtin_knock(void **state)
 		assert_string_equal(lx_form_question_name(f, i), names[i]);
 	const char *const *codes = NULL;
 	assert_int_equal(lx_form_hazard_categories(f, &codes), 1);
-	assert_string_equal(codes[0], "elderly.care");
+	assert_string_equal(codes[0], "0707");
 	check_fails(f, "{'health':'good'}", "answers.seen_in_person", "answer 'seen_in_person' is required");
 	check_fails(f, "{'seen_in_person':true,'health':'需就医'}", "answers.health",
 		    "answer 'health' must be one of good, fair, poor, needs_care");
@@ -609,7 +609,7 @@ static void test_builtin_knock(void **state)
 		    "'home_safe':true}", &res);
 	assert_int_equal(res.nhazards, 1);
 	assert_string_equal(res.hazards[0].question, "health");
-	assert_string_equal(res.hazards[0].category, "elderly.care");
+	assert_string_equal(res.hazards[0].category, "0707");
 	assert_int_equal(res.hazards[0].days, 1);
 	assert_string_equal(res.hazards[0].label, "独居老人需要照护");
 	assert_string_equal(json_string_value(res.hazards[0].answer), "needs_care");
