@@ -18,47 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------- dispatch by the duty list ---------------- */
-
-/* Finds the unit a category's rule names for a case located at loc (may be
- * NULL). Returns LX_OK with *out, LX_NOTFOUND when the rule gives none. */
-static int lx_duty_unit(lx_db *db, const lx_category *cat, const lx_unit *loc, lx_unit *out)
-{
-	int rc = LX_NOTFOUND;
-	lx_unit *anc = NULL;
-	size_t n = 0;
-	if (!cat || !cat->resp_kind || !cat->resp_value)
-		return LX_NOTFOUND;
-	if (strcmp(cat->resp_kind, "unit_id") == 0)
-		return lx_unit_get(db, "/", strtoll(cat->resp_value, NULL, 10), out);
-	if (loc) {
-		rc = lx_unit_ancestors(db, loc, &anc, &n);
-		if (rc != LX_OK)
-			return rc;
-		rc = LX_NOTFOUND;
-	}
-	if (strcmp(cat->resp_kind, "unit_kind") == 0) {
-		for (size_t i = n; i-- > 0;) {
-			if (strcmp(anc[i].kind, cat->resp_value) == 0) {
-				*out = anc[i];
-				memset(&anc[i], 0, sizeof anc[i]);
-				rc = LX_OK;
-				break;
-			}
-		}
-	} else if (strcmp(cat->resp_kind, "unit_name") == 0) {
-		const char *under = NULL;
-		for (size_t i = 0; i < n && !under; i++)
-			if (strcmp(anc[i].kind, "district") == 0)
-				under = anc[i].path;
-		rc = lx_unit_find_named(db, under, "department", cat->resp_value, out);
-	}
-	for (size_t i = 0; i < n; i++)
-		lx_unit_clear(&anc[i]);
-	free(anc);
-	return rc;
-}
-
 static bool lx_phone_ok(const char *s)
 {
 	size_t digits = 0;
@@ -145,7 +104,7 @@ static int lx_intake_read(lx_db *db, struct lx_intake_job *job)
 	memset(&loc, 0, sizeof loc);
 	rc = LX_OK;
 	if (job->has_cat) {
-		rc = lx_duty_unit(db, &job->cat, job->has_loc ? &job->loc : NULL, &job->duty);
+		rc = lx_flow_duty_unit(db, &job->cat, job->has_loc ? &job->loc : NULL, &job->duty);
 		if (rc == LX_OK)
 			job->has_duty = true;
 		else if (rc == LX_NOTFOUND)

@@ -9,6 +9,8 @@
 #include "csv.h"
 #include "db.h"
 #include "lx.h"
+#include "flow.h"
+#include "repo_field.h"
 #include "repo_registry.h"
 
 #include <jansson.h>
@@ -74,5 +76,67 @@ size_t lx_reg_import_updated(const lx_reg_import *im);
 int lx_reg_import_apply(lx_db *db, lx_reg_import *im, int64_t by, lx_ms now, lx_import_progress progress,
 			void *arg);
 void lx_reg_import_free(lx_reg_import *im);
+
+/* ---------------- visits (periods.c, visits.c) ---------------- */
+
+/* Whether f is daily, weekly, monthly, every_n_months or once. */
+bool lx_frequency_known(const char *f);
+/* Whether s is home, not_home or refused. */
+bool lx_outcome_known(const char *s);
+/* The start of plan p's period holding t (the server zone tz, minutes
+ * east): the local day, the Monday, the month, the n-month step from the
+ * plan's first month; a once plan's start. */
+lx_ms lx_plan_period_start(const lx_plan *p, lx_ms t, int tz);
+/* The bounds of p's period at now (repo_field.h's lx_period_bounds). */
+lx_period_bounds lx_plan_bounds(const lx_plan *p, lx_ms now, int tz);
+/* Since when target t of p is due, and whether it is overdue, by b. */
+void lx_target_due(const lx_plan *p, const lx_target *t, const lx_period_bounds *b, int tz, lx_ms *due_since,
+		   bool *overdue);
+
+/* A case the field opens at a target: a hazard an answer raised, or the
+ * two-day alert. Strings are borrowed. */
+typedef struct lx_field_case {
+	const char *category_code, *title, *description;
+	int resolve_workdays;    /* > 0: the rule's days instead of the category's clock */
+	bool has_point;          /* where it was found (else the target's point) */
+	double lat, lon;
+	int64_t created_by;
+	const char *field;       /* the input field an unknown category is blamed on */
+} lx_field_case;
+/* Opens fc at t through the engine (located at t's unit, dispatched by the
+ * duty list, channel inspection) in the caller's transaction. LX_OK with
+ * *c (the caller clears it), or a failure (err filled when it is the
+ * input's). */
+int lx_field_case_open(lx_flow_ctx *x, lx_db *db, const lx_target *t, const lx_field_case *fc, lx_case *c,
+		       lx_flow_error *err);
+
+/* A visit as the worker's phone sends it. Strings borrowed. */
+typedef struct lx_visit_in {
+	int64_t plan_id;
+	const char *target_kind;
+	int64_t target_id;
+	const char *outcome;       /* home | not_home | refused */
+	const json_t *answers;     /* checked only at home */
+	const char *client_uuid;   /* the phone's id of the visit: a resend is stored once */
+	bool has_point;
+	double lat, lon;
+	lx_ms visited_at;          /* when it happened (offline: before it is sent); 0: now */
+	int64_t form_version;      /* the version the phone showed (0: the current one) */
+} lx_visit_in;
+/* Records a visit by who in the caller's write transaction: the answers
+ * checked against the form version (an irrelevant answer dropped), the
+ * visit stored, its target moved (at home or refused: the period is done;
+ * not home: due again the next working day; refused: a written notice
+ * follows), each hazard its answers raise opened as a case with a ledger
+ * row. A client_uuid stored before answers that visit (*replayed, nothing
+ * written). LX_OK with *out (the caller clears it), or a failure with err
+ * filled when it is the input's (404 plan, 422 target or answers, 409). */
+int lx_visit_record(lx_flow_ctx *x, lx_db *db, const lx_flow_actor *who, lx_ms now, int tz, const lx_visit_in *in,
+		    lx_visit *out, bool *replayed, lx_flow_error *err);
+/* Raises the alert (category 0708, at the community by the duty list)
+ * for up to limit persons of daily plans nobody saw at home for two days,
+ * once each until they are seen; *n counts them. In the caller's write
+ * transaction. LX_OK or LX_ERR. */
+int lx_visits_alert_sweep(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n);
 
 #endif

@@ -156,6 +156,11 @@ void lx_flow_ctx_put_unit(lx_flow_ctx *x, const lx_unit *u);
 /* Makes who the actor of x's next steps (x keeps a copy of its scope). */
 void lx_flow_ctx_set_actor(lx_flow_ctx *x, const lx_flow_actor *who);
 
+/* The working-day calendar (calendar.h), loaded once per context. NULL
+ * when the store failed. */
+struct lx_cal;
+const struct lx_cal *lx_flow_calendar(lx_flow_ctx *x);
+
 /* True when type names a machine. */
 bool lx_flow_type_known(const char *type);
 /* The names of every case type, NULL-terminated (static). */
@@ -215,6 +220,12 @@ int lx_flow_note(lx_flow_ctx *x, const lx_case *c, const char *action, const cha
  * case as written (caller clears it); ev may be NULL. */
 int lx_flow_fire(lx_flow_ctx *x, int64_t id, const char *action, const lx_flow_input *in,
 		 lx_case *out, lx_event *ev, lx_flow_error *err);
+
+/* The unit a category's duty-list rule names for a case located at loc
+ * (NULL: nowhere): a fixed unit, the ancestor of a kind, or the department
+ * of a name in loc's district. LX_OK with *out (the caller clears it),
+ * LX_NOTFOUND when the rule gives none, LX_ERR. */
+int lx_flow_duty_unit(lx_db *db, const lx_category *cat, const lx_unit *loc, lx_unit *out);
 
 /* Inserts a new case: lx_flow_start, the insert with its search terms,
  * the create event; then, when duty names a unit, the duty list's

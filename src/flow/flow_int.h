@@ -104,8 +104,6 @@ struct lx_flow_ctx {
 const lx_category *lx_flow_category(lx_flow_ctx *x, const char *code);
 /* Unit id (cached; NULL when there is none). Scope is not checked here. */
 const lx_unit *lx_flow_unit(lx_flow_ctx *x, int64_t id);
-/* The calendar (loaded once per context). NULL when the store failed. */
-const lx_cal *lx_flow_calendar(lx_flow_ctx *x);
 
 /* ---- deadlines (deadlines.c) ---- */
 /* A fresh dispatch of c at x->now: both clocks from the category (hours or

@@ -3,6 +3,7 @@
  * (repo_registry.h).
  */
 #include "repo.h"
+#include "repo_field.h"
 #include "repo_registry.h"
 
 #include <assert.h>
@@ -62,11 +63,11 @@ int lx_household_add(lx_db *db, lx_household *h, lx_ms now)
 	lx_stmt_bind_int(st, 7, now);
 	lx_stmt_bind_int(st, 8, now);
 	int rc = lx_stmt_one_int(st, &h->id);
-	if (rc == LX_OK) {
-		h->version = 1;
-		h->created_at = h->updated_at = now;
-	}
-	return rc == LX_NOTFOUND ? LX_ERR : rc;
+	if (rc != LX_OK)
+		return rc == LX_NOTFOUND ? LX_ERR : rc;
+	h->version = 1;
+	h->created_at = h->updated_at = now;
+	return lx_targets_sync(db, "household", h->id, now);
 }
 
 int lx_household_get(lx_db *db, const char *scope, int64_t id, lx_household *out)
@@ -141,6 +142,9 @@ int lx_household_update(lx_db *db, lx_household *h, const lx_household *was, int
 	h->updated_at = now;
 	if (h->unit_id == was->unit_id)
 		return LX_OK;
+	rc = lx_targets_sync(db, "household", h->id, now);
+	if (rc != LX_OK)
+		return rc;
 	st = lx_db_prepare(db, "INSERT INTO household_moves(household_id, from_unit_id, to_unit_id, from_address, "
 			       "to_address, moved_by, moved_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st)

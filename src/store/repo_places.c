@@ -5,6 +5,7 @@
  */
 #include "pii.h"
 #include "repo.h"
+#include "repo_field.h"
 #include "repo_registry.h"
 
 #include <assert.h>
@@ -89,11 +90,11 @@ int lx_place_add(lx_db *db, lx_place *p, lx_ms now)
 	lx_stmt_bind_int(st, 11, now);
 	lx_stmt_bind_int(st, 12, now);
 	int rc = lx_stmt_one_int(st, &p->id);
-	if (rc == LX_OK) {
-		p->version = 1;
-		p->created_at = p->updated_at = now;
-	}
-	return rc == LX_NOTFOUND ? LX_ERR : rc;
+	if (rc != LX_OK)
+		return rc == LX_NOTFOUND ? LX_ERR : rc;
+	p->version = 1;
+	p->created_at = p->updated_at = now;
+	return lx_targets_sync(db, "place", p->id, now);
 }
 
 int lx_place_get(lx_db *db, const char *scope, int64_t id, lx_place *out)
@@ -134,11 +135,11 @@ int lx_place_update(lx_db *db, lx_place *p, lx_ms now)
 	lx_stmt_bind_int(st, 12, p->id);
 	lx_stmt_bind_int(st, 13, p->version);
 	int rc = lx_change_one(db, st, LX_CONFLICT);
-	if (rc == LX_OK) {
-		p->version++;
-		p->updated_at = now;
-	}
-	return rc;
+	if (rc != LX_OK)
+		return rc;
+	p->version++;
+	p->updated_at = now;
+	return lx_targets_sync(db, "place", p->id, now);
 }
 
 int lx_places_each(lx_db *db, const char *scope, const lx_reg_filter *f,

@@ -4,6 +4,7 @@
  */
 #include "pii.h"
 #include "repo.h"
+#include "repo_field.h"
 #include "repo_registry.h"
 
 #include <assert.h>
@@ -160,7 +161,8 @@ int lx_resident_add(lx_db *db, lx_resident *p, lx_ms now)
 	p->created_at = p->updated_at = now;
 	if (!p->tags)
 		p->tags = json_array();
-	return lx_resident_tag_rows(db, p);
+	rc = lx_resident_tag_rows(db, p);
+	return rc == LX_OK ? lx_targets_sync(db, "resident", p->id, now) : rc;
 }
 
 int lx_resident_get(lx_db *db, const char *scope, int64_t id, lx_resident *out)
@@ -215,7 +217,8 @@ int lx_resident_update(lx_db *db, lx_resident *p, lx_ms now)
 		return rc;
 	p->version++;
 	p->updated_at = now;
-	return lx_resident_tag_rows(db, p);
+	rc = lx_resident_tag_rows(db, p);
+	return rc == LX_OK ? lx_targets_sync(db, "resident", p->id, now) : rc;
 }
 
 int lx_residents_each(lx_db *db, const char *scope, const lx_reg_filter *f,

@@ -180,26 +180,29 @@ CREATE TABLE visit_plan_workers (
 );
 CREATE INDEX visit_plan_workers_user ON visit_plan_workers(user_id);
 
--- One row per plan and target: when it is due next and what the last
--- visit was. The due list and coverage read these rows, never the
--- visits; a visit moves its row (store/repo_visits.c).
+-- One row per plan and target: when it was first due, last visited (at
+-- home or refused: the period is covered), may be tried again (not home:
+-- the next working day), what follow-up it waits for, the alert raised for
+-- a person of a daily plan nobody saw for two days. The due list and
+-- coverage read these rows, never the visits; a visit moves its row.
 CREATE TABLE visit_targets (
   plan_id BIGINT NOT NULL REFERENCES visit_plans(id),
   target_kind TEXT NOT NULL,
   target_id BIGINT NOT NULL,
   unit_id BIGINT NOT NULL,
   unit_path {{TEXTKEY}} NOT NULL,
-  due_at BIGINT NOT NULL,
-  overdue_at BIGINT NOT NULL,
+  first_due_at BIGINT NOT NULL,
   done_at BIGINT,
   done_by BIGINT,
+  retry_at BIGINT,
+  followup TEXT,
+  seen_at BIGINT,
   last_visit_id BIGINT,
   last_outcome TEXT,
-  seen_at BIGINT,
   alert_case_id BIGINT,
   PRIMARY KEY (plan_id, target_kind, target_id)
 );
-CREATE INDEX visit_targets_path ON visit_targets(unit_path, due_at);
+CREATE INDEX visit_targets_path ON visit_targets(plan_id, unit_path);
 CREATE INDEX visit_targets_seen ON visit_targets(plan_id, seen_at);
 
 CREATE TABLE visits (
