@@ -37,6 +37,7 @@ parts_of() {
     route) echo "src/api/dispatch.c=lx_match|lx_route_match" ;;
     fts) echo src/core/text.c src/store/repo_case_list.c ;;
     form) echo src/core/form.c ;;
+    xlsx) echo src/core/xlsx.c ;;
   esac
 }
 

@@ -8,10 +8,12 @@ district's codes, services and boundaries (the fixture the database-backed
 targets run on, fuzz.h), malformed and hostile inputs. Usage:
     /usr/bin/python3 tests/fuzz/seeds.py
 """
+import io
 import json
 import os
 import shutil
 import urllib.parse
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "corpus")
@@ -498,6 +500,91 @@ def form_seeds():
     write(t, "many-201.json", dump(many) + "\n" + dump({"q%d" % i: True for i in range(201)}))
     write(t, "many-200.json", dump(many[:200]) + "\n" + dump({"q%d" % i: i % 3 != 0 for i in range(200)}))
     write(t, "truncated.json", dump(gas)[:300])
+def xlsx_seeds():
+    """fuzz_xlsx: XML parts joined by NUL (sheet, sharedStrings, styles,
+    workbook, rels; fuzz_xlsx.c zips them), and a few whole archives."""
+    t = "xlsx"
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    nsr = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    rt = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    decl = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+    def sheet(rows):
+        return decl + "<worksheet %s><sheetData>%s</sheetData></worksheet>" % (ns, rows)
+
+    def sst(items):
+        return decl + "<sst %s>%s</sst>" % (ns, items)
+
+    styles = (decl + '<styleSheet %s><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy/m/d h:mm"/>'
+              '<numFmt numFmtId="165" formatCode="0.00&quot; m2&quot;"/></numFmts>'
+              '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/>'
+              '<xf numFmtId="31"/></cellXfs></styleSheet>' % ns)
+    workbook = (decl + '<workbook %s %s><workbookPr/><sheets><sheet name="居民" sheetId="1" r:id="rId1"/>'
+                '</sheets></workbook>' % (ns, nsr))
+    rels = (decl + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="%sworksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="%ssharedStrings" Target="sharedStrings.xml"/>'
+            '<Relationship Id="rId3" Type="%sstyles" Target="/xl/styles.xml"/></Relationships>' % (rt, rt, rt))
+    residents = sheet('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+                      '<c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>'
+                      '<row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2"><v>13812345678</v></c>'
+                      '<c r="C2" s="1"><v>32874</v></c><c r="D2" s="3"><v>89.5</v></c></row>'
+                      '<row r="4"><c r="A4" t="inlineStr"><is><t>  李四 </t></is></c><c r="B4"><v>1.3812345678E10</v></c>'
+                      '<c r="C4" s="2"><v>46086.395833333336</v></c><c r="D4" t="b"><v>1</v></c></row>')
+    strings = sst('<si><t>姓名</t></si><si><t>电话</t></si><si><t>出生日期</t></si><si><t>面积</t></si>'
+                  '<si><r><t>王</t></r><r><rPr><b/></rPr><t>小明</t></r><rPh sb="0" eb="1"><t>ワン</t></rPh></si>')
+
+    def parts(*p):
+        return "\0".join(p).encode("utf-8")
+
+    write(t, "residents", parts(residents, strings, styles, workbook, rels))
+    write(t, "sheet-only", parts(sheet('<row><c t="inlineStr"><is><t>编码</t></is></c><c t="inlineStr"><is>'
+                                       '<t>名称</t></is></c></row><row><c><v>140303001001009</v></c>'
+                                       '<c t="str"><v>水滩社区第9网格</v></c></row>')))
+    write(t, "gaps", parts(sheet('<row r="1"><c r="A1"><v>1</v></c><c r="C1"><v>3</v></c><c r="XFD1"><v>x</v></c>'
+                                 '</row><row r="3"><c r="B3"/><c r="D3"><v>4</v></c></row><row><c><v>5</v></c></row>')))
+    write(t, "dates", parts(sheet('<row><c s="1"><v>60</v></c><c s="1"><v>0.5</v></c><c s="2"><v>45000.5</v></c>'
+                                  '<c s="4"><v>44927</v></c><c t="d"><v>2026-03-05T09:30:00</v></c>'
+                                  '<c s="1"><v>-1</v></c><c s="1"><v>1e10</v></c></row>'), "", styles))
+    write(t, "date1904", parts(sheet('<row><c s="1"><v>0</v></c></row>'), "", styles,
+                               workbook.replace("<workbookPr/>", '<workbookPr date1904="true"/>'), rels))
+    write(t, "numbers", parts(sheet('<row><c><v>1.10101199001011E+17</v></c><c><v>0.30000000000000004</v></c>'
+                                    '<c><v>-1.5E3</v></c><c><v>1E+400</v></c><c><v>.5</v></c><c><v>1e</v></c>'
+                                    '<c t="e"><v>#N/A</v></c><c t="b"><v>0</v></c></row>')))
+    write(t, "escapes", parts(sheet('<row><c t="s"><v>0</v></c><c t="inlineStr"><is><t>a_x005F_x000D_b&amp;'
+                                    '&#x4E2D;</t></is></c></row>'), sst('<si><t>_x000D__xD800__x0000_</t></si>')))
+    write(t, "prefixed", parts('<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                               '<x:sheetData><x:row r="2"><x:c r="B2"><x:v>1</x:v></x:c></x:row></x:sheetData>'
+                               '</x:worksheet>'))
+    write(t, "bad-sst-index", parts(sheet('<row><c t="s"><v>7</v></c></row>'), sst('<si><t>a</t></si>')))
+    write(t, "out-of-order", parts(sheet('<row r="3"><c r="C3"/><c r="B3"/></row><row r="2"/>')))
+    write(t, "doctype", parts('<!DOCTYPE worksheet [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                              '<worksheet><sheetData><row><c t="inlineStr"><is><t>&b;</t></is></c></row>'
+                              '</sheetData></worksheet>'))
+    write(t, "malformed", parts(sheet("<row><c><v>1</c></row>")))
+    # the first sheet is rId2, a worksheet whose target has "." and ".." in it
+    other_rels = (rels.replace('Target="sharedStrings.xml"', 'Target="../xl/./worksheets/sheet1.xml"')
+                  .replace('sharedStrings"', 'worksheet"'))
+    write(t, "other-sheet", parts(sheet('<row><c><v>1</v></c></row>'), "", "",
+                                  workbook.replace('r:id="rId1"', 'r:id="rId2"'), other_rels))
+
+    # whole archives, with fixed times so that the seeds do not change
+    def archive(entries, method=zipfile.ZIP_DEFLATED):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, data in entries:
+                info = zipfile.ZipInfo(name, date_time=(2026, 12, 1, 0, 0, 0))
+                info.compress_type = method
+                z.writestr(info, data)
+        return buf.getvalue()
+
+    ctypes = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+              'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+    whole = [("[Content_Types].xml", ctypes), ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", rels),
+             ("xl/worksheets/sheet1.xml", residents), ("xl/sharedStrings.xml", strings), ("xl/styles.xml", styles)]
+    write(t, "archive.xlsx", archive(whole))
+    write(t, "archive-stored.xlsx", archive(whole, zipfile.ZIP_STORED))
+    write(t, "archive-no-sheet.zip", archive([("readme.txt", "not a workbook")]))
 
 
 DICTS = {
@@ -547,6 +634,15 @@ DICTS = {
              'false', 'null', ' and ', ' or ', '==', '!=', '<', '<=', '>', '>=', '.', '(', ')', '\\"', '\\u0000',
              '"safety.gas"', '"elderly.care"', '"gas_kind"', '"bottled"', '"none"', '365', '1e2', '-0.5',
              '[37.8473,113.5795]', '"燃气"'],
+    "xlsx": ['\x00', '<row>', '<row r="', '</row>', '<c r="', '<c>', '</c>', '<v>', '</v>', ' t="s"',
+             ' t="inlineStr"', ' t="str"', ' t="b"', ' t="e"', ' t="d"', ' s="1"', '<is><t>', '</t></is>', '<si>',
+             '</si>', '<r><t>', '</t></r>', '<rPh>', '</rPh>', '<sheetData>', '</sheetData>', '<numFmts>',
+             '<numFmt numFmtId="', '" formatCode="', '<cellXfs>', '<xf numFmtId="', '</cellXfs>', 'yyyy', 'mm',
+             '&quot;', '[Red]', '<workbookPr date1904="1"/>', '<sheet r:id="', 'Relationship Id="',
+             ' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"',
+             ' Target="', '/xl/', '../', 'XFD', '1048576', 'E+10', 'E-3', '_x000D_', '_x005F_', '&amp;', '&#x',
+             '<!DOCTYPE', '<!ENTITY', ' xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+             ' xml:space="preserve"', '13812345678', '60', '45000.5', '姓名', '网格'],
     "fts": [' ', '\t', '"', '*', 'AND', 'OR', 'NOT', 'NEAR', '(', ')', ':', '^', '-', '暖气', '不热', '路灯',
             '社区', '网格', '号楼', 'heating', '😀', '×', '·', '、', '，', '。', 'Ａ', 'ｂ', '々', '〇', '鿏',
             '𠀀', '\u0301'],
@@ -577,6 +673,7 @@ def main():
     route_seeds()
     fts_seeds()
     form_seeds()
+    xlsx_seeds()
     write_dicts()
     for t in sorted(os.listdir(CORPUS)):
         print("%-8s %3d seeds" % (t, len(os.listdir(os.path.join(CORPUS, t)))))

@@ -402,7 +402,8 @@ static void test_namespace_prefix(void **state)
 static void test_bad_cells(void **state)
 {
 	(void)state;
-	sheet_fails(SHEET("<row r=\"1\"><c t=\"s\"><v>0</v></c></row><row r=\"2\"><c r=\"A2\"/><c r=\"B2\" t=\"s\"><v>5</v></c></row>"),
+	sheet_fails(SHEET("<row r=\"1\"><c t=\"s\"><v>0</v></c></row>"
+			  "<row r=\"2\"><c r=\"A2\"/><c r=\"B2\" t=\"s\"><v>5</v></c></row>"),
 		    SST("<si><t>a</t></si><si><t>b</t></si>"),
 		    "line 2: cell B2 refers to shared string \"5\", and the workbook has 2");
 	sheet_fails(SHEET("<row><c t=\"s\"><v>x</v></c></row>"), NULL,
