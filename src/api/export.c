@@ -32,6 +32,7 @@
  */
 #include "api.h"
 #include "scrub.h"
+#include "sheet.h"
 #include "text.h"
 #include "flow.h"
 
@@ -42,7 +43,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #define LX_EXPORT_MAX 20000
 
@@ -115,10 +115,8 @@ struct lx_export_ctx {
 	lx_ms now;
 	size_t rows;
 	/* one of the two writers */
-	lxw_worksheet *ws;
-	lxw_format *wrap;
+	lx_sheet *sheet;
 	lx_buf *csv;
-	int error;
 };
 
 static const char *lx_unit_name_cached(struct lx_export_ctx *x, int64_t id)
@@ -222,55 +220,17 @@ static int lx_xlsx_row(void *arg, const lx_case *c)
 	const char *cells[COL__N];
 	char bufs[9][40];
 	char *owned[LX_OWNED__N];
-	if (x->error)
-		return 0;
 	lx_export_cells(x, c, cells, bufs, owned);
-	lxw_row_t row = (lxw_row_t)(x->rows + 1);
 	for (int i = 0; i < COL__N; i++) {
-		lxw_error e = LXW_NO_ERROR;
-		if (i == COL_SUPERVISED) {
-			e = worksheet_write_number(x->ws, row, (lxw_col_t)i, (double)c->supervised, NULL);
-		} else if (cells[i][0]) { /* else the cell stays empty */
-			char *text = lx_scrub_xml_chars(cells[i]);
-			if (text[0])
-				e = worksheet_write_string(x->ws, row, (lxw_col_t)i, text,
-							   i == COL_DESC || i == COL_REPLY ? x->wrap : NULL);
-			free(text);
-		}
-		if (e != LXW_NO_ERROR && e != LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED)
-			x->error = 1;
+		if (i == COL_SUPERVISED)
+			lx_sheet_number(x->sheet, i, (double)c->supervised);
+		else
+			lx_sheet_text(x->sheet, i, cells[i], i == COL_DESC || i == COL_REPLY);
 	}
+	lx_sheet_next(x->sheet);
 	lx_export_owned_free(owned);
 	x->rows++;
 	return 0;
-}
-
-/* Reads the whole file at path into an owned buffer. */
-static char *lx_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	lx_buf b;
-	char chunk[65536];
-	size_t n;
-	if (!f)
-		return NULL;
-	lx_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		lx_buf_append(&b, chunk, n);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		lx_buf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return lx_buf_steal(&b);
-}
-
-static const char *lx_tmpdir(void)
-{
-	const char *t = getenv("TMPDIR");
-	return t && *t ? t : "/tmp";
 }
 
 /* Sets the download header: an ASCII name and the Chinese one (RFC 5987). */
@@ -289,82 +249,27 @@ int lx_api_cases_export_xlsx(lx_req *r)
 {
 	lx_case_query q;
 	struct lx_export_ctx x = {0};
-	lxw_workbook *wb = NULL;
-	char *path = NULL, *data = NULL;
-	size_t len = 0;
 	bool more = false;
-	int fd = -1;
 	int rc = lx_api_case_query_parse(r, LX_EXPORT_MAX, LX_EXPORT_MAX, &q);
 	if (rc != LX_OK)
 		return rc;
-
-	/* libxlsxwriter 1.1 writes to a named file: reserve one, then reuse it. */
-	path = lx_xasprintf("%s/lianxin-export-XXXXXX", lx_tmpdir());
-	fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		path = NULL;
-		rc = lx_reply_error(r, 500, "internal", NULL, "cannot create a temporary file");
+	rc = lx_sheet_open_or_reply(r, "案件", lx_export_titles, lx_export_widths, COL__N, &x.sheet);
+	if (rc != LX_OK)
 		goto cleanup;
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)lx_tmpdir()};
-	wb = workbook_new_opt(path, &opt);
-	if (!wb) {
-		rc = lx_reply_error(r, 500, "internal", NULL, "cannot start the workbook");
-		goto cleanup;
-	}
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "案件");
-	lxw_format *head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_bg_color(head, 0xDDEBF7);
-	format_set_border(head, LXW_BORDER_THIN);
-	lxw_format *wrap = workbook_add_format(wb);
-	format_set_text_wrap(wrap);
-	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
-	for (int i = 0; i < COL__N; i++) {
-		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, lx_export_widths[i], NULL);
-		worksheet_write_string(ws, 0, (lxw_col_t)i, lx_export_titles[i], head);
-	}
-	worksheet_freeze_panes(ws, 1, 1);
 	x.r = r;
-	x.ws = ws;
-	x.wrap = wrap;
 	x.now = lx_now_ms();
 	x.cat_names = lx_api_category_names(r->db);
 	x.unit_names = json_object();
 	rc = lx_case_list(r->db, r->user.scope, &q.f, lx_xlsx_row, &x, &more);
 	if (rc != LX_OK) {
+		lx_sheet_free(x.sheet);
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
 	}
-	if (x.rows)
-		worksheet_autofilter(ws, 0, 0, (lxw_row_t)x.rows, COL__N - 1);
-	lxw_error e = workbook_close(wb);
-	wb = NULL;
-	if (e != LXW_NO_ERROR || x.error) {
-		rc = lx_reply_error(r, 500, "internal", NULL, "cannot write the workbook: %s",
-				    lxw_strerror(e));
-		goto cleanup;
-	}
-	data = lx_slurp(path, &len);
-	if (!data) {
-		rc = lx_reply_error(r, 500, "internal", NULL, "cannot read the workbook back");
-		goto cleanup;
-	}
-	lx_export_filename(r, "xlsx");
 	lx_trail_defer(r, "export", "cases.xlsx", NULL);
-	rc = lx_reply_raw(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-			  data, len);
-	data = NULL;
+	/* "案件导出" percent-encoded as UTF-8 */
+	rc = lx_sheet_reply(r, x.sheet, "cases", "%E6%A1%88%E4%BB%B6%E5%AF%BC%E5%87%BA");
 cleanup:
-	if (wb)
-		workbook_close(wb);
-	if (path) {
-		unlink(path);
-		free(path);
-	}
-	free(data);
 	json_decref(x.cat_names);
 	json_decref(x.unit_names);
 	lx_api_case_query_clear(&q);

@@ -317,6 +317,9 @@ static int lx_sim_rate(struct lx_sim *s, lx_ms res_at, int round, lx_ms *rate_at
 	if (*rate_at > s->now)
 		return SIM_STOP;
 	bool rated_type = strcmp(c->type, "hazard") != 0 && strcmp(c->type, "opinion") != 0;
+	/* a hazard's passed re-inspection closed it already */
+	if (!lx_sim_may(s, *rate_at, lx_sim_desk(s), "close") && !lx_sim_may(s, *rate_at, lx_sim_desk(s), "rate"))
+		return SIM_ON;
 	if (!rated_type || lx_p(s, 0.15)) {
 		lx_flow_input in = {.note = rated_type ? "回访未接通，按规定办结" : "核查整改到位，办结"};
 		return lx_sim_fire(s, *rate_at, lx_sim_desk(s), "close", &in);

@@ -40,13 +40,13 @@ static int64_t lx_days(int y, int m)
 	return era * 146097 + doe - 719468;
 }
 
-static int64_t lx_local_day(lx_ms t, int tz)
+static int64_t lx_local_day_of(lx_ms t, int tz)
 {
 	lx_ms local = t + (lx_ms)tz * 60000;
 	return local >= 0 ? local / LX_DAY_MS : -((-local + LX_DAY_MS - 1) / LX_DAY_MS);
 }
 
-static lx_ms lx_day_start(int64_t day, int tz)
+static lx_ms lx_local_start(int64_t day, int tz)
 {
 	return day * LX_DAY_MS - (lx_ms)tz * 60000;
 }
@@ -63,7 +63,7 @@ static int64_t lx_period_day(const lx_plan *p, int64_t d, int tz)
 	if (strcmp(p->frequency, "monthly") == 0)
 		return lx_days(y, m);
 	/* every n months, from the plan's first month */
-	lx_civil(lx_local_day(p->starts_at, tz), &y0, &m0);
+	lx_civil(lx_local_day_of(p->starts_at, tz), &y0, &m0);
 	int n = p->every_n > 0 ? p->every_n : 1;
 	int64_t months = (int64_t)(y - y0) * 12 + (m - m0);
 	months -= ((months % n) + n) % n;
@@ -75,7 +75,7 @@ lx_ms lx_plan_period_start(const lx_plan *p, lx_ms t, int tz)
 {
 	if (strcmp(p->frequency, "once") == 0)
 		return p->starts_at;
-	return lx_day_start(lx_period_day(p, lx_local_day(t, tz), tz), tz);
+	return lx_local_start(lx_period_day(p, lx_local_day_of(t, tz), tz), tz);
 }
 
 /* The once plan's deadline: its end, else 30 days after its start. */

@@ -113,7 +113,7 @@ static int lx_visit_hazards_open(lx_flow_ctx *x, lx_db *db, const lx_plan *p, co
 		char *ans = lx_answer_text(h->answer);
 		const char *what = h->label ? h->label : h->question_label;
 		char *title = lx_xasprintf("入户检查发现隐患：%s", what);
-		char *desc = lx_xasprintf("「%s」入户检查，%s%s%s：%s（%s），限%d个工作日内整改。", p->name,
+		char *desc = lx_xasprintf("「%s」入户检查，%s%s%s，%s：%s（%s），限%d个工作日内整改。", p->name,
 					  t->name ? t->name : "", t->address && t->name && strcmp(t->name, t->address) ? "，" : "",
 					  t->address && (!t->name || strcmp(t->name, t->address)) ? t->address : "",
 					  h->question_label, ans, what, h->days);
@@ -182,7 +182,7 @@ cleanup:
 		 * this thread makes next */
 		static __thread char field[96];
 		const char *name = strncmp(fe.field, "answers.", 8) == 0 ? fe.field + 8 : fe.field;
-		snprintf(field, sizeof field, "%s", name);
+		snprintf(field, sizeof field, "%.95s", name);
 		err->field = field;
 	}
 	return rc;

@@ -740,6 +740,8 @@ const lx_named_effect lx_flow_effects[] = {
 	{"approve_extension", e_approve_extension},
 	{"withdraw_pending", e_withdraw_pending},
 	{"verdict", e_verdict},
+	{"reinspection", lx_effect_reinspection},
+	{"count_failure", lx_effect_count_failure},
 	{"file_appeal", e_file_appeal},
 	{"decide_appeal", e_decide_appeal},
 	{"exclude", e_exclude},

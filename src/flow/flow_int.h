@@ -34,6 +34,9 @@ typedef struct lx_named_outcome {
 	lx_outcome_fn fn;
 	const char *states[4]; /* what it may choose (NULL: staying), for the docs */
 } lx_named_outcome;
+/* The hazard machine's effects (hazard.c). */
+int lx_effect_reinspection(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err);
+int lx_effect_count_failure(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err);
 extern const lx_named_guard lx_flow_guards[];
 extern const lx_named_effect lx_flow_effects[];
 extern const lx_named_outcome lx_flow_outcomes[];

@@ -238,6 +238,13 @@ static const char *o_by_verdict(const lx_case *c, const lx_flow_input *in)
 	return in->passed ? "resolved" : "accepted";
 }
 
+/* a hazard's re-inspection: passed closes it, failed sends it back */
+static const char *o_by_reinspection(const lx_case *c, const lx_flow_input *in)
+{
+	(void)c;
+	return in->passed ? "closed" : "accepted";
+}
+
 /* an upheld appeal closes a case its rating had reopened */
 static const char *o_by_appeal(const lx_case *c, const lx_flow_input *in)
 {
@@ -248,5 +255,6 @@ const lx_named_outcome lx_flow_outcomes[] = {
 	{"by_rating", o_by_rating, {"closed", "reopened"}},
 	{"by_verdict", o_by_verdict, {"resolved", "accepted"}},
 	{"by_appeal", o_by_appeal, {"closed", NULL}},
+	{"by_reinspection", o_by_reinspection, {"closed", "accepted"}},
 	{NULL, NULL, {NULL}},
 };

@@ -141,14 +141,27 @@ static const lx_flow_clock lx_hotline_clocks[] = {
 	{.name = NULL},
 };
 
+/* 隐患: the re-inspection on site is the verification. These rows come
+ * before the common ones, so they decide verify for hazards: passed closes
+ * the hazard; failed sends it back to its handler with a fresh deadline,
+ * counted in the ledger, and a second failure is supervised (督办). */
+static const lx_flow_transition lx_hazard_rows[] = {
+	{"verify", {"verifying"}, NULL, .outcome = "by_reinspection", .roles = R_DESK, .input = "verify",
+	 .effects = {"verdict", "reinspection"}, .after = {"count_failure"}},
+	{"verify", {"verifying"}, NULL, .outcome = "by_reinspection", .roles = LX_ROLE_GRID_WORKER, .covers = true,
+	 .input = "verify", .effects = {"verdict", "reinspection"}, .after = {"count_failure"}},
+	{.action = NULL},
+};
+
 static const lx_flow_transition *const lx_parts_rated[] = {lx_hotline_common, lx_hotline_rated, NULL};
 /* Hazards and public-opinion reports are verified and closed by the desk,
  * not rated by a resident. */
 static const lx_flow_transition *const lx_parts_unrated[] = {lx_hotline_common, NULL};
+static const lx_flow_transition *const lx_parts_hazard[] = {lx_hazard_rows, lx_hotline_common, NULL};
 
 const lx_flow_decl lx_flow_machines[] = {
 	{"request", "诉求", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
-	{"hazard", "隐患", lx_hotline_states, lx_parts_unrated, lx_hotline_clocks},
+	{"hazard", "隐患", lx_hotline_states, lx_parts_hazard, lx_hotline_clocks},
 	{"dispute", "矛盾纠纷", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
 	{"proxy", "帮代办", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
 	{"opinion", "社情民意", lx_hotline_states, lx_parts_unrated, lx_hotline_clocks},
