@@ -219,6 +219,27 @@ int lx_api_registry_import_reply(lx_req *r);
 int lx_api_tags_list(lx_req *r);
 int lx_api_tags_put(lx_req *r);
 
+/* ---- checklist forms (forms.c), visit plans and coverage
+ * (visit_plans.c), the due list and visits (visits.c), the hazard ledger
+ * (hazards.c) ---- */
+#define LX_FIELD_STAFF (LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_GRID_WORKER | LX_ROLE_LEADER | LX_ROLE_HANDLER)
+#define LX_VISITORS (LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_GRID_WORKER | LX_ROLE_VOLUNTEER)
+extern const lx_schema lx_form_create_schema, lx_form_patch_schema, lx_plan_schema, lx_visit_schema;
+int lx_api_forms_list(lx_req *r);
+int lx_api_forms_create(lx_req *r);
+int lx_api_forms_get(lx_req *r);
+int lx_api_forms_patch(lx_req *r);
+int lx_api_plans_list(lx_req *r);
+int lx_api_plans_create(lx_req *r);
+int lx_api_plans_get(lx_req *r);
+int lx_api_visits_coverage(lx_req *r);
+int lx_api_visits_due(lx_req *r);
+int lx_api_visits_create(lx_req *r);
+int lx_api_visits_get(lx_req *r);
+int lx_api_visits_list(lx_req *r);
+int lx_api_hazards_list(lx_req *r);
+int lx_api_hazards_export(lx_req *r);
+
 /* Frees the cached geometries (at shutdown). */
 void lx_geocache_free(void);
 

@@ -23,6 +23,8 @@
 #define PRE LX_RT_PRE_AUTH
 #define REG_R LX_REG_READ
 #define REG_W LX_REG_WRITE
+#define FIELD LX_FIELD_STAFF
+#define VISITORS LX_VISITORS
 
 static const lx_route lx_declared[] = {
 	/* service */
@@ -157,6 +159,36 @@ static const lx_route lx_declared[] = {
 	 .tag = "registry"},
 	{"PATCH", "/api/v1/registry/organisations/:id", lx_api_orgs_patch, REG_W, &lx_org_patch_schema, W,
 	 .summary = "change an organisation", .tag = "registry"},
+	/* the grid's field work: forms, visit plans, visits, the hazard ledger */
+	{"GET", "/api/v1/forms", lx_api_forms_list, ANY, NULL, 0, .summary = "checklist forms (current versions)",
+	 .tag = "visits"},
+	{"POST", "/api/v1/forms", lx_api_forms_create, ADMIN, &lx_form_create_schema, W,
+	 .summary = "add a checklist form (questions, relevance, constraints, hazard rules)", .tag = "visits"},
+	{"GET", "/api/v1/forms/:id", lx_api_forms_get, ANY, NULL, 0, .summary = "a form (?version=: an older one)",
+	 .tag = "visits"},
+	{"PATCH", "/api/v1/forms/:id", lx_api_forms_patch, ADMIN, &lx_form_patch_schema, W,
+	 .summary = "change a form: a new version (visits keep theirs)", .tag = "visits"},
+	{"GET", "/api/v1/visit-plans", lx_api_plans_list, FIELD, NULL, 0,
+	 .summary = "visit plans of the caller's scope (?all=true: ended ones too)", .tag = "visits"},
+	{"POST", "/api/v1/visit-plans", lx_api_plans_create, DESK, &lx_plan_schema, W,
+	 .summary = "plan visits: a target set, a form, a frequency, workers", .tag = "visits"},
+	{"GET", "/api/v1/visit-plans/:id", lx_api_plans_get, FIELD | LX_ROLE_VOLUNTEER, NULL, 0, .summary = "a visit plan",
+	 .tag = "visits"},
+	{"GET", "/api/v1/visits/due", lx_api_visits_due, ANY, NULL, 0,
+	 .summary = "the caller's due list: overdue first, then nearest (?lat=&lon=)", .tag = "visits"},
+	{"GET", "/api/v1/visits/coverage", lx_api_visits_coverage, FIELD, NULL, 0,
+	 .summary = "due, done, overdue per unit, plan and grid worker (?plan_id=&unit_id=)", .tag = "visits"},
+	{"POST", "/api/v1/visits", lx_api_visits_create, VISITORS, &lx_visit_schema, W,
+	 .summary = "record a visit (a resent client_uuid: 200 with the stored one); hazards opened",
+	 .tag = "visits"},
+	{"GET", "/api/v1/visits", lx_api_visits_list, FIELD | LX_ROLE_VOLUNTEER, NULL, 0,
+	 .summary = "visits, newest first (plan_id, target_kind + target_id, worker_id, cursor)", .tag = "visits"},
+	{"GET", "/api/v1/visits/:id", lx_api_visits_get, FIELD | LX_ROLE_VOLUNTEER, NULL, 0, .summary = "a visit",
+	 .tag = "visits"},
+	{"GET", "/api/v1/hazards", lx_api_hazards_list, FIELD, NULL, 0,
+	 .summary = "the hazard ledger (unit_id, category_code, status, owner, overdue, cursor)", .tag = "visits"},
+	{"GET", "/api/v1/hazards/export.xlsx", lx_api_hazards_export, FIELD, NULL, 0,
+	 .summary = "the hazard ledger as an Excel workbook", .tag = "visits"},
 	/* Open311 GeoReport v2 (its own keys and error format) */
 	{"GET", "/open311/v2/media/:id", lx_api_open311_media, 0, NULL, PUB,
 	 .summary = "a public request's photo (media_url), without EXIF", .tag = "open311"},

@@ -39,8 +39,8 @@ char *lx_config_data_key_path(const lx_config *c);
  * stderr. */
 int lx_cli_data_key(const lx_config *c, bool create);
 /* Checks the loaded data key against the one db was sealed with (and
- * records it in a database that has none). LX_OK, or LX_ERR after saying
- * on stderr what to do. */
+ * records it in a database that has none), and adds the ready checklist
+ * forms it lacks. LX_OK, or LX_ERR after saying on stderr what to do. */
 int lx_cli_key_check(lx_db *db);
 /* Finds "--name value" in argv (after the command); returns the value or NULL. */
 const char *lx_cli_flag(int argc, char **argv, const char *name);

@@ -6,6 +6,7 @@
 #include "secret.h"
 #include "pii.h"
 #include "repo_registry.h"
+#include "field.h"
 #include "rules.h"
 
 #include <sodium.h>
@@ -32,10 +33,13 @@ int lx_cli_data_key(const lx_config *c, bool create)
 int lx_cli_key_check(lx_db *db)
 {
 	if (!lx_pii_key_loaded())
-		return LX_OK; /* commands that seal nothing */
+		return LX_OK; /* commands that seal nothing (backup, restore, audit) */
 	int rc = lx_db_begin(db, true);
 	if (rc == LX_OK)
 		rc = lx_registry_key_check(db);
+	/* the ready checklist forms (P9) a database lacks */
+	if (rc == LX_OK)
+		rc = lx_field_seed_forms(db, lx_now_ms());
 	if (rc == LX_OK)
 		rc = lx_db_commit(db);
 	else

@@ -64,4 +64,11 @@ size_t lx_geom_polygon_count(const lx_geom *g);
  */
 bool lx_geo_valid_point(double lat, double lon);
 
+/*
+ * The great-circle distance in metres between two WGS84 points (the
+ * haversine formula on a sphere of the mean earth radius, 6,371,008.8 m:
+ * within 0.5 % of the ellipsoid, plenty for "nearest door first").
+ */
+double lx_geo_distance_m(double lat1, double lon1, double lat2, double lon2);
+
 #endif

@@ -77,6 +77,16 @@ int lx_reg_import_apply(lx_db *db, lx_reg_import *im, int64_t by, lx_ms now, lx_
 			void *arg);
 void lx_reg_import_free(lx_reg_import *im);
 
+/* ---------------- forms (forms.c) ---------------- */
+
+struct lx_form_error;
+/* Checks a definition (core/form.c) and that its hazard rules name
+ * categories that exist. LX_OK, LX_INVALID (err filled), LX_ERR. */
+int lx_field_form_check(lx_db *db, const json_t *questions, struct lx_form_error *err);
+/* Adds the ready forms (gas_winter, knock) a database lacks, in the
+ * caller's transaction. LX_OK or LX_ERR. */
+int lx_field_seed_forms(lx_db *db, lx_ms now);
+
 /* ---------------- visits (periods.c, visits.c) ---------------- */
 
 /* Whether f is daily, weekly, monthly, every_n_months or once. */

@@ -55,10 +55,6 @@ int lx_field_case_open(lx_flow_ctx *x, lx_db *db, const lx_target *t, const lx_f
 		rc = lx_unit_head(db, t->unit_id, &loc);
 	if (rc != LX_OK)
 		goto cleanup;
-	if (fc->resolve_workdays > 0) {
-		cat.resolve_workdays = fc->resolve_workdays;
-		cat.resolve_hours = 0;
-	}
 	rc = lx_flow_duty_unit(db, &cat, &loc, &duty);
 	if (rc == LX_OK)
 		has_duty = true;
@@ -79,6 +75,7 @@ int lx_field_case_open(lx_flow_ctx *x, lx_db *db, const lx_target *t, const lx_f
 	c->unit_path = lx_xstrdup(loc.path);
 	c->scope_path = lx_xstrdup(loc.path);
 	c->created_by = fc->created_by;
+	c->rule_workdays = fc->resolve_workdays;
 	c->solved = -1;
 	terms = lx_case_terms(c->title, c->description);
 	rc = lx_flow_create(x, c, terms, has_duty ? &duty : NULL, err);
@@ -143,9 +140,10 @@ static int lx_visit_hazards_open(lx_flow_ctx *x, lx_db *db, const lx_plan *p, co
 }
 
 /* Checks the answers of a visit at home against the form version used
- * into res; fills v's form fields. */
+ * into res; fills v's form fields. *fp receives the parsed form, which
+ * res borrows from (the caller frees it after res). */
 static int lx_visit_answers(lx_db *db, const lx_plan *p, const lx_visit_in *in, lx_visit *v, lx_form_result *res,
-			    lx_flow_error *err)
+			    lx_form **fp, lx_flow_error *err)
 {
 	lx_form_row row = {0};
 	lx_form *f = NULL;
@@ -174,7 +172,7 @@ static int lx_visit_answers(lx_db *db, const lx_plan *p, const lx_visit_in *in, 
 	if (rc == LX_INVALID)
 		rc = lx_flow_fail(err, 422, "invalid_answer", fe.field, "%s", fe.message);
 cleanup:
-	lx_form_free(f);
+	*fp = f;
 	lx_form_row_clear(&row);
 	if (rc != LX_OK && err->status && err->field == fe.field) {
 		/* the error names the question ("hose_ok", not "answers.hose_ok");
@@ -222,6 +220,7 @@ int lx_visit_record(lx_flow_ctx *x, lx_db *db, const lx_flow_actor *who, lx_ms n
 	lx_plan p = {0};
 	lx_target t = {0};
 	lx_form_result res = {0};
+	lx_form *form = NULL;
 	memset(out, 0, sizeof *out);
 	*replayed = false;
 	int rc = lx_visit_by_uuid(db, in->client_uuid, out);
@@ -261,7 +260,7 @@ int lx_visit_record(lx_flow_ctx *x, lx_db *db, const lx_flow_actor *who, lx_ms n
 	out->lat = in->lat;
 	out->lon = in->lon;
 	out->visited_at = in->visited_at ? in->visited_at : now;
-	if ((rc = lx_visit_answers(db, &p, in, out, &res, err)) != LX_OK)
+	if ((rc = lx_visit_answers(db, &p, in, out, &res, &form, err)) != LX_OK)
 		goto cleanup;
 	out->answers = json_dumps(res.kept, JSON_COMPACT);
 	rc = lx_visit_insert(db, out, now);
@@ -280,6 +279,7 @@ int lx_visit_record(lx_flow_ctx *x, lx_db *db, const lx_flow_actor *who, lx_ms n
 		rc = lx_visit_hazards_open(x, db, &p, &t, out, &res, out, err);
 cleanup:
 	lx_form_result_clear(&res);
+	lx_form_free(form);
 	lx_target_clear(&t);
 	lx_plan_clear(&p);
 	return rc;

@@ -31,6 +31,9 @@ static void lx_clock_rules(lx_flow_ctx *x, const lx_case *c, double *acc_h, doub
 	*res_h = cat ? cat->resolve_hours : LX_DEFAULT_RESOLVE_H;
 	*acc_wd = cat && !c->urgent ? cat->accept_workdays : 0;
 	*res_wd = cat && !c->urgent ? cat->resolve_workdays : 0;
+	/* a hazard rule's days to rectify (field/visits.c) hold for the case */
+	if (c->rule_workdays > 0)
+		*res_wd = c->rule_workdays;
 }
 
 /* The calendar, or a 500 when the store failed to read it. */

@@ -7,6 +7,7 @@
  * marks each case once.
  */
 #include "sweeper.h"
+#include "field.h"
 #include "flow.h"
 
 #include <pthread.h>
@@ -22,9 +23,41 @@ struct lx_sweeper {
 	bool stop;
 };
 
+/* The field's alerts: a person of a daily plan nobody saw for two days
+ * (field/visits.c), in batches, each its own transaction. The count, or -1. */
+static int lx_sweep_alerts(lx_db *db, lx_ms now, int tz_offset_min)
+{
+	int total = 0;
+	for (;;) {
+		int n = 0;
+		if (lx_db_begin(db, true) != LX_OK)
+			return -1;
+		lx_flow_actor sys = {0, 0, "/", true};
+		lx_flow_ctx *x = lx_flow_ctx_new(db, &sys, now, tz_offset_min);
+		int rc = lx_visits_alert_sweep(x, db, now, tz_offset_min, 50, &n);
+		lx_flow_ctx_free(x);
+		if (rc == LX_OK)
+			rc = lx_db_commit(db);
+		else
+			lx_db_rollback(db);
+		/* another node raised one of them first: its pass does the rest */
+		if (rc == LX_NOTFOUND)
+			return total;
+		if (rc != LX_OK)
+			return -1;
+		total += n;
+		if (n < 50)
+			return total;
+	}
+}
+
 int lx_sweep_once(lx_db *db, lx_ms now, int tz_offset_min)
 {
 	int total = 0;
+	int alerts = lx_sweep_alerts(db, now, tz_offset_min);
+	if (alerts < 0)
+		return -1;
+	total += alerts;
 	for (;;) {
 		int n = 0;
 		if (lx_db_begin(db, true) != LX_OK)

@@ -274,6 +274,8 @@ typedef struct lx_case {
 	int64_t merged_into;      /* the master of a merged duplicate (0: none) */
 	int accept_workdays;      /* the clocks in working days (0: in hours) */
 	int resolve_workdays;
+	int rule_workdays;        /* > 0: the resolve clock's days its intake set (a hazard
+				   * rule's), instead of the category's (immutable) */
 	lx_ms resolve_basis_at;   /* what a working-day resolve clock counts from */
 	int64_t resolve_extra_ms; /* working time added to it (suspensions, hour extensions) */
 	char *extensions, *suspensions, *verifications, *appeals; /* JSON arrays or NULL */
@@ -297,9 +299,10 @@ void lx_case_copy(lx_case *dst, const lx_case *src);
 	"c.solved, c.accept_overdue, c.overdue, c.supervised, c.version, c.pending, c.suspended_at, " \
 	"c.suspended_until, c.suspended_ms, c.excluded, c.merged_into, c.accept_workdays, " \
 	"c.resolve_workdays, c.resolve_basis_at, c.resolve_extra_ms, c.extensions, c.suspensions, " \
-	"c.verifications, c.appeals, c.appealed_at, c.status_note, c.status_by, c.status_unit_id"
+	"c.verifications, c.appeals, c.appealed_at, c.status_note, c.status_by, c.status_unit_id, " \
+	"c.rule_workdays"
 /* How many columns LX_CASE_ROW_COLS names. */
-#define LX_CASE_NCOLS 54
+#define LX_CASE_NCOLS 55
 /* Fills *c from the current row of a statement selecting LX_CASE_ROW_COLS. */
 void lx_case_from_row(lx_stmt *st, lx_case *c);
 /* Inserts c with its search terms; sets c->id. LX_OK or LX_ERR. */

@@ -124,6 +124,7 @@ void lx_case_from_row(lx_stmt *st, lx_case *c)
 	c->status_note = lx_stmt_dup(st, 51);
 	c->status_by = lx_stmt_int(st, 52);
 	c->status_unit_id = lx_stmt_int(st, 53);
+	c->rule_workdays = lx_stmt_isnull(st, 54) ? 0 : (int)lx_stmt_int(st, 54);
 }
 
 /* Binds the mutable columns in the order of LX_CASE_SET, from index first. */
@@ -200,10 +201,10 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
 		"INSERT INTO cases(" LX_CASE_SET_COLS ", "
 		"type, channel, title, description, address, lat, lon, unit_id, unit_path, "
 		"reporter_name, reporter_phone, reporter_anonymous, created_by, created_at, version, "
-		"reporter_key) "
+		"reporter_key, rule_workdays) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id");
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id");
 	if (!st)
 		return LX_ERR;
 	lx_case_bind_mutable(st, 1, c);
@@ -230,6 +231,7 @@ int lx_case_insert(lx_db *db, lx_case *c, const char *terms)
 	char *key = lx_phone_key(c->reporter_phone);
 	lx_stmt_bind_text(st, i++, key);
 	free(key);
+	lx_bind_id(st, i++, c->rule_workdays);
 	rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		c->id = lx_stmt_int(st, 0);

@@ -184,4 +184,30 @@ int lx_hazard_get(lx_db *db, int64_t case_id, lx_hazard_row *out);
  * LX_NOTFOUND (the case is no hazard of the ledger), LX_ERR. */
 int lx_hazard_failed(lx_db *db, int64_t case_id, int *failures);
 
+/* A row of the ledger view: the ledger's side and the case's. */
+typedef struct lx_hazard_item {
+	lx_hazard_row h;
+	char status[16];
+	char *category_code, *title, *address;
+	int64_t unit_id, handler_unit_id;
+	lx_ms resolve_due_at;   /* the rectification deadline */
+	bool overdue;
+	int supervised;
+} lx_hazard_item;
+void lx_hazard_item_clear(lx_hazard_item *it);
+/* The ledger's filters (NULL/0: any). */
+typedef struct lx_hazard_filter {
+	const char *under;          /* a unit's path in scope */
+	const char *category_code;  /* the category or its subcategories */
+	const char *status;         /* the case's status */
+	const char *owner;          /* a fragment of the owner's name */
+	bool overdue;
+	int64_t before_id;          /* the cursor: case ids below */
+	int limit;
+} lx_hazard_filter;
+/* Calls fn for each hazard located in scope matching f, newest first.
+ * LX_OK or LX_ERR. */
+int lx_hazards_each(lx_db *db, const char *scope, const lx_hazard_filter *f,
+		    int (*fn)(void *arg, const lx_hazard_item *it), void *arg);
+
 #endif

@@ -246,6 +246,10 @@ CREATE TABLE hazards (
 CREATE INDEX hazards_path ON hazards(unit_path, created_at);
 CREATE INDEX hazards_visit ON hazards(visit_id);
 
+-- A case's own resolve clock in working days, set at intake when a rule
+-- says how long to rectify (a hazard_if's days), instead of its category's.
+ALTER TABLE cases ADD COLUMN rule_workdays INTEGER;
+
 -- The categories inspections raise (CATEGORIES.md's 06 and 07): checked on
 -- site again before they count (verify), in working days.
 INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve_hours, resp_kind, resp_value,
