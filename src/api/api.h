@@ -181,6 +181,10 @@ int lx_api_attachment_delete_check(lx_req *r);
 int lx_api_attachment_delete(lx_req *r);
 int lx_api_attachment_deleted(lx_req *r);
 int lx_api_open311_media(lx_req *r);
+/* POST /api/v1/visits/photos: a photo for a visit not sent yet (check, add;
+ * lx_api_attachment_added replies) */
+int lx_api_visit_photo_check(lx_req *r);
+int lx_api_visit_photo_add(lx_req *r);
 void lx_api_attachment_write(lx_jw *w, lx_req *r, const struct lx_attachment *a);
 /* units.c: GET /api/v1/units/names */
 int lx_api_units_names(lx_req *r);

@@ -57,7 +57,10 @@ void lx_api_attachment_write(lx_jw *w, lx_req *r, const lx_attachment *a)
 	lx_jw_key(w, "id");
 	lx_jw_int(w, a->id);
 	lx_jw_key(w, "case_id");
-	lx_jw_int(w, a->case_id);
+	if (a->case_id)
+		lx_jw_int(w, a->case_id);
+	else
+		lx_jw_null(w);
 	lx_jw_key(w, "content_type");
 	lx_jw_str(w, a->content_type);
 	lx_jw_key(w, "bytes");
@@ -247,6 +250,34 @@ int lx_api_attachment_added(lx_req *r)
 	return lx_reply_jw(r, 201, &w);
 }
 
+/* ---------------- a visit's photo ---------------- */
+
+/* POST /api/v1/visits/photos: an image for a visit not sent yet (the
+ * phone uploads it first, then names its id in the visit's answers). No
+ * case: its uploader sees it until a visit claims it. */
+int lx_api_visit_photo_check(lx_req *r)
+{
+	lx_media_kind k = LX_MEDIA_UNKNOWN;
+	struct lx_upload *u = lx_xcalloc(1, sizeof *u);
+	r->state = u;
+	r->state_free = lx_upload_free;
+	snprintf(u->a.stage, sizeof u->a.stage, "visit");
+	int rc = lx_upload_kind_or_reply(r, &k);
+	if (rc != LX_OK)
+		return rc;
+	if (k == LX_MEDIA_PDF)
+		return lx_reply_error(r, 415, "unsupported_media_type", NULL, "a visit's photo is a JPEG, PNG or WebP");
+	return lx_upload_prepare_or_reply(r, u, k);
+}
+
+int lx_api_visit_photo_add(lx_req *r)
+{
+	struct lx_upload *u = r->state;
+	u->a.created_by = r->user.id;
+	u->a.created_at = lx_now_ms();
+	return lx_attachment_insert(r->db, &u->a, u->bytes, u->len, u->m.thumb, u->m.thumb_len);
+}
+
 /* ---------------- reading ---------------- */
 
 /* A download being sent: the part in hand and where it starts. */
@@ -329,7 +360,7 @@ static int lx_att_find_or_reply(lx_req *r, lx_attachment *a)
 	int64_t id;
 	if (!lx_req_id(r, 0, &id))
 		return lx_reply_error(r, 404, "not_found", NULL, "no such attachment");
-	int rc = lx_attachment_get(r->db, r->user.scope, id, a);
+	int rc = lx_attachment_get(r->db, r->user.scope, r->user.id, id, a);
 	if (rc == LX_NOTFOUND)
 		return lx_reply_error(r, 404, "not_found", NULL, "no such attachment");
 	return rc;
@@ -377,7 +408,7 @@ int lx_api_attachment_thumb(lx_req *r)
 		rc = lx_reply_raw(r, 304, "image/jpeg", lx_xstrdup(""), 0);
 		goto cleanup;
 	}
-	rc = lx_attachment_thumb(r->db, r->user.scope, a.id, &b);
+	rc = lx_attachment_thumb(r->db, r->user.scope, r->user.id, a.id, &b);
 	if (rc == LX_OK) {
 		size_t n = b.len;
 		rc = lx_reply_raw(r, 200, "image/jpeg", lx_buf_steal(&b), n);
@@ -419,6 +450,10 @@ int lx_api_attachment_delete_check(lx_req *r)
 		return lx_reply_error(r, 409, "too_late", NULL,
 				      "a file is removed within 10 minutes of adding it; it is on "
 				      "the record now");
+	if (d->a.visit_id)
+		return lx_reply_error(r, 409, "too_late", NULL, "the photo is on a visit's record now");
+	if (!d->a.case_id)
+		return LX_OK; /* a photo taken for a visit not sent yet */
 	rc = lx_case_get(r->db, r->user.scope, d->a.case_id, &d->c);
 	return rc == LX_NOTFOUND ? lx_reply_error(r, 404, "not_found", NULL, "no such attachment") : rc;
 }
@@ -428,7 +463,7 @@ int lx_api_attachment_delete(lx_req *r)
 	struct lx_att_removal *d = r->state;
 	lx_flow_actor who = {r->user.id, r->user.roles, r->user.scope, false};
 	int rc = lx_attachment_delete(r->db, d->a.id);
-	if (rc != LX_OK)
+	if (rc != LX_OK || !d->a.case_id)
 		return rc;
 	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &who, lx_now_ms(), r->app->tz_offset_min);
 	rc = lx_flow_note(x, &d->c, "detach", d->a.name ? d->a.name : d->a.content_type);
@@ -451,7 +486,7 @@ int lx_api_open311_media(lx_req *r)
 		return lx_reply_error(r, 404, "not_found", NULL, "no such media");
 	int rc = lx_o311_media_case(r->db, id, &case_id);
 	if (rc == LX_OK)
-		rc = lx_attachment_get(r->db, "/", id, &a);
+		rc = lx_attachment_get(r->db, "/", 0, id, &a);
 	if (rc == LX_NOTFOUND)
 		rc = lx_reply_error(r, 404, "not_found", NULL, "no such media");
 	else if (rc == LX_OK)

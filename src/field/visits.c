@@ -9,6 +9,7 @@
 #include "field.h"
 #include "form.h"
 #include "repo.h"
+#include "repo_attachment.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -273,10 +274,23 @@ int lx_visit_record(lx_flow_ctx *x, lx_db *db, const lx_flow_actor *who, lx_ms n
 	}
 	if (rc != LX_OK)
 		goto cleanup;
+	/* the photos its answers name: the worker's own, uploaded before */
+	for (size_t i = 0; i < res.nphotos && rc == LX_OK; i++) {
+		rc = lx_visit_photo_claim(db, out->id, who->user_id, res.photos[i].attachment_id);
+		if (rc == LX_NOTFOUND)
+			rc = lx_flow_fail(err, 422, "unknown_photo", "answers", "answer '%s' names photo %lld, which is "
+					  "not a photo you uploaded for a visit (POST /api/v1/visits/photos)",
+					  res.photos[i].question, (long long)res.photos[i].attachment_id);
+	}
+	if (rc != LX_OK)
+		goto cleanup;
 	lx_target_move(x, &t, out, tz);
 	rc = lx_target_update(db, &t);
 	if (rc == LX_OK)
 		rc = lx_visit_hazards_open(x, db, &p, &t, out, &res, out, err);
+	/* the first hazard shows the visit's photos on its case */
+	if (rc == LX_OK && json_array_size(out->hazards))
+		rc = lx_visit_photos_to_case(db, out->id, json_integer_value(json_array_get(out->hazards, 0)));
 cleanup:
 	lx_form_result_clear(&res);
 	lx_form_free(form);

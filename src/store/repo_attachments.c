@@ -11,7 +11,8 @@
 
 #define LX_ATT_COLS                                                                                \
 	"a.id, a.case_id, a.stage, a.name, a.content_type, a.bytes, a.sha256, a.width, a.height, " \
-	"a.parts, a.thumb IS NOT NULL, a.created_by, a.created_at"
+	"a.parts, a.thumb IS NOT NULL, a.created_by, a.created_at, " \
+	"(SELECT vp.visit_id FROM visit_photos vp WHERE vp.attachment_id = a.id)"
 /* stages in the order of the work */
 #define LX_ATT_ORDER                                                                               \
 	"CASE a.stage WHEN 'intake' THEN 0 WHEN 'handling' THEN 1 WHEN 'resolve' THEN 2 ELSE 3 END, a.id"
@@ -33,7 +34,7 @@ static void lx_att_from_row(lx_stmt *st, void *out)
 {
 	lx_attachment *a = out;
 	a->id = lx_stmt_int(st, 0);
-	a->case_id = lx_stmt_int(st, 1);
+	a->case_id = lx_stmt_isnull(st, 1) ? 0 : lx_stmt_int(st, 1);
 	lx_att_copy(a->stage, sizeof a->stage, lx_stmt_text(st, 2));
 	a->name = lx_stmt_dup(st, 3);
 	lx_att_copy(a->content_type, sizeof a->content_type, lx_stmt_text(st, 4));
@@ -45,20 +46,21 @@ static void lx_att_from_row(lx_stmt *st, void *out)
 	a->has_thumb = lx_stmt_int(st, 10) != 0;
 	a->created_by = lx_stmt_int(st, 11);
 	a->created_at = lx_stmt_int(st, 12);
+	a->visit_id = lx_stmt_isnull(st, 13) ? 0 : lx_stmt_int(st, 13);
 }
 
 int lx_attachment_insert(lx_db *db, lx_attachment *a, const unsigned char *data, size_t len,
 			 const unsigned char *thumb, size_t thumb_len)
 {
 	int rc = LX_ERR;
-	assert(a && a->case_id && (data || !len));
+	assert(a && (data || !len));
 	a->parts = (int)((len + LX_ATTACHMENT_PART - 1) / LX_ATTACHMENT_PART);
 	lx_stmt *st = lx_db_prepare(db, "INSERT INTO attachments(case_id, stage, name, content_type, "
 					"bytes, sha256, width, height, parts, thumb, created_by, "
 					"created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
 	if (!st)
 		return LX_ERR;
-	lx_stmt_bind_int(st, 1, a->case_id);
+	lx_bind_id(st, 1, a->case_id);
 	lx_stmt_bind_text(st, 2, a->stage);
 	lx_stmt_bind_text(st, 3, a->name);
 	lx_stmt_bind_text(st, 4, a->content_type);
@@ -98,15 +100,24 @@ cleanup:
 	return rc;
 }
 
-int lx_attachment_get(lx_db *db, const char *scope, int64_t id, lx_attachment *out)
+/* Who sees an attachment: where its case is seen; a visit's photo also
+ * where the visit is, and a photo no visit has claimed yet by its uploader
+ * (?1 ?2 the scope, ?4 the user). */
+#define LX_ATT_VISIBLE                                                                             \
+	"(" LX_CASE_SCOPE_SQL " OR (a.case_id IS NULL AND a.created_by = ?4) OR EXISTS (SELECT 1 "     \
+	"FROM visit_photos vp JOIN visits v ON v.id = vp.visit_id WHERE vp.attachment_id = a.id "      \
+	"AND v.unit_path >= ?1 AND v.unit_path < ?2))"
+
+int lx_attachment_get(lx_db *db, const char *scope, int64_t user_id, int64_t id, lx_attachment *out)
 {
 	memset(out, 0, sizeof *out);
-	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_ATT_COLS " FROM attachments a JOIN cases c ON "
-					"c.id = a.case_id WHERE a.id = ?3 AND " LX_CASE_SCOPE_SQL);
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_ATT_COLS " FROM attachments a LEFT JOIN cases c ON "
+					"c.id = a.case_id WHERE a.id = ?3 AND " LX_ATT_VISIBLE);
 	if (!st)
 		return LX_ERR;
 	lx_bind_scope(st, 1, scope);
 	lx_stmt_bind_int(st, 3, id);
+	lx_stmt_bind_int(st, 4, user_id);
 	return lx_row_one(st, lx_att_from_row, out);
 }
 
@@ -130,15 +141,16 @@ int lx_attachment_part(lx_db *db, int64_t id, int seq, lx_buf *out)
 	return lx_row_one(st, lx_att_blob_into, out);
 }
 
-int lx_attachment_thumb(lx_db *db, const char *scope, int64_t id, lx_buf *out)
+int lx_attachment_thumb(lx_db *db, const char *scope, int64_t user_id, int64_t id, lx_buf *out)
 {
-	lx_stmt *st = lx_db_prepare(db, "SELECT a.thumb FROM attachments a JOIN cases c ON "
+	lx_stmt *st = lx_db_prepare(db, "SELECT a.thumb FROM attachments a LEFT JOIN cases c ON "
 					"c.id = a.case_id WHERE a.id = ?3 AND a.thumb IS NOT NULL "
-					"AND " LX_CASE_SCOPE_SQL);
+					"AND " LX_ATT_VISIBLE);
 	if (!st)
 		return LX_ERR;
 	lx_bind_scope(st, 1, scope);
 	lx_stmt_bind_int(st, 3, id);
+	lx_stmt_bind_int(st, 4, user_id);
 	return lx_row_one(st, lx_att_blob_into, out);
 }
 
@@ -193,4 +205,30 @@ int lx_attachment_delete(lx_db *db, int64_t id)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, id);
 	return lx_change_one(db, st, LX_NOTFOUND);
+}
+
+int lx_visit_photo_claim(lx_db *db, int64_t visit_id, int64_t worker_id, int64_t attachment_id)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO visit_photos(attachment_id, visit_id) SELECT a.id, ?1 FROM "
+					"attachments a WHERE a.id = ?2 AND a.case_id IS NULL AND a.created_by = ?3 "
+					"AND NOT EXISTS (SELECT 1 FROM visit_photos vp WHERE vp.attachment_id = a.id)");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, visit_id);
+	lx_stmt_bind_int(st, 2, attachment_id);
+	lx_stmt_bind_int(st, 3, worker_id);
+	return lx_change_one(db, st, LX_NOTFOUND);
+}
+
+int lx_visit_photos_to_case(lx_db *db, int64_t visit_id, int64_t case_id)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE attachments SET case_id = ?1, stage = 'intake' WHERE case_id IS NULL "
+					"AND id IN (SELECT attachment_id FROM visit_photos WHERE visit_id = ?2)");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, case_id);
+	lx_stmt_bind_int(st, 2, visit_id);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
