@@ -153,6 +153,59 @@ SCOPE = {
     "GET /open311/v2/media/:id": dict(target="attachment", why="public by GeoReport: a request's photo"),
     "GET /api/v1/units/names": dict(target="names", outside=None,
                                     why="one call names units inside and outside: the outside ones are left out"),
+    # the registry (P9): where the entry's unit is
+    "GET /api/v1/registry/tags": dict(target="none"),
+    "PUT /api/v1/registry/tags": dict(target="none", why=GLOBAL,
+                                      body=lambda w, where, role: {"name": "矩阵" + word()[2:8], "sort": 999}),
+    "GET /api/v1/registry/households": dict(target="list", check="registry", query="limit=500"),
+    "POST /api/v1/registry/households": dict(target="new", make="household", ok=(201,), outside=422),
+    "GET /api/v1/registry/households/:id": dict(target="registry", kind="household"),
+    "PATCH /api/v1/registry/households/:id": dict(target="registry", kind="household",
+                                                  body=lambda w, where, role: {"members": 3},
+                                                  more={"outside_ref": 422}),
+    "GET /api/v1/registry/residents": dict(target="list", check="registry", query="limit=500"),
+    "POST /api/v1/registry/residents": dict(target="new", make="resident", ok=(201,), outside=422),
+    "GET /api/v1/registry/residents/:id": dict(target="registry", kind="resident"),
+    "PATCH /api/v1/registry/residents/:id": dict(target="registry", kind="resident",
+                                                 body=lambda w, where, role: {"name": "矩阵改名"}),
+    "GET /api/v1/registry/residents/:id/unmasked": dict(
+        target="registry", kind="resident", query="reason=矩阵核对",
+        narrow=dict(roles=("admin",), status=403, wheres=("inside",),
+                    why="found in scope first (404), then the unmask right (admin by default)")),
+    "GET /api/v1/registry/places": dict(target="list", check="registry", query="limit=500"),
+    "POST /api/v1/registry/places": dict(target="new", make="place", ok=(201,), outside=422),
+    "GET /api/v1/registry/places/:id": dict(target="registry", kind="place"),
+    "PATCH /api/v1/registry/places/:id": dict(target="registry", kind="place",
+                                              body=lambda w, where, role: {"contact": "矩阵联系人"}),
+    "GET /api/v1/registry/organisations": dict(target="list", check="registry", query="limit=500"),
+    "POST /api/v1/registry/organisations": dict(target="new", make="org", ok=(201,), outside=422),
+    "GET /api/v1/registry/organisations/:id": dict(target="registry", kind="org"),
+    "PATCH /api/v1/registry/organisations/:id": dict(target="registry", kind="org",
+                                                     body=lambda w, where, role: {"contact": "矩阵联系人"}),
+    "POST /api/v1/registry/import": dict(target="new", make="reg_import", ok=(200,), outside=422, own_errors=True),
+    # forms, visit plans, visits, the hazard ledger (P9)
+    "GET /api/v1/forms": dict(target="none"),
+    "POST /api/v1/forms": dict(target="none", ok=(201,), why=GLOBAL,
+                               body=lambda w, where, role: {"name": "矩阵表单", "questions": [
+                                   {"name": "ok", "type": "yes_no", "label": "正常"}]}),
+    "GET /api/v1/forms/:id": dict(target="form", outside=None, why=GLOBAL),
+    "PATCH /api/v1/forms/:id": dict(target="form", outside=None, why=GLOBAL,
+                                    body=lambda w, where, role: {"name": "矩阵表单" + role}),
+    "GET /api/v1/visit-plans": dict(target="list", check="plans", outside=(200,),
+                                    why="the caller's plans: the list takes no unit filter"),
+    "POST /api/v1/visit-plans": dict(target="new", make="plan", ok=(201,), outside=422),
+    "GET /api/v1/visit-plans/:id": dict(target="plan"),
+    "GET /api/v1/visits/due": dict(target="list", check="due", outside=(200,),
+                                   why="the caller's own due list: no unit filter"),
+    "GET /api/v1/visits/coverage": dict(target="list", check="coverage"),
+    "POST /api/v1/visits/photos": dict(target="none", ok=(201,), raw="png",
+                                       why="the caller's own photo, no case yet: its uploader's until a visit claims it"),
+    "POST /api/v1/visits": dict(target="new", make="visit", ok=(201,), outside=404),
+    "GET /api/v1/visits": dict(target="list", check="visits", outside=(200,),
+                               why="visits of the caller's scope: the list takes no unit filter"),
+    "GET /api/v1/visits/:id": dict(target="visit"),
+    "GET /api/v1/hazards": dict(target="list", check="hazards"),
+    "GET /api/v1/hazards/export.xlsx": dict(target="list", check="hazards_xlsx"),
     # Open311 GeoReport v2: public by the specification, its own keys
     "GET /open311/v2/discovery.:fmt": dict(target="none"),
     "GET /open311/v2/services.:fmt": dict(target="none"),
@@ -516,6 +569,9 @@ def build(w, rt, d, role, where):
         if d.get("raw") == "open311_request":
             raw = w.open311_form()
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        elif d.get("raw") == "png":
+            raw = PNG_1PX
+            headers = {"Content-Type": "image/png"}
         elif d.get("raw") == "open311_update":
             raw = "api_key=%s&service_request_id=%d&update_id=%s&status=OPEN&updated_datetime=%s&description=%s" % (
                 w.api_key, w.open311["id"], word(), "2026-04-01T09:30:00%2B08:00", "矩阵更新")
@@ -614,6 +670,8 @@ def build(w, rt, d, role, where):
         return build_action(w, rt, d, role, where, m, p, body, k)
     if t == "attachment":
         return build_attachment(w, rt, role, where, m, p, k)
+    if t in ("registry", "form", "plan", "visit"):
+        return build_field(w, rt, d, role, where, m, p, body, k, with_query)
     if t == "names":
         inside, outside = w.units["in_grid"]["id"], w.units["out_grid"]["id"]
 
@@ -747,6 +805,8 @@ def build_new(w, d, role, where, m, p, body):
             assert b["unit_id"] == w.units["in_grid"]["id"], b
             assert w.api.get("/api/v1/cases/%d" % b["id"], w.tok[role])[0] == 200
         return Call(m, p, body=body, snap=snap, check=check)
+    if make in ("household", "resident", "place", "org", "reg_import", "plan", "visit"):
+        return build_new_field(w, make, role, where, m, p)
     raise AssertionError(make)
 
 
@@ -818,6 +878,8 @@ def check_stats(w, role, where, b, h):
 
 LIST_CHECKS = {"cases": check_cases, "export_csv": check_export_csv, "export_xlsx": check_export_xlsx,
                "users": check_users, "units": check_units, "stats": check_stats}
+from scope_field import LIST_CHECKS_FIELD, build_field, build_new_field  # noqa: E402 (the P9 routes)
+LIST_CHECKS.update(LIST_CHECKS_FIELD)
 
 
 # ---------------------------------------------------------------- expectations
@@ -833,7 +895,7 @@ def expected(rt, d, role, where):
             return {404}, "roles checked in scope: outside is 404 whatever the role"
         return {403}, "role not declared"
     narrow = d.get("narrow")
-    if narrow and role not in narrow["roles"] and where != "self":
+    if narrow and role not in narrow["roles"] and where != "self" and where in narrow.get("wheres", (where,)):
         return {narrow["status"]}, narrow["why"]
     if where in ("inside", "self"):
         return set(d.get("ok", (200,))), "declared role, inside"
@@ -904,7 +966,8 @@ def test_every_scope_decision_has_a_route():
 def test_every_decision_is_well_formed():
     for k, d in SCOPE.items():
         assert d["target"] in ("none", "login", "session", "me", "list", "new", "point", "user", "unit",
-                               "category", "apikey", "open311", "case", "task", "attachment", "names"), k
+                               "category", "apikey", "open311", "case", "task", "attachment", "names",
+                               "registry", "form", "plan", "visit"), k
         if d.get("outside", 404) is None:
             assert d.get("why"), "%s: no outside target needs a why" % k
         if d["target"] in ("case", "task"):
