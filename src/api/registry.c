@@ -367,20 +367,30 @@ static int lx_resident_reply(lx_req *r, int status, const lx_resident *p, const 
 	return lx_reply_jw(r, status, &w);
 }
 
-/* Writes p (new or changed) and replies: 409 for an ID number registered already. */
+/* Writes p (new or changed) and replies: 409 for an ID number registered
+ * already. The number is looked up first: on PostgreSQL a unique violation
+ * ends the transaction, so nothing could be asked after it (the index still
+ * guards a race, answered as a plain conflict). */
 static int lx_resident_save_or_reply(lx_req *r, lx_resident *p, const lx_reg_tags *tags, bool creating)
 {
 	lx_ms now = lx_now_ms();
-	int rc = creating ? lx_resident_add(r->db, p, now) : lx_resident_update(r->db, p, now);
-	if (rc == LX_CONFLICT) {
+	if (p->id_number) {
 		lx_resident other;
-		bool dup = p->id_number && lx_resident_by_id_number(r->db, "/", p->id_number, &other) == LX_OK;
-		if (dup)
+		int rc = lx_resident_by_id_number(r->db, "/", p->id_number, &other);
+		bool dup = rc == LX_OK && other.id != p->id;
+		if (rc == LX_OK)
 			lx_resident_clear(&other);
-		return dup ? lx_reply_error(r, 409, "already_registered", "id_number",
-					    "a resident with this ID number is registered already")
-			   : lx_reply_error(r, 409, "stale_version", "version", "the resident changed meanwhile");
+		else if (rc != LX_NOTFOUND)
+			return lx_reply_store_error(r, rc);
+		if (dup)
+			return lx_reply_error(r, 409, "already_registered", "id_number",
+					      "a resident with this ID number is registered already");
 	}
+	int rc = creating ? lx_resident_add(r->db, p, now) : lx_resident_update(r->db, p, now);
+	if (rc == LX_CONFLICT)
+		return creating ? lx_reply_error(r, 409, "already_registered", "id_number",
+						 "the ID number was registered meanwhile")
+				: lx_reply_error(r, 409, "stale_version", "version", "the resident changed meanwhile");
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
 	return lx_resident_reply(r, creating ? 201 : 200, p, tags);
