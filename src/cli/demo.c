@@ -268,9 +268,34 @@ static void lx_demo_id_number(uint64_t *rng, int y, char out[19])
 	out[18] = '\0';
 }
 
+/* A resident's tags, as a street office would have them: 独居老人 for
+ * someone old living alone, 高龄 from eighty, and a few of the others. */
+static json_t *lx_demo_tags(struct lx_demo *d, int age, bool alone)
+{
+	json_t *tags = json_array();
+	if (alone && age >= 60)
+		json_array_append_new(tags, json_string("独居老人"));
+	if (age >= 80)
+		json_array_append_new(tags, json_string("高龄"));
+	static const struct {
+		const char *name;
+		double p;
+		int min_age, max_age;
+	} more[] = {
+		{"低保", 0.03, 0, 120}, {"残疾", 0.02, 0, 120}, {"重病慢病", 0.04, 40, 120},
+		{"留守儿童", 0.05, 0, 15}, {"退休党员", 0.08, 60, 120}, {"退役军人", 0.03, 25, 120},
+		{"志愿者", 0.04, 18, 75},
+	};
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		if (age >= more[i].min_age && age <= more[i].max_age && lx_demo_chance(&d->rng, more[i].p))
+			json_array_append_new(tags, json_string(more[i].name));
+	return tags;
+}
+
 static int lx_demo_households(struct lx_demo *d, long n, lx_ms now)
 {
 	int rc = LX_OK;
+	int year_now = 1970 + (int)(now / (365.2425 * LX_DAY_MS));
 	for (long h = 0; rc == LX_OK && h < n; h++) {
 		size_t gi = d->grids[lx_demo_rand(&d->rng) % d->ngrids];
 		size_t g = gi % d->ndu, base = gi - g;
@@ -280,18 +305,27 @@ static int lx_demo_households(struct lx_demo *d, long n, lx_ms now)
 		char *addr = lx_xasprintf("%s%d号楼%d单元%d%02d室", community, (int)(lx_demo_rand(&d->rng) % 30) + 1,
 					  (int)(lx_demo_rand(&d->rng) % 4) + 1, (int)(lx_demo_rand(&d->rng) % 7) + 1,
 					  (int)(lx_demo_rand(&d->rng) % 4) + 1);
-		int64_t hid = 0;
-		rc = lx_household_insert(d->db, d->ids[base + g], d->paths[base + g], addr, members, alone, now, &hid);
-		free(addr);
+		const double *pt = &d->pts[((gi / d->ndu) * d->ngrid_t + d->grid_slot[g]) * LX_PTS * 2 +
+					   (lx_demo_rand(&d->rng) % LX_PTS) * 2];
+		lx_household hh = {.unit_id = d->ids[base + g], .unit_path = d->paths[base + g], .address = addr,
+				   .members = members, .has_point = !d->bulk, .lat = pt[0], .lon = pt[1]};
+		rc = lx_household_add(d->db, &hh, now);
 		for (int m = 0; rc == LX_OK && m < members; m++) {
 			char idn[19];
 			int year = alone ? 1935 + (int)(lx_demo_rand(&d->rng) % 25) : 1940 + (int)(lx_demo_rand(&d->rng) % 80);
 			lx_demo_id_number(&d->rng, year, idn);
 			char *name = lx_demo_person_name(&d->rng), *phone = lx_demo_phone(&d->rng);
-			rc = lx_resident_insert(d->db, hid, name, phone, idn, year, now);
+			lx_resident p = {.household_id = hh.id, .unit_id = hh.unit_id, .unit_path = hh.unit_path,
+					 .name = name, .phone = phone, .id_number = idn};
+			snprintf(p.gender, sizeof p.gender, "%s", (idn[16] - '0') % 2 ? "male" : "female");
+			snprintf(p.birth_date, sizeof p.birth_date, "%.4s-%.2s-%.2s", idn + 6, idn + 10, idn + 12);
+			p.tags = d->bulk ? json_array() : lx_demo_tags(d, year_now - year, alone);
+			rc = lx_resident_add(d->db, &p, now);
+			json_decref(p.tags);
 			free(name);
 			free(phone);
 		}
+		free(addr);
 	}
 	return rc;
 }
@@ -486,6 +520,8 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 		rc = lx_demo_audit(&d, now, ncases);
 	if (rc == LX_OK && !bulk)
 		rc = lx_demo_photos(&d);
+	if (rc == LX_OK && !bulk)
+		rc = lx_demo_field(&d, now);
 	if (rc == LX_OK)
 		rc = lx_db_commit(d.db);
 	else

@@ -61,6 +61,11 @@ int lx_demo_audit(struct lx_demo *d, lx_ms now, long ncases);
  * (demo_photos.c), on cases already in. LX_OK or LX_ERR. */
 int lx_demo_photos(struct lx_demo *d);
 bool lx_demo_chance(uint64_t *rng, double p);
+/* The grid's field work of the last year (demo_field.c): places and
+ * organisations, the visit plans (天天敲门, the winter gas check, the 九小场所
+ * monthly fire check), their visits, the hazards they found and how those
+ * were put right, the alerts of the last days. LX_OK or an error. */
+int lx_demo_field(struct lx_demo *d, lx_ms now);
 /* The category code (cached list), or NULL. */
 const lx_category *lx_demo_cat(struct lx_demo *d, const char *code);
 /* The demo index of the unit the category's duty rule names for grid g, or -1. */

@@ -7,6 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A community (社区) and a village (村) are one tier of the grid tree, the
+ * town's and the countryside's: a rule naming either finds the other. */
+static bool lx_same_tier(const char *kind, const char *rule)
+{
+	if (strcmp(kind, rule) == 0)
+		return true;
+	return (strcmp(kind, "village") == 0 && strcmp(rule, "community") == 0) ||
+	       (strcmp(kind, "community") == 0 && strcmp(rule, "village") == 0);
+}
+
 int lx_flow_duty_unit(lx_db *db, const lx_category *cat, const lx_unit *loc, lx_unit *out)
 {
 	int rc = LX_NOTFOUND;
@@ -24,7 +34,7 @@ int lx_flow_duty_unit(lx_db *db, const lx_category *cat, const lx_unit *loc, lx_
 	}
 	if (strcmp(cat->resp_kind, "unit_kind") == 0) {
 		for (size_t i = n; i-- > 0;) {
-			if (strcmp(anc[i].kind, cat->resp_value) == 0) {
+			if (lx_same_tier(anc[i].kind, cat->resp_value)) {
 				*out = anc[i];
 				memset(&anc[i], 0, sizeof anc[i]);
 				rc = LX_OK;
