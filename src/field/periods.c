@@ -6,6 +6,7 @@
  * let a whole period pass (a once plan: when its end passed).
  */
 #include "field.h"
+#include "repo.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -20,24 +21,18 @@ bool lx_frequency_known(const char *f)
 	return false;
 }
 
-/* A local day number to year and month, and back (the proleptic Gregorian
- * calendar; day 0 is 1970-01-01). */
+/* A local day number to year and month (the store's calendar arithmetic:
+ * lx_month_of_day counts months from year 0), and a month's first day. */
 static void lx_civil(int64_t day, int *y, int *m)
 {
-	int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-	int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (mm <= 2));
-	*m = mm;
+	int64_t month = lx_month_of_day(day);
+	*y = (int)(month / 12);
+	*m = (int)(month % 12) + 1;
 }
 
 static int64_t lx_days(int y, int m)
 {
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return lx_month_first_day((int64_t)y * 12 + (m - 1));
 }
 
 static int64_t lx_local_day_of(lx_ms t, int tz)

@@ -528,7 +528,8 @@ def test_unmasked_reads_exports_and_key_use_reach_the_trail(own_server):
     s = own_server(LIANXIN_SWEEP_MS="200")
     c = From(s.port, "127.0.0.1")
     desk = c.login("dispatcher", DEMO_PASSWORD)[1]["token"]
-    st, lst, _ = c.request("GET", "/api/v1/cases?limit=50", token=desk)
+    # residents' requests have reporters (the newest cases may be the demo's inspection hazards)
+    st, lst, _ = c.request("GET", "/api/v1/cases?type=request&limit=50", token=desk)
     case = next(x for x in lst["items"] if x["reporter"]["phone"] and not x["reporter"]["anonymous"])
     st, full, _ = c.request("GET", "/api/v1/cases/%d" % case["id"], token=desk)
     assert st == 200 and "*" not in full["reporter"]["phone"]
