@@ -281,6 +281,116 @@ def run_scale(args, n):
     return res
 
 
+# ---------------------------------------------------------------- P9: the field work
+
+W11643 = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def id_number(i):
+    """A distinct valid GB 11643 number for i (a 1950s birth date, a sequence)."""
+    day = datetime.date(1950, 1, 1) + datetime.timedelta(days=i // 1000 % 3650)
+    body = "140321" + day.strftime("%Y%m%d") + "%03d" % (i % 1000)
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, W11643)) % 11]
+
+
+def import_csv(path, n, codes):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("name,gender,phone,id_number,tags,household_address,unit_code\n")
+        for i in range(n):
+            code = codes[i % len(codes)]
+            f.write("导入居民%d,%s,139%08d,%s,%s,导入小区%d号楼%d室,%s\n" % (
+                i, "男" if i % 2 else "女", i, id_number(i), "独居老人" if i % 17 == 0 else "",
+                i // 3 % 500, i // 3, code))
+
+
+def run_field(args, residents, visits):
+    """A generated city of `residents` residents (households of 1-4) and
+    `visits` visits of two plans; the worker's due list and coverage served,
+    and the import of 100,000 residents from CSV."""
+    os.makedirs(args.data, exist_ok=True)
+    db = os.path.join(args.data, "field-%d-%d.db" % (residents, visits))
+    res = {"residents": residents, "visits": visits, "gen_s": None}
+    if not os.path.exists(db) or args.fresh:
+        for f in (db, db + "-wal", db + "-shm"):
+            if os.path.exists(f):
+                os.remove(f)
+        t = time.time()
+        r = subprocess.run([args.bin, "gen", "--db", db, "--cases", "20000", "--households", str(residents * 2 // 5),
+                            "--seed", "1"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("gen failed: " + r.stderr)
+        r = subprocess.run([args.bin, "gen-visits", "--db", db, "--visits", str(visits), "--seed", "1"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("gen-visits failed: " + r.stderr)
+        res["gen_s"] = time.time() - t
+    import sqlite3
+    conn = sqlite3.connect(db)
+    res["resident_rows"] = conn.execute("SELECT COUNT(*) FROM residents").fetchone()[0]
+    conn.close()
+    work = db + ".run.db"
+    shutil.copy(db, work)
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    log = open(work + ".log", "w")
+    proc = subprocess.Popen([args.bin, "serve", "--db", work, "--port", str(port), "--bind", "127.0.0.1"],
+                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LIANXIN_SWEEP_MS": "600000"})
+    try:
+        for _ in range(400):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        worker = http(base, "POST", "/api/v1/auth/login", {"login": "gw_qiaotou", "password": "lianxin2026"})["token"]
+        me = http(base, "GET", "/api/v1/auth/me", token=worker)
+        leader = http(base, "POST", "/api/v1/auth/login", {"login": "admin", "password": "lianxin2026"})["token"]
+        grids = http(base, "GET", "/api/v1/units?kind=grid&parent_id=%d&boundary=false" % me["unit_id"],
+                     token=leader)["items"]
+        district = http(base, "GET", "/api/v1/units?kind=district&boundary=false", token=leader)["items"][0]
+        s = args.seconds
+        res["due"] = wrk("bench/due.lua", base, s, 8, {"LX_TOKEN": worker, "LX_POINT": "lat=37.86&lon=113.58"})
+        res["due_items"] = len(http(base, "GET", "/api/v1/visits/due?limit=500", token=worker)["items"])
+        res["cov_grid"] = wrk("bench/coverage.lua", base, s, 8, {"LX_TOKEN": leader, "LX_COV_UNIT": str(grids[0]["id"])})
+        res["cov_district"] = wrk("bench/coverage.lua", base, max(2, s // 2), 2,
+                                  {"LX_TOKEN": leader, "LX_COV_UNIT": str(district["id"])})
+        res["rss_mib"] = rss_peak_kib(proc.pid) / 1024
+        codes = [g["code"] for g in http(base, "GET", "/api/v1/units?kind=grid&boundary=false&limit=500",
+                                         token=leader)["items"]]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        log.close()
+    n = min(100000, max(1000, residents // 10))
+    csv_path = work + ".import.csv"
+    import_csv(csv_path, n, codes)
+    res["import_n"] = n
+    res["import_s"] = timed_cli(args, "import", "registry", csv_path, "--kind", "residents", "--db", work)
+    for f in (csv_path, work, work + "-wal", work + "-shm"):
+        if os.path.exists(f) and not args.keep:
+            os.remove(f)
+    for k in ("due", "cov_grid", "cov_district"):
+        if res[k]["errors"] or res[k]["non2xx"]:
+            res.setdefault("problems", []).append("%s: %d errors, %d non-2xx" % (k, res[k]["errors"], res[k]["non2xx"]))
+    return res
+
+
+def field_table(f):
+    p = lambda r: "p50 %.1f ms, p99 %.1f ms" % (r["p50_ms"], r["p99_ms"])
+    rows = ["| figure | target | %s residents, %s visits |" % (format(f["resident_rows"], ","), format(f["visits"], ",")),
+            "|---|---|---|",
+            "| generate (gen + gen-visits) | | %s |" % ("%.0f s" % f["gen_s"] if f["gen_s"] else "(cached)"),
+            "| P9. a grid worker's due list (%d entries), nearest first | p99 < 20 ms | %s |" % (f["due_items"], p(f["due"])),
+            "| P9. a grid's coverage | p99 < 20 ms | %s |" % p(f["cov_grid"]),
+            "| P9. the district's coverage (every target read) | | %s |" % p(f["cov_district"]),
+            "| P9. import %s residents from CSV (checked, sealed, one transaction) | 100,000 in < 60 s | %.1f s (%.0f/s) |" % (
+                format(f["import_n"], ","), f["import_s"], f["import_n"] / f["import_s"]),
+            "| P9. server peak RSS | < 1 GiB | %.0f MiB |" % f["rss_mib"]]
+    for pr in f.get("problems", []):
+        rows.append("Problem: " + pr)
+    return "\n".join(rows)
+
+
 def verdict(ok):
     return "met" if ok else "**missed**"
 
@@ -360,17 +470,25 @@ def main():
     ap.add_argument("--pg-max", type=int, default=1000000,
                     help="the PostgreSQL column only for scales up to this (moving 10M cases takes long)")
     ap.add_argument("--keep", action="store_true", help="keep the served copy")
+    ap.add_argument("--field", default="1000000,10000000",
+                    help="residents,visits of the field-work city (P9); 'none' to skip")
     ap.add_argument("--pg", default=os.environ.get("LIANXIN_BENCH_PG"),
                     help="postgresql://... of a cluster: adds the PostgreSQL rows (env LIANXIN_BENCH_PG)")
     args = ap.parse_args()
-    results = [run_scale(args, int(n)) for n in args.scales.split(",")]
+    results = [run_scale(args, int(n)) for n in args.scales.split(",")] if args.scales != "none" else []
+    field = None
+    if args.field != "none":
+        r, v = (int(x) for x in args.field.split(","))
+        field = run_field(args, r, v)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=ROOT).stdout.strip() or "unknown"
     text = "# lianxin benchmark\n\nMachine: %d cores (`nproc`), commit %s, %s. wrk -t2: 64 connections for " \
            "throughput (floor, read, intake), 8 for latency (list, stats); %d s each. Generated by " \
            "`make bench`; see docs/performance.md for what the figures mean.\n\n%s\n" % (
                os.cpu_count(), commit, datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), args.seconds,
-               table(results))
+               table(results) if results else "(no case scales run)")
+    if field:
+        text += "\n## The grid's field work (P9)\n\n%s\n" % field_table(field)
     if args.pg:
         text += ("\nPostgreSQL rows: each city moved with `lianxin migrate-data` into a fresh database on %s "
                  "(under `make bench`, the throw-away cluster of scripts/pg-test.sh: fsync off), one node, "
@@ -379,7 +497,7 @@ def main():
     print(text)
     with open(args.out, "w") as f:
         f.write(text)
-    bad = [p for r in results for p in r.get("problems", [])]
+    bad = [p for r in results for p in r.get("problems", [])] + (field.get("problems", []) if field else [])
     return 1 if bad else 0
 
 

@@ -37,6 +37,7 @@ static void lx_usage(FILE *f)
 	      "  restore --from FILE --db PATH                    put a backup in place (refused while PATH is served)\n"
 	      "  migrate-data --from sqlite:PATH --to postgresql://...\n"
 	      "         copy a whole database into a new, empty one, verified by counts and checksums\n"
+	      "  gen-visits --db PATH --visits N --seed S   visit plans and N visits on a generated city\n"
 	      "  import registry FILE --kind households|residents|places --db PATH [--dry-run]\n"
 	      "         CSV (UTF-8, GBK) or XLSX; every row checked, then all or nothing\n"
 	      "  version\n"
@@ -207,6 +208,16 @@ int main(int argc, char **argv)
 			rc = LX_ERR;
 		} else {
 			rc = lx_cli_gen(c.db, cases, households, sd);
+		}
+	} else if (strcmp(argv[1], "gen-visits") == 0) {
+		const char *n = lx_cli_flag(argc, argv, "--visits"), *seed = lx_cli_flag(argc, argv, "--seed");
+		char *e1 = NULL;
+		long visits = n ? strtol(n, &e1, 10) : 1000000;
+		if ((e1 && *e1) || visits < 0) {
+			fprintf(stderr, "lianxin gen-visits: --visits takes a whole number\n");
+			rc = LX_ERR;
+		} else {
+			rc = lx_cli_gen_visits(c.db, visits, seed ? strtoull(seed, NULL, 10) : 1);
 		}
 	} else if (strcmp(argv[1], "user") == 0)
 		rc = lx_cli_user(c.db, lx_cli_flag(argc, argv, "--login"), lx_cli_flag(argc, argv, "--password"),

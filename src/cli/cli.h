@@ -56,6 +56,9 @@ int lx_cli_demo(const char *url);
 /* Generates a synthetic city (copies of the demo district, scaled to
  * ncases a year) with nhouseholds households; deterministic for seed. */
 int lx_cli_gen(const char *url, long ncases, long nhouseholds, uint64_t seed);
+/* `lianxin gen-visits`: two visit plans over a generated city and nvisits
+ * visits of the last year in bulk, for the benchmarks (gen_field.c). */
+int lx_cli_gen_visits(const char *url, long nvisits, uint64_t seed);
 /* Creates a user from the command line. */
 int lx_cli_user(const char *url, const char *login, const char *password, const char *roles,
 		const char *unit_code, const char *name);

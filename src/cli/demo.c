@@ -292,6 +292,39 @@ static json_t *lx_demo_tags(struct lx_demo *d, int age, bool alone)
 	return tags;
 }
 
+/* Whether the ID number (its 17 digits as a number) was issued before in
+ * this build; records it. An open-addressing set, grown at half full: a
+ * generated city of a million residents must not draw one number twice
+ * (the registry refuses a second resident with it). */
+static bool lx_demo_id_seen(struct lx_demo *d, const char *idn)
+{
+	uint64_t key = strtoull(idn, NULL, 10) / 10 + 1; /* without the check digit; never 0 */
+	if (d->id_n * 2 >= d->id_cap) {
+		size_t cap = d->id_cap ? d->id_cap * 2 : 1 << 14;
+		uint64_t *t = lx_xcalloc(cap, sizeof *t);
+		for (size_t i = 0; i < d->id_cap; i++) {
+			if (!d->id_set[i])
+				continue;
+			size_t j = (size_t)(d->id_set[i] * 11400714819323198485ull) & (cap - 1);
+			while (t[j])
+				j = (j + 1) & (cap - 1);
+			t[j] = d->id_set[i];
+		}
+		free(d->id_set);
+		d->id_set = t;
+		d->id_cap = cap;
+	}
+	size_t j = (size_t)(key * 11400714819323198485ull) & (d->id_cap - 1);
+	while (d->id_set[j]) {
+		if (d->id_set[j] == key)
+			return true;
+		j = (j + 1) & (d->id_cap - 1);
+	}
+	d->id_set[j] = key;
+	d->id_n++;
+	return false;
+}
+
 static int lx_demo_households(struct lx_demo *d, long n, lx_ms now)
 {
 	int rc = LX_OK;
@@ -313,13 +346,15 @@ static int lx_demo_households(struct lx_demo *d, long n, lx_ms now)
 		for (int m = 0; rc == LX_OK && m < members; m++) {
 			char idn[19];
 			int year = alone ? 1935 + (int)(lx_demo_rand(&d->rng) % 25) : 1940 + (int)(lx_demo_rand(&d->rng) % 80);
-			lx_demo_id_number(&d->rng, year, idn);
+			do
+				lx_demo_id_number(&d->rng, year, idn);
+			while (lx_demo_id_seen(d, idn));
 			char *name = lx_demo_person_name(&d->rng), *phone = lx_demo_phone(&d->rng);
 			lx_resident p = {.household_id = hh.id, .unit_id = hh.unit_id, .unit_path = hh.unit_path,
 					 .name = name, .phone = phone, .id_number = idn};
 			snprintf(p.gender, sizeof p.gender, "%s", (idn[16] - '0') % 2 ? "male" : "female");
 			snprintf(p.birth_date, sizeof p.birth_date, "%.4s-%.2s-%.2s", idn + 6, idn + 10, idn + 12);
-			p.tags = d->bulk ? json_array() : lx_demo_tags(d, year_now - year, alone);
+			p.tags = lx_demo_tags(d, year_now - year, alone);
 			rc = lx_resident_add(d->db, &p, now);
 			json_decref(p.tags);
 			free(name);
@@ -449,6 +484,7 @@ static void lx_demo_free(struct lx_demo *d)
 	free(d->handler_of);
 	free(d->roles_of);
 	free(d->recent);
+	free(d->id_set);
 	lx_flow_ctx_free(d->x);
 	for (size_t i = 0; i < d->ncats; i++)
 		lx_category_clear(&d->cats[i]);

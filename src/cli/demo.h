@@ -41,6 +41,8 @@ struct lx_demo {
 	size_t nindexes;
 	lx_ms t0;            /* bulk: when the current phase began */
 	struct lx_recent *recent; /* per community instance: its latest case (repeat calls) */
+	uint64_t *id_set;    /* the ID numbers issued (lx_demo_id_seen) */
+	size_t id_n, id_cap;
 };
 
 /* The latest case of a community, which a repeat call may duplicate. */

@@ -125,6 +125,10 @@ int lx_targets_coverage(lx_db *db, int64_t plan_id, const char *scope, const lx_
  * fn for each, up to limit. LX_OK or LX_ERR. */
 int lx_targets_unseen_each(lx_db *db, lx_ms before, int limit, int (*fn)(void *arg, const lx_target *t),
 			   void *arg);
+/* Sets the targets of plan_id from its visits (done_at: the last visit at
+ * home or refused; seen_at: at home), for visits loaded in bulk (a
+ * generated city). LX_OK or LX_ERR. */
+int lx_targets_refresh(lx_db *db, int64_t plan_id);
 /* Records the alert case raised for a target that had none. LX_OK,
  * LX_NOTFOUND (another node raised one first), LX_ERR. */
 int lx_target_alerted(lx_db *db, const lx_target *t, int64_t case_id);

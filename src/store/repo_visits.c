@@ -627,3 +627,20 @@ int lx_visits_each(lx_db *db, const char *scope, int64_t plan_id, const char *ki
 	lx_stmt_done(st);
 	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
 }
+
+int lx_targets_refresh(lx_db *db, int64_t plan_id)
+{
+	lx_stmt *st = lx_db_prepare(
+		db, "UPDATE visit_targets SET done_at = (SELECT MAX(v.visited_at) FROM visits v WHERE "
+		    "v.target_kind = visit_targets.target_kind AND v.target_id = visit_targets.target_id AND "
+		    "v.plan_id = visit_targets.plan_id AND v.outcome <> 'not_home'), seen_at = (SELECT MAX(v.visited_at) "
+		    "FROM visits v WHERE v.target_kind = visit_targets.target_kind AND v.target_id = "
+		    "visit_targets.target_id AND v.plan_id = visit_targets.plan_id AND v.outcome = 'home') "
+		    "WHERE plan_id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, plan_id);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
