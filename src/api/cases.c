@@ -324,6 +324,18 @@ static int lx_list_cb(void *arg, const lx_case *c)
 	return 0;
 }
 
+void lx_api_next_cursor(lx_jw *w, bool more, int64_t last)
+{
+	lx_jw_key(w, "next_cursor");
+	if (more) {
+		char cur[32];
+		snprintf(cur, sizeof cur, "%lld", (long long)last);
+		lx_jw_str(w, cur);
+	} else {
+		lx_jw_null(w);
+	}
+}
+
 int lx_api_cases_list(lx_req *r)
 {
 	lx_case_query q;
@@ -349,14 +361,7 @@ int lx_api_cases_list(lx_req *r)
 		goto cleanup;
 	}
 	lx_jw_close(&w, ']');
-	lx_jw_key(&w, "next_cursor");
-	if (more) {
-		char cur[32];
-		snprintf(cur, sizeof cur, "%lld", (long long)ctx.last_id);
-		lx_jw_str(&w, cur);
-	} else {
-		lx_jw_null(&w);
-	}
+	lx_api_next_cursor(&w, more, ctx.last_id);
 	lx_jw_close(&w, '}');
 	rc = lx_reply_jw(r, 200, &w);
 cleanup:

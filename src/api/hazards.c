@@ -199,14 +199,7 @@ int lx_api_hazards_list(lx_req *r)
 		goto cleanup;
 	}
 	lx_jw_close(&w, ']');
-	lx_jw_key(&w, "next_cursor");
-	if (l.n == (size_t)f.limit) {
-		char cur[24];
-		snprintf(cur, sizeof cur, "%lld", (long long)l.last);
-		lx_jw_str(&w, cur);
-	} else {
-		lx_jw_null(&w);
-	}
+	lx_api_next_cursor(&w, l.n == (size_t)f.limit, l.last);
 	lx_jw_close(&w, '}');
 	rc = lx_reply_jw(r, 200, &w);
 cleanup:

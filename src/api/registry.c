@@ -127,13 +127,16 @@ struct lx_reg_list {
 	lx_reg_tags *tags;
 	size_t n, max;
 	int64_t last_id;
+	bool more;
 };
 
 static int lx_household_row(void *arg, const lx_household *h)
 {
 	struct lx_reg_list *l = arg;
-	if (l->n == l->max)
+	if (l->n == l->max) {
+		l->more = true; /* a row beyond the page: another page follows */
 		return 1;
+	}
 	lx_reg_household_write(l->w, l->r, h);
 	lx_jw_close(l->w, '}');
 	l->n++;
@@ -163,7 +166,7 @@ int lx_api_households_list(lx_req *r)
 	struct lx_reg_list l = {.r = r, .w = &w, .max = (size_t)q.f.limit - 1};
 	rc = lx_households_each(r->db, r->user.scope, &q.f, lx_household_row, &l);
 	if (rc == LX_OK)
-		rc = lx_reg_page_reply(r, &w, l.n, &q, l.last_id);
+		rc = lx_reg_page_reply(r, &w, l.more, l.last_id);
 	else
 		lx_buf_free(&b), rc = lx_reply_store_error(r, rc);
 	lx_reg_query_clear(&q);
@@ -173,8 +176,10 @@ int lx_api_households_list(lx_req *r)
 static int lx_resident_row(void *arg, const lx_resident *p)
 {
 	struct lx_reg_list *l = arg;
-	if (l->n == l->max)
+	if (l->n == l->max) {
+		l->more = true; /* a row beyond the page: another page follows */
 		return 1;
+	}
 	lx_reg_resident_write(l->w, l->r, p, l->tags, true);
 	l->n++;
 	l->last_id = p->id;
@@ -467,7 +472,7 @@ int lx_api_residents_list(lx_req *r)
 	struct lx_reg_list l = {.r = r, .w = &w, .tags = &tags, .max = (size_t)q.f.limit - 1};
 	rc = lx_residents_each(r->db, r->user.scope, &q.f, lx_resident_row, &l);
 	if (rc == LX_OK)
-		rc = lx_reg_page_reply(r, &w, l.n, &q, l.last_id);
+		rc = lx_reg_page_reply(r, &w, l.more, l.last_id);
 	else
 		lx_buf_free(&b), rc = lx_reply_store_error(r, rc);
 cleanup:

@@ -60,17 +60,10 @@ int lx_reg_query_parse_or_reply(lx_req *r, lx_reg_query *q)
 	return LX_OK;
 }
 
-int lx_reg_page_reply(lx_req *r, lx_jw *w, size_t n, const lx_reg_query *q, int64_t last_id)
+int lx_reg_page_reply(lx_req *r, lx_jw *w, bool more, int64_t last_id)
 {
 	lx_jw_close(w, ']');
-	lx_jw_key(w, "next_cursor");
-	if (n >= (size_t)q->f.limit - 1 && last_id) {
-		char cur[32];
-		snprintf(cur, sizeof cur, "%lld", (long long)last_id);
-		lx_jw_str(w, cur);
-	} else {
-		lx_jw_null(w);
-	}
+	lx_api_next_cursor(w, more, last_id);
 	lx_jw_close(w, '}');
 	return lx_reply_jw(r, 200, w);
 }

@@ -221,13 +221,16 @@ struct lx_site_list {
 	lx_jw *w;
 	size_t n, max;
 	int64_t last_id;
+	bool more;
 };
 
 static int lx_place_row(void *arg, const lx_place *p)
 {
 	struct lx_site_list *l = arg;
-	if (l->n == l->max)
+	if (l->n == l->max) {
+		l->more = true; /* a row beyond the page: another page follows */
 		return 1;
+	}
 	lx_reg_place_write(l->w, l->r, p);
 	l->n++;
 	l->last_id = p->id;
@@ -237,8 +240,10 @@ static int lx_place_row(void *arg, const lx_place *p)
 static int lx_org_row(void *arg, const lx_org *o)
 {
 	struct lx_site_list *l = arg;
-	if (l->n == l->max)
+	if (l->n == l->max) {
+		l->more = true; /* a row beyond the page: another page follows */
 		return 1;
+	}
 	lx_reg_org_write(l->w, l->r, o);
 	l->n++;
 	l->last_id = o->id;
@@ -263,7 +268,7 @@ static int lx_sites_list(lx_req *r, bool orgs)
 	rc = orgs ? lx_orgs_each(r->db, r->user.scope, &q.f, lx_org_row, &l)
 		  : lx_places_each(r->db, r->user.scope, &q.f, lx_place_row, &l);
 	if (rc == LX_OK) {
-		rc = lx_reg_page_reply(r, &w, l.n, &q, l.last_id);
+		rc = lx_reg_page_reply(r, &w, l.more, l.last_id);
 	} else {
 		lx_buf_free(&b);
 		rc = lx_reply_store_error(r, rc);

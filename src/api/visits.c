@@ -390,14 +390,7 @@ int lx_api_visits_list(lx_req *r)
 		return lx_reply_store_error(r, rc);
 	}
 	lx_jw_close(&w, ']');
-	lx_jw_key(&w, "next_cursor");
-	if (l.n == (size_t)n) {
-		char cur[24];
-		snprintf(cur, sizeof cur, "%lld", (long long)l.last);
-		lx_jw_str(&w, cur);
-	} else {
-		lx_jw_null(&w);
-	}
+	lx_api_next_cursor(&w, l.n == (size_t)n, l.last);
 	lx_jw_close(&w, '}');
 	return lx_reply_jw(r, 200, &w);
 }

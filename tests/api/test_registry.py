@@ -355,3 +355,21 @@ def test_the_data_key_is_a_private_file_and_another_key_is_refused(tmp_path):
     r = subprocess.run([BIN, "init", "--db", db], capture_output=True, text=True,
                        env=dict(env, LIANXIN_DATA_KEY="not hex"), timeout=60)
     assert r.returncode != 0 and "LIANXIN_DATA_KEY" in r.stderr
+
+
+def test_pages_follow_by_cursor_and_end(api, admin, qiaotou_grid):
+    st, h = api.post("/api/v1/registry/households", {"unit_id": qiaotou_grid, "address": "翻页楼" + uuid.uuid4().hex[:6],
+                                                     "members": 3}, admin)
+    made = [add_resident(api, admin, None, household_id=h["id"])[0]["id"] for _ in range(3)]
+    seen, cursor = [], None
+    while True:
+        st, page = api.get("/api/v1/registry/residents?household_id=%d&limit=2%s" % (
+            h["id"], "&cursor=" + cursor if cursor else ""), admin)
+        assert st == 200 and len(page["items"]) <= 2
+        seen += [x["id"] for x in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == made
+    st, page = api.get("/api/v1/registry/residents?household_id=%d&limit=3" % h["id"], admin)
+    assert len(page["items"]) == 3 and page["next_cursor"] is None, "a full last page has no next"
