@@ -29,6 +29,7 @@ struct lx_due_ctx {
 	lx_req *r;
 	lx_due *items;
 	size_t n, cap, max;
+	bool capped;
 	bool has_point;
 	double lat, lon;
 	const lx_plan *plan;
@@ -36,11 +37,18 @@ struct lx_due_ctx {
 	int rc;
 };
 
+/* Every due target is read and sorted before the page is cut, so that the
+ * first entries are the overdue and the nearest of all, not of the first
+ * rows read; LX_DUE_CAP bounds what one list holds (a district's admin). */
+#define LX_DUE_CAP 20000
+
 static int lx_due_target(void *arg, const lx_target *t)
 {
 	struct lx_due_ctx *d = arg;
-	if (d->n == d->max)
+	if (d->n == LX_DUE_CAP) {
+		d->capped = true;
 		return 1;
+	}
 	if (d->n == d->cap)
 		d->items = lx_xrealloc(d->items, (d->cap = d->cap ? d->cap * 2 : 64) * sizeof *d->items);
 	lx_due *e = &d->items[d->n++];
@@ -74,7 +82,7 @@ static int lx_due_plan(void *arg, const lx_plan *p)
 	d->plan = p;
 	d->b = lx_plan_bounds(p, now, r->app->tz_offset_min);
 	d->rc = lx_targets_due_each(r->db, p->id, p->target_kind, in, &d->b, now, lx_due_target, d);
-	return d->rc != LX_OK || d->n == d->max;
+	return d->rc != LX_OK || d->capped;
 }
 
 static int lx_due_cmp(const void *a, const void *b)
@@ -167,11 +175,13 @@ int lx_api_visits_due(lx_req *r)
 		lx_jw_open(&w, '{');
 		lx_jw_key(&w, "items");
 		lx_jw_open(&w, '[');
-		for (size_t i = 0; i < d.n; i++)
+		for (size_t i = 0; i < d.n && i < d.max; i++)
 			lx_due_write(&w, r, &d.items[i]);
 		lx_jw_close(&w, ']');
+		lx_jw_key(&w, "total");
+		lx_jw_int(&w, (int64_t)d.n);
 		lx_jw_key(&w, "truncated");
-		lx_jw_bool(&w, d.n == d.max);
+		lx_jw_bool(&w, d.n > d.max || d.capped);
 		lx_jw_close(&w, '}');
 		rc = lx_reply_jw(r, 200, &w);
 	} else {
