@@ -118,7 +118,7 @@ export default {
   },
   case: {
     urgent: 'Urgent', overdue: 'Overdue', accept_overdue: 'Accept overdue', supervised: 'Supervised ×{n}', not_found: 'No such case, or it is outside your scope',
-    type: 'Type', category: 'Category', uncategorised: 'Uncategorised', address: 'Address', located_plain: 'located', located: 'Grid', handler: 'Handling unit',
+    type: 'Type', category: 'Category', uncategorised: 'Uncategorised', address: 'Address', located: 'Grid', handler: 'Handling unit',
     not_dispatched: 'Not dispatched', reporter: 'Reporter', anonymous: 'Anonymous', created: 'Filed', accepted_at: 'accepted {t}',
     resolved_at: 'resolved {t}', reply: 'Reply', rating: 'Rating', tasks: 'Assistance tasks', task_open: 'open',
     task_done_at: 'done {t}', task_finish: 'Mark done', task_done: 'Assistance done', timeline: 'Timeline',
@@ -370,7 +370,7 @@ export default {
     server_refused_q: '"{q}" was refused: fix it and submit again', sent: 'Visit submitted', hazards_raised: '{n} hazard(s) found; cases opened:',
     hazard_case: 'Hazard case', no_hazards: 'No hazards found', queued: 'Kept on the phone, waiting to upload',
     queued_hint: '{n} waiting in all. They upload by themselves once online: no need to submit again.', next: 'Next: {name}', back_list: 'Back to the due list',
-    form_version: 'version {n}', form_cached: '(form kept on the phone)', located: 'located ±{m} m', locate: 'Locate',
+    form_version: 'version {n}', form_cached: '(form kept on the phone)', located_plain: 'located', located: 'located ±{m} m', locate: 'Locate',
     written_notice_hint: 'The last visit was refused: deliver the written notice this time and record it.',
     editing: 'The server did not accept this visit: fix it as shown and submit again, or discard it.', earlier: 'A visit of {t} to this target is waiting to upload.',
     outcome: 'Outcome', outcome_hint_not_home: 'Not at home: no questions; the call is recorded.',

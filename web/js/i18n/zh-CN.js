@@ -115,7 +115,7 @@ export default {
   },
   case: {
     urgent: '紧急', overdue: '已超期', accept_overdue: '签收超时', supervised: '督办{n}次', not_found: '案件不存在，或不在您的权限范围内',
-    type: '类型', category: '问题分类', uncategorised: '未分类', address: '地址', located_plain: '已定位', located: '所属网格', handler: '承办单位',
+    type: '类型', category: '问题分类', uncategorised: '未分类', address: '地址', located: '所属网格', handler: '承办单位',
     not_dispatched: '尚未派发', reporter: '反映人', anonymous: '匿名', created: '受理时间', accepted_at: '{t} 签收',
     resolved_at: '{t} 办结', reply: '答复内容', rating: '回访评价', tasks: '协办任务', task_open: '办理中',
     task_done_at: '{t} 完成', task_finish: '完成协办', task_done: '协办已完成', timeline: '办理过程',
@@ -366,7 +366,7 @@ export default {
     server_refused_q: '“{q}”未通过校验，请修改后重新提交', sent: '走访已提交', hazards_raised: '发现 {n} 处隐患，已生成隐患案件：',
     hazard_case: '隐患案件', no_hazards: '未发现隐患', queued: '已保存在手机上，待上传',
     queued_hint: '当前共 {n} 条待上传。联网后自动上传，不用重复提交。', next: '下一个：{name}', back_list: '返回走访清单',
-    form_version: '第{n}版', form_cached: '（手机上保存的表单）', located: '已定位 ±{m}米', locate: '定位',
+    form_version: '第{n}版', form_cached: '（手机上保存的表单）', located_plain: '已定位', located: '已定位 ±{m}米', locate: '定位',
     written_notice_hint: '上次走访被拒绝入户，本次需送达书面告知书，并记录送达情况。',
     editing: '这条走访记录未被服务器接受：请按提示修改后重新提交，或者放弃。', earlier: '该对象已有一条 {t} 的走访记录在等待上传。',
     outcome: '走访结果', outcome_hint_not_home: '不在家：不用填写检查项，记录本次上门即可。',
