@@ -164,3 +164,287 @@ uiTest('the offline visit: kept on the phone, sent once when the network is back
   stored = (await visitsOf(plan.id)).filter((v) => v.client_uuid === body.client_uuid);
   assert.equal(stored.length, 1, 'still stored once');
 });
+
+uiTest('a gas check: 否 to the pipe joints raises a hazard; the ledger lists it with its owner and exports it', async () => {
+  const plan = await api.post('/visit-plans', {
+    name: '冬季燃气安全入户检查', form_id: 1, unit_id: state.me.unit_id, target: { kind: 'household' }, frequency: 'once',
+  }, 'admin');
+  await ui.login(WORKER, PHONE);
+  await ui.gotoHash('/visits');
+  const item = page.locator(`[data-test=due-item][data-plan="${plan.id}"]`).first();
+  await item.waitFor();
+  const targetId = Number(await item.getAttribute('data-id'));
+  const owner = (await item.locator('.lx-card-title').textContent()).trim();
+  await item.click();
+  const form = page.locator('[data-test=visit-form]');
+  await form.locator('[data-question=gas_kind]').waitFor();
+  // nothing answered: the required ones say so, nothing is sent
+  await page.locator('[data-test=visit-submit]').click();
+  await form.locator('[data-question=gas_kind] [data-test=question-error]').waitFor();
+  assert.match(await form.locator('[data-question=gas_kind] [data-test=question-error]').textContent(), /必填/);
+  // relevance: pipeline shows the meter, hides the hose
+  await form.locator('[data-question=gas_kind] [data-value=pipeline]').click();
+  await form.locator('[data-question=meter_ok]').waitFor();
+  assert.equal(await form.locator('[data-question=hose_ok]').count(), 0);
+  await form.locator('[data-question=pipe_joints_ok] [data-value=false]').click();
+  await form.locator('[data-question=pipe_joints_ok] [data-test=hazard-preview]').waitFor();
+  assert.match(await form.locator('[data-question=pipe_joints_ok] [data-test=hazard-preview]').textContent(), /燃气管道接口漏气/);
+  for (const q of ['meter_ok', 'ventilation_ok', 'valve_ok', 'alarm_installed'])
+    await form.locator(`[data-question=${q}] [data-value=true]`).click();
+  // a number out of range is refused on the spot
+  const age = form.locator('[data-question=appliance_age_years] input');
+  await age.fill('60');
+  await form.locator('[data-question=appliance_age_years] [data-test=question-error]').waitFor();
+  await age.fill('3');
+  await form.locator('[data-question=appliance_age_years] [data-test=question-error]').waitFor({ state: 'detached' });
+  await form.locator('[data-question=photo] [data-test=photo-input]').setInputFiles(PHOTO);
+  await form.locator('[data-question=photo] [data-test=photo-thumb] img').waitFor();
+  await shot(page, 'visit-gas-form-phone', { fullPage: true });
+  await page.locator('[data-test=visit-submit]').click();
+  const result = page.locator('[data-test=visit-result][data-kind=sent]');
+  await result.waitFor();
+  const link = result.locator('[data-test=visit-hazards] a[data-case-id]');
+  await link.first().waitFor();
+  assert.equal(await link.count(), 1);
+  const caseId = Number(await link.first().getAttribute('data-case-id'));
+  await result.locator('.lx-num', { hasText: /^\d{14}$/ }).waitFor(); // the case number arrived
+  await shot(page, 'visit-hazard-result-phone');
+
+  const visits = await visitsOf(plan.id);
+  assert.equal(visits.length, 1);
+  assert.equal(visits[0].answers.pipe_joints_ok, false);
+  assert.equal(typeof visits[0].answers.photo, 'number', 'the photo went up first; its id is the answer');
+  assert.equal('hose_ok' in visits[0].answers, false);
+  // (the list's items carry "hazards": [] always; the visit itself names them)
+  assert.deepEqual((await api.get('/visits/' + visits[0].id, 'admin')).hazards, [caseId]);
+  const ledger = await api.get('/hazards', 'admin');
+  const h = ledger.items.find((x) => x.case_id === caseId);
+  assert.ok(h, 'in the ledger');
+  assert.equal(h.owner, owner);
+  assert.equal(h.target.id, targetId);
+  // the link opens the case, where 复查 is done
+  await link.first().click();
+  await page.locator('[data-test=case-page]').waitFor();
+
+  // the ledger on a desk: the row with its owner, and the workbook
+  await ui.login('dispatcher', DESKTOP);
+  await ui.gotoHash('/hazards');
+  const row = page.locator(`[data-test=hazards-table] [data-test=hazard-row][data-case-id="${caseId}"]`);
+  await row.waitFor();
+  assert.equal((await row.locator('[data-test=hazard-owner]').textContent()).trim(), owner);
+  await page.locator('[data-test=hazards-overdue]').click();
+  await page.waitForFunction(() => location.hash.includes('overdue=true'));
+  await page.locator('[data-test=hazards-overdue]').click();
+  await row.waitFor();
+  await shot(page, 'hazards-desktop');
+  const href = await page.locator('[data-test=hazards-export]').getAttribute('href');
+  assert.match(href, /api\/v1\/hazards\/export\.xlsx/);
+  const got = await page.evaluate((u) => fetch(u).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength })), href);
+  assert.equal(got.status, 200);
+  assert.equal(got.type, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.ok(got.size > 1000);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=hazards-export]').click()]);
+  assert.match(download.suggestedFilename(), /\.xlsx$/);
+  // the phone's list too
+  await page.setViewportSize(PHONE);
+  await ui.gotoHash('/hazards?status=');
+  await page.locator(`[data-test=hazards-list] [data-case-id="${caseId}"]`).waitFor();
+  await shot(page, 'hazards-phone');
+});
+
+/* An ID number with a valid GB 11643 check character. */
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+uiTest('the registry: the full ID number only after a reason; a leader is refused', async () => {
+  const grid = await unitId('桥头社区第4网格');
+  const idn = idNumber('14030319500101123');
+  const r = await api.post('/registry/residents', {
+    name: '郝秀英', unit_id: grid, id_number: idn, phone: '13912345678', tags: ['独居老人', '高龄'],
+  }, 'admin');
+  await ui.login('admin', DESKTOP);
+  await ui.gotoHash('/registry?q=郝秀英');
+  const card = page.locator(`[data-test=registry-list] [data-id="${r.id}"]`);
+  await card.waitFor();
+  assert.match(await card.textContent(), /139\*\*\*\*5678/);
+  assert.ok(await page.locator('[data-test=tag-filter] .lx-sensitive').count() > 0, 'sensitive tags are marked');
+  await card.click();
+  const idEl = page.locator('[data-test=id-number]');
+  await idEl.waitFor();
+  assert.notEqual((await idEl.textContent()).trim(), idn);
+  assert.match(await idEl.textContent(), /\*/);
+  await page.locator('[data-test=unmask]').click();
+  const dialog = page.locator('[data-test=unmask-dialog]');
+  await dialog.waitFor();
+  await page.locator('.van-dialog__confirm:visible').click();
+  await dialog.locator('[data-test=unmask-error]').waitFor();
+  assert.match(await dialog.locator('[data-test=unmask-error]').textContent(), /事由/);
+  await dialog.locator('[data-test=unmask-reason] textarea').fill('入户核实高龄补贴信息');
+  await page.locator('.van-dialog__confirm:visible').click();
+  await page.locator('[data-test=unmask-note]').waitFor();
+  assert.equal((await idEl.textContent()).trim(), idn);
+  assert.equal((await page.locator('[data-test=phone]').textContent()).trim(), '13912345678');
+  assert.match(await page.locator('[data-test=unmask-note]').textContent(), /审计/);
+  await shot(page, 'resident-unmasked-desktop');
+  const audit = await api.get('/audit?kind=unmasked_read', 'admin');
+  assert.ok(audit.items.length >= 1, 'the read is in the audit log');
+
+  // edit with the version read: the phone field starts empty (masked values never go back)
+  await page.locator('[data-test=record-edit]').click();
+  const nameField = page.locator('[data-test=record-form] [data-field=name] input');
+  await nameField.fill('郝秀英（更正）');
+  await page.locator('[data-test=record-save]').click();
+  await page.locator('[data-test=record-title]', { hasText: '郝秀英（更正）' }).waitFor();
+  const after = await api.get('/registry/residents/' + r.id + '/unmasked?reason=e2e', 'admin');
+  assert.equal(after.phone, '13912345678');
+  assert.equal(after.version, r.version + 1);
+  // someone else saves first: 409 is said as such
+  await page.locator('[data-test=record-edit]').click();
+  await api.patch('/registry/residents/' + r.id, { name: '郝秀英', version: after.version }, 'admin');
+  await nameField.fill('郝秀英（再改）');
+  await page.locator('[data-test=record-save]').click();
+  await page.locator('.van-dialog', { hasText: '已被他人修改' }).waitFor();
+  await page.locator('.van-dialog__confirm:visible').click();
+  await page.locator('[data-test=record-title]', { hasText: /^郝秀英$/ }).waitFor();
+
+  // a household moves to another grid
+  const hh = await api.post('/registry/households', { unit_id: grid, address: '桥头社区99号楼1单元101室', members: 2 }, 'admin');
+  await ui.gotoHash('/registry/households/' + hh.id);
+  await page.locator('[data-test=moves]').waitFor();
+  await page.locator('[data-test=move]').click();
+  await page.locator('[data-test=move-unit]').click();
+  await page.locator('[data-test=unit-search] input').fill('桥头社区第3网格');
+  await page.locator('[data-test=unit-picker] [data-unit-name="桥头社区第3网格"]').click();
+  await page.locator('.van-dialog__confirm:visible').click();
+  await page.locator('[data-test=move-row]').waitFor();
+  assert.match(await page.locator('[data-test=move-row]').textContent(), /桥头社区第4网格 → 桥头社区第3网格/);
+  assert.equal((await api.get('/registry/households/' + hh.id, 'admin')).unit_id, await unitId('桥头社区第3网格'));
+  await shot(page, 'household-moved-desktop');
+
+  // a leader may read the registry, not unmask it: the 403 is shown
+  await ui.login('leader', PHONE);
+  await ui.gotoHash('/registry/residents/' + r.id);
+  await page.locator('[data-test=unmask]').click();
+  await page.locator('[data-test=unmask-reason] textarea').fill('了解情况');
+  await page.locator('.van-dialog__confirm:visible').click();
+  await page.locator('[data-test=unmask-error]', { hasText: '403' }).waitFor();
+  assert.match(await page.locator('[data-test=unmask-error]').textContent(), /没有查看完整信息的权限/);
+  assert.match(await idEl.textContent(), /\*/);
+  assert.equal(await page.locator('[data-test=record-edit]').count(), 0, 'leaders do not edit');
+  await shot(page, 'resident-unmask-refused-phone');
+});
+
+uiTest('import: the dry run of a GBK CSV names the bad row by its line', async () => {
+  const grid = await api.get('/units/' + (await unitId('桥头社区第4网格')), 'admin');
+  const csv = '姓名,性别,出生日期,手机,身份证号,标签,家庭住址,网格编码\n'
+    + `张桂兰,女,1948-03-02,13800138000,,独居老人,桥头社区1号楼1单元101室,${grid.code}\n`
+    + `李德福,男,1951-02-02,12,,,桥头社区1号楼1单元101室,${grid.code}\n`;
+  const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: csv });
+  await ui.login('admin', DESKTOP);
+  await ui.gotoHash('/registry-import');
+  await page.locator('[data-test=import-kind] [data-kind=residents]').click();
+  await page.locator('[data-test=import-input]').setInputFiles({ name: '居民登记.csv', mimeType: 'application/vnd.ms-excel', buffer: gbk });
+  await page.locator('[data-test=import-check]').click();
+  const res = page.locator('[data-test=import-result][data-dry=true]');
+  await res.waitFor();
+  assert.equal((await res.locator('[data-test=import-created]').textContent()).trim(), '1');
+  const bad = res.locator('[data-test=import-errors] tr[data-line="3"]');
+  await bad.waitFor();
+  assert.match(await bad.textContent(), /phone/);
+  assert.equal(await res.locator('[data-test=import-errors] tbody tr').count(), 1);
+  assert.ok(await page.locator('[data-test=import-commit]').isDisabled(), 'nothing to commit with a bad row');
+  await shot(page, 'import-dry-run-desktop');
+  // the fixed file imports
+  const fixed = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: csv.replace(',12,', ',13700137000,') });
+  await page.locator('[data-test=import-input]').setInputFiles({ name: '居民登记.csv', mimeType: 'text/csv', buffer: fixed });
+  await page.locator('[data-test=import-check]').click();
+  await page.locator('[data-test=import-result][data-dry=true][data-errors="0"]').waitFor();
+  await page.locator('[data-test=import-commit]').click();
+  await page.locator('.van-dialog__confirm:visible').click();
+  await page.locator('[data-test=import-result][data-dry=false]').waitFor();
+  const found = await api.get('/registry/residents?q=' + encodeURIComponent('李德福'), 'admin');
+  assert.equal(found.items.length, 1);
+});
+
+uiTest('plans, coverage and the form editor (admin)', async () => {
+  await ui.login('admin', DESKTOP);
+  await ui.gotoHash('/plans');
+  await page.locator('[data-test=plan-create]').click();
+  const pf = page.locator('[data-test=plan-form]');
+  await pf.waitFor();
+  await pf.locator('[data-field=name] input').fill('九小场所消防检查');
+  await pf.locator('[data-form-id="1"]').click();
+  await pf.locator('[data-field=unit_id]').click();
+  await page.locator('[data-test=unit-search] input').fill('桥头社区');
+  await page.locator('[data-test=unit-picker] [data-unit-name="桥头社区"]').first().click();
+  await pf.locator('[data-kind=resident]').click();
+  await pf.locator('[data-tag=独居老人]').click();
+  await pf.locator('[data-freq=every_n_months]').click();
+  await pf.locator('[data-field=workers]').click();
+  await page.locator('[data-test=plan-workers] .van-search input').fill('桥头');
+  await page.locator('[data-test=plan-workers] [data-user-id]').first().click();
+  await page.locator('[data-test=plan-workers] .lx-picker-foot button').click();
+  await shot(page, 'plan-create-desktop');
+  await pf.locator('[data-test=plan-save]').click();
+  await pf.waitFor({ state: 'hidden' });
+  const plans = (await api.get('/visit-plans', 'admin')).items;
+  const made = plans.find((p) => p.name === '九小场所消防检查');
+  assert.ok(made);
+  assert.deepEqual(made.target, { kind: 'resident', tag: '独居老人', type: null });
+  assert.equal(made.frequency, 'every_n_months');
+  assert.equal(made.n, 2);
+  assert.equal(made.workers.length, 1);
+  await page.locator(`[data-test=plans-list] [data-plan-id="${made.id}"]`).waitFor();
+
+  // coverage: equal to the API, drilling down a unit
+  await ui.gotoHash('/coverage');
+  const cov = await api.get('/visits/coverage', 'admin');
+  await page.locator('[data-test=coverage-chart] canvas').waitFor();
+  assert.equal((await page.locator('[data-test=cov-due]').textContent()).trim(), String(cov.due));
+  assert.equal((await page.locator('[data-test=cov-done]').textContent()).trim(), String(cov.done));
+  const top = cov.by_unit[0];
+  await page.locator(`[data-test=coverage-units] [data-unit-id="${top.unit_id}"]`).click();
+  await page.waitForFunction((id) => document.querySelector('[data-test=coverage]').dataset.query.includes('unit_id=' + id), top.unit_id);
+  const down = await api.get('/visits/coverage?unit_id=' + top.unit_id, 'admin');
+  await page.locator('[data-test=coverage-units] tbody tr').first().waitFor();
+  assert.equal(await page.locator('[data-test=coverage-units] tbody tr').count(), down.by_unit.length);
+  await page.locator('[data-test=coverage-workers] tbody tr').first().waitFor();
+  await shot(page, 'coverage-desktop');
+
+  // the form editor: a label changed is a new version; a bad relevant is shown on its question
+  await ui.gotoHash('/forms');
+  await page.locator('[data-test=forms-list] [data-form-id="2"]').click();
+  await page.locator('[data-test=form-editor] [data-test=fe-question]').first().waitFor();
+  const v0 = Number(await page.locator('[data-test=form-version]').getAttribute('data-version'));
+  const q2 = page.locator('[data-test=fe-question][data-index="1"]');
+  await q2.locator('.lx-fe-head').click();
+  await q2.locator('[data-field=relevant] input').fill('seen_in_person == 3');
+  await page.locator('[data-test=fe-save]').click();
+  await q2.locator('[data-test=fe-server-error]').waitFor();
+  assert.match(await q2.locator('[data-test=fe-server-error]').textContent(), /seen_in_person/);
+  await shot(page, 'form-editor-error-desktop');
+  await q2.locator('[data-field=relevant] input').fill('seen_in_person == true');
+  await q2.locator('[data-field=label] input').fill('身体状况（当面查看）');
+  await page.locator('[data-test=fe-save]').click();
+  await page.locator(`[data-test=form-version][data-version="${v0 + 1}"]`).waitFor();
+  const f = await api.get('/forms/2', 'admin');
+  assert.equal(f.version, v0 + 1);
+  assert.equal(f.questions[1].relevant, 'seen_in_person == true');
+  assert.equal(f.questions[1].label, '身体状况（当面查看）');
+  // the preview follows the relevance
+  await page.locator('[data-test=fe-preview]').click();
+  const pv = page.locator('[data-test=fe-preview-popup]');
+  await pv.locator('[data-question=seen_in_person]').waitFor();
+  assert.equal(await pv.locator('[data-question=health]').count(), 0);
+  await pv.locator('[data-question=seen_in_person] [data-value=true]').click();
+  await pv.locator('[data-question=health]').waitFor();
+});
+
+uiTest('no script errors on the field screens', async () => {
+  /* the offline test makes the browser report failed loads; those are expected */
+  const real = browser.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(p));
+  assert.deepEqual(real, []);
+});
