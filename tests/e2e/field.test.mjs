@@ -76,12 +76,45 @@ uiTest('the offline visit: kept on the phone, sent once when the network is back
     name: '天天敲门', form_id: 2, unit_id: state.me.unit_id, target: { kind: 'household' }, frequency: 'daily',
   }, 'admin');
   state.knock = plan;
+  // a weekly plan whose visit to one household was refused two weeks ago: overdue since last week, with a written notice to deliver
+  const weekly = await api.post('/visit-plans', {
+    name: '每周探访', form_id: 2, unit_id: state.me.unit_id, target: { kind: 'household' }, frequency: 'weekly',
+  }, 'admin');
+  const due0 = await api.get('/visits/due', WORKER);
+  const refusedAt = due0.items.find((i) => i.plan_id === weekly.id).target;
+  const twoWeeksAgo = new Date(Date.now() - 14 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  await api.post('/visits', {
+    plan_id: weekly.id, target: { kind: 'household', id: refusedAt.id }, outcome: 'refused', answers: {},
+    client_uuid: '0f0e0d0c-0b0a-4908-8706-050403020100', visited_at: twoWeeksAgo,
+  }, WORKER);
+  // a 九小场所 with its position, a few hundred metres away
+  const place = state.place = await api.post('/registry/places', {
+    unit_id: await unitId('桥头社区第4网格'), type: 'small_venue', name: '桥头小吃店', address: '桥头社区南大街12号',
+    lat: HERE.latitude + 0.003, lon: HERE.longitude,
+  }, 'admin');
+  const fire = state.fire = await api.post('/visit-plans', {
+    name: '九小场所巡查', form_id: 1, unit_id: state.me.unit_id, target: { kind: 'place', type: 'small_venue' }, frequency: 'monthly',
+  }, 'admin');
+
   await ui.login(WORKER, PHONE);
   await ui.gotoHash('/visits');
   const first = page.locator(`[data-test=due-item][data-plan="${plan.id}"]`).first();
   await first.waitFor();
   await page.locator('[data-test=gps-state][data-gps=ok]').waitFor();
+  // overdue first, with its badges; the place shows how far it is
+  const top = page.locator('[data-test=due-item]').first();
+  assert.equal(await top.getAttribute('data-plan'), String(weekly.id));
+  assert.equal(await top.getAttribute('data-id'), String(refusedAt.id));
+  await top.locator('[data-test=badge-overdue]').waitFor();
+  assert.match(await top.locator('[data-test=badge-notice]').textContent(), /书面告知/);
+  const near = page.locator(`[data-test=due-item][data-plan="${fire.id}"][data-id="${place.id}"]`);
+  assert.match(await near.locator('[data-test=distance]').textContent(), /^3\d\d m$/);
   await shot(page, 'visits-due-phone');
+  // the refused one: its form says a written notice is due
+  await top.click();
+  await page.locator('[data-test=followup-notice]').waitFor();
+  await page.goBack();
+  await first.waitFor();
   // the list and the form it needs are on the phone now
   const kept = await page.evaluate((uid) => JSON.parse(localStorage.getItem('lx.field.due.' + uid)), state.me.id);
   assert.ok(kept.data.items.some((i) => i.plan_id === plan.id));
@@ -137,7 +170,7 @@ uiTest('the offline visit: kept on the phone, sent once when the network is back
   await page.locator('[data-test=pending-bar][data-pending="1"]').waitFor();
   await page.locator('[data-test=offline-banner]').waitFor();
   await page.locator('[data-test=due-item]').first().waitFor();
-  assert.equal(await page.locator(`[data-test=due-item][data-id="${targetId}"]`).count(), 0, 'the visited target left the list');
+  assert.equal(await page.locator(`[data-test=due-item][data-plan="${plan.id}"][data-id="${targetId}"]`).count(), 0, 'the visited target left the list');
   await shot(page, 'visits-offline-pending-phone');
   await page.locator('[data-tab-title=outbox]').click();
   await page.locator(`[data-test=outbox-item][data-state=pending][data-uuid="${body.client_uuid}"]`).waitFor();
@@ -163,6 +196,81 @@ uiTest('the offline visit: kept on the phone, sent once when the network is back
   assert.equal(again.body.id, stored[0].id);
   stored = (await visitsOf(plan.id)).filter((v) => v.client_uuid === body.client_uuid);
   assert.equal(stored.length, 1, 'still stored once');
+});
+
+/* The size of a photo blob the outbox keeps (0: none). */
+const blobSize = (key) => page.evaluate((k) => new Promise((resolve, reject) => {
+  const req = indexedDB.open('lianxin-field');
+  req.onerror = () => reject(req.error);
+  req.onsuccess = () => {
+    const r = req.result.transaction('blobs').objectStore('blobs').get(k);
+    r.onsuccess = () => resolve(r.result ? r.result.size : 0);
+    r.onerror = () => reject(r.error);
+  };
+}), key);
+
+uiTest('a photo taken offline goes up before its visit; a visit the server refuses waits to be fixed or discarded', async () => {
+  await ui.gotoHash('/visits');
+  const item = page.locator(`[data-test=due-item][data-plan="${state.fire.id}"][data-id="${state.place.id}"]`);
+  await item.waitFor();
+  const knock = page.locator(`[data-test=due-item][data-plan="${state.knock.id}"]`).first();
+  const movedId = Number(await knock.getAttribute('data-id'));
+  await item.click();
+  const form = page.locator('[data-test=visit-form]');
+  await form.locator('[data-question=gas_kind]').waitFor();
+  await context.setOffline(true);
+  await form.locator('[data-question=gas_kind] [data-value=bottled]').click();
+  for (const q of ['pipe_joints_ok', 'ventilation_ok', 'valve_ok', 'hose_ok', 'alarm_installed'])
+    await form.locator(`[data-question=${q}] [data-value=true]`).click();
+  assert.equal(await form.locator('[data-question=meter_ok]').count(), 0, 'bottled gas has no meter');
+  await form.locator('[data-question=hose_age_years] input').fill('5');
+  await form.locator('[data-question=hose_age_years] [data-test=hazard-preview]').waitFor();
+  await form.locator('[data-question=appliance_age_years] input').fill('1');
+  await form.locator('[data-question=photo] [data-test=photo-input]').setInputFiles(PHOTO);
+  await form.locator('[data-question=photo] [data-test=photo-thumb] img').waitFor();
+  await page.locator('[data-test=visit-submit]').click();
+  await page.locator('[data-test=visit-result][data-kind=queued]').waitFor();
+  const [entry] = await readOutbox();
+  assert.ok(entry.photos.photo.key, 'the photo waits as a blob');
+  assert.equal('photo' in entry.body.answers, false);
+  assert.ok(await blobSize(entry.photos.photo.key) > 0);
+
+  // a second visit, to a household that then moves out of the worker's grids
+  await page.locator('[data-test=visit-back]').click();
+  await page.locator(`[data-test=due-item][data-plan="${state.knock.id}"][data-id="${movedId}"]`).click();
+  await page.locator('[data-test=outcome] [data-outcome=not_home]').click();
+  assert.equal(await page.locator('[data-test=visit-form]').count(), 0, 'not at home: no questions');
+  await page.locator('[data-test=visit-submit]').click();
+  await page.locator('[data-test=visit-result][data-kind=queued]').waitFor();
+  assert.equal((await readOutbox()).length, 2);
+  await api.patch('/registry/households/' + movedId, { unit_id: await unitId('蔡洼社区第1网格') }, 'admin');
+
+  await page.locator('[data-test=visit-back]').click();
+  await page.locator('[data-test=pending-bar][data-pending="2"]').waitFor();
+  await context.setOffline(false);
+  await page.locator('[data-test=pending-bar][data-pending="0"][data-failed="1"]').waitFor({ timeout: 15000 });
+  // the photo went first, its id is the answer, and the hazard carries it
+  const [v] = await visitsOf(state.fire.id);
+  assert.equal(typeof v.answers.photo, 'number');
+  assert.equal(v.answers.hose_age_years, 5);
+  const hz = (await api.get('/visits/' + v.id, 'admin')).hazards;
+  assert.equal(hz.length, 1, 'a hose older than 2 years');
+  const ledger = (await api.get('/hazards', 'admin')).items.find((x) => x.case_id === hz[0]);
+  assert.deepEqual(ledger.photos, [v.answers.photo]);
+  assert.equal(await blobSize(entry.photos.photo.key), 0, 'the blob is gone once sent');
+  // the refused one stays, with the server's words, to fix or discard
+  await page.locator('[data-tab-title=outbox]').click();
+  const failed = page.locator('[data-test=outbox-item][data-state=failed]');
+  await failed.waitFor();
+  assert.match(await failed.locator('[data-test=outbox-error]').textContent(), /scope|target/);
+  assert.equal((await visitsOf(state.knock.id)).filter((x) => x.target.id === movedId).length, 0);
+  await shot(page, 'outbox-refused-phone');
+  await failed.locator('[data-test=outbox-fix]').click();
+  await page.locator('[data-test=edit-banner]').waitFor();
+  await page.locator('[data-test=visit-discard]').click();
+  await ui.confirmDialog();
+  await page.locator('[data-test=outbox]').waitFor();
+  await ui.until(async () => (await readOutbox()).length === 0, 'the outbox empty');
 });
 
 uiTest('a gas check: 否 to the pipe joints raises a hazard; the ledger lists it with its owner and exports it', async () => {

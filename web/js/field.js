@@ -25,7 +25,7 @@
 import { reactive } from 'vue';
 import { api, upload, GATE_CODES } from './api.js';
 import { session } from './session.js';
-import { t } from './i18n.js';
+import { t, has } from './i18n.js';
 
 const RETRY_MS = 20000;
 const SENT_KEEP = 30;
@@ -78,6 +78,16 @@ export function locate(timeout = 8000) {
       () => finish(null),
       { enableHighAccuracy: true, timeout, maximumAge: 60000 });
   });
+}
+
+/* What the worker reads for an entry the server refused: the code's own
+ * sentence where there is one, then the server's words. */
+export function refusalText(err) {
+  if (!err) return '';
+  if (err.code === 'photo_lost') return t('visit.photo_lost');
+  const own = err.code && has('field.err_' + err.code) ? t('field.err_' + err.code) : '';
+  if (own && err.message) return own + '（' + err.message + '）';
+  return own || err.message || t('visit.err_invalid');
 }
 
 /* ---------------- localStorage: the due list, forms, what was sent ---------------- */

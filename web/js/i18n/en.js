@@ -347,6 +347,9 @@ export default {
     forgiven: 'failed attempts forgiven', reset_by_admin: 'reset by an admin', reporter_phone: 'the reporter\'s phone', gbk: 'GBK encoding',
   },
   field: {
+    err_not_a_target: 'No longer yours to visit (moved out of your grids, or removed)', err_not_found: 'The visit plan does not exist or has ended',
+    err_unknown_photo: 'The photo did not upload: take it again', err_unknown_version: 'That form version is gone: fill it in again', err_uuid_taken: 'The record id clashes: discard it and visit again',
+    err_invalid_answer: 'An answer was refused', err_invalid: 'A value is not valid',
     offline_start: 'Offline: showing what this phone kept; it syncs once the network is back', offline: 'No network',
     cached_at: 'The due list as kept at {t}', offline_hint: 'Visit as usual: submitted visits stay on the phone and go up by themselves once online.',
     pending_n: ({ n }) => (n === 1 ? '1 visit waiting to upload' : n + ' visits waiting to upload'), failed_n: '{n} to fix', send_now: 'Upload now', view: 'View',

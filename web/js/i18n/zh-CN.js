@@ -343,6 +343,9 @@ export default {
     reporter_phone: '反映人电话', gbk: 'GBK 编码',
   },
   field: {
+    err_not_a_target: '该对象已不在您的走访范围内（可能已迁出本网格或已注销）', err_not_found: '走访计划不存在或已结束',
+    err_unknown_photo: '照片未上传成功，请重新拍摄', err_unknown_version: '表单版本已失效，请重新填写', err_uuid_taken: '记录编号冲突，请放弃后重新走访',
+    err_invalid_answer: '有一项回答未通过校验', err_invalid: '填写的内容不符合要求',
     offline_start: '离线模式：显示手机上保存的数据，联网后自动同步', offline: '当前没有网络',
     cached_at: '显示的是 {t} 保存的走访清单', offline_hint: '可以照常走访：提交的记录保存在手机上，联网后自动上传。',
     pending_n: '{n} 条走访待上传', failed_n: '{n} 条需要修改', send_now: '立即上传', view: '查看',

@@ -23,7 +23,7 @@ import { walk } from '../components/formlogic.js';
 import { LxQuestion } from '../components/questions.js';
 import {
   field, newUuid, rfc3339, locate, loadForm, loadDue, cachedDueEntry, cacheRead, queueVisit, sendVisit, outboxEntry, refreshOutbox,
-  discardVisit, getBlob,
+  discardVisit, getBlob, refusalText,
 } from '../field.js';
 
 const OUTCOMES = ['home', 'not_home', 'refused'];
@@ -219,7 +219,7 @@ export default {
           scrollTo(q.name);
           showNotify({ type: 'danger', message: t('visit.server_refused_q', { q: q.label }) });
         } else {
-          toastError(err);
+          toastError({ message: refusalText(err) });
         }
         return;
       }

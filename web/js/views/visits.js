@@ -18,7 +18,7 @@ import { fmtTime, fmtShort, fmtDistance, toastError } from '../util.js';
 import { showConfirmDialog } from '../vant.js';
 import { loadCategories, loadWorkflows } from '../session.js';
 import {
-  field, locate, loadDue, refreshOutbox, flush, discardVisit, startSync, isNetworkError, rfc3339,
+  field, locate, loadDue, refreshOutbox, flush, discardVisit, startSync, isNetworkError, rfc3339, refusalText,
 } from '../field.js';
 
 const TABS = ['due', 'outbox', 'mine'];
@@ -113,11 +113,7 @@ export default {
       const r = await flush();
       if (!r.sent.length && field.pending && !navigator.onLine) toastError({ message: t('field.still_offline') });
     }
-    const entryError = (e) => {
-      if (!e.error) return '';
-      if (e.error.code === 'photo_lost') return t('visit.photo_lost');
-      return e.error.message || t('visit.err_invalid');
-    };
+    const entryError = (e) => refusalText(e.error);
 
     return {
       tab, TABS, due, loading, refreshing, error, load, refresh, pos, gps, plan, plans, items, overdueCount, mine, mineError, mineLoading,
@@ -164,7 +160,7 @@ export default {
             <a v-for="i in items" :key="i.plan_id + '/' + i.target.kind + '/' + i.target.id" class="lx-card lx-due" :class="{ 'lx-overdue': i.overdue }"
                :href="'#/visit/' + i.plan_id + '/' + i.target.kind + '/' + i.target.id" data-test="due-item"
                :data-plan="i.plan_id" :data-kind="i.target.kind" :data-id="i.target.id">
-              <div class="lx-card-head">
+              <div v-if="i.overdue || i.followup || (i.last_outcome && i.last_outcome !== 'home') || (i.distance_m !== null && i.distance_m !== undefined)" class="lx-card-head">
                 <van-tag v-if="i.overdue" type="danger" data-test="badge-overdue">{{ t('field.overdue') }}</van-tag>
                 <van-tag v-if="i.followup === 'written_notice'" type="warning" data-test="badge-notice">{{ t('field.written_notice') }}</van-tag>
                 <van-tag v-if="i.last_outcome && i.last_outcome !== 'home'" plain color="#646566">{{ t('field.last', { o: label('outcome', i.last_outcome) }) }}</van-tag>
