@@ -300,7 +300,7 @@ export default {
     effect: 'Saving recomputes the deadlines of open cases counted in working days; their timelines say so.', by_rule: 'Weekday rule',
   },
   me: {
-    scope: 'Scope', screens: 'Screens', settings: 'Settings', language: 'Language', logout: 'Sign out', logout_confirm: 'Sign out?',
+    scope: 'Scope', screens: 'Screens', settings: 'Settings', language: 'Language', logout: 'Sign out', logout_pending: '{n} visit(s) on this phone are not uploaded yet. They stay on the phone and go up after your next login. Log out?', logout_confirm: 'Sign out?',
     totp_on: 'One-time code on', totp_off: 'One-time code off',
   },
   security: {

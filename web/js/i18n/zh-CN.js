@@ -296,7 +296,7 @@ export default {
     effect: '保存后，按工作日计时的未办结案件时限将随之重新计算，并记入办理过程。', by_rule: '按周一至周五',
   },
   me: {
-    scope: '管辖范围', screens: '功能', settings: '设置', language: '语言', logout: '退出登录', logout_confirm: '确定退出登录？',
+    scope: '管辖范围', screens: '功能', settings: '设置', language: '语言', logout: '退出登录', logout_pending: '手机上还有 {n} 条走访记录没有上传。退出后记录仍保存在本机，您下次登录后会自动上传。确定退出？', logout_confirm: '确定退出登录？',
     totp_on: '动态口令已开启', totp_off: '动态口令未开启',
   },
   security: {
