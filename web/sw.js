@@ -17,7 +17,7 @@ const CACHE = 'lianxin-static-v2';
 
 const SHELL = [
   './', 'index.html', 'favicon.svg', 'css/app.css',
-  'vendor/vue.esm-browser.prod.js', 'vendor/vant.min.js', 'vendor/vant.css', 'vendor/vant-icon.woff2',
+  'vendor/vue.esm-browser.prod.js', 'vendor/vant.min.js', 'vendor/vant.css', 'vendor/vant-icon.woff2', 'vendor/vant-en-US.mjs',
   'js/main.js', 'js/vant.js', 'js/i18n.js', 'js/i18n/zh-CN.js', 'js/i18n/en.js', 'js/api.js', 'js/session.js',
   'js/router.js', 'js/nav.js', 'js/util.js', 'js/field.js',
   'js/components/common.js', 'js/components/photos.js', 'js/components/formlogic.js', 'js/components/questions.js',

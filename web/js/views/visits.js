@@ -138,8 +138,8 @@ export default {
     </div>
 
     <van-tabs v-model:active="tab" sticky :offset-top="0">
-      <van-tab :badge="items.length || ''" data-tab="due">
-        <template #title><span data-tab-title="due">{{ t('field.tab_due') }}</span></template>
+      <van-tab data-tab="due">
+        <template #title><span data-tab-title="due">{{ t('field.tab_due') }}<b v-if="items.length" class="lx-tab-n">{{ items.length }}</b></span></template>
         <van-pull-refresh v-model="refreshing" @refresh="refresh" :pulling-text="t('common.pull')" :loosing-text="t('common.release')" :loading-text="t('common.loading')">
           <div class="lx-field-status lx-muted">
             <span data-test="gps-state" :data-gps="gps">
@@ -181,8 +181,8 @@ export default {
         </van-pull-refresh>
       </van-tab>
 
-      <van-tab :badge="(field.pending + field.failed) || ''" data-tab="outbox">
-        <template #title><span data-tab-title="outbox">{{ t('field.tab_outbox') }}</span></template>
+      <van-tab data-tab="outbox">
+        <template #title><span data-tab-title="outbox">{{ t('field.tab_outbox') }}<b v-if="field.pending + field.failed" class="lx-tab-n lx-tab-n-red">{{ field.pending + field.failed }}</b></span></template>
         <div class="lx-outbox" data-test="outbox">
           <van-empty v-if="!field.entries.length && !field.sent.length" :description="t('field.empty_outbox')" />
           <div v-for="e in field.entries" :key="e.client_uuid" class="lx-card lx-outbox-item" :class="{ 'lx-overdue': e.state === 'failed' }"
