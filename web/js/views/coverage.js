@@ -75,12 +75,19 @@ export default {
         if (window.ResizeObserver && !ro) { ro = new ResizeObserver(() => chart && chart.resize()); ro.observe(chartEl.value); }
       }
       const rows = c.by_unit;
+      /* "桥头社区第1网格" … "桥头社区第4网格" read as "第1网格" … under their common part */
+      const names = rows.map((r) => r.name);
+      let common = names.length > 1 ? names[0] : '';
+      for (const n of names) while (common && !n.startsWith(common)) common = common.slice(0, -1);
+      while (common && /[第0-9]$/.test(common)) common = common.slice(0, -1); // keep "第1网格" whole
+      const short = names.map((n) => (common.length >= 2 && n.length > common.length ? n.slice(common.length) : n));
+      const crowded = rows.length * 72 > chartEl.value.clientWidth;
       chart.setOption({
         textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
         legend: { top: 0, data: [t('cov.due'), t('cov.done'), t('cov.overdue')] },
         grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
-        xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: rows.length > 4 ? 30 : 0, fontSize: 11 } },
+        xAxis: { type: 'category', data: short, axisLabel: { interval: 0, rotate: crowded ? 35 : 0, fontSize: 11 } },
         yAxis: { type: 'value', minInterval: 1 },
         series: [
           { name: t('cov.due'), type: 'bar', data: rows.map((r) => r.due), itemStyle: { color: '#1989fa' } },
@@ -97,7 +104,7 @@ export default {
       <button type="button" class="lx-chip lx-chip-sm" :class="{ on: !planId }" @click="planId = 0" data-plan="0">{{ t('cov.all_plans') }}</button>
       <button v-for="p in plans" :key="p.id" type="button" class="lx-chip lx-chip-sm" :class="{ on: planId === p.id }" @click="planId = p.id" :data-plan="p.id">{{ p.name }}</button>
     </div>
-    <div class="lx-crumbs lx-pad-x" data-test="coverage-crumbs">
+    <div class="lx-crumbs lx-cov-crumbs" data-test="coverage-crumbs">
       <button type="button" class="lx-link lx-crumb" @click="unitId = 0">{{ t('cov.top') }}</button>
       <template v-for="u in crumbs" :key="u.id"> › <button type="button" class="lx-link lx-crumb" @click="unitId = u.id" :data-unit-id="u.id">{{ u.name }}</button></template>
     </div>
