@@ -244,7 +244,7 @@ export default {
     elsewhere_location: '{n} more not located in a child unit', elsewhere_handler: '{n} more handled at this level or by departments',
     title: 'Grid map', top: 'All', open: 'Open', overdue: 'Overdue', case_dot: 'Case', overdue_dot: 'Overdue case',
     no_boundary: 'No boundaries to draw', no_children: 'No grids below', cases_here: 'Open cases in {u}', no_open: 'No open cases',
-    truncated: 'Many cases: only the newest are counted',
+    truncated_n: 'A long list: the {n} most pressing of {total}', truncated: 'Many cases: only the newest are counted',
   },
   photo: {
     title: 'Photos', intake: 'Photos of the spot', intake_hint: 'Up to 9, shrunk before upload', after: 'Photos after the work', verify: 'Verification photos',

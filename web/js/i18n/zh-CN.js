@@ -240,7 +240,7 @@ export default {
     elsewhere_location: '另有 {n} 件未定位到下级网格', elsewhere_handler: '另有 {n} 件由本级或部门承办',
     title: '网格地图', top: '全部', open: '未办结', overdue: '超期', case_dot: '案件位置', overdue_dot: '超期案件',
     no_boundary: '没有可绘制的边界数据', no_children: '没有下级网格', cases_here: '{u} 的未办结案件', no_open: '没有未办结案件',
-    truncated: '案件较多，只统计了最近的一部分',
+    truncated_n: '清单较长：显示最紧要的 {n} 个，共 {total} 个', truncated: '案件较多，只统计了最近的一部分',
   },
   photo: {
     title: '照片', intake: '现场照片', intake_hint: '最多9张，拍照后自动压缩再上传', after: '办结后照片', verify: '核查照片',

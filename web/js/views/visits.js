@@ -177,7 +177,7 @@ export default {
               </div>
             </a>
           </div>
-          <div v-if="due && due.truncated" class="lx-muted lx-pad">{{ t('field.truncated') }}</div>
+          <div v-if="due && due.truncated" class="lx-muted lx-pad" data-test="due-truncated">{{ due.total ? t('field.truncated_n', { n: due.items.length, total: due.total }) : t('field.truncated') }}</div>
         </van-pull-refresh>
       </van-tab>
 
