@@ -244,7 +244,7 @@ export default {
     elsewhere_location: '{n} more not located in a child unit', elsewhere_handler: '{n} more handled at this level or by departments',
     title: 'Grid map', top: 'All', open: 'Open', overdue: 'Overdue', case_dot: 'Case', overdue_dot: 'Overdue case',
     no_boundary: 'No boundaries to draw', no_children: 'No grids below', cases_here: 'Open cases in {u}', no_open: 'No open cases',
-    truncated_n: 'A long list: the {n} most pressing of {total}', truncated: 'Many cases: only the newest are counted',
+    truncated: 'Many cases: only the newest are counted',
   },
   photo: {
     title: 'Photos', intake: 'Photos of the spot', intake_hint: 'Up to 9, shrunk before upload', after: 'Photos after the work', verify: 'Verification photos',
@@ -356,7 +356,7 @@ export default {
     tab_due: 'Due', tab_outbox: 'To upload', tab_mine: 'My hazards',
     locating: 'Locating…', sorted_near: 'Overdue first, then nearest', no_gps: 'No position: overdue first',
     overdue_n: '{n} overdue', overdue: 'Overdue', written_notice: 'Written notice', last: 'Last: {o}',
-    empty_due: 'Nothing due today', due_since: 'due since {t}', truncated: 'A long list: only the first part is shown',
+    empty_due: 'Nothing due today', due_since: 'due since {t}', truncated_n: 'A long list: the {n} most pressing of {total}', truncated: 'A long list: only the first part is shown',
     empty_outbox: 'No visits waiting to upload', state_failed: 'To fix', state_pending: 'To upload', state_sent: 'Uploaded',
     photos_n: '{n} photo(s)', retrying: 'Not uploaded yet; retrying by itself. {m}', fix: 'Fix', discard: 'Discard',
     discard_confirm: 'Discard this visit? It will not be uploaded and cannot be recovered.', sent_title: 'Recently uploaded',

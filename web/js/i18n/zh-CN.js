@@ -240,7 +240,7 @@ export default {
     elsewhere_location: '另有 {n} 件未定位到下级网格', elsewhere_handler: '另有 {n} 件由本级或部门承办',
     title: '网格地图', top: '全部', open: '未办结', overdue: '超期', case_dot: '案件位置', overdue_dot: '超期案件',
     no_boundary: '没有可绘制的边界数据', no_children: '没有下级网格', cases_here: '{u} 的未办结案件', no_open: '没有未办结案件',
-    truncated_n: '清单较长：显示最紧要的 {n} 个，共 {total} 个', truncated: '案件较多，只统计了最近的一部分',
+    truncated: '案件较多，只统计了最近的一部分',
   },
   photo: {
     title: '照片', intake: '现场照片', intake_hint: '最多9张，拍照后自动压缩再上传', after: '办结后照片', verify: '核查照片',
@@ -352,7 +352,7 @@ export default {
     tab_due: '待走访', tab_outbox: '待上传', tab_mine: '我发现的隐患',
     locating: '正在定位…', sorted_near: '逾期优先，再按距离由近到远', no_gps: '未获取到位置：逾期优先',
     overdue_n: '逾期 {n} 个', overdue: '逾期', written_notice: '书面告知', last: '上次：{o}',
-    empty_due: '今天没有需要走访的对象', due_since: '{t} 起应访', truncated: '清单较长，只显示了前一部分',
+    empty_due: '今天没有需要走访的对象', due_since: '{t} 起应访', truncated_n: '清单较长：显示最紧要的 {n} 个，共 {total} 个', truncated: '清单较长，只显示了前一部分',
     empty_outbox: '没有待上传的走访记录', state_failed: '需修改', state_pending: '待上传', state_sent: '已上传',
     photos_n: '{n} 张照片', retrying: '暂未上传成功，将自动重试。{m}', fix: '修改', discard: '放弃',
     discard_confirm: '放弃这条走访记录？放弃后不会上传，也无法恢复。', sent_title: '最近已上传',
