@@ -1,14 +1,35 @@
 /*
- * sw.js - keeps the UI's static files on the phone so a repeat visit starts
+ * sw.js - keeps the UI's static files on the phone so the app starts
  * without the network: every GET outside /api/ is answered from the cache
  * at once and refreshed in the background (stale-while-revalidate), so a
  * new release shows from the next load on. The API is never cached.
+ *
+ * What a grid worker needs in a cellar with no signal is put in the cache
+ * when the worker is installed (SHELL: the page, the libraries, the
+ * modules every screen loads and the field-work screens with theirs), not
+ * only once each has been fetched; the other screens join as they are
+ * opened. Bump CACHE with a release that adds or renames a module: the
+ * old cache is dropped on activation and SHELL fetched afresh.
  * Service workers run only on https or localhost; elsewhere the UI works
  * the same, just without this cache.
  */
-const CACHE = 'lianxin-static-v1';
+const CACHE = 'lianxin-static-v2';
 
-self.addEventListener('install', () => self.skipWaiting());
+const SHELL = [
+  './', 'index.html', 'favicon.svg', 'css/app.css',
+  'vendor/vue.esm-browser.prod.js', 'vendor/vant.min.js', 'vendor/vant.css', 'vendor/vant-icon.woff2', 'vendor/vant-en-US.mjs',
+  'js/main.js', 'js/vant.js', 'js/i18n.js', 'js/i18n/zh-CN.js', 'js/i18n/en.js', 'js/api.js', 'js/session.js',
+  'js/router.js', 'js/nav.js', 'js/util.js', 'js/field.js',
+  'js/components/common.js', 'js/components/photos.js', 'js/components/formlogic.js', 'js/components/questions.js',
+  'js/views/login.js', 'js/views/gate.js', 'js/views/me.js', 'js/views/visits.js', 'js/views/visit.js',
+];
+
+self.addEventListener('install', (e) => {
+  /* one file missing does not stop the rest (it is fetched when used) */
+  e.waitUntil(caches.open(CACHE)
+    .then((cache) => Promise.all(SHELL.map((u) => cache.add(new Request(u, { cache: 'reload' })).catch(() => null))))
+    .then(() => self.skipWaiting()));
+});
 self.addEventListener('activate', (e) => {
   e.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
     .then(() => self.clients.claim()));
@@ -29,6 +50,8 @@ self.addEventListener('fetch', (e) => {
       e.waitUntil(fresh.catch(() => null));
       return hit;
     }
+    /* a page opened anew without the network: the app's own page */
+    if (req.mode === 'navigate') return fresh.catch(() => cache.match('./').then((r) => r || Promise.reject(new Error('offline'))));
     return fresh;
   }));
 });

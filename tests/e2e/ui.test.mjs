@@ -573,7 +573,9 @@ uiTest('the service worker keeps the static files for the next visit', async () 
   await page.reload();
   await page.locator('[data-test=login-submit]').waitFor();
   await page.waitForFunction(async () => {
-    const keys = await caches.open('lianxin-static-v1').then((c) => c.keys());
+    const name = (await caches.keys()).find((k) => k.startsWith('lianxin-static-'));
+    if (!name) return false;
+    const keys = await caches.open(name).then((c) => c.keys());
     return keys.some((r) => r.url.endsWith('vendor/vant.min.js')) && keys.some((r) => r.url.endsWith('js/main.js'));
   });
   // the API goes to the network, never to the cache

@@ -7,8 +7,8 @@ import { createApp, defineAsyncComponent, computed, watch, ref, h } from 'vue';
 import vant from './vant.js';
 import { t, locale, setLocale } from './i18n.js';
 import { onUnauthorized, onGate } from './api.js';
-import { session, restore, mainRole, hasRole, clearCaches, gate } from './session.js';
-import { route, go, defineRoutes, startRouter } from './router.js';
+import { session, restore, mainRole, hasRole, clearCaches, gate, forgetMe, recheck } from './session.js';
+import { route, go, defineRoutes, startRouter, routeTable } from './router.js';
 import { registerCommon } from './components/common.js';
 import { NAV, navItems, navLabel, homePath } from './nav.js';
 
@@ -34,6 +34,16 @@ const views = {
   me: view(() => import('./views/me.js')),
   security: view(() => import('./views/security.js')),
   gate: view(() => import('./views/gate.js')),
+  registry: view(() => import('./views/registry.js')),
+  registry_item: view(() => import('./views/registry/record.js')),
+  registry_import: view(() => import('./views/registry/import.js')),
+  visits: view(() => import('./views/visits.js')),
+  visit: view(() => import('./views/visit.js')),
+  hazards: view(() => import('./views/hazards.js')),
+  coverage: view(() => import('./views/coverage.js')),
+  plans: view(() => import('./views/plans.js')),
+  forms: view(() => import('./views/forms.js')),
+  form: view(() => import('./views/form.js')),
 };
 
 defineRoutes([
@@ -47,7 +57,17 @@ defineRoutes([
   { name: 'map', path: '/map', title: 'nav.map' },
   { name: 'admin', path: '/admin', title: 'nav.admin' },
   { name: 'me', path: '/me', title: 'nav.me' },
-  { name: 'security', path: '/security', title: 'nav.security', back: true },
+  { name: 'security', path: '/security', title: 'nav.security', back: true, up: '/me' },
+  { name: 'registry', path: '/registry', title: 'nav.registry' },
+  { name: 'registry_import', path: '/registry-import', title: 'nav.registry_import', back: true, up: '/registry' },
+  { name: 'registry_item', path: '/registry/:kind/:id', title: 'nav.registry_item', back: true, up: '/registry' },
+  { name: 'visits', path: '/visits', title: 'nav.visits' },
+  { name: 'visit', path: '/visit/:plan/:kind/:id', title: 'nav.visit', back: true, up: '/visits' },
+  { name: 'hazards', path: '/hazards', title: 'nav.hazards' },
+  { name: 'coverage', path: '/coverage', title: 'nav.coverage' },
+  { name: 'plans', path: '/plans', title: 'nav.plans' },
+  { name: 'forms', path: '/forms', title: 'nav.forms' },
+  { name: 'form', path: '/form/:id', title: 'nav.form', back: true, up: '/forms' },
 ]);
 
 const ROUTE_ROLES = {
@@ -55,7 +75,20 @@ const ROUTE_ROLES = {
   work: ['admin', 'handler', 'grid_worker'],
   board: ['admin', 'dispatcher'],
   admin: ['admin', 'dispatcher'],
+  /* the registry, field work and its ledgers: the API's roles (api.h) */
+  registry: ['admin', 'dispatcher', 'grid_worker', 'leader'],
+  registry_item: ['admin', 'dispatcher', 'grid_worker', 'leader'],
+  registry_import: ['admin', 'dispatcher', 'grid_worker'],
+  visits: ['admin', 'dispatcher', 'grid_worker', 'volunteer'],
+  visit: ['admin', 'dispatcher', 'grid_worker', 'volunteer'],
+  hazards: ['admin', 'dispatcher', 'grid_worker', 'leader', 'handler'],
+  coverage: ['admin', 'dispatcher', 'grid_worker', 'leader', 'handler'],
+  plans: ['admin', 'dispatcher', 'grid_worker', 'leader', 'handler'],
+  forms: ['admin'],
+  form: ['admin'],
 };
+/* who does field work (has a due list and an outbox to send) */
+const VISITORS = ROUTE_ROLES.visits;
 const Forbidden = { template: `<van-empty image="error" :description="t('err.forbidden_page')" />` };
 
 const Shell = {
@@ -72,14 +105,17 @@ const Shell = {
     });
     const current = computed(() => (allowed.value ? views[route.name] || null : Forbidden));
     const title = computed(() => (route.name === 'desk' ? navLabel('desk') : route.name === 'admin' ? navLabel('admin') : t('nav.' + route.name)));
+    const def = computed(() => routeTable().find((r) => r.name === route.name) || {});
+    /* a page under another (a visit under the due list) lights its tab */
     const activeTab = computed(() => {
-      const i = tabs.value.findIndex((x) => x.name === route.name);
+      let i = tabs.value.findIndex((x) => x.name === route.name);
+      if (i < 0 && def.value.up) i = tabs.value.findIndex((x) => x.path === def.value.up);
       return i < 0 ? (route.name === 'case' ? -1 : tabs.value.length - 1) : i;
     });
-    const showBack = computed(() => route.name === 'case' || route.name === 'security');
+    const showBack = computed(() => !!def.value.back);
     function onBack() {
       if (window.__lxNavigated && history.length > 1) history.back();
-      else go(route.name === 'security' ? '/me' : homePath());
+      else go(def.value.up || homePath());
     }
     function switchLang() { setLocale(locale.value === 'en' ? 'zh-CN' : 'en'); }
     return { items, tabs, current, title, activeTab, showBack, onBack, route, routeDef, session, go, switchLang, locale, t };
@@ -103,6 +139,7 @@ const Shell = {
       <van-nav-bar class="lx-topbar" :title="title" :left-arrow="showBack" @click-left="onBack" fixed placeholder safe-area-inset-top>
         <template #right><span class="lx-lang" @click="switchLang" role="button" :aria-label="'language'">{{ locale === 'en' ? '中' : 'EN' }}</span></template>
       </van-nav-bar>
+      <div v-if="session.offline" class="lx-offline-bar" data-test="offline-bar">{{ t('field.offline_start') }}</div>
       <header class="lx-wide-head">
         <button v-if="showBack" class="lx-back" type="button" @click="onBack"><van-icon name="arrow-left" /> {{ t('common.back') }}</button>
         <h1>{{ title }}</h1>
@@ -144,6 +181,7 @@ const App = {
 };
 
 onUnauthorized(() => {
+  forgetMe();
   if (!session.user) return;
   session.user = null;
   clearCaches();
@@ -169,6 +207,14 @@ app.config.errorHandler = (err) => {
 startRouter();
 setLocale(locale.value);
 restore();
+
+/* Field work goes up by itself (field.js): the outbox is sent when the
+ * network comes back, whatever screen is open. A start without a network
+ * asks the server again once it answers. */
+watch(() => session.user && session.user.id, (id) => {
+  if (id && VISITORS.some((r) => session.user.roles.includes(r))) import('./field.js').then((m) => m.startSync()).catch(() => null);
+});
+window.addEventListener('online', () => recheck());
 app.mount('#app');
 
 /* Keep the static files on the device (see sw.js); https or localhost only. */

@@ -8,15 +8,19 @@ export const NAV = {
   desk: { icon: 'add-o' }, board: { icon: 'cluster-o' }, work: { icon: 'todo-list-o' },
   cases: { icon: 'orders-o' }, dash: { icon: 'chart-trending-o' }, map: { icon: 'location-o' },
   admin: { icon: 'setting-o' }, me: { icon: 'user-o' },
+  visits: { icon: 'guide-o' }, registry: { icon: 'friends-o' }, plans: { icon: 'calendar-o' },
+  forms: { icon: 'notes-o' }, hazards: { icon: 'warning-o' }, coverage: { icon: 'bar-chart-o' },
 };
+/* The first four of a role's list are its tab bar on a phone (then 我的);
+ * the first is its home page. */
 export const ROLE_NAV = {
-  admin: ['admin', 'board', 'cases', 'dash', 'map', 'desk', 'work'],
-  dispatcher: ['desk', 'board', 'cases', 'map', 'dash', 'admin'],
-  leader: ['dash', 'cases', 'map'],
+  admin: ['admin', 'board', 'cases', 'dash', 'map', 'desk', 'work', 'registry', 'plans', 'forms', 'hazards', 'coverage'],
+  dispatcher: ['desk', 'board', 'cases', 'map', 'dash', 'admin', 'registry', 'plans', 'hazards', 'coverage'],
+  leader: ['dash', 'cases', 'map', 'coverage', 'hazards'],
   handler: ['work', 'cases', 'map'],
-  grid_worker: ['work', 'desk', 'cases', 'map'],
+  grid_worker: ['work', 'visits', 'desk', 'cases', 'map', 'registry'],
   deputy: ['desk', 'cases', 'dash', 'map'],
-  volunteer: ['desk', 'cases', 'map'],
+  volunteer: ['desk', 'visits', 'cases', 'map'],
 };
 
 export function navItems() {

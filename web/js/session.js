@@ -7,7 +7,41 @@ import { reactive, shallowRef } from 'vue';
 import { api } from './api.js';
 import { locale, dictionaries } from './i18n.js';
 
-export const session = reactive({ user: null, ready: false });
+export const session = reactive({ user: null, ready: false, offline: false });
+
+/* The last GET /auth/me, kept so the app can start without a network (a
+ * grid worker in a cellar opens the due list it kept); cleared at logout
+ * and whenever the server says the session is gone. */
+const ME_KEY = 'lx.me';
+function rememberMe(u) {
+  try { if (u) localStorage.setItem(ME_KEY, JSON.stringify(u)); else localStorage.removeItem(ME_KEY); } catch { /* private mode */ }
+}
+function rememberedMe() {
+  try { return JSON.parse(localStorage.getItem(ME_KEY) || 'null'); } catch { return null; }
+}
+export function forgetMe() { rememberMe(null); }
+
+/* Drops the due lists and forms field.js kept (names and addresses of the
+ * people visited) at logout; visits not yet sent stay in its outbox. */
+function forgetFieldCache() {
+  try {
+    for (const k of Object.keys(localStorage)) if (k.startsWith('lx.field.')) localStorage.removeItem(k);
+  } catch { /* private mode */ }
+}
+
+/* Started without a network (session.offline): asks the server again once
+ * it answers; a session that ended meanwhile then leads to the login page
+ * (api.js's 401 handler). */
+export async function recheck() {
+  if (!session.offline || !session.user) return;
+  try {
+    const u = await api.get('/auth/me');
+    session.user = u;
+    session.offline = false;
+    rememberMe(u);
+    loadWorkflows().catch(() => null);
+  } catch { /* still no network, or the 401 handler took over */ }
+}
 
 export function hasRole(...roles) {
   const mine = (session.user && session.user.roles) || [];
@@ -24,8 +58,14 @@ export function mainRole() {
 export async function restore() {
   try {
     session.user = await api.get('/auth/me');
-  } catch {
-    session.user = null;
+    session.offline = false;
+    rememberMe(session.user);
+  } catch (e) {
+    /* no network: the user this phone saw last, until the server answers */
+    const kept = e && e.status === 0 ? rememberedMe() : null;
+    session.user = kept;
+    session.offline = !!kept;
+    if (!kept) rememberMe(null);
   }
   /* every screen shows statuses: have the machines before the first one
    * (a user who must first set a password or enrol gets them afterwards) */
@@ -52,6 +92,8 @@ export async function refreshMe() {
   const u = await api.get('/auth/me');
   if (!u.password_change_required && !u.totp_enrollment_required) await loadWorkflows().catch(() => null);
   session.user = u;
+  session.offline = false;
+  rememberMe(u);
   return u;
 }
 
@@ -73,12 +115,16 @@ export async function login(loginName, password, totp) {
   try { user = await api.get('/auth/me'); } catch { /* the login's own answer will do */ }
   if (!user.password_change_required && !user.totp_enrollment_required) await loadWorkflows().catch(() => null);
   session.user = user;
+  session.offline = false;
+  rememberMe(user);
   return user;
 }
 
 export async function logout() {
   try { await api.post('/auth/logout'); } catch { /* already gone */ }
   session.user = null;
+  rememberMe(null);
+  forgetFieldCache();
   clearCaches();
 }
 

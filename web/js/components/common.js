@@ -186,7 +186,7 @@ export const LxUnitPicker = {
  * both names and codes (a 大类 match shows all its 小类).
  */
 export const LxCategoryPicker = {
-  props: { show: Boolean },
+  props: { show: Boolean, caseType: String },
   emits: ['update:show', 'pick'],
   setup(props, { emit }) {
     const q = ref('');
@@ -207,10 +207,12 @@ export const LxCategoryPicker = {
     });
     const groups = computed(() => {
       const w = q.value.trim().toLowerCase();
-      const tops = cats.value.filter((c) => !c.parent_code);
+      /* caseType: only the categories of that type of case (a hazard ledger) */
+      const all = props.caseType ? cats.value.filter((c) => c.case_type === props.caseType) : cats.value;
+      const tops = all.filter((c) => !c.parent_code || !all.some((p) => p.code === c.parent_code));
       const out = [];
       for (const top of tops) {
-        const kids = cats.value.filter((c) => c.parent_code === top.code);
+        const kids = all.filter((c) => c.parent_code === top.code);
         const topHit = !w || top.name.toLowerCase().includes(w) || top.code.startsWith(w);
         const items = topHit ? kids : kids.filter((c) => c.name.toLowerCase().includes(w) || c.code.startsWith(w));
         if (items.length) out.push({ top, items });

@@ -17,7 +17,14 @@ export default {
     const items = computed(() => navItems());
     const scope = computed(() => (user.value.unit_id ? unitPathNames(user.value.unit_id) : t('admin.whole_system')));
     async function doLogout() {
-      try { await showConfirmDialog({ message: t('me.logout_confirm') }); } catch { return; }
+      /* visits still on the phone stay there for this user's next login */
+      let waiting = 0;
+      try {
+        const f = await import('../field.js');
+        waiting = (await f.refreshOutbox()).length;
+      } catch { /* no outbox */ }
+      const message = waiting ? t('me.logout_pending', { n: waiting }) : t('me.logout_confirm');
+      try { await showConfirmDialog({ message }); } catch { return; }
       await logout();
       go('/login');
     }
