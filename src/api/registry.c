@@ -298,6 +298,33 @@ static int lx_resident_place_or_reply(lx_req *r, const RI *in, lx_resident *p)
 	return LX_OK;
 }
 
+/* The carers as sent, with a masked phone (as the record showed it) read
+ * as "unchanged": the stored phone of the carer of that name whose mask it
+ * is. A new array the caller owns. */
+static json_t *lx_carers_unmasked(const json_t *sent, const json_t *stored)
+{
+	json_t *out = json_deep_copy(sent);
+	size_t i, k;
+	json_t *c, *old;
+	json_array_foreach(out, i, c) {
+		const char *phone = json_string_value(json_object_get(c, "phone"));
+		if (!phone || !strchr(phone, '*'))
+			continue;
+		json_array_foreach(stored, k, old) {
+			const char *was = json_string_value(json_object_get(old, "phone"));
+			char *m = lx_mask_phone(was);
+			bool same = m && strcmp(m, phone) == 0 &&
+				    json_equal(json_object_get(old, "name"), json_object_get(c, "name"));
+			free(m);
+			if (same) {
+				json_object_set_new(c, "phone", json_string(was));
+				break;
+			}
+		}
+	}
+	return out;
+}
+
 /* The body over p's current values, checked; replies on error. A caller
  * without registry_sensitive keeps the sensitive tags it cannot see. */
 static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, const lx_reg_tags *tags)
@@ -311,6 +338,7 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 		if (!sens && tag && tag->sensitive)
 			json_array_append(kept, t);
 	}
+	json_t *carers = in->has_carers && json_is_array(in->carers) ? lx_carers_unmasked(in->carers, p->carers) : NULL;
 	lx_resident_text txt = {
 		.name = in->name ? in->name : p->name,
 		.gender = in->has_gender ? in->gender : p->gender,
@@ -318,7 +346,7 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 		.phone = in->has_phone ? in->phone : p->phone,
 		.id_number = in->has_id_number ? in->id_number : p->id_number,
 		.tags = in->has_tags ? in->tags : p->tags,
-		.carers = in->has_carers ? in->carers : p->carers,
+		.carers = in->has_carers ? (carers ? carers : in->carers) : p->carers,
 	};
 	/* the text borrows p's strings: check into a fresh struct */
 	lx_resident n = {0};
@@ -358,6 +386,7 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 		rc = lx_reply_error(r, 409, "stale_version", "version", "the resident changed since you read it");
 cleanup:
 	json_decref(kept);
+	json_decref(carers);
 	lx_resident_clear(&n);
 	return rc;
 }

@@ -296,10 +296,11 @@ static int lx_visit_body_or_reply(lx_req *r, const VB *b)
 		return lx_reply_error(r, 422, "invalid", b->has_lat ? "lon" : "lat", "lat and lon come together");
 	if (b->answers && !json_is_object(b->answers))
 		return lx_reply_error(r, 400, "bad_type", "answers", "answers is an object of question names");
-	/* a phone's clock may be a little ahead; an offline visit a month old
-	 * is kept, anything older is a wrong clock */
-	if (b->has_visited_at && (b->visited_at > now + 10 * 60000 || b->visited_at < now - 31 * LX_DAY_MS))
-		return lx_reply_error(r, 422, "invalid", "visited_at", "visited_at lies in the future or over a month back");
+	/* a phone's clock may be a little ahead; a visit kept offline for
+	 * weeks (a village without a signal) is taken, anything older than a
+	 * quarter is a wrong clock */
+	if (b->has_visited_at && (b->visited_at > now + 10 * 60000 || b->visited_at < now - 92 * LX_DAY_MS))
+		return lx_reply_error(r, 422, "invalid", "visited_at", "visited_at lies in the future or over three months back");
 	return LX_OK;
 }
 

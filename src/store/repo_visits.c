@@ -615,17 +615,24 @@ int lx_visits_each(lx_db *db, const char *scope, int64_t plan_id, const char *ki
 	if (before)
 		lx_stmt_bind_int(st, 7, before);
 	lx_stmt_bind_int(st, 8, limit);
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_visit v;
-		lx_visit_fill(st, &v);
-		int stop = fn(arg, &v);
-		lx_visit_clear(&v);
-		if (stop)
+	/* the page first, then each visit's hazards (another statement) */
+	lx_visit *page = lx_xcalloc((size_t)(limit > 0 ? limit : 1), sizeof *page);
+	int n = 0, rc;
+	while (n < limit && (rc = lx_stmt_step(st)) == LX_ROW)
+		lx_visit_fill(st, &page[n++]);
+	if (n == limit)
+		rc = LX_DONE;
+	lx_stmt_done(st);
+	rc = rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
+	for (int i = 0; i < n && rc == LX_OK; i++) {
+		rc = lx_visit_hazards(db, &page[i]);
+		if (rc == LX_OK && fn(arg, &page[i]))
 			break;
 	}
-	lx_stmt_done(st);
-	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
+	for (int i = 0; i < n; i++)
+		lx_visit_clear(&page[i]);
+	free(page);
+	return rc;
 }
 
 int lx_targets_refresh(lx_db *db, int64_t plan_id)

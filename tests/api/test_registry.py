@@ -373,3 +373,17 @@ def test_pages_follow_by_cursor_and_end(api, admin, qiaotou_grid):
     assert seen == made
     st, page = api.get("/api/v1/registry/residents?household_id=%d&limit=3" % h["id"], admin)
     assert len(page["items"]) == 3 and page["next_cursor"] is None, "a full last page has no next"
+
+
+def test_a_carers_masked_phone_sent_back_keeps_the_number(api, admin, qiaotou_grid):
+    p, _ = add_resident(api, admin, qiaotou_grid, carers=[{"name": "儿子", "phone": "13600005678", "relation": "子"}])
+    shown = p["carers"]
+    assert shown[0]["phone"] == "136****5678"
+    st, ch = api.patch("/api/v1/registry/residents/%d" % p["id"],
+                       {"carers": shown + [{"name": "邻居", "phone": "13700001234"}]}, admin)
+    assert st == 200, ch
+    st, full = api.get("/api/v1/registry/residents/%d/unmasked?reason=核对联系人" % p["id"], admin)
+    assert [c["phone"] for c in full["carers"]] == ["13600005678", "13700001234"]
+    st, e = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": [{"name": "别人", "phone": "136****5678"}]},
+                      admin)
+    check_error(st, e, 422)
