@@ -42,7 +42,7 @@ struct lx_due_ctx {
  * rows read; LX_DUE_CAP bounds what one list holds (a district's admin). */
 #define LX_DUE_CAP 20000
 
-static int lx_due_target(void *arg, const lx_target *t)
+static int lx_due_target(void *arg, lx_target *t)
 {
 	struct lx_due_ctx *d = arg;
 	if (d->n == LX_DUE_CAP) {
@@ -56,14 +56,10 @@ static int lx_due_target(void *arg, const lx_target *t)
 	e->plan_id = d->plan->id;
 	e->form_id = d->plan->form_id;
 	e->plan_name = lx_xstrdup(d->plan->name);
-	e->t = *t;
-	e->t.unit_path = lx_xstrdup(t->unit_path);
-	e->t.followup = t->followup ? lx_xstrdup(t->followup) : NULL;
-	e->t.last_outcome = t->last_outcome ? lx_xstrdup(t->last_outcome) : NULL;
-	e->t.name = t->name ? lx_xstrdup(t->name) : NULL;
-	e->t.address = t->address ? lx_xstrdup(t->address) : NULL;
-	lx_target_due(d->plan, t, &d->b, d->r->app->tz_offset_min, &e->due_since, &e->overdue);
-	e->distance_m = d->has_point && t->has_point ? lx_geo_distance_m(d->lat, d->lon, t->lat, t->lon) : -1;
+	e->t = *t; /* its strings are the entry's now */
+	memset(t, 0, sizeof *t);
+	lx_target_due(d->plan, &e->t, &d->b, d->r->app->tz_offset_min, &e->due_since, &e->overdue);
+	e->distance_m = d->has_point && e->t.has_point ? lx_geo_distance_m(d->lat, d->lon, e->t.lat, e->t.lon) : -1;
 	return 0;
 }
 
@@ -161,13 +157,20 @@ int lx_api_visits_due(lx_req *r)
 	if (rc != LX_OK)
 		return rc;
 	d.max = (size_t)(limit ? limit : 500);
+	/* one snapshot: the due targets, then the page's names */
 	lx_db_read_begin(r->db);
 	rc = lx_plans_each(r->db, r->user.scope, r->user.id, true, lx_due_plan, &d);
-	lx_db_read_end(r->db);
 	if (rc == LX_OK)
 		rc = d.rc;
-	if (rc == LX_OK) {
+	if (rc == LX_OK)
 		qsort(d.items, d.n, sizeof *d.items, lx_due_cmp);
+	for (size_t i = 0; rc == LX_OK && i < d.n && i < d.max; i++) {
+		rc = lx_target_details(r->db, &d.items[i].t);
+		if (rc == LX_NOTFOUND)
+			rc = LX_OK;
+	}
+	lx_db_read_end(r->db);
+	if (rc == LX_OK) {
 		lx_buf b;
 		lx_jw w;
 		lx_buf_init(&b);

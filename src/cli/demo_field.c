@@ -124,17 +124,13 @@ struct lx_targets {
 	size_t n, cap;
 };
 
-static int lx_collect(void *arg, const lx_target *t)
+static int lx_collect(void *arg, lx_target *t)
 {
 	struct lx_targets *a = arg;
 	if (a->n == a->cap)
 		a->t = lx_xrealloc(a->t, (a->cap = a->cap ? a->cap * 2 : 256) * sizeof *a->t);
-	lx_target *c = &a->t[a->n++];
-	*c = *t;
-	c->unit_path = lx_xstrdup(t->unit_path);
-	c->name = t->name ? lx_xstrdup(t->name) : NULL;
-	c->address = t->address ? lx_xstrdup(t->address) : NULL;
-	c->followup = c->last_outcome = NULL;
+	a->t[a->n++] = *t; /* its strings are the list's now */
+	memset(t, 0, sizeof *t);
 	return 0;
 }
 

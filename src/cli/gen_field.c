@@ -19,7 +19,7 @@ struct lx_gen_targets {
 	size_t n, cap;
 };
 
-static int lx_gen_collect(void *arg, const lx_target *t)
+static int lx_gen_collect(void *arg, lx_target *t)
 {
 	struct lx_gen_targets *a = arg;
 	if (a->n == a->cap)

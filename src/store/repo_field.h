@@ -110,10 +110,14 @@ typedef struct lx_period_bounds {
 } lx_period_bounds;
 /* Calls fn for the targets of plan_id (of kind) in scope that are due at
  * now: first due by now, not done (or waiting for a follow-up), no retry
- * later than now; with the registry's name, address and point. LX_OK or
- * LX_ERR. */
+ * later than now; with their point but without the registry's name and
+ * address (lx_target_details; read from one index); in no particular order. fn may keep t's strings (setting them NULL in t: a due
+ * list keeps thousands, copied twice otherwise). LX_OK or LX_ERR. */
 int lx_targets_due_each(lx_db *db, int64_t plan_id, const char *kind, const char *scope,
-			const lx_period_bounds *b, lx_ms now, int (*fn)(void *arg, const lx_target *t), void *arg);
+			const lx_period_bounds *b, lx_ms now, int (*fn)(void *arg, lx_target *t), void *arg);
+/* Reads t's name, address and last outcome (t->plan_id, kind, id set).
+ * LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_target_details(lx_db *db, lx_target *t);
 /* Coverage of plan_id in scope, per unit: fn(unit_id, unit_path, due,
  * done, overdue) by the bounds. LX_OK or LX_ERR. */
 int lx_targets_coverage(lx_db *db, int64_t plan_id, const char *scope, const lx_period_bounds *b,

@@ -140,6 +140,23 @@ int lx_household_update(lx_db *db, lx_household *h, const lx_household *was, int
 		return rc;
 	h->version++;
 	h->updated_at = now;
+	/* the due lists sort by the point their targets keep */
+	static const char *const points[] = {
+		"UPDATE visit_targets SET lat = ?1, lon = ?2 WHERE target_kind = 'household' AND target_id = ?3",
+		"UPDATE visit_targets SET lat = ?1, lon = ?2 WHERE target_kind = 'resident' AND target_id IN "
+		"(SELECT id FROM residents WHERE household_id = ?3)",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		st = lx_db_prepare(db, points[i]);
+		if (!st)
+			return LX_ERR;
+		lx_bind_point(st, 1, h->has_point, h->lat, h->lon);
+		lx_stmt_bind_int(st, 3, h->id);
+		rc = lx_stmt_step(st);
+		lx_stmt_done(st);
+		if (rc != LX_DONE)
+			return LX_ERR;
+	}
 	if (h->unit_id == was->unit_id)
 		return LX_OK;
 	rc = lx_targets_sync(db, "household", h->id, now);

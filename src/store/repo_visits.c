@@ -75,31 +75,30 @@ static int lx_plan_workers_load(lx_db *db, lx_plan *p)
 	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
-/* The targets of a new plan: every entry of its kind in its subtree. */
+/* The targets of a new plan: every entry of its kind in its subtree, with
+ * its point (a resident's is its household's). */
+#define LX_TARGET_INSERT "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at, lat, lon) "
 static int lx_plan_targets_make(lx_db *db, const lx_plan *p, lx_ms first_due, int64_t *n)
 {
 	const char *sql;
 	if (strcmp(p->target_kind, "resident") == 0)
 		sql = p->target_tag
-			      ? "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-				"SELECT ?1, 'resident', r.id, r.unit_id, r.unit_path, ?2 FROM resident_tags t "
-				"JOIN residents r ON r.id = t.resident_id WHERE t.tag = ?5 AND t.unit_path >= ?3 "
-				"AND t.unit_path < ?4"
-			      : "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-				"SELECT ?1, 'resident', id, unit_id, unit_path, ?2 FROM residents "
-				"WHERE unit_path >= ?3 AND unit_path < ?4";
+			      ? LX_TARGET_INSERT "SELECT ?1, 'resident', r.id, r.unit_id, r.unit_path, ?2, h.lat, h.lon "
+						 "FROM resident_tags t JOIN residents r ON r.id = t.resident_id "
+						 "LEFT JOIN households h ON h.id = r.household_id WHERE t.tag = ?5 "
+						 "AND t.unit_path >= ?3 AND t.unit_path < ?4"
+			      : LX_TARGET_INSERT "SELECT ?1, 'resident', r.id, r.unit_id, r.unit_path, ?2, h.lat, h.lon "
+						 "FROM residents r LEFT JOIN households h ON h.id = r.household_id "
+						 "WHERE r.unit_path >= ?3 AND r.unit_path < ?4";
 	else if (strcmp(p->target_kind, "household") == 0)
-		sql = "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-		      "SELECT ?1, 'household', id, unit_id, unit_path, ?2 FROM households "
-		      "WHERE unit_path >= ?3 AND unit_path < ?4";
+		sql = LX_TARGET_INSERT "SELECT ?1, 'household', id, unit_id, unit_path, ?2, lat, lon FROM households "
+				       "WHERE unit_path >= ?3 AND unit_path < ?4";
 	else
 		sql = p->target_type
-			      ? "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-				"SELECT ?1, 'place', id, unit_id, unit_path, ?2 FROM places "
-				"WHERE unit_path >= ?3 AND unit_path < ?4 AND type = ?5"
-			      : "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-				"SELECT ?1, 'place', id, unit_id, unit_path, ?2 FROM places "
-				"WHERE unit_path >= ?3 AND unit_path < ?4";
+			      ? LX_TARGET_INSERT "SELECT ?1, 'place', id, unit_id, unit_path, ?2, lat, lon FROM places "
+						 "WHERE unit_path >= ?3 AND unit_path < ?4 AND type = ?5"
+			      : LX_TARGET_INSERT "SELECT ?1, 'place', id, unit_id, unit_path, ?2, lat, lon FROM places "
+						 "WHERE unit_path >= ?3 AND unit_path < ?4";
 	lx_stmt *st = lx_db_prepare(db, sql);
 	if (!st)
 		return LX_ERR;
@@ -231,9 +230,9 @@ static const char *const lx_sync_sql[3][3] = {
 	 "SELECT 1 FROM visit_plans p JOIN residents r ON r.id = ?1 WHERE p.id = visit_targets.plan_id "
 	 "AND SUBSTR(r.unit_path, 1, LENGTH(p.unit_path)) = p.unit_path AND (p.target_tag IS NULL OR EXISTS ("
 	 "SELECT 1 FROM resident_tags t WHERE t.resident_id = r.id AND t.tag = p.target_tag)))",
-	 "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-	 "SELECT p.id, 'resident', r.id, r.unit_id, r.unit_path, CASE WHEN p.starts_at > ?2 THEN p.starts_at ELSE ?2 END "
-	 "FROM visit_plans p JOIN residents r ON r.id = ?1 WHERE p.active = 1 AND p.target_kind = 'resident' "
+	 LX_TARGET_INSERT
+	 "SELECT p.id, 'resident', r.id, r.unit_id, r.unit_path, CASE WHEN p.starts_at > ?2 THEN p.starts_at ELSE ?2 END, "
+	 "h.lat, h.lon FROM visit_plans p JOIN residents r ON r.id = ?1 LEFT JOIN households h ON h.id = r.household_id WHERE p.active = 1 AND p.target_kind = 'resident' "
 	 "AND SUBSTR(r.unit_path, 1, LENGTH(p.unit_path)) = p.unit_path AND (p.target_tag IS NULL OR EXISTS ("
 	 "SELECT 1 FROM resident_tags t WHERE t.resident_id = r.id AND t.tag = p.target_tag)) "
 	 "ON CONFLICT DO NOTHING"},
@@ -241,18 +240,18 @@ static const char *const lx_sync_sql[3][3] = {
 	 "DELETE FROM visit_targets WHERE target_kind = 'household' AND target_id = ?1 AND NOT EXISTS ("
 	 "SELECT 1 FROM visit_plans p JOIN households h ON h.id = ?1 WHERE p.id = visit_targets.plan_id "
 	 "AND SUBSTR(h.unit_path, 1, LENGTH(p.unit_path)) = p.unit_path)",
-	 "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-	 "SELECT p.id, 'household', h.id, h.unit_id, h.unit_path, CASE WHEN p.starts_at > ?2 THEN p.starts_at ELSE ?2 END "
-	 "FROM visit_plans p JOIN households h ON h.id = ?1 WHERE p.active = 1 AND p.target_kind = 'household' "
+	 LX_TARGET_INSERT
+	 "SELECT p.id, 'household', h.id, h.unit_id, h.unit_path, CASE WHEN p.starts_at > ?2 THEN p.starts_at ELSE ?2 END, "
+	 "h.lat, h.lon FROM visit_plans p JOIN households h ON h.id = ?1 WHERE p.active = 1 AND p.target_kind = 'household' "
 	 "AND SUBSTR(h.unit_path, 1, LENGTH(p.unit_path)) = p.unit_path ON CONFLICT DO NOTHING"},
 	{"place",
 	 "DELETE FROM visit_targets WHERE target_kind = 'place' AND target_id = ?1 AND NOT EXISTS ("
 	 "SELECT 1 FROM visit_plans p JOIN places x ON x.id = ?1 WHERE p.id = visit_targets.plan_id "
 	 "AND SUBSTR(x.unit_path, 1, LENGTH(p.unit_path)) = p.unit_path AND (p.target_type IS NULL OR "
 	 "p.target_type = x.type))",
-	 "INSERT INTO visit_targets(plan_id, target_kind, target_id, unit_id, unit_path, first_due_at) "
-	 "SELECT p.id, 'place', x.id, x.unit_id, x.unit_path, CASE WHEN p.starts_at > ?2 THEN p.starts_at ELSE ?2 END "
-	 "FROM visit_plans p JOIN places x ON x.id = ?1 WHERE p.active = 1 AND p.target_kind = 'place' "
+	 LX_TARGET_INSERT
+	 "SELECT p.id, 'place', x.id, x.unit_id, x.unit_path, CASE WHEN p.starts_at > ?2 THEN p.starts_at ELSE ?2 END, "
+	 "x.lat, x.lon FROM visit_plans p JOIN places x ON x.id = ?1 WHERE p.active = 1 AND p.target_kind = 'place' "
 	 "AND SUBSTR(x.unit_path, 1, LENGTH(p.unit_path)) = p.unit_path AND (p.target_type IS NULL OR "
 	 "p.target_type = x.type) ON CONFLICT DO NOTHING"},
 };
@@ -274,11 +273,18 @@ int lx_targets_sync(lx_db *db, const char *kind, int64_t id, lx_ms now)
 			if (rc != LX_DONE)
 				return LX_ERR;
 		}
-		/* the rows it keeps follow the entry's unit */
-		char sql[200];
-		snprintf(sql, sizeof sql, "UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path FROM %s x "
-					  "WHERE x.id = ?1 AND visit_targets.target_kind = '%s' AND visit_targets.target_id = ?1",
-			 k == 0 ? "residents" : k == 1 ? "households" : "places", kind);
+		/* the rows it keeps follow the entry's unit and point */
+		static const char *const follow[3] = {
+			"UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = h.lat, lon = h.lon "
+			"FROM residents x LEFT JOIN households h ON h.id = x.household_id WHERE x.id = ?1 "
+			"AND visit_targets.target_kind = 'resident' AND visit_targets.target_id = ?1",
+			"UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = x.lat, lon = x.lon "
+			"FROM households x WHERE x.id = ?1 AND visit_targets.target_kind = 'household' "
+			"AND visit_targets.target_id = ?1",
+			"UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = x.lat, lon = x.lon "
+			"FROM places x WHERE x.id = ?1 AND visit_targets.target_kind = 'place' AND visit_targets.target_id = ?1",
+		};
+		const char *sql = follow[k];
 		lx_stmt *st = lx_db_prepare(db, sql);
 		if (!st)
 			return LX_ERR;
@@ -379,22 +385,74 @@ static int lx_targets_run(lx_stmt *st, int (*fn)(void *arg, const lx_target *t),
 }
 
 int lx_targets_due_each(lx_db *db, int64_t plan_id, const char *kind, const char *scope,
-			const lx_period_bounds *b, lx_ms now, int (*fn)(void *arg, const lx_target *t), void *arg)
+			const lx_period_bounds *b, lx_ms now, int (*fn)(void *arg, lx_target *t), void *arg)
 {
-	char sql[1200];
-	snprintf(sql, sizeof sql,
-		 "SELECT " LX_TARGET_COLS "%s WHERE t.plan_id = ?1 AND t.unit_path >= ?2 AND t.unit_path < ?3 "
-		 "AND t.first_due_at <= ?5 AND (t.done_at IS NULL OR t.done_at < ?4 OR t.followup IS NOT NULL) "
-		 "AND (t.retry_at IS NULL OR t.retry_at <= ?5) ORDER BY t.target_id",
-		 lx_target_join(kind));
-	lx_stmt *st = lx_db_prepare(db, sql);
+	(void)kind; /* the index has what the list sorts on; names come for the page (lx_target_details) */
+	lx_stmt *st = lx_db_prepare(db, "SELECT t.plan_id, t.target_kind, t.target_id, t.unit_id, t.unit_path, "
+					"t.first_due_at, t.done_at, t.retry_at, t.followup, t.lat, t.lon FROM visit_targets t "
+					"WHERE t.plan_id = ?1 AND t.unit_path >= ?2 AND t.unit_path < ?3 AND t.first_due_at <= ?5 "
+					"AND (t.done_at IS NULL OR t.done_at < ?4 OR t.followup IS NOT NULL) "
+					"AND (t.retry_at IS NULL OR t.retry_at <= ?5)");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, plan_id);
 	lx_bind_scope(st, 2, scope);
 	lx_stmt_bind_int(st, 4, b->done_since);
 	lx_stmt_bind_int(st, 5, now);
-	return lx_targets_run(st, fn, arg);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		lx_target t;
+		memset(&t, 0, sizeof t);
+		t.plan_id = lx_stmt_int(st, 0);
+		snprintf(t.kind, sizeof t.kind, "%s", lx_stmt_text(st, 1));
+		t.id = lx_stmt_int(st, 2);
+		t.unit_id = lx_stmt_int(st, 3);
+		t.unit_path = lx_stmt_dup(st, 4);
+		t.first_due_at = lx_stmt_int(st, 5);
+		t.done_at = lx_int0(st, 6);
+		t.retry_at = lx_int0(st, 7);
+		t.followup = lx_dup_null(st, 8);
+		t.has_point = !lx_stmt_isnull(st, 9) && !lx_stmt_isnull(st, 10);
+		t.lat = lx_stmt_double(st, 9);
+		t.lon = lx_stmt_double(st, 10);
+		int stop = fn(arg, &t);
+		lx_target_clear(&t);
+		if (stop)
+			break;
+	}
+	lx_stmt_done(st);
+	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+int lx_target_details(lx_db *db, lx_target *t)
+{
+	char sql[600];
+	snprintf(sql, sizeof sql, "SELECT t.last_outcome%s WHERE t.plan_id = ? AND t.target_kind = ? AND t.target_id = ?",
+		 strcmp(t->kind, "resident") == 0    ? ", r.name, h.address FROM visit_targets t JOIN residents r ON "
+						       "r.id = t.target_id LEFT JOIN households h ON h.id = r.household_id"
+		 : strcmp(t->kind, "household") == 0 ? ", h.address, h.address FROM visit_targets t JOIN households h ON "
+						       "h.id = t.target_id"
+						     : ", x.name, x.address FROM visit_targets t JOIN places x ON x.id = t.target_id");
+	lx_stmt *st = lx_db_prepare(db, sql);
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, t->plan_id);
+	lx_stmt_bind_text(st, 2, t->kind);
+	lx_stmt_bind_int(st, 3, t->id);
+	int rc = lx_stmt_step(st);
+	if (rc == LX_ROW) {
+		free(t->last_outcome);
+		free(t->name);
+		free(t->address);
+		t->last_outcome = lx_dup_null(st, 0);
+		t->name = lx_dup_null(st, 1);
+		t->address = lx_dup_null(st, 2);
+		rc = LX_OK;
+	} else if (rc == LX_DONE) {
+		rc = LX_NOTFOUND;
+	}
+	lx_stmt_done(st);
+	return rc;
 }
 
 int lx_targets_coverage(lx_db *db, int64_t plan_id, const char *scope, const lx_period_bounds *b,

@@ -200,9 +200,16 @@ CREATE TABLE visit_targets (
   last_visit_id BIGINT,
   last_outcome TEXT,
   alert_case_id BIGINT,
+  lat DOUBLE PRECISION,
+  lon DOUBLE PRECISION,
   PRIMARY KEY (plan_id, target_kind, target_id)
 );
-CREATE INDEX visit_targets_path ON visit_targets(plan_id, unit_path);
+-- The due list and coverage read this index alone (a grid's targets of a
+-- plan are one range of it, every column they need in it): the target's
+-- point is kept here from its household or place, so "nearest first" sorts
+-- without visiting the registry's tables; names are read for the page only.
+CREATE INDEX visit_targets_path ON visit_targets(plan_id, unit_path, unit_id, first_due_at, done_at, retry_at,
+                                                 followup, target_id, lat, lon);
 CREATE INDEX visit_targets_seen ON visit_targets(plan_id, seen_at);
 
 CREATE TABLE visits (
