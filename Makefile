@@ -54,16 +54,21 @@ define lx_pg_pass
 	@env=$$(scripts/pg-test.sh start) || exit 1; export $$env; \
 	trap 'scripts/pg-test.sh stop "$$LIANXIN_TEST_PGDIR"' EXIT; trap 'exit 130' INT TERM; \
 	echo "PostgreSQL pass on $$LIANXIN_TEST_PG"; \
-	$(1) $(PY) -m pytest -q tests/api
+	$(1) $(PY) -m pytest -q tests/api $(2)
 endef
 .PHONY: test-api-pg test-asan-pg
 test-api-pg: build
 	$(call lx_pg_pass,LIANXIN_BIN=$(abspath $(BUILD))/lianxin)
+# The sanitized PostgreSQL pass leaves out the scope matrix (every route x role
+# x target: authorization, which the other three passes decide; its C paths run
+# sanitized in the SQLite pass, the driver's under every other test here), to keep
+# CI inside its budget since P9 doubled the routes.
+ASAN_PG_SKIP := -k "not test_matrix"
 test-asan-pg:
 	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake --preset asan >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	$(call lx_pg_pass,ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  LIANXIN_BIN=$(abspath $(ASAN_BUILD))/lianxin LIANXIN_SANITIZED=1)
+	  LIANXIN_BIN=$(abspath $(ASAN_BUILD))/lianxin LIANXIN_SANITIZED=1,$(ASAN_PG_SKIP))
 
 # web: npm ci from the lock file only when node_modules is missing or older than
 # package-lock.json, then copy the dist files into web/vendor (git ignores both).

@@ -275,14 +275,14 @@ int lx_targets_sync(lx_db *db, const char *kind, int64_t id, lx_ms now)
 		}
 		/* the rows it keeps follow the entry's unit and point */
 		static const char *const follow[3] = {
-			"UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = h.lat, lon = h.lon "
-			"FROM residents x LEFT JOIN households h ON h.id = x.household_id WHERE x.id = ?1 "
-			"AND visit_targets.target_kind = 'resident' AND visit_targets.target_id = ?1",
-			"UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = x.lat, lon = x.lon "
-			"FROM households x WHERE x.id = ?1 AND visit_targets.target_kind = 'household' "
-			"AND visit_targets.target_id = ?1",
-			"UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = x.lat, lon = x.lon "
-			"FROM places x WHERE x.id = ?1 AND visit_targets.target_kind = 'place' AND visit_targets.target_id = ?1",
+			("UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = h.lat, lon = h.lon "
+			 "FROM residents x LEFT JOIN households h ON h.id = x.household_id WHERE x.id = ?1 "
+			 "AND visit_targets.target_kind = 'resident' AND visit_targets.target_id = ?1"),
+			("UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = x.lat, lon = x.lon "
+			 "FROM households x WHERE x.id = ?1 AND visit_targets.target_kind = 'household' "
+			 "AND visit_targets.target_id = ?1"),
+			("UPDATE visit_targets SET unit_id = x.unit_id, unit_path = x.unit_path, lat = x.lat, lon = x.lon "
+			 "FROM places x WHERE x.id = ?1 AND visit_targets.target_kind = 'place' AND visit_targets.target_id = ?1"),
 		};
 		const char *sql = follow[k];
 		lx_stmt *st = lx_db_prepare(db, sql);
