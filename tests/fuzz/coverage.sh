@@ -36,7 +36,7 @@ parts_of() {
     query) echo src/api/dispatch.c src/api/case_query.c "src/core/lx.c=lx_time_parse|lx_digits|lx_days_from_civil" ;;
     route) echo "src/api/dispatch.c=lx_match|lx_route_match" ;;
     fts) echo src/core/text.c src/store/repo_case_list.c ;;
-    form) echo src/core/form.c ;;
+    form) echo src/core/form.c src/core/form_expr.c src/core/form_check.c ;;
     xlsx) echo src/core/xlsx.c ;;
   esac
 }
