@@ -37,7 +37,7 @@ parts_of() {
     route) echo "src/api/dispatch.c=lx_match|lx_route_match" ;;
     fts) echo src/core/text.c src/store/repo_case_list.c ;;
     form) echo src/core/form.c src/core/form_expr.c src/core/form_check.c ;;
-    xlsx) echo src/core/xlsx.c ;;
+    xlsx) echo src/core/xlsx.c src/core/xlsx_value.c ;;
   esac
 }
 
