@@ -6,6 +6,7 @@
  * a 401 anywhere but at login sends the user back to the login page, a 403
  * that asks for a new password or a second factor shows that page first.
  */
+import { ref } from 'vue';
 import { t } from './i18n.js';
 
 export class ApiError extends Error {
@@ -134,6 +135,43 @@ export const api = {
   put: (path, body, opts) => request('PUT', path, { ...opts, body }),
   del: (path, opts) => request('DELETE', path, opts),
 };
+
+/* A list read page by page by next_cursor, as van-list shows it:
+ * fetch(cursor) asks for one page ({items, next_cursor}); page(true) starts
+ * again (a newer start wins over an older one still on its way), page(false)
+ * appends the next. The refs are van-list's props. */
+export function cursorList(fetch) {
+  const items = ref([]);
+  const cursor = ref(null);
+  const loading = ref(false);
+  const finished = ref(false);
+  const error = ref(null);
+  let seq = 0;
+  async function page(reset) {
+    const my = reset ? ++seq : seq;
+    if (reset) {
+      items.value = [];
+      cursor.value = null;
+      finished.value = false;
+      error.value = null;
+    }
+    loading.value = true;
+    try {
+      const r = await fetch(cursor.value || undefined);
+      if (my !== seq) return;
+      items.value = items.value.concat(r.items);
+      cursor.value = r.next_cursor;
+      finished.value = !r.next_cursor;
+    } catch (e) {
+      if (my !== seq) return;
+      error.value = e;
+      finished.value = true;
+    } finally {
+      if (my === seq) loading.value = false;
+    }
+  }
+  return { items, loading, finished, error, page };
+}
 
 /* Follows next_cursor until max items (for counts and maps). */
 export async function listAll(params, max = 2000) {

@@ -6,7 +6,7 @@
  */
 import { ref, reactive, computed, watch, onMounted } from 'vue';
 import { t, label } from '../i18n.js';
-import { api } from '../api.js';
+import { api, cursorList } from '../api.js';
 import { loadUnits, loadCategories, loadWorkflows, unitName, categoryName, statusNames, statusLabel } from '../session.js';
 import { route, setQuery } from '../router.js';
 import { toastError, ymd } from '../util.js';
@@ -21,15 +21,9 @@ export default {
   setup() {
     const f = reactive(Object.fromEntries(KEYS.map((k) => [k, route.query[k] || ''])));
     const qInput = ref(f.q);
-    const items = ref([]);
-    const cursor = ref(null);
-    const loading = ref(false);
-    const finished = ref(false);
-    const error = ref(null);
     const showMore = ref(false);
     const showUnit = ref(false);
     const showCat = ref(false);
-    let seq = 0;
     /* every status of the machines (GET /workflows), 全部 first */
     const STATUSES = computed(() => ['', ...statusNames()]);
 
@@ -49,29 +43,7 @@ export default {
       return o;
     });
 
-    async function page(reset) {
-      const my = reset ? ++seq : seq;
-      if (reset) {
-        items.value = [];
-        cursor.value = null;
-        finished.value = false;
-        error.value = null;
-      }
-      loading.value = true;
-      try {
-        const r = await api.get('/cases', { ...filters.value, limit: 30, cursor: cursor.value || undefined });
-        if (my !== seq) return;
-        items.value = items.value.concat(r.items);
-        cursor.value = r.next_cursor;
-        finished.value = !r.next_cursor;
-      } catch (e) {
-        if (my !== seq) return;
-        error.value = e;
-        finished.value = true;
-      } finally {
-        if (my === seq) loading.value = false;
-      }
-    }
+    const { items, loading, finished, error, page } = cursorList((cursor) => api.get('/cases', { ...filters.value, limit: 30, cursor }));
     onMounted(() => {
       loadUnits().catch(toastError);
       loadCategories().catch(toastError);

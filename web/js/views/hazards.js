@@ -9,7 +9,7 @@
  */
 import { ref, reactive, computed, watch, onMounted, onBeforeUnmount } from 'vue';
 import { t, label } from '../i18n.js';
-import { api, apiUrl } from '../api.js';
+import { api, apiUrl, cursorList } from '../api.js';
 import { loadUnits, loadCategories, loadWorkflows, unitName, categoryName, statusLabel, machineOf, workflowIndex } from '../session.js';
 import { route, setQuery, go } from '../router.js';
 import { fmtShort, fmtDue, isWide } from '../util.js';
@@ -20,18 +20,12 @@ export default {
   setup() {
     const f = reactive(Object.fromEntries(KEYS.map((k) => [k, route.query[k] || ''])));
     const ownerInput = ref(f.owner);
-    const items = ref([]);
-    const cursor = ref(null);
-    const loading = ref(false);
-    const finished = ref(false);
-    const error = ref(null);
     const showUnit = ref(false);
     const showCat = ref(false);
     const wide = ref(isWide());
     const onResize = () => { wide.value = isWide(); };
     window.addEventListener('resize', onResize);
     onBeforeUnmount(() => window.removeEventListener('resize', onResize));
-    let seq = 0;
 
     /* the hazard machine's statuses, 全部 first */
     const STATUSES = computed(() => {
@@ -43,29 +37,7 @@ export default {
       for (const k of KEYS) if (f[k]) o[k] = f[k];
       return o;
     });
-    async function page(reset) {
-      const my = reset ? ++seq : seq;
-      if (reset) {
-        items.value = [];
-        cursor.value = null;
-        finished.value = false;
-        error.value = null;
-      }
-      loading.value = true;
-      try {
-        const r = await api.get('/hazards', { ...filters.value, limit: 50, cursor: cursor.value || undefined });
-        if (my !== seq) return;
-        items.value = items.value.concat(r.items);
-        cursor.value = r.next_cursor;
-        finished.value = !r.next_cursor;
-      } catch (e) {
-        if (my !== seq) return;
-        error.value = e;
-        finished.value = true;
-      } finally {
-        if (my === seq) loading.value = false;
-      }
-    }
+    const { items, loading, finished, error, page } = cursorList((cursor) => api.get('/hazards', { ...filters.value, limit: 50, cursor }));
     onMounted(() => {
       loadUnits().catch(() => null);
       loadCategories().catch(() => null);

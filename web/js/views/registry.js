@@ -9,7 +9,7 @@
  */
 import { ref, reactive, computed, watch, onMounted } from 'vue';
 import { t, label } from '../i18n.js';
-import { api } from '../api.js';
+import { api, cursorList } from '../api.js';
 import { hasRole, loadUnits, unitName } from '../session.js';
 import { route, setQuery, go } from '../router.js';
 import { toastError } from '../util.js';
@@ -43,14 +43,8 @@ export default {
     const kind = computed(() => KINDS[tab.value]);
     const f = reactive({ q: route.query.q || '', unit_id: route.query.unit_id || '', tag: route.query.tag || '', type: route.query.type || '' });
     const qInput = ref(f.q);
-    const items = ref([]);
-    const cursor = ref(null);
-    const loading = ref(false);
-    const finished = ref(false);
-    const error = ref(null);
     const tags = ref([]);
     const showUnit = ref(false);
-    let seq = 0;
 
     const params = computed(() => {
       const p = { q: f.q, unit_id: f.unit_id };
@@ -58,29 +52,7 @@ export default {
       if (kind.value === 'places' || kind.value === 'organisations') p.type = f.type;
       return p;
     });
-    async function page(reset) {
-      const my = reset ? ++seq : seq;
-      if (reset) {
-        items.value = [];
-        cursor.value = null;
-        finished.value = false;
-        error.value = null;
-      }
-      loading.value = true;
-      try {
-        const r = await api.get('/registry/' + kind.value, { ...params.value, limit: 30, cursor: cursor.value || undefined });
-        if (my !== seq) return;
-        items.value = items.value.concat(r.items);
-        cursor.value = r.next_cursor;
-        finished.value = !r.next_cursor;
-      } catch (e) {
-        if (my !== seq) return;
-        error.value = e;
-        finished.value = true;
-      } finally {
-        if (my === seq) loading.value = false;
-      }
-    }
+    const { items, loading, finished, error, page } = cursorList((cursor) => api.get('/registry/' + kind.value, { ...params.value, limit: 30, cursor }));
     onMounted(() => {
       loadUnits().catch(() => null);
       loadTags().then((l) => { tags.value = l; }).catch(() => null);
