@@ -31,6 +31,9 @@ int lx_change_one(lx_db *db, lx_stmt *st, int none);
 /* Steps st to the end, appending row(st, arg) for each row to a new array
  * (the caller owns it). NULL on error. Always finishes st. */
 json_t *lx_rows_json(lx_stmt *st, json_t *(*row)(lx_stmt *st, void *arg), void *arg);
+/* The integers of column 0 of every row of st as a new array (the caller
+ * owns it), or NULL on error. Always finishes st. */
+json_t *lx_rows_ids(lx_stmt *st);
 /* "%s%" with s's LIKE wildcards escaped by a backslash (for "LIKE ? ESCAPE
  * '\\'"): malloc'd, the caller frees it. */
 char *lx_like_pattern(const char *s);

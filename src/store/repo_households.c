@@ -183,40 +183,22 @@ int lx_household_update(lx_db *db, lx_household *h, const lx_household *was, int
 int lx_households_each(lx_db *db, const char *scope, const lx_reg_filter *f,
 		       int (*fn)(void *arg, const lx_household *h), void *arg)
 {
-	const char *path = f->under ? f->under : scope;
-	if (!lx_scope_contains(scope, path))
-		return LX_OK;
-	lx_buf sql;
-	lx_buf_init(&sql);
-	lx_buf_puts(&sql, "SELECT " LX_HH_COLS " FROM households WHERE unit_path >= ?1 AND unit_path < ?2 "
-			  "AND id > ?3");
-	if (f->q)
-		lx_buf_puts(&sql, " AND address LIKE ?4 ESCAPE '\\'");
-	lx_buf_puts(&sql, " ORDER BY id LIMIT ?5");
-	char *like = f->q ? lx_like_pattern(f->q) : NULL;
-	lx_stmt *st = lx_db_prepare(db, sql.data);
-	int rc = LX_ERR;
+	bool empty = false;
+	lx_stmt *st = lx_reg_list_prepare(db, "SELECT " LX_HH_COLS " FROM households", "address LIKE ?5 ESCAPE '\\'",
+					  scope, f, &empty);
 	if (!st)
-		goto cleanup;
-	lx_bind_scope(st, 1, path);
-	lx_stmt_bind_int(st, 3, f->after_id);
-	if (like)
-		lx_stmt_bind_text(st, 4, like);
-	lx_stmt_bind_int(st, 5, f->limit > 0 ? f->limit : -1);
+		return empty ? LX_OK : LX_ERR;
+	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_household h;
-		lx_household_fill(st, &h);
-		int stop = fn(arg, &h);
-		lx_household_clear(&h);
+		lx_household x;
+		lx_household_fill(st, &x);
+		int stop = fn(arg, &x);
+		lx_household_clear(&x);
 		if (stop)
 			break;
 	}
 	lx_stmt_done(st);
-	rc = rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
-cleanup:
-	free(like);
-	lx_buf_free(&sql);
-	return rc;
+	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
 static json_t *lx_move_row(lx_stmt *st, void *arg)
@@ -237,15 +219,4 @@ json_t *lx_household_moves(lx_db *db, int64_t id)
 		return NULL;
 	lx_stmt_bind_int(st, 1, id);
 	return lx_rows_json(st, lx_move_row, NULL);
-}
-
-int lx_household_insert(lx_db *db, int64_t unit_id, const char *unit_path, const char *address,
-			int members, bool elderly_alone, lx_ms now, int64_t *id)
-{
-	lx_household h = {.unit_id = unit_id, .unit_path = (char *)unit_path, .address = (char *)address,
-			  .members = members};
-	(void)elderly_alone; /* a resident's tag (独居老人) now */
-	int rc = lx_household_add(db, &h, now);
-	*id = h.id;
-	return rc;
 }

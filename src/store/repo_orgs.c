@@ -110,42 +110,20 @@ int lx_org_update(lx_db *db, lx_org *o, lx_ms now)
 int lx_orgs_each(lx_db *db, const char *scope, const lx_reg_filter *f,
 		 int (*fn)(void *arg, const lx_org *o), void *arg)
 {
-	const char *path = f->under ? f->under : scope;
-	if (!lx_scope_contains(scope, path))
-		return LX_OK;
-	lx_buf sql;
-	lx_buf_init(&sql);
-	lx_buf_puts(&sql, "SELECT " LX_ORG_COLS " FROM organisations WHERE unit_path >= ?1 AND unit_path < ?2 "
-			  "AND id > ?3");
-	if (f->type)
-		lx_buf_puts(&sql, " AND type = ?4");
-	if (f->q)
-		lx_buf_puts(&sql, " AND (name LIKE ?5 ESCAPE '\\' OR address LIKE ?5 ESCAPE '\\')");
-	lx_buf_puts(&sql, " ORDER BY id LIMIT ?6");
-	char *like = f->q ? lx_like_pattern(f->q) : NULL;
-	int rc = LX_ERR;
-	lx_stmt *st = lx_db_prepare(db, sql.data);
+	bool empty = false;
+	lx_stmt *st = lx_reg_list_prepare(db, "SELECT " LX_ORG_COLS " FROM organisations", LX_REG_Q_NAME_ADDRESS, scope,
+					  f, &empty);
 	if (!st)
-		goto cleanup;
-	lx_bind_scope(st, 1, path);
-	lx_stmt_bind_int(st, 3, f->after_id);
-	if (f->type)
-		lx_stmt_bind_text(st, 4, f->type);
-	if (like)
-		lx_stmt_bind_text(st, 5, like);
-	lx_stmt_bind_int(st, 6, f->limit > 0 ? f->limit : -1);
+		return empty ? LX_OK : LX_ERR;
+	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		lx_org o;
-		lx_org_fill(st, &o);
-		int stop = fn(arg, &o);
-		lx_org_clear(&o);
+		lx_org x;
+		lx_org_fill(st, &x);
+		int stop = fn(arg, &x);
+		lx_org_clear(&x);
 		if (stop)
 			break;
 	}
 	lx_stmt_done(st);
-	rc = rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
-cleanup:
-	free(like);
-	lx_buf_free(&sql);
-	return rc;
+	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
 }

@@ -30,6 +30,17 @@ typedef struct lx_reg_filter {
 	int limit;              /* rows wanted (the reply asks one more to know of a next page) */
 } lx_reg_filter;
 
+/* A registry list's statement (repo_util.c; for the repositories of this
+ * header): select_from ("SELECT cols FROM table") in the subtree of f's
+ * unit inside scope, after f's cursor, of f's type, matching f->q by q_sql
+ * (a condition on the LIKE pattern bound at ?5), by id, at most f->limit.
+ * NULL with *empty when the unit lies outside scope (no rows), NULL without
+ * it on a store error. */
+lx_stmt *lx_reg_list_prepare(lx_db *db, const char *select_from, const char *q_sql, const char *scope,
+			     const lx_reg_filter *f, bool *empty);
+/* q_sql of the lists that search a name and an address */
+#define LX_REG_Q_NAME_ADDRESS "(name LIKE ?5 ESCAPE '\\' OR address LIKE ?5 ESCAPE '\\')"
+
 /* ---------------- the data key's check (repo_tags.c) ---------------- */
 
 /* Compares the loaded data key's fingerprint with the one the database
@@ -88,9 +99,6 @@ int lx_households_each(lx_db *db, const char *scope, const lx_reg_filter *f,
  * ({"from_unit_id","to_unit_id","from_address","to_address","moved_by","moved_at" (ms)}),
  * NULL on error. */
 json_t *lx_household_moves(lx_db *db, int64_t id);
-/* Wave 1's demo writer: a household in grid unit_id; sets *id. */
-int lx_household_insert(lx_db *db, int64_t unit_id, const char *unit_path, const char *address,
-			int members, bool elderly_alone, lx_ms now, int64_t *id);
 
 /* ---------------- residents (repo_residents.c) ---------------- */
 
@@ -127,9 +135,6 @@ int lx_resident_by_id_number(lx_db *db, const char *scope, const char *id_number
  * returns 0 to go on. LX_OK or LX_ERR. */
 int lx_residents_each(lx_db *db, const char *scope, const lx_reg_filter *f,
 		      int (*fn)(void *arg, const lx_resident *p), void *arg);
-/* Wave 1's demo writer: a resident of a household (sealed; tags may be NULL). */
-int lx_resident_insert(lx_db *db, int64_t household_id, const char *name, const char *phone,
-		       const char *id_number, int birth_year, lx_ms now);
 
 /* ---------------- places and organisations (repo_places.c, repo_orgs.c) ---------------- */
 

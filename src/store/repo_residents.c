@@ -97,7 +97,7 @@ static void lx_bind_carers(lx_stmt *st, int i, const json_t *carers)
 
 static void lx_bind_tags(lx_stmt *st, int i, const json_t *tags)
 {
-	char *s = json_dumps(tags ? tags : json_array(), JSON_COMPACT);
+	char *s = tags ? json_dumps(tags, JSON_COMPACT) : NULL;
 	lx_stmt_bind_text(st, i, s ? s : "[]");
 	free(s);
 }
@@ -277,22 +277,5 @@ int lx_residents_each(lx_db *db, const char *scope, const lx_reg_filter *f,
 cleanup:
 	free(like);
 	lx_buf_free(&sql);
-	return rc;
-}
-
-int lx_resident_insert(lx_db *db, int64_t household_id, const char *name, const char *phone,
-		       const char *id_number, int birth_year, lx_ms now)
-{
-	lx_household h;
-	int rc = lx_household_get(db, "/", household_id, &h);
-	if (rc != LX_OK)
-		return rc == LX_NOTFOUND ? LX_ERR : rc;
-	lx_resident p = {.household_id = household_id, .unit_id = h.unit_id, .unit_path = h.unit_path,
-			 .name = (char *)name, .phone = (char *)phone, .id_number = (char *)id_number};
-	if (birth_year > 0)
-		snprintf(p.birth_date, sizeof p.birth_date, "%04d-01-01", birth_year % 10000);
-	rc = lx_resident_add(db, &p, now);
-	json_decref(p.tags);
-	lx_household_clear(&h);
 	return rc;
 }
