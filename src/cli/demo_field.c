@@ -237,9 +237,8 @@ static int lx_demo_knock(struct lx_demo *d, int64_t form_id, lx_ms now)
 	int rc = lx_demo_plan(d, "天天敲门·独居老人每日探访", form_id, "resident", "独居老人", NULL, "daily",
 			      today - 365 * LX_DAY_MS, 0, now, &p);
 	struct lx_targets all = {0};
-	lx_period_bounds b = {.done_since = INT64_MAX};
 	if (rc == LX_OK)
-		rc = lx_targets_due_each(d->db, p.id, "resident", "/", &b, now, lx_collect, &all);
+		rc = lx_plan_targets_each(d->db, p.id, lx_collect, &all);
 	for (size_t i = 0; rc == LX_OK && i < all.n; i++) {
 		/* one in twenty of them has not been seen for the last three days */
 		int gap = i % 20 == 7 ? 3 : 0;
@@ -269,9 +268,8 @@ static int lx_demo_gas(struct lx_demo *d, int64_t form_id, lx_ms now)
 	lx_ms start = today - 16 * LX_DAY_MS, end = today + 60 * LX_DAY_MS;
 	int rc = lx_demo_plan(d, "2026年冬季燃气安全入户检查", form_id, "household", NULL, NULL, "once", start, end, now, &p);
 	struct lx_targets all = {0};
-	lx_period_bounds b = {.done_since = INT64_MAX};
 	if (rc == LX_OK)
-		rc = lx_targets_due_each(d->db, p.id, "household", "/", &b, now, lx_collect, &all);
+		rc = lx_plan_targets_each(d->db, p.id, lx_collect, &all);
 	for (size_t i = 0; rc == LX_OK && i < all.n; i++) {
 		if (!lx_demo_chance(&d->rng, 0.45))
 			continue;
@@ -320,9 +318,8 @@ static int lx_demo_fire(struct lx_demo *d, lx_ms now)
 		rc = lx_demo_plan(d, "九小场所消防安全月查", f.id, "place", NULL, "small_venue", "monthly",
 				  today - 365 * LX_DAY_MS, 0, now, &p);
 	struct lx_targets all = {0};
-	lx_period_bounds b = {.done_since = INT64_MAX};
 	if (rc == LX_OK)
-		rc = lx_targets_due_each(d->db, p.id, "place", "/", &b, now, lx_collect, &all);
+		rc = lx_plan_targets_each(d->db, p.id, lx_collect, &all);
 	for (size_t i = 0; rc == LX_OK && i < all.n; i++) {
 		for (int month = 11; rc == LX_OK && month >= 0; month--) {
 			lx_ms at = lx_at(d, today - (lx_ms)(month * 30 + (int)(lx_demo_rand(&d->rng) % 25) + 1) * LX_DAY_MS);

@@ -73,9 +73,8 @@ int lx_cli_gen_visits(const char *url, long nvisits, uint64_t seed)
 		rc = lx_gen_plan(db, &root, form, "天天敲门", "resident", "独居老人", "daily", now, &plans[0]);
 	if (rc == LX_OK)
 		rc = lx_gen_plan(db, &root, form, "入户走访", "household", NULL, "monthly", now, &plans[1]);
-	lx_period_bounds every = {.done_since = INT64_MAX};
 	for (int k = 0; rc == LX_OK && k < 2; k++)
-		rc = lx_targets_due_each(db, plans[k], k ? "household" : "resident", "/", &every, now, lx_gen_collect, &all);
+		rc = lx_plan_targets_each(db, plans[k], lx_gen_collect, &all);
 	if (rc == LX_OK)
 		rc = lx_db_commit(db);
 	for (long i = 0; rc == LX_OK && all.n && i < nvisits; i++) {

@@ -115,6 +115,9 @@ typedef struct lx_period_bounds {
  * list keeps thousands, copied twice otherwise). LX_OK or LX_ERR. */
 int lx_targets_due_each(lx_db *db, int64_t plan_id, const char *kind, const char *scope,
 			const lx_period_bounds *b, lx_ms now, int (*fn)(void *arg, lx_target *t), void *arg);
+/* Calls fn for every target of plan_id (as lx_targets_due_each hands
+ * them: without name and address), by kind and id. LX_OK or LX_ERR. */
+int lx_plan_targets_each(lx_db *db, int64_t plan_id, int (*fn)(void *arg, lx_target *t), void *arg);
 /* Reads t's name, address and last outcome (t->plan_id, kind, id set).
  * LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_target_details(lx_db *db, lx_target *t);

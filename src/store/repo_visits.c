@@ -67,12 +67,8 @@ static int lx_plan_workers_load(lx_db *db, lx_plan *p)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, p->id);
 	json_decref(p->workers);
-	p->workers = json_array();
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW)
-		json_array_append_new(p->workers, json_integer(lx_stmt_int(st, 0)));
-	lx_stmt_done(st);
-	return rc == LX_DONE ? LX_OK : LX_ERR;
+	p->workers = lx_rows_ids(st);
+	return p->workers ? LX_OK : LX_ERR;
 }
 
 /* The targets of a new plan: every entry of its kind in its subtree, with
@@ -384,21 +380,15 @@ static int lx_targets_run(lx_stmt *st, int (*fn)(void *arg, const lx_target *t),
 	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
-int lx_targets_due_each(lx_db *db, int64_t plan_id, const char *kind, const char *scope,
-			const lx_period_bounds *b, lx_ms now, int (*fn)(void *arg, lx_target *t), void *arg)
+/* The columns of a target the due list sorts on, all in visit_targets_path. */
+#define LX_TARGET_LIGHT                                                                            \
+	"t.plan_id, t.target_kind, t.target_id, t.unit_id, t.unit_path, t.first_due_at, t.done_at, t.retry_at, " \
+	"t.followup, t.lat, t.lon"
+
+/* Steps st (selecting LX_TARGET_LIGHT), handing each target to fn, which
+ * may keep its strings (setting them NULL). Always finishes st. */
+static int lx_targets_light_run(lx_stmt *st, int (*fn)(void *arg, lx_target *t), void *arg)
 {
-	(void)kind; /* the index has what the list sorts on; names come for the page (lx_target_details) */
-	lx_stmt *st = lx_db_prepare(db, "SELECT t.plan_id, t.target_kind, t.target_id, t.unit_id, t.unit_path, "
-					"t.first_due_at, t.done_at, t.retry_at, t.followup, t.lat, t.lon FROM visit_targets t "
-					"WHERE t.plan_id = ?1 AND t.unit_path >= ?2 AND t.unit_path < ?3 AND t.first_due_at <= ?5 "
-					"AND (t.done_at IS NULL OR t.done_at < ?4 OR t.followup IS NOT NULL) "
-					"AND (t.retry_at IS NULL OR t.retry_at <= ?5)");
-	if (!st)
-		return LX_ERR;
-	lx_stmt_bind_int(st, 1, plan_id);
-	lx_bind_scope(st, 2, scope);
-	lx_stmt_bind_int(st, 4, b->done_since);
-	lx_stmt_bind_int(st, 5, now);
 	int rc;
 	while ((rc = lx_stmt_step(st)) == LX_ROW) {
 		lx_target t;
@@ -422,6 +412,33 @@ int lx_targets_due_each(lx_db *db, int64_t plan_id, const char *kind, const char
 	}
 	lx_stmt_done(st);
 	return rc == LX_ROW || rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+int lx_targets_due_each(lx_db *db, int64_t plan_id, const char *kind, const char *scope,
+			const lx_period_bounds *b, lx_ms now, int (*fn)(void *arg, lx_target *t), void *arg)
+{
+	(void)kind; /* the index has what the list sorts on; names come for the page (lx_target_details) */
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_TARGET_LIGHT " FROM visit_targets t "
+					"WHERE t.plan_id = ?1 AND t.unit_path >= ?2 AND t.unit_path < ?3 AND t.first_due_at <= ?5 "
+					"AND (t.done_at IS NULL OR t.done_at < ?4 OR t.followup IS NOT NULL) "
+					"AND (t.retry_at IS NULL OR t.retry_at <= ?5)");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, plan_id);
+	lx_bind_scope(st, 2, scope);
+	lx_stmt_bind_int(st, 4, b->done_since);
+	lx_stmt_bind_int(st, 5, now);
+	return lx_targets_light_run(st, fn, arg);
+}
+
+int lx_plan_targets_each(lx_db *db, int64_t plan_id, int (*fn)(void *arg, lx_target *t), void *arg)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT " LX_TARGET_LIGHT " FROM visit_targets t WHERE t.plan_id = ? "
+					"ORDER BY t.target_kind, t.target_id");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, plan_id);
+	return lx_targets_light_run(st, fn, arg);
 }
 
 int lx_target_details(lx_db *db, lx_target *t)
@@ -572,12 +589,8 @@ static int lx_visit_hazards(lx_db *db, lx_visit *v)
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, v->id);
-	v->hazards = json_array();
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW)
-		json_array_append_new(v->hazards, json_integer(lx_stmt_int(st, 0)));
-	lx_stmt_done(st);
-	return rc == LX_DONE ? LX_OK : LX_ERR;
+	v->hazards = lx_rows_ids(st);
+	return v->hazards ? LX_OK : LX_ERR;
 }
 
 int lx_visit_insert(lx_db *db, lx_visit *v, lx_ms now)
