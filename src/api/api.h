@@ -165,8 +165,11 @@ void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing);
 bool lx_query_time_or_reply(lx_req *r, const char *key, lx_ms *out);
 bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *out);
 int lx_api_reply_case(lx_req *r, int status, const lx_case *c);
-/* Writes a page's "next_cursor": last as a string when more follow, else null. */
-void lx_api_next_cursor(lx_jw *w, bool more, int64_t last);
+/* A paged list's reply: lx_api_list_open starts {"items":[ in b (the
+ * caller writes the items), lx_api_list_reply closes it with "next_cursor"
+ * (last as a string when more follow, else null) and replies 200. */
+void lx_api_list_open(lx_buf *b, lx_jw *w);
+int lx_api_list_reply(lx_req *r, lx_jw *w, bool more, int64_t last);
 
 /* attachments.c: photos and files on a case. The write route's phases
  * (check before the job, add in it, added after the commit), reading,

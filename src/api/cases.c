@@ -324,8 +324,18 @@ static int lx_list_cb(void *arg, const lx_case *c)
 	return 0;
 }
 
-void lx_api_next_cursor(lx_jw *w, bool more, int64_t last)
+void lx_api_list_open(lx_buf *b, lx_jw *w)
 {
+	lx_buf_init(b);
+	lx_jw_init(w, b);
+	lx_jw_open(w, '{');
+	lx_jw_key(w, "items");
+	lx_jw_open(w, '[');
+}
+
+int lx_api_list_reply(lx_req *r, lx_jw *w, bool more, int64_t last)
+{
+	lx_jw_close(w, ']');
 	lx_jw_key(w, "next_cursor");
 	if (more) {
 		char cur[32];
@@ -334,6 +344,8 @@ void lx_api_next_cursor(lx_jw *w, bool more, int64_t last)
 	} else {
 		lx_jw_null(w);
 	}
+	lx_jw_close(w, '}');
+	return lx_reply_jw(r, 200, w);
 }
 
 int lx_api_cases_list(lx_req *r)
@@ -346,11 +358,7 @@ int lx_api_cases_list(lx_req *r)
 	int rc = lx_api_case_query_parse(r, 50, 200, &q);
 	if (rc != LX_OK)
 		return rc;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	lx_jw_open(&w, '{');
-	lx_jw_key(&w, "items");
-	lx_jw_open(&w, '[');
+	lx_api_list_open(&b, &w);
 	/* a page merges several reads (store/repo_cases.c): one snapshot */
 	lx_db_read_begin(r->db);
 	rc = lx_case_list(r->db, r->user.scope, &q.f, lx_list_cb, &ctx, &more);
@@ -360,10 +368,7 @@ int lx_api_cases_list(lx_req *r)
 		rc = lx_reply_store_error(r, rc);
 		goto cleanup;
 	}
-	lx_jw_close(&w, ']');
-	lx_api_next_cursor(&w, more, ctx.last_id);
-	lx_jw_close(&w, '}');
-	rc = lx_reply_jw(r, 200, &w);
+	rc = lx_api_list_reply(r, &w, more, ctx.last_id);
 cleanup:
 	lx_api_case_query_clear(&q);
 	return rc;

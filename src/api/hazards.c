@@ -66,8 +66,9 @@ struct lx_hazard_list {
 	lx_jw *w;
 	lx_sheet *sheet;
 	json_t *cat_names;
-	size_t n;
+	size_t n, max;          /* max: the page (0: the whole export) */
 	int64_t last;
+	bool more;
 	int rc;
 };
 
@@ -164,6 +165,10 @@ static void lx_hazard_row_sheet(struct lx_hazard_list *l, const lx_hazard_item *
 static int lx_hazard_item_cb(void *arg, const lx_hazard_item *it)
 {
 	struct lx_hazard_list *l = arg;
+	if (l->max && l->n == l->max) {
+		l->more = true;
+		return 1;
+	}
 	struct lx_photo_ids ph = {.n = 0};
 	l->rc = lx_attachments_each(l->r->db, it->h.case_id, lx_photo_id, &ph);
 	if (l->rc != LX_OK)
@@ -186,22 +191,17 @@ int lx_api_hazards_list(lx_req *r)
 		return rc;
 	lx_buf b;
 	lx_jw w;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	lx_jw_open(&w, '{');
-	lx_jw_key(&w, "items");
-	lx_jw_open(&w, '[');
-	struct lx_hazard_list l = {.r = r, .w = &w, .rc = LX_OK};
+	lx_api_list_open(&b, &w);
+	/* one row more than the page: whether another page follows */
+	struct lx_hazard_list l = {.r = r, .w = &w, .max = (size_t)f.limit, .rc = LX_OK};
+	f.limit++;
 	rc = lx_hazards_each(r->db, r->user.scope, &f, lx_hazard_item_cb, &l);
 	if (rc != LX_OK || l.rc != LX_OK) {
 		lx_buf_free(&b);
 		rc = lx_reply_store_error(r, rc != LX_OK ? rc : l.rc);
 		goto cleanup;
 	}
-	lx_jw_close(&w, ']');
-	lx_api_next_cursor(&w, l.n == (size_t)f.limit, l.last);
-	lx_jw_close(&w, '}');
-	rc = lx_reply_jw(r, 200, &w);
+	rc = lx_api_list_reply(r, &w, l.more, l.last);
 cleanup:
 	lx_unit_clear(&u);
 	return rc;

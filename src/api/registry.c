@@ -144,16 +144,6 @@ static int lx_household_row(void *arg, const lx_household *h)
 	return 0;
 }
 
-/* Opens {"items":[ for a list. */
-static void lx_list_open(lx_buf *b, lx_jw *w)
-{
-	lx_buf_init(b);
-	lx_jw_init(w, b);
-	lx_jw_open(w, '{');
-	lx_jw_key(w, "items");
-	lx_jw_open(w, '[');
-}
-
 int lx_api_households_list(lx_req *r)
 {
 	lx_reg_query q;
@@ -162,11 +152,11 @@ int lx_api_households_list(lx_req *r)
 	int rc = lx_reg_query_parse_or_reply(r, &q);
 	if (rc != LX_OK)
 		return rc;
-	lx_list_open(&b, &w);
+	lx_api_list_open(&b, &w);
 	struct lx_reg_list l = {.r = r, .w = &w, .max = (size_t)q.f.limit - 1};
 	rc = lx_households_each(r->db, r->user.scope, &q.f, lx_household_row, &l);
 	if (rc == LX_OK)
-		rc = lx_reg_page_reply(r, &w, l.more, l.last_id);
+		rc = lx_api_list_reply(r, &w, l.more, l.last_id);
 	else
 		lx_buf_free(&b), rc = lx_reply_store_error(r, rc);
 	lx_reg_query_clear(&q);
@@ -354,9 +344,7 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 	json_t *tags_in = in->has_tags ? in->tags : NULL;
 	int rc = lx_reg_resident_check(&txt, tags, sens || !tags_in, &n, &e);
 	if (rc != LX_OK) {
-		bool forbidden = strstr(e.message, "registry_sensitive") != NULL;
-		rc = lx_reply_error(r, forbidden ? 403 : 422, forbidden ? "sensitive_tag" : "invalid", e.field, "%s",
-				    e.message);
+		rc = lx_reply_error(r, rc == LX_FORBIDDEN ? 403 : 422, e.code, e.field, "%s", e.message);
 		goto cleanup;
 	}
 	if (in->has_phone && !(in->phone && *in->phone))
@@ -497,11 +485,11 @@ int lx_api_residents_list(lx_req *r)
 		rc = lx_reply_error(r, 403, "sensitive_tag", "tag", "this tag needs the registry_sensitive right");
 		goto cleanup;
 	}
-	lx_list_open(&b, &w);
+	lx_api_list_open(&b, &w);
 	struct lx_reg_list l = {.r = r, .w = &w, .tags = &tags, .max = (size_t)q.f.limit - 1};
 	rc = lx_residents_each(r->db, r->user.scope, &q.f, lx_resident_row, &l);
 	if (rc == LX_OK)
-		rc = lx_reg_page_reply(r, &w, l.more, l.last_id);
+		rc = lx_api_list_reply(r, &w, l.more, l.last_id);
 	else
 		lx_buf_free(&b), rc = lx_reply_store_error(r, rc);
 cleanup:

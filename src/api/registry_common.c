@@ -60,14 +60,6 @@ int lx_reg_query_parse_or_reply(lx_req *r, lx_reg_query *q)
 	return LX_OK;
 }
 
-int lx_reg_page_reply(lx_req *r, lx_jw *w, bool more, int64_t last_id)
-{
-	lx_jw_close(w, ']');
-	lx_api_next_cursor(w, more, last_id);
-	lx_jw_close(w, '}');
-	return lx_reply_jw(r, 200, w);
-}
-
 int lx_reg_unit_or_reply(lx_req *r, int64_t id, const char *field, lx_unit *out)
 {
 	static const char *const territorial[] = {"district", "street", "community", "village", "grid", "microgrid",

@@ -27,10 +27,6 @@ typedef struct lx_reg_query {
  * replying (400 bad_parameter, 404 for a unit outside the scope). */
 int lx_reg_query_parse_or_reply(lx_req *r, lx_reg_query *q);
 void lx_reg_query_clear(lx_reg_query *q);
-/* Writes the page's end: closes items, writes next_cursor (last_id when
- * more follow: the store gave a row beyond the page), closes the object
- * and replies 200. */
-int lx_reg_page_reply(lx_req *r, lx_jw *w, bool more, int64_t last_id);
 
 /* A territorial unit in the caller's scope (a household, resident, place
  * or organisation's unit), or a reply: 422 unknown_unit when it is not

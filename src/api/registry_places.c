@@ -259,16 +259,12 @@ static int lx_sites_list(lx_req *r, bool orgs)
 	int rc = lx_reg_query_parse_or_reply(r, &q);
 	if (rc != LX_OK)
 		return rc;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	lx_jw_open(&w, '{');
-	lx_jw_key(&w, "items");
-	lx_jw_open(&w, '[');
+	lx_api_list_open(&b, &w);
 	struct lx_site_list l = {.r = r, .w = &w, .max = (size_t)q.f.limit - 1};
 	rc = orgs ? lx_orgs_each(r->db, r->user.scope, &q.f, lx_org_row, &l)
 		  : lx_places_each(r->db, r->user.scope, &q.f, lx_place_row, &l);
 	if (rc == LX_OK) {
-		rc = lx_reg_page_reply(r, &w, l.more, l.last_id);
+		rc = lx_api_list_reply(r, &w, l.more, l.last_id);
 	} else {
 		lx_buf_free(&b);
 		rc = lx_reply_store_error(r, rc);

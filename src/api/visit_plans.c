@@ -202,11 +202,7 @@ int lx_api_plans_list(lx_req *r)
 {
 	lx_buf b;
 	lx_jw w;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	lx_jw_open(&w, '{');
-	lx_jw_key(&w, "items");
-	lx_jw_open(&w, '[');
+	lx_api_list_open(&b, &w);
 	struct lx_plan_list l = {r, &w, LX_OK};
 	const char *all = lx_req_arg(r, "all");
 	int rc = lx_plans_each(r->db, r->user.scope, r->user.id, !(all && strcmp(all, "true") == 0), lx_plan_row, &l);

@@ -173,11 +173,7 @@ int lx_api_visits_due(lx_req *r)
 	if (rc == LX_OK) {
 		lx_buf b;
 		lx_jw w;
-		lx_buf_init(&b);
-		lx_jw_init(&w, &b);
-		lx_jw_open(&w, '{');
-		lx_jw_key(&w, "items");
-		lx_jw_open(&w, '[');
+		lx_api_list_open(&b, &w);
 		for (size_t i = 0; i < d.n && i < d.max; i++)
 			lx_due_write(&w, r, &d.items[i]);
 		lx_jw_close(&w, ']');
@@ -360,13 +356,18 @@ int lx_api_visits_get(lx_req *r)
 struct lx_visit_list {
 	lx_req *r;
 	lx_jw *w;
-	size_t n;
+	size_t n, max;
 	int64_t last;
+	bool more;
 };
 
 static int lx_visit_row(void *arg, const lx_visit *v)
 {
 	struct lx_visit_list *l = arg;
+	if (l->n == l->max) {
+		l->more = true;
+		return 1;
+	}
 	lx_api_visit_write(l->w, l->r, v);
 	l->n++;
 	l->last = v->id;
@@ -391,20 +392,14 @@ int lx_api_visits_list(lx_req *r)
 				      "target_kind (resident, household, place) and target_id come together");
 	lx_buf b;
 	lx_jw w;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	lx_jw_open(&w, '{');
-	lx_jw_key(&w, "items");
-	lx_jw_open(&w, '[');
-	struct lx_visit_list l = {r, &w, 0, 0};
-	int n = (int)(limit ? limit : 50);
-	int rc = lx_visits_each(r->db, r->user.scope, plan_id, kind, target_id, worker_id, cursor, n, lx_visit_row, &l);
+	lx_api_list_open(&b, &w);
+	/* one row more than the page: whether another page follows */
+	struct lx_visit_list l = {.r = r, .w = &w, .max = (size_t)(limit ? limit : 50)};
+	int rc = lx_visits_each(r->db, r->user.scope, plan_id, kind, target_id, worker_id, cursor, (int)l.max + 1,
+				lx_visit_row, &l);
 	if (rc != LX_OK) {
 		lx_buf_free(&b);
 		return lx_reply_store_error(r, rc);
 	}
-	lx_jw_close(&w, ']');
-	lx_api_next_cursor(&w, l.n == (size_t)n, l.last);
-	lx_jw_close(&w, '}');
-	return lx_reply_jw(r, 200, &w);
+	return lx_api_list_reply(r, &w, l.more, l.last);
 }

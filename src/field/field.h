@@ -32,16 +32,17 @@ typedef struct lx_resident_text {
 	const json_t *tags;
 	const json_t *carers;
 } lx_resident_text;
-/* An error in a field: its name and why (static or in message). */
+/* An error in a field: its name, the contract's code and why. */
 typedef struct lx_reg_error {
 	const char *field;
+	const char *code;       /* "invalid", or "sensitive_tag" (LX_FORBIDDEN) */
 	char message[200];
 } lx_reg_error;
 /* Checks t into p (name, gender, birth date, normalised phone and ID
  * number, tags, carers; the birth date and gender come from the ID number
  * when not given). Tags must be on the list; a sensitive one needs
- * registry_sensitive (sensitive_ok). Returns LX_OK, or LX_INVALID with e
- * filled (p partly filled: the caller clears it either way). */
+ * registry_sensitive (sensitive_ok). Returns LX_OK, LX_FORBIDDEN (a
+ * sensitive tag without the right), or LX_INVALID, with e filled (p partly filled: the caller clears it either way). */
 int lx_reg_resident_check(const lx_resident_text *t, const lx_reg_tags *tags, bool sensitive_ok, lx_resident *p,
 			  lx_reg_error *e);
 

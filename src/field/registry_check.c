@@ -32,6 +32,7 @@ const lx_tag *lx_reg_tag(const lx_reg_tags *tags, const char *s)
 static int lx_fail(lx_reg_error *e, const char *field, const char *msg)
 {
 	e->field = field;
+	e->code = "invalid";
 	snprintf(e->message, sizeof e->message, "%s", msg);
 	return LX_INVALID;
 }
@@ -94,10 +95,14 @@ static int lx_tags_check(const json_t *in, const lx_reg_tags *tags, bool sensiti
 			snprintf(e->message, sizeof e->message, "unknown tag '%.60s' (GET /api/v1/registry/tags)",
 				 json_is_string(t) ? json_string_value(t) : "?");
 			e->field = "tags";
+			e->code = "invalid";
 			return LX_INVALID;
 		}
-		if (tag->sensitive && !sensitive_ok)
-			return lx_fail(e, "tags", "a sensitive tag needs the registry_sensitive right");
+		if (tag->sensitive && !sensitive_ok) {
+			lx_fail(e, "tags", "a sensitive tag needs the registry_sensitive right");
+			e->code = "sensitive_tag";
+			return LX_FORBIDDEN;
+		}
 		bool dup = false;
 		for (size_t k = 0; k < json_array_size(p->tags); k++)
 			dup |= strcmp(json_string_value(json_array_get(p->tags, k)), tag->name) == 0;
@@ -149,8 +154,9 @@ int lx_reg_resident_check(const lx_resident_text *t, const lx_reg_tags *tags, bo
 	}
 	json_decref(p->tags);
 	p->tags = NULL;
-	if (lx_tags_check(t->tags, tags, sensitive_ok, p, e) != LX_OK)
-		return LX_INVALID;
+	int rc = lx_tags_check(t->tags, tags, sensitive_ok, p, e);
+	if (rc != LX_OK)
+		return rc;
 	json_decref(p->carers);
 	p->carers = NULL;
 	return lx_carers_check(t->carers, p, e);
