@@ -220,7 +220,7 @@ def check_hazards(w, role, where, b, h):
 def check_hazards_xlsx(w, role, where, b, h):
     raw = b.encode("latin-1") if isinstance(b, str) else b
     sheet = zipfile.ZipFile(io.BytesIO(raw)).read("xl/worksheets/sheet1.xml").decode("utf-8")
-    assert "隐患" in sheet or "<sheetData" in sheet
+    assert "责任人" in sheet and "整改期限" in sheet, "the ledger's header row"
 
 
 LIST_CHECKS_FIELD = {"registry": check_registry, "plans": check_plans, "due": check_due,

@@ -387,3 +387,31 @@ def test_a_carers_masked_phone_sent_back_keeps_the_number(api, admin, qiaotou_gr
     st, e = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": [{"name": "别人", "phone": "136****5678"}]},
                       admin)
     check_error(st, e, 422)
+
+
+def test_place_and_organisation_searches_and_stale_versions(api, admin, qiaotou_grid):
+    tag = uuid.uuid4().hex[:6]
+    st, pl = api.post("/api/v1/registry/places", {"unit_id": qiaotou_grid, "type": "shop", "name": "搜索店" + tag,
+                                                  "address": "搜索路" + tag}, admin)
+    assert st == 201, pl
+    st, o = api.post("/api/v1/registry/organisations", {"unit_id": qiaotou_grid, "type": "school",
+                                                        "name": "搜索学校" + tag}, admin)
+    assert st == 201, o
+    st, h = api.post("/api/v1/registry/households", {"unit_id": qiaotou_grid, "address": "搜索楼" + tag}, admin)
+    assert st == 201, h
+    for path, want in (("places?q=搜索路" + tag, pl["id"]), ("places?q=搜索店" + tag + "&type=shop", pl["id"]),
+                       ("organisations?q=学校" + tag, o["id"]), ("households?q=搜索楼" + tag, h["id"])):
+        st, lst = api.get("/api/v1/registry/" + path, admin)
+        assert st == 200 and [x["id"] for x in lst["items"]] == [want], (path, lst)
+    st, lst = api.get("/api/v1/registry/places?q=搜索店%s&type=small_venue" % tag, admin)
+    assert lst["items"] == []
+    for kind, x in (("places", pl), ("organisations", o)):
+        st, ch = api.patch("/api/v1/registry/%s/%d" % (kind, x["id"]), {"contact": "甲", "version": x["version"]}, admin)
+        assert st == 200 and ch["version"] == x["version"] + 1, ch
+        st, e = api.patch("/api/v1/registry/%s/%d" % (kind, x["id"]), {"contact": "乙", "version": x["version"]}, admin)
+        check_error(st, e, 409)
+        st, got = api.get("/api/v1/registry/%s/%d" % (kind, x["id"]), admin)
+        assert got["contact"] == "甲", "a stale change changed nothing"
+    st, e = api.patch("/api/v1/registry/places/%d" % pl["id"], {"phone": "12345"}, admin)
+    check_error(st, e, 422)
+    assert e["error"]["field"] == "phone"

@@ -368,3 +368,37 @@ def test_a_person_unseen_for_two_days_raises_one_alert(api, admin, gw, gw_unit):
     # the community's desk has it (the duty list: unit_kind community)
     st, u = api.get("/api/v1/units/%d" % c["handler_unit_id"], admin)
     assert u["kind"] in ("community", "village"), u
+
+
+def test_the_due_list_and_visits_refuse_bad_input(api, admin, gw, gw_unit):
+    for q in ("lat=91&lon=113", "lat=37.8", "lat=abc&lon=1", "limit=0"):
+        st, e = api.get("/api/v1/visits/due?" + q, gw)
+        check_error(st, e, 400)
+    from test_attachments import pdf
+    st, e, _ = api.request("POST", "/api/v1/visits/photos", raw=pdf(), token=gw,
+                           headers={"Content-Type": "application/pdf"})
+    check_error(st, e, 415)
+    h = new_household(api, admin, gw_unit)
+    plan = new_plan(api, admin, gw_unit, form_id=2, frequency="weekly")
+    old = (datetime.now() - timedelta(days=120)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    st, e = post_visit(api, gw, plan, "household", h["id"], outcome="not_home", visited_at=old)
+    check_error(st, e, 422)
+    assert e["error"]["field"] == "visited_at"
+    st, e = post_visit(api, gw, plan, "household", h["id"], outcome="maybe")
+    check_error(st, e, 422)
+
+
+def test_visit_pages_end_where_the_visits_do(api, admin, gw, gw_unit):
+    h = new_household(api, admin, gw_unit)
+    plan = new_plan(api, admin, gw_unit, form_id=2, frequency="weekly")
+    made = []
+    for _ in range(3):
+        st, v = post_visit(api, gw, plan, "household", h["id"], outcome="not_home")
+        assert st == 201, v
+        made.append(v["id"])
+    st, page = api.get("/api/v1/visits?plan_id=%d&limit=3" % plan["id"], gw)
+    assert [v["id"] for v in page["items"]] == made[::-1] and page["next_cursor"] is None
+    st, page = api.get("/api/v1/visits?plan_id=%d&limit=2" % plan["id"], gw)
+    assert len(page["items"]) == 2 and page["next_cursor"]
+    st, rest = api.get("/api/v1/visits?plan_id=%d&limit=2&cursor=%s" % (plan["id"], page["next_cursor"]), gw)
+    assert [v["id"] for v in rest["items"]] == [made[0]] and rest["next_cursor"] is None
