@@ -150,31 +150,37 @@ static size_t lx_grid_of(struct lx_demo *d, int64_t unit_id)
 	return d->grids[0];
 }
 
-/* A hazard lives on: accepted, put right within its days (mostly),
- * re-inspected on site; a failed re-inspection is put right again. */
+/* A hazard lives on: accepted within its hours, put right within its days
+ * (mostly), re-inspected on site; a failed re-inspection is put right
+ * again. Each step happens only once its time has come (a hazard found
+ * this morning is accepted, not yet put right). */
 static int lx_demo_hazard_life(struct lx_demo *d, int64_t case_id, lx_ms found, int days, lx_ms now)
 {
 	lx_flow_actor adm = {d->dispatcher_id, LX_ROLE_ADMIN, "/", false};
 	lx_flow_ctx_set_actor(d->x, &adm);
 	lx_flow_error err = {0};
-	lx_ms t = found + (lx_ms)((0.1 + lx_demo_unif(&d->rng)) * LX_DAY_MS);
+	lx_ms t = found + (lx_ms)((0.1 + lx_demo_unif(&d->rng) * 1.5) * LX_HOUR_MS);
 	static const char *const fixes[] = {"已督促住户更换燃气软管并加装卡箍", "已整改到位，现场拍照留存",
 					     "已清理疏散通道杂物", "已联系电工重新规范布线", "已更换灭火器"};
 	for (int round = 0; round < 3; round++) {
 		lx_ms res = t + (lx_ms)((0.3 + lx_demo_unif(&d->rng) * days * 1.3) * LX_DAY_MS);
 		lx_ms check = res + (lx_ms)((0.2 + lx_demo_unif(&d->rng)) * LX_DAY_MS);
-		if (check > now)
-			return LX_OK; /* still being put right */
-		lx_flow_ctx_set_now(d->x, t);
 		/* a failed re-inspection sent it back accepted: it is worked on again */
-		int rc = round ? LX_OK : lx_flow_fire(d->x, case_id, "accept", &(lx_flow_input){.note = NULL}, NULL, NULL, &err);
-		if (rc != LX_OK)
-			return rc;
+		if (round == 0) {
+			if (t > now)
+				return LX_OK; /* not yet seen by the grid */
+			lx_flow_ctx_set_now(d->x, t);
+			int rc = lx_flow_fire(d->x, case_id, "accept", &(lx_flow_input){.note = NULL}, NULL, NULL, &err);
+			if (rc != LX_OK)
+				return rc;
+		}
+		if (res > now)
+			return LX_OK; /* still being put right */
 		lx_flow_ctx_set_now(d->x, res);
 		lx_flow_input in = {.reply = (char *)fixes[lx_demo_rand(&d->rng) % 5]};
-		rc = lx_flow_fire(d->x, case_id, "resolve", &in, NULL, NULL, &err);
-		if (rc != LX_OK)
-			return rc;
+		int rc = lx_flow_fire(d->x, case_id, "resolve", &in, NULL, NULL, &err);
+		if (rc != LX_OK || check > now)
+			return rc; /* resolved, the re-inspection still to come */
 		bool passed = round > 0 || lx_demo_chance(&d->rng, 0.82);
 		lx_flow_ctx_set_now(d->x, check);
 		lx_flow_input vin = {.passed = passed, .has_passed = true,
