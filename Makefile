@@ -42,8 +42,13 @@ test-unit: build
 	cmake --build $(BUILD) -j$(JOBS)
 	cd $(BUILD) && ctest --output-on-failure --no-tests=error
 
+# The API suites run one pytest worker per core (python3-pytest-xdist): each
+# worker builds its own demo district and starts its own servers on free
+# ports; a file's tests stay together on one worker, in order (loadfile).
+XDIST ?= -n $(JOBS) --dist loadfile
+
 test-api: build
-	LIANXIN_BIN=$(abspath $(BUILD))/lianxin $(PY) -m pytest -q tests/api
+	LIANXIN_BIN=$(abspath $(BUILD))/lianxin $(PY) -m pytest -q $(XDIST) tests/api
 	@$(MAKE) --no-print-directory test-api-pg
 
 # postgresql: the same API suite again on a throw-away PostgreSQL cluster (a
@@ -54,7 +59,7 @@ define lx_pg_pass
 	@env=$$(scripts/pg-test.sh start) || exit 1; export $$env; \
 	trap 'scripts/pg-test.sh stop "$$LIANXIN_TEST_PGDIR"' EXIT; trap 'exit 130' INT TERM; \
 	echo "PostgreSQL pass on $$LIANXIN_TEST_PG"; \
-	$(1) $(PY) -m pytest -q tests/api $(2)
+	$(1) $(PY) -m pytest -q $(XDIST) tests/api $(2)
 endef
 .PHONY: test-api-pg test-asan-pg
 test-api-pg: build
@@ -88,7 +93,7 @@ test-asan:
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure --no-tests=error
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  LIANXIN_BIN=$(abspath $(ASAN_BUILD))/lianxin LIANXIN_SANITIZED=1 $(PY) -m pytest -q tests/api
+	  LIANXIN_BIN=$(abspath $(ASAN_BUILD))/lianxin LIANXIN_SANITIZED=1 $(PY) -m pytest -q $(XDIST) tests/api
 	@$(MAKE) --no-print-directory test-asan-pg
 
 clean:

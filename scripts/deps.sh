@@ -14,7 +14,7 @@ need+=(libzip-dev libexpat1-dev)  # imports: .xlsx read (libzip opens the archiv
 need+=(libpq-dev)
 if [ "${1:-build}" = test ]; then need+=(postgresql postgresql-client); fi
 if [ "${1:-build}" = test ]; then
-  need+=(libcmocka-dev python3 python3-pytest clang libclang-rt-14-dev curl wrk)
+  need+=(libcmocka-dev python3 python3-pytest python3-pytest-xdist clang libclang-rt-14-dev curl wrk)
   need+=(python3-pil)  # the attachment tests make their images (EXIF with GPS, odd sizes)
   need+=(python3-openpyxl)  # the .xlsx reader's test reads a workbook that openpyxl saves
   # web: browser tests (Playwright drives Debian's Chromium; a CJK font for screenshots).

@@ -207,10 +207,13 @@ def test_unknown_logins_cost_what_known_ones_do(srv):
         st, _, _ = c.login(login, "wrong-timing-%s" % uniq())
         assert st in (401, 429)
         return time.perf_counter() - t0
-    known = [timed("handler_d13") for _ in range(2)]
-    unknown = [timed("ghost_" + uniq()) for _ in range(2)]
-    # argon2id either way (the known login took ~0.1 s, the unknown 0.3 ms)
-    assert statistics.median(unknown) > 0.5 * statistics.median(known), (known, unknown)
+    known, unknown = [], []
+    for _ in range(3):  # side by side, so both see the same load of the machine
+        known.append(timed("handler_d13"))
+        unknown.append(timed("ghost_" + uniq()))
+    # argon2id either way (without the dummy hash the known login took ~0.1 s,
+    # the unknown 0.3 ms: a 300x gap, which a loaded machine cannot close)
+    assert statistics.median(unknown) > 0.25 * statistics.median(known), (known, unknown)
 
 
 # ---- passwords nobody chose ----

@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from conftest import BACKEND, PG_DIR, ROOT, Server, free_port, new_db, psql
+from conftest import BACKEND, ROOT, Server, free_port, new_db, psql, run_cli
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql",
@@ -205,43 +205,66 @@ def test_a_node_pools_its_connections(pristine_db):
         assert s.stop() == 0
 
 
-def pg_ctl(action):
-    r = subprocess.run([os.path.join(ROOT, "scripts", "pg-test.sh"), action, PG_DIR],
+def pg_test(*args):
+    """Runs scripts/pg-test.sh; returns its output."""
+    r = subprocess.run([os.path.join(ROOT, "scripts", "pg-test.sh"), *args],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+    return r.stdout
 
 
-@pytest.mark.skipif(not PG_DIR, reason="LIANXIN_TEST_PGDIR names the cluster to stop and start")
-def test_node_answers_503_without_the_database_and_recovers(nodes):
-    a, b = nodes
-    disp = a.client.login("dispatcher")
-    assert a.client.get("/api/v1/cases?limit=1", disp)[0] == 200
-    pg_ctl("pause")  # pg_ctl stop -m fast: every connection is cut
+@pytest.fixture()
+def lone_cluster():
+    """(url, dir): a PostgreSQL cluster of this test's own, so stopping it
+    cuts nobody else (the suite's workers share the other one); removed after."""
+    env = dict(line.split("=", 1) for line in pg_test("start").split())
     try:
-        for path in ("/api/v1/cases?limit=1", "/healthz", "/api/v1/cases?limit=1"):
-            st, body = a.client.get(path, disp)
-            assert st == 503, body
-            assert body["error"]["code"] == "unavailable" and body["error"]["message"], body
-        st, body = b.client.post("/api/v1/cases", {"type": "request", "channel": "hotline",
-                                                   "title": "停库", "description": "数据库停止时"}, disp)
-        assert st == 503 and body["error"]["code"] == "unavailable", body
+        yield env["LIANXIN_TEST_PG"], env["LIANXIN_TEST_PGDIR"]
     finally:
-        pg_ctl("resume")
-    for s in (a, b):
-        deadline = time.time() + 5
-        st = None
-        while time.time() < deadline:
-            st, body = s.client.get("/api/v1/cases?limit=1", disp)
-            if st == 200:
-                break
-            time.sleep(0.1)
-        assert st == 200, body
-        # every worker thread's connection was cut: each is renewed on its
-        # next use, so no request fails once the database is back
-        codes = [s.client.get("/api/v1/cases?limit=1", disp)[0] for _ in range(40)]
-        assert codes == [200] * 40, codes
-        assert s.client.get("/healthz")[0] == 200
-        assert s.proc.poll() is None
-    # and writes work again, on both
-    new_case(a.client, disp)
-    new_case(b.client, disp)
+        pg_test("stop", env["LIANXIN_TEST_PGDIR"])
+
+
+def test_node_answers_503_without_the_database_and_recovers(lone_cluster):
+    url, cluster = lone_cluster
+    r = run_cli("init", "--db", url, env={"LIANXIN_ADMIN_PASSWORD": "Node-Outage-2026"})
+    assert r.returncode == 0, r.stderr
+    a = Server(url, free_port())
+    b = Server(url, free_port())
+    try:
+        adm = a.client.login("admin", "Node-Outage-2026")
+        b.client.tokens["admin"] = adm
+        assert a.client.get("/api/v1/cases?limit=1", adm)[0] == 200
+        pg_test("pause", cluster)  # pg_ctl stop -m fast: every connection is cut
+        try:
+            for path in ("/api/v1/cases?limit=1", "/healthz", "/api/v1/cases?limit=1"):
+                st, body = a.client.get(path, adm)
+                assert st == 503, body
+                assert body["error"]["code"] == "unavailable" and body["error"]["message"], body
+            st, body = b.client.post("/api/v1/cases", {"type": "request", "channel": "hotline",
+                                                       "title": "停库", "description": "数据库停止时"}, adm)
+            assert st == 503 and body["error"]["code"] == "unavailable", body
+        finally:
+            pg_test("resume", cluster)
+        for s in (a, b):
+            deadline = time.time() + 5
+            st = None
+            while time.time() < deadline:
+                st, body = s.client.get("/api/v1/cases?limit=1", adm)
+                if st == 200:
+                    break
+                time.sleep(0.1)
+            assert st == 200, body
+            # every worker thread's connection was cut: each is renewed on its
+            # next use, so no request fails once the database is back
+            codes = [s.client.get("/api/v1/cases?limit=1", adm)[0] for _ in range(40)]
+            assert codes == [200] * 40, codes
+            assert s.client.get("/healthz")[0] == 200
+            assert s.proc.poll() is None
+        # and writes work again, on both
+        for s in (a, b):
+            st, case = s.client.post("/api/v1/cases", {"type": "request", "channel": "hotline",
+                                                       "title": "恢复后", "description": "数据库恢复后受理"}, adm)
+            assert st == 201, case
+    finally:
+        assert a.stop() == 0
+        assert b.stop() == 0
