@@ -38,6 +38,20 @@ time.tzset()
 TEST_DATA_KEY = "6c69616e78696e2d746573742d646174612d6b65792d3230323621212121aa55"
 os.environ.setdefault("LIANXIN_DATA_KEY", TEST_DATA_KEY)
 
+# Every temporary file of this run (databases, copies, logs) goes under one
+# directory per process (a pytest-xdist worker is one), removed when the
+# session passes and kept for a look when it fails.
+RUN_TMP = tempfile.mkdtemp(prefix="lianxin-run-")
+tempfile.tempdir = RUN_TMP
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if exitstatus == 0 and not os.environ.get("LIANXIN_KEEP_TMP"):
+        shutil.rmtree(RUN_TMP, ignore_errors=True)
+    else:
+        print("\nlianxin: this run's databases and server logs are kept in %s" % RUN_TMP)
+
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("LIANXIN_BIN", os.path.join(ROOT, "build", "lianxin"))
 DEMO_PASSWORD = "lianxin2026"
