@@ -490,6 +490,8 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the served copy")
     ap.add_argument("--field", default="1000000,10000000",
                     help="residents,visits of the field-work city (P9); 'none' to skip")
+    ap.add_argument("--notify", type=int, default=20000,
+                    help="webhook messages queued for the outbox's throughput (P10); 0 to skip")
     ap.add_argument("--pg", default=os.environ.get("LIANXIN_BENCH_PG"),
                     help="postgresql://... of a cluster: adds the PostgreSQL rows (env LIANXIN_BENCH_PG)")
     args = ap.parse_args()
@@ -498,6 +500,11 @@ def main():
     if args.field != "none":
         r, v = (int(x) for x in args.field.split(","))
         field = run_field(args, r, v)
+    notify = None
+    if args.notify:
+        sys.path.insert(0, os.path.join(ROOT, "bench"))
+        from notify import notify_table, run_notify
+        notify = run_notify(args, args.notify, http, free_port)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=ROOT).stdout.strip() or "unknown"
     text = "# lianxin benchmark\n\nMachine: %d cores (`nproc`), commit %s, %s. wrk -t2: 64 connections for " \
@@ -507,6 +514,8 @@ def main():
                table(results) if results else "(no case scales run)")
     if field:
         text += "\n## The grid's field work (P9)\n\n%s\n" % field_table(field)
+    if notify:
+        text += "\n## Notifications (P10)\n\n%s\n" % notify_table(notify)
     if args.pg:
         text += ("\nPostgreSQL rows: each city moved with `lianxin migrate-data` into a fresh database on %s "
                  "(under `make bench`, the throw-away cluster of scripts/pg-test.sh: fsync off), one node, "
@@ -515,7 +524,8 @@ def main():
     print(text)
     with open(args.out, "w") as f:
         f.write(text)
-    bad = [p for r in results for p in r.get("problems", [])] + (field.get("problems", []) if field else [])
+    bad = [p for r in results for p in r.get("problems", [])] + (field.get("problems", []) if field else []) + \
+        (notify.get("problems", []) if notify else [])
     return 1 if bad else 0
 
 

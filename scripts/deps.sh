@@ -9,6 +9,7 @@ need+=(libqrencode-dev)                 # the second factor's enrolment QR code
 need+=(libvips-dev)                     # photos: decoded and re-encoded without EXIF, thumbnails
 need+=(libxlsxwriter-dev)  # web: .xlsx export
 need+=(libzip-dev libexpat1-dev)  # imports: .xlsx read (libzip opens the archive, expat streams its XML)
+need+=(libcurl4-openssl-dev)      # notifications: the SMS gateway and webhooks over HTTP
 # postgresql: libpq for the driver; the server (initdb, pg_ctl) and psql for the
 # second pass of the API tests on a throw-away cluster (scripts/pg-test.sh).
 need+=(libpq-dev)

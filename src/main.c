@@ -12,6 +12,8 @@
 #include "media.h"
 #include "repo.h"
 #include "secret.h"
+#include "notify.h"
+#include "outbox.h"
 #include "sweeper.h"
 
 #include <errno.h>
@@ -53,6 +55,7 @@ static int lx_cmd_serve(lx_config *c)
 	lx_app app = {0};
 	int rc = LX_ERR;
 	lx_sweeper *sw = NULL;
+	lx_outbox_worker *ob = NULL;
 	lx_db *db = NULL;
 
 	if (lx_db_open(c->db, &db, err, sizeof err) != LX_OK) {
@@ -75,6 +78,11 @@ static int lx_cmd_serve(lx_config *c)
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	if (lx_media_init("lianxin") != 0) {
 		fprintf(stderr, "lianxin: libvips does not start (photos need it)\n");
+		goto cleanup;
+	}
+	/* libcurl starts before any thread does */
+	if (lx_deliver_global_init() != LX_OK) {
+		fprintf(stderr, "lianxin: libcurl does not start (notifications need it)\n");
 		goto cleanup;
 	}
 	if (lx_pool_new(c->db, &app.pool, err, sizeof err) != LX_OK) {
@@ -118,8 +126,18 @@ static int lx_cmd_serve(lx_config *c)
 		fprintf(stderr, "lianxin: cannot start the sweeper\n");
 		goto cleanup;
 	}
+	lx_notify_configure(c->webhook_url != NULL, c->public_url, app.tz_offset_min);
+	lx_deliver_conf dc = {.sms_url = c->sms_url, .webhook_url = c->webhook_url,
+			      .webhook_secret = c->webhook_secret, .timeout_ms = c->notify_timeout_ms,
+			      .retry_ms = c->notify_retry_ms, .give_up_s = c->notify_give_up_s,
+			      .batch = 32};
+	if (!(ob = lx_outbox_start(app.pool, &dc, (int)c->notify_poll_ms))) {
+		fprintf(stderr, "lianxin: cannot start the delivery of notifications\n");
+		goto cleanup;
+	}
 	rc = lx_http_serve(&app, c->bind, c->port);
 cleanup:
+	lx_outbox_stop(ob);
 	lx_sweeper_stop(sw);
 	if (app.pool)
 		lx_trail_flush(app.pool);

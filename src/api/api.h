@@ -270,6 +270,15 @@ typedef struct lx_intake {
 	void *after_arg;
 } lx_intake;
 
+/* inbox.c: a user's inbox, the message templates, the outbox's deliveries. */
+extern const lx_schema lx_template_schema;
+int lx_api_inbox_list(lx_req *r);
+int lx_api_inbox_read(lx_req *r);
+int lx_api_inbox_read_all(lx_req *r);
+int lx_api_templates_list(lx_req *r);
+int lx_api_templates_put(lx_req *r);
+int lx_api_outbox_list(lx_req *r);
+
 /* Why an intake failed (the engine's error: status, snake_case code, the
  * field at fault or NULL, a message); each API shapes it in its own format. */
 typedef lx_flow_error lx_intake_error;

@@ -77,6 +77,20 @@ static const struct lx_setting lx_settings[] = {
 	      "decimals of the points Open311 shows publicly (3: about 100 m)"),
 	S_INT("desk_unit_id", "LIANXIN_DESK_UNIT", NULL, desk_unit_id, 0, 1LL << 53,
 	      "the unit whose desk gets cases nobody can place (0: the district)"),
+	S_STR("sms_url", "LIANXIN_SMS_URL", NULL, sms_url,
+	      "the SMS gateway: texts are POSTed there as {to, text, id} (none: to the log)"),
+	S_STR("webhook_url", "LIANXIN_WEBHOOK_URL", NULL, webhook_url,
+	      "every notice is also POSTed there as JSON (none: no webhook)"),
+	S_STR("webhook_secret", "LIANXIN_WEBHOOK_SECRET", NULL, webhook_secret,
+	      "the key of the webhook's X-Lianxin-Signature (HMAC-SHA256)"),
+	S_INT("notify_timeout_ms", "LIANXIN_NOTIFY_TIMEOUT_MS", NULL, notify_timeout_ms, 100, 120000,
+	      "one delivery attempt to a gateway or webhook, ms (5000)"),
+	S_INT("notify_retry_ms", "LIANXIN_NOTIFY_RETRY_MS", NULL, notify_retry_ms, 10, 3600000,
+	      "the first wait after a failed delivery, doubled each time up to 10 minutes, ms (2000)"),
+	S_INT("notify_give_up_s", "LIANXIN_NOTIFY_GIVE_UP_S", NULL, notify_give_up_s, 1, 86400 * 30,
+	      "a message not delivered this long is given up, and recorded so, seconds (86400)"),
+	S_INT("notify_poll_ms", "LIANXIN_NOTIFY_POLL_MS", NULL, notify_poll_ms, 10, 60000,
+	      "how often an idle delivery thread looks for messages, ms (100)"),
 };
 #define LX_NSETTINGS (sizeof lx_settings / sizeof lx_settings[0])
 
@@ -198,6 +212,10 @@ int lx_config_load(lx_config *c, int argc, char **argv)
 	 * each a browser, is well inside this */
 	c->per_ip_connections = 256;
 	c->request_deadline_s = 30;
+	c->notify_timeout_ms = 5000;
+	c->notify_retry_ms = 2000;
+	c->notify_give_up_s = 86400;
+	c->notify_poll_ms = 100;
 	c->idle_timeout_min = 30;
 	c->session_hours = 12;
 	c->public_point_decimals = 3;

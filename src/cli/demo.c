@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "geo.h"
 #include "secret.h"
+#include "repo_notify.h"
 #include "repo_registry.h"
 
 #include <math.h>
@@ -558,6 +559,10 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 		rc = lx_demo_photos(&d);
 	if (rc == LX_OK && !bulk)
 		rc = lx_demo_field(&d, now);
+	/* the simulated notices: texts long delivered, inboxes read but for
+	 * the last two days' */
+	if (rc == LX_OK && !bulk)
+		rc = lx_notify_settle_simulated(d.db, now - 60000, now - 2 * LX_DAY_MS);
 	if (rc == LX_OK)
 		rc = lx_db_commit(d.db);
 	else

@@ -461,6 +461,11 @@ static int lx_sim_insert(struct lx_sim *s)
 		s->ev[i].case_id = c->id;
 	if (rc == LX_OK)
 		rc = lx_case_events_insert(d->db, s->ev, (size_t)s->n);
+	/* the inboxes and texts of the last two weeks (older ones would only be
+	 * read and delivered long ago; a bulk load writes none) */
+	for (int i = 0; rc == LX_OK && !d->bulk && i < s->n; i++)
+		if (s->ev[i].notices[0] && s->ev[i].at > s->now - 14 * LX_DAY_MS)
+			rc = lx_flow_notify(d->x, c, &s->ev[i]);
 	if (rc == LX_OK && !c->merged_into) {
 		const lx_state_class *cls = lx_store_state(c->status);
 		struct lx_recent *m = &d->recent[lx_sim_community(s)];

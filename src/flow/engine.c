@@ -104,6 +104,9 @@ static void lx_compile_transition(lx_cmachine *m, const lx_flow_transition *d, l
 		t->after[k] = lx_effect_named(m->d->type, d->after[k]);
 	if (!d->roles && !d->system)
 		lx_die(m->d->type, "nobody may fire", d->action);
+	for (int k = 0; k < 2 && d->notices[k]; k++)
+		if (!lx_flow_notice_valid(d->notices[k]))
+			lx_die(m->d->type, "unknown notice", d->notices[k]);
 }
 
 static void lx_compile_machine(const lx_flow_decl *d, lx_cmachine *m)
@@ -122,6 +125,9 @@ static void lx_compile_machine(const lx_flow_decl *d, lx_cmachine *m)
 			cs->on_enter[k] = lx_effect_named(d->type, s->on_enter[k]);
 		for (int k = 0; k < 4 && s->on_exit[k]; k++)
 			cs->on_exit[k] = lx_effect_named(d->type, s->on_exit[k]);
+		for (int k = 0; k < 2 && s->notices[k]; k++)
+			if (!lx_flow_notice_valid(s->notices[k]))
+				lx_die(d->type, "unknown notice", s->notices[k]);
 		if (s->group == LX_GRP_INITIAL && m->initial < 0)
 			m->initial = m->nstates;
 		m->nstates++;
@@ -504,6 +510,12 @@ static int lx_step(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow
 	}
 	if (in != &zero)
 		ev->input = lx_schema_dump_values(t->input, in, x->tz_offset_min);
+	/* who hears of it: the row's notices, then the entered state's */
+	size_t nn = 0;
+	for (int k = 0; k < 2 && t->d->notices[k]; k++)
+		ev->notices[nn++] = t->d->notices[k];
+	for (int k = 0; to != from && k < 2 && m->states[to].d->notices[k]; k++)
+		ev->notices[nn++] = m->states[to].d->notices[k];
 	c->updated_at = x->now;
 	if (used)
 		*used = t;
@@ -544,6 +556,8 @@ int lx_flow_apply(lx_flow_ctx *x, lx_case *c, const char *action, const lx_flow_
 	}
 	if (rc == LX_OK && lx_case_event(x->db, ev) != LX_OK)
 		rc = lx_flow_fail(err, 500, "internal", NULL, "the timeline could not be written");
+	if (rc == LX_OK && lx_flow_notify(x, c, ev) != LX_OK)
+		rc = lx_flow_fail(err, 500, "internal", NULL, "the notices could not be written");
 	if (rc == LX_OK)
 		rc = lx_run((lx_effect_fn *)t->after, 3, x, c, in, ev, err);
 	x->depth--;
@@ -664,6 +678,9 @@ int lx_flow_create(lx_flow_ctx *x, lx_case *c, const char *terms, const lx_unit 
 	lx_event both[2] = {create, dispatch}; /* one statement for the two */
 	if (rc == LX_OK && lx_case_events_insert(x->db, both, duty ? 2 : 1) != LX_OK)
 		rc = lx_flow_fail(err, 500, "internal", NULL, "the timeline could not be written");
+	for (int i = 0; rc == LX_OK && i < (duty ? 2 : 1); i++)
+		if (lx_flow_notify(x, c, &both[i]) != LX_OK)
+			rc = lx_flow_fail(err, 500, "internal", NULL, "the notices could not be written");
 	lx_event_clear(&create);
 	lx_event_clear(&dispatch);
 	return rc;

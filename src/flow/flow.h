@@ -45,6 +45,7 @@ typedef struct lx_flow_state {
 	bool done;                 /* finished work (resolved) for the statistics */
 	const char *on_enter[4];   /* effects run whenever a transition enters it */
 	const char *on_exit[4];    /* effects run whenever a transition leaves it */
+	const char *notices[2];    /* "who:event" told whenever a transition enters it (notices.c) */
 	const char *label;         /* Chinese name, for the docs and the web */
 } lx_flow_state;
 
@@ -62,6 +63,7 @@ typedef struct lx_flow_transition {
 	const char *guards[4];
 	const char *effects[6];
 	const char *after[3];      /* effects after the case is written (other cases) */
+	const char *notices[2];    /* "who:event" told after it is written (notices.c) */
 } lx_flow_transition;
 
 typedef struct lx_flow_clock {
@@ -256,6 +258,15 @@ json_t *lx_flow_describe(void);
 /* Every action with its union of roles over the machines, for the route
  * table: calls fn for each action some user role may fire. */
 void lx_flow_actions(void (*fn)(void *arg, const char *action, unsigned roles), void *arg);
+
+/* Writes the notices the event raised (ev->notices, "who:event" from the
+ * machines) for case c as it is now, through notify/ in x's transaction,
+ * at ev->at (notices.c). LX_OK or LX_ERR. The engine calls it for every
+ * event it writes; a bulk load may call it for the events it keeps. */
+int lx_flow_notify(lx_flow_ctx *x, const lx_case *c, const lx_event *ev);
+/* Whether spec is a notice the engine can write ("handler:", "desk:" or
+ * "reporter:" and an event name). */
+bool lx_flow_notice_valid(const char *spec);
 
 /* The case number (local date of intake + id, "20261123000042") into out. */
 void lx_flow_case_number(int tz_offset_min, const lx_case *c, char out[32]);

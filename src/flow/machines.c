@@ -30,13 +30,14 @@
  * "some clock runs here". */
 static const lx_flow_state lx_hotline_states[] = {
 	{"new", LX_GRP_INITIAL, .open = true, .label = "待派发"},
-	{"dispatched", LX_GRP_ACTIVE, .open = true, .label = "待签收"},
+	{"dispatched", LX_GRP_ACTIVE, .open = true, .notices = {"handler:case.dispatched"}, .label = "待签收"},
 	{"accepted", LX_GRP_ACTIVE, .open = true, .label = "办理中"},
 	{"suspended", LX_GRP_ACTIVE, .open = true, .on_exit = {"end_suspension"}, .label = "已挂起"},
 	{"verifying", LX_GRP_ACTIVE, .open = true, .label = "待核查"},
 	{"returned", LX_GRP_ACTIVE, .open = true, .label = "已退回"},
-	{"reopened", LX_GRP_ACTIVE, .open = true, .on_enter = {"redispatch"}, .label = "重办"},
-	{"resolved", LX_GRP_INACTIVE, .done = true, .label = "已办结"},
+	{"reopened", LX_GRP_ACTIVE, .open = true, .on_enter = {"redispatch"},
+	 .notices = {"handler:case.dispatched", "reporter:case.reopened"}, .label = "重办"},
+	{"resolved", LX_GRP_INACTIVE, .done = true, .notices = {"reporter:case.resolved"}, .label = "已办结"},
 	{"closed", LX_GRP_INACTIVE, .done = true, .on_enter = {"stamp_closed"}, .label = "已结案"},
 	{"merged", LX_GRP_INACTIVE, .done = true, .label = "已合并"},
 	{.name = NULL},
@@ -52,7 +53,7 @@ static const lx_flow_transition lx_hotline_common[] = {
 	{"dispatch", {"new", "returned", S_WAITING}, "dispatched", .roles = R_DESK, .system = true,
 	 .input = "dispatch", .effects = {"assign"}},
 	{"accept", {S_WAITING}, "accepted", .roles = R_WORK, .handles = true, .needs_handler = true,
-	 .input = "note", .effects = {"stamp_accepted"}},
+	 .input = "note", .effects = {"stamp_accepted"}, .notices = {"reporter:case.accepted"}},
 	/* not ours: back to the desk, which sees why and who */
 	{"return", {S_HANDLING}, "returned", .roles = R_WORK, .handles = true, .needs_handler = true,
 	 .input = "reason", .effects = {"unassign", "withdraw_pending"}},
@@ -68,7 +69,8 @@ static const lx_flow_transition lx_hotline_common[] = {
 	{"suspend", {"accepted"}, "suspended", .roles = R_WORK, .handles = true, .needs_handler = true,
 	 .input = "suspend", .guards = {"no_pending", "no_suspend_approval"}, .effects = {"suspend"}},
 	{"suspend", {"accepted"}, NULL, .roles = R_WORK, .handles = true, .needs_handler = true,
-	 .input = "suspend", .guards = {"no_pending", "suspend_approval"}, .effects = {"request_suspension"}},
+	 .input = "suspend", .guards = {"no_pending", "suspend_approval"}, .effects = {"request_suspension"},
+	 .notices = {"desk:case.approval"}},
 	{"suspend_approve", {"accepted"}, "suspended", .roles = R_DESK, .input = "note",
 	 .guards = {"pending_suspension"}, .effects = {"approve_suspension"}},
 	{"suspend_reject", {"accepted"}, NULL, .roles = R_DESK, .input = "reason",
@@ -80,7 +82,7 @@ static const lx_flow_transition lx_hotline_common[] = {
 	/* 延期: asked before the deadline, granted by the desk or a leader */
 	{"extend", {"accepted"}, NULL, .roles = R_WORK, .handles = true, .needs_handler = true,
 	 .input = "extend", .guards = {"no_pending", "before_resolve_due", "extensions_left"},
-	 .effects = {"request_extension"}},
+	 .effects = {"request_extension"}, .notices = {"desk:case.approval"}},
 	{"extension_approve", {"accepted"}, NULL, .roles = R_DESK | R_LEAD, .input = "note",
 	 .guards = {"pending_extension"}, .effects = {"approve_extension"}},
 	{"extension_reject", {"accepted"}, NULL, .roles = R_DESK | R_LEAD, .input = "reason",
@@ -105,11 +107,13 @@ static const lx_flow_transition lx_hotline_common[] = {
 	/* the desk closes what needs no more work, or a reopened case it has
 	 * explained to the resident */
 	{"close", {"resolved", "new", "returned", "reopened"}, "closed", .roles = R_DESK, .input = "note"},
-	{"supervise", {S_OPEN}, NULL, .roles = R_DESK | R_LEAD, .input = "supervise", .effects = {"supervise"}},
+	{"supervise", {S_OPEN}, NULL, .roles = R_DESK | R_LEAD, .input = "supervise", .effects = {"supervise"},
+	 .notices = {"handler:case.supervised"}},
 	{"comment", {S_OPEN, "resolved", "closed", "merged"}, NULL, .roles = R_ALL, .input = "comment"},
 	/* 申诉: the unit contests an unfavourable rating within 7 days */
 	{"appeal", {S_RATED_AFTER}, NULL, .roles = R_WORK, .handles = true, .needs_handler = true,
-	 .input = "reason", .guards = {"no_pending", "appeal_window"}, .effects = {"file_appeal"}},
+	 .input = "reason", .guards = {"no_pending", "appeal_window"}, .effects = {"file_appeal"},
+	 .notices = {"desk:case.approval"}},
 	{"appeal_decide", {S_RATED_AFTER}, NULL, .outcome = "by_appeal", .roles = R_DESK | R_LEAD,
 	 .input = "appeal_decide", .guards = {"pending_appeal"}, .effects = {"decide_appeal"}},
 	/* 无效诉求: abusive, unrelated to government, a duplicate */

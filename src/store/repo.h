@@ -330,6 +330,9 @@ typedef struct lx_event {
 	char *note;
 	char *input;               /* JSON of the structured input, or NULL */
 	lx_ms accept_due_at, resolve_due_at; /* deadlines it set (0: unchanged) */
+	/* who:event notices the change raises (flow/notices.c writes them after
+	 * the event); static strings of the machines, never written here */
+	const char *notices[6];
 } lx_event;
 
 void lx_event_clear(lx_event *e);

@@ -42,7 +42,11 @@ os.environ.setdefault("LIANXIN_DATA_KEY", TEST_DATA_KEY)
 # directory per process (a pytest-xdist worker is one), removed when the
 # session passes and kept for a look when it fails.
 RUN_TMP = tempfile.mkdtemp(prefix="lianxin-run-")
-tempfile.tempdir = RUN_TMP
+
+
+def mkdtemp(prefix):
+    """A new directory of this run's (removed with it)."""
+    return tempfile.mkdtemp(prefix=prefix, dir=RUN_TMP)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -88,11 +92,26 @@ def new_db(tag, template=None):
         src = ' TEMPLATE "%s"' % urllib.parse.urlsplit(template).path.lstrip("/") if template else ""
         psql('CREATE DATABASE "%s"%s' % (name, src))
         return pg_url(name)
-    d = tempfile.mkdtemp(prefix="lianxin-%s-" % tag)
+    d = mkdtemp("lianxin-%s-" % tag)
     db = os.path.join(d, tag + ".db")
     if template:
         shutil.copy(template, db)
     return db
+
+
+def db_exec(db, sql):
+    """Runs a writing statement on either backend, committed: test data set
+    up beside a server (the server's own writes go through its API)."""
+    if not is_url(db):
+        import sqlite3
+        conn = sqlite3.connect(db, timeout=30)
+        try:
+            conn.execute(sql)
+            conn.commit()
+        finally:
+            conn.close()
+        return
+    psql(sql, db)
 
 
 def db_rows(db, sql):
@@ -117,7 +136,7 @@ def log_path(db, port):
     if not is_url(db):
         return db + ".log"
     name = urllib.parse.urlsplit(db).path.lstrip("/")
-    return os.path.join(tempfile.gettempdir(), "lianxin-%s-%d.log" % (name, port))
+    return os.path.join(RUN_TMP, "lianxin-%s-%d.log" % (name, port))
 
 
 def free_port():

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import BACKEND, BIN, ROOT, Client, db_rows, free_port, new_db, run_cli
+from conftest import BACKEND, BIN, ROOT, Client, db_rows, free_port, mkdtemp, new_db, run_cli
 
 SCHEMA_DIR = os.path.join(ROOT, "src", "store", "schema")
 
@@ -68,7 +68,7 @@ def test_migrations_are_recorded_per_backend():
 def test_same_migrations_make_the_same_schema():
     pg = new_db("schema")
     init(pg)
-    lite = os.path.join(tempfile.mkdtemp(prefix="lianxin-schema-"), "schema.db")
+    lite = os.path.join(mkdtemp("lianxin-schema-"), "schema.db")
     init(lite)
     a, b = schema(pg), schema(lite)
     assert sorted(a) == sorted(b)

@@ -10,7 +10,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -18,7 +17,7 @@ import uuid
 
 import pytest
 
-from conftest import BACKEND, PG_URL, Server, free_port, new_db, pg_url, psql, run_cli
+from conftest import BACKEND, PG_URL, Server, free_port, mkdtemp, new_db, pg_url, psql, run_cli
 
 QUIET = {"LIANXIN_SWEEP_MS": "3600000"}  # no sweep may change either side meanwhile
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -172,7 +171,7 @@ def restore_backup(f, workdir, tag):
 
 @pytest.fixture()
 def workdir():
-    d = tempfile.mkdtemp(prefix="lianxin-backup-")
+    d = mkdtemp("lianxin-backup-")
     yield d
     shutil.rmtree(d, ignore_errors=True)
 

@@ -5,14 +5,13 @@ cases continue after the migrated ids. A database that holds data is
 refused and left as it was. Runs only with the PostgreSQL test cluster."""
 import os
 import shutil
-import tempfile
 import time
 import urllib.parse
 from datetime import date, timedelta
 
 import pytest
 
-from conftest import PG_URL, DEMO_PASSWORD, Server, db_rows, free_port, new_db, run_cli
+from conftest import PG_URL, DEMO_PASSWORD, Server, db_rows, free_port, mkdtemp, new_db, run_cli
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs the PostgreSQL test cluster: "
                                 "LIANXIN_TEST_PG from scripts/pg-test.sh start")
@@ -32,7 +31,7 @@ def snapshot(db):
 @pytest.fixture(scope="module")
 def migrated():
     """(sqlite path, postgresql url, the command's output and seconds)."""
-    d = tempfile.mkdtemp(prefix="lianxin-migrate-")
+    d = mkdtemp("lianxin-migrate-")
     src = os.path.join(d, "demo.db")
     r = run_cli("demo", "--db", src)
     assert r.returncode == 0, r.stderr

@@ -672,6 +672,8 @@ def build(w, rt, d, role, where):
         return build_attachment(w, rt, role, where, m, p, k)
     if t in ("registry", "form", "plan", "visit"):
         return build_field(w, rt, d, role, where, m, p, body, k, with_query)
+    if t == "inbox":
+        return build_inbox(w, rt, role, where, m, p)
     if t == "names":
         inside, outside = w.units["in_grid"]["id"], w.units["out_grid"]["id"]
 
@@ -879,7 +881,9 @@ def check_stats(w, role, where, b, h):
 LIST_CHECKS = {"cases": check_cases, "export_csv": check_export_csv, "export_xlsx": check_export_xlsx,
                "users": check_users, "units": check_units, "stats": check_stats}
 from scope_field import LIST_CHECKS_FIELD, build_field, build_new_field  # noqa: E402 (the P9 routes)
+from scope_notify import SCOPE_NOTIFY, build_inbox  # noqa: E402 (the P10 routes)
 LIST_CHECKS.update(LIST_CHECKS_FIELD)
+SCOPE.update(SCOPE_NOTIFY)
 
 
 # ---------------------------------------------------------------- expectations
@@ -967,7 +971,7 @@ def test_every_decision_is_well_formed():
     for k, d in SCOPE.items():
         assert d["target"] in ("none", "login", "session", "me", "list", "new", "point", "user", "unit",
                                "category", "apikey", "open311", "case", "task", "attachment", "names",
-                               "registry", "form", "plan", "visit"), k
+                               "registry", "form", "plan", "visit", "inbox"), k
         if d.get("outside", 404) is None:
             assert d.get("why"), "%s: no outside target needs a why" % k
         if d["target"] in ("case", "task"):

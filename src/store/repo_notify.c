@@ -1,0 +1,346 @@
+/*
+ * repo_notify.c - the inbox, the outbox and the templates (repo_notify.h).
+ */
+#include "pii.h"
+#include "repo_notify.h"
+#include "rules.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------- inbox ---------------- */
+
+int lx_inbox_add(lx_db *db, int64_t user_id, const char *event, int64_t case_id, const char *text,
+		 const char *key, lx_ms now)
+{
+	assert(user_id > 0 && event && text);
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO inbox(user_id, event, case_id, text, msg_key, created_at) "
+					"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, user_id);
+	lx_stmt_bind_text(st, 2, event);
+	lx_bind_id(st, 3, case_id);
+	lx_stmt_bind_text(st, 4, text);
+	lx_stmt_bind_text(st, 5, key);
+	lx_stmt_bind_int(st, 6, now);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+static json_t *lx_inbox_row(lx_stmt *st, void *arg)
+{
+	(void)arg;
+	json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)lx_stmt_int(st, 0), "event", lx_stmt_text(st, 1),
+			      "text", lx_stmt_text(st, 3));
+	json_object_set_new(o, "case_id", lx_stmt_isnull(st, 2) ? json_null() : json_integer(lx_stmt_int(st, 2)));
+	json_object_set_new(o, "created_at", json_integer(lx_stmt_int(st, 4)));
+	json_object_set_new(o, "read_at", lx_stmt_isnull(st, 5) ? json_null() : json_integer(lx_stmt_int(st, 5)));
+	return o;
+}
+
+json_t *lx_inbox_list(lx_db *db, int64_t user_id, bool unread_only, int64_t before, int limit)
+{
+	lx_stmt *st = lx_db_prepare(db, unread_only
+		? "SELECT id, event, case_id, text, created_at, read_at FROM inbox "
+		  "WHERE user_id = ? AND read_at IS NULL AND id < ? ORDER BY id DESC LIMIT ?"
+		: "SELECT id, event, case_id, text, created_at, read_at FROM inbox "
+		  "WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+	if (!st)
+		return NULL;
+	lx_stmt_bind_int(st, 1, user_id);
+	lx_stmt_bind_int(st, 2, before > 0 ? before : INT64_MAX);
+	lx_stmt_bind_int(st, 3, limit + 1);
+	return lx_rows_json(st, lx_inbox_row, NULL);
+}
+
+int lx_inbox_unread(lx_db *db, int64_t user_id, int64_t *n)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT count(*) FROM inbox WHERE user_id = ? AND read_at IS NULL");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, user_id);
+	return lx_stmt_one_int(st, n) == LX_OK ? LX_OK : LX_ERR;
+}
+
+int lx_inbox_newest(lx_db *db, int64_t user_id, int64_t *id)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT COALESCE(max(id), 0) FROM inbox WHERE user_id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, user_id);
+	return lx_stmt_one_int(st, id) == LX_OK ? LX_OK : LX_ERR;
+}
+
+int lx_inbox_read(lx_db *db, int64_t user_id, int64_t id, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE inbox SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_int(st, 2, id);
+	lx_stmt_bind_int(st, 3, user_id);
+	return lx_change_one(db, st, LX_NOTFOUND);
+}
+
+int lx_inbox_read_all(lx_db *db, int64_t user_id, lx_ms now, int64_t *n)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at IS NULL");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_int(st, 2, user_id);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return LX_ERR;
+	*n = lx_db_changes(db);
+	return LX_OK;
+}
+
+int lx_users_of_units(lx_db *db, const int64_t *ids, size_t n, unsigned mask,
+		      void (*fn)(void *arg, int64_t user_id, const char *phone, int64_t unit_id), void *arg)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT id, roles, phone FROM users WHERE unit_id = ? AND active = 1 "
+					"ORDER BY id");
+	if (!st)
+		return LX_ERR;
+	for (size_t i = 0; i < n; i++) {
+		lx_stmt_bind_int(st, 1, ids[i]);
+		int rc;
+		while ((rc = lx_stmt_step(st)) == LX_ROW) {
+			unsigned roles = 0;
+			lx_roles_parse_list(lx_stmt_text(st, 1), &roles);
+			if (roles & mask)
+				fn(arg, lx_stmt_int(st, 0), lx_stmt_text(st, 2), ids[i]);
+		}
+		lx_stmt_done(st);
+		if (rc != LX_DONE)
+			return LX_ERR;
+	}
+	return LX_OK;
+}
+
+/* ---------------- outbox ---------------- */
+
+void lx_outmsg_clear(lx_outmsg *m)
+{
+	free(m->key);
+	free(m->event);
+	lx_pii_free(m->to);
+	free(m->to_mask);
+	free(m->body);
+	memset(m, 0, sizeof *m);
+}
+
+int lx_outbox_add(lx_db *db, const char *key, const char *channel, const char *event, int64_t case_id,
+		  const char *to, const char *to_mask, const char *body, lx_ms now)
+{
+	assert(key && channel && event && body);
+	char *sealed = to ? lx_pii_seal(to) : NULL;
+	if (to && !sealed)
+		return LX_ERR; /* no data key: a number is never stored in the clear */
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO outbox(msg_key, channel, event, case_id, to_sealed, to_mask, "
+					"body, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+					"ON CONFLICT DO NOTHING");
+	int rc = LX_ERR;
+	if (!st)
+		goto done;
+	lx_stmt_bind_text(st, 1, key);
+	lx_stmt_bind_text(st, 2, channel);
+	lx_stmt_bind_text(st, 3, event);
+	lx_bind_id(st, 4, case_id);
+	lx_stmt_bind_text(st, 5, sealed);
+	lx_stmt_bind_text(st, 6, to_mask);
+	lx_stmt_bind_text(st, 7, body);
+	lx_stmt_bind_int(st, 8, now);
+	lx_stmt_bind_int(st, 9, now);
+	rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
+	lx_stmt_done(st);
+done:
+	free(sealed);
+	return rc;
+}
+
+int lx_outbox_lease(lx_db *db, const char *owner, lx_ms now, lx_ms lease_until, int max, lx_outmsg *out,
+		    int *n)
+{
+	/* SQLite has one writer (this runs in its transaction); PostgreSQL's
+	 * nodes skip the rows another node has locked in the same moment */
+	bool pg = strcmp(lx_db_kind(db), "postgresql") == 0;
+	lx_stmt *st = lx_db_prepare(db, pg
+		? "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1 WHERE id IN ("
+		  "SELECT id FROM outbox WHERE pending = 1 AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
+		  "ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED) "
+		  "RETURNING id, msg_key, channel, event, case_id, to_sealed, to_mask, body, attempts, created_at"
+		: "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1 WHERE id IN ("
+		  "SELECT id FROM outbox WHERE pending = 1 AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?) "
+		  "ORDER BY next_at, id LIMIT ?) "
+		  "RETURNING id, msg_key, channel, event, case_id, to_sealed, to_mask, body, attempts, created_at");
+	*n = 0;
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, lease_until);
+	lx_stmt_bind_text(st, 2, owner);
+	lx_stmt_bind_int(st, 3, now);
+	lx_stmt_bind_int(st, 4, now);
+	lx_stmt_bind_int(st, 5, max);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW && *n < max) {
+		lx_outmsg *m = &out[(*n)++];
+		memset(m, 0, sizeof *m);
+		m->id = lx_stmt_int(st, 0);
+		m->key = lx_stmt_dup(st, 1);
+		snprintf(m->channel, sizeof m->channel, "%s", lx_stmt_text(st, 2));
+		m->event = lx_stmt_dup(st, 3);
+		m->case_id = lx_stmt_int(st, 4);
+		m->to = lx_pii_open(lx_stmt_text(st, 5));
+		m->to_mask = lx_stmt_dup(st, 6);
+		m->body = lx_stmt_dup(st, 7);
+		m->attempts = (int)lx_stmt_int(st, 8);
+		m->created_at = lx_stmt_int(st, 9);
+	}
+	lx_stmt_done(st);
+	if (rc != LX_DONE && rc != LX_ROW) {
+		for (int i = 0; i < *n; i++)
+			lx_outmsg_clear(&out[i]);
+		*n = 0;
+		return LX_ERR;
+	}
+	return LX_OK;
+}
+
+int lx_outbox_delivered(lx_db *db, int64_t id, const char *owner, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE outbox SET pending = 0, delivered_at = ?, lease_until = NULL, "
+					"last_error = NULL WHERE id = ? AND lease_owner = ? AND pending = 1");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_int(st, 2, id);
+	lx_stmt_bind_text(st, 3, owner);
+	return lx_change_one(db, st, LX_NOTFOUND);
+}
+
+int lx_outbox_failed(lx_db *db, int64_t id, const char *owner, const char *error, lx_ms next_at, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, next_at
+		? "UPDATE outbox SET next_at = ?, last_error = ?, lease_until = NULL "
+		  "WHERE id = ? AND lease_owner = ? AND pending = 1"
+		: "UPDATE outbox SET pending = 0, gave_up_at = ?, last_error = ?, lease_until = NULL "
+		  "WHERE id = ? AND lease_owner = ? AND pending = 1");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, next_at ? next_at : now);
+	lx_stmt_bind_text(st, 2, error);
+	lx_stmt_bind_int(st, 3, id);
+	lx_stmt_bind_text(st, 4, owner);
+	return lx_change_one(db, st, LX_NOTFOUND);
+}
+
+static json_t *lx_outbox_row(lx_stmt *st, void *arg)
+{
+	(void)arg;
+	bool pending = lx_stmt_int(st, 7) != 0;
+	const char *state = pending ? "pending" : !lx_stmt_isnull(st, 13) ? "gave_up" : "delivered";
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)lx_stmt_int(st, 0),
+			      "key", lx_stmt_text(st, 1), "channel", lx_stmt_text(st, 2), "event",
+			      lx_stmt_text(st, 3), "state", state, "attempts", (json_int_t)lx_stmt_int(st, 8),
+			      "next_at", (json_int_t)lx_stmt_int(st, 9), "created_at", (json_int_t)lx_stmt_int(st, 11));
+	json_object_set_new(o, "case_id", lx_stmt_isnull(st, 4) ? json_null() : json_integer(lx_stmt_int(st, 4)));
+	json_object_set_new(o, "to", lx_stmt_isnull(st, 5) ? json_null() : json_string(lx_stmt_text(st, 5)));
+	json_object_set_new(o, "text", json_string(lx_stmt_text(st, 6)));
+	json_object_set_new(o, "last_error", lx_stmt_isnull(st, 10) ? json_null() : json_string(lx_stmt_text(st, 10)));
+	json_object_set_new(o, "delivered_at",
+			    lx_stmt_isnull(st, 12) ? json_null() : json_integer(lx_stmt_int(st, 12)));
+	json_object_set_new(o, "gave_up_at", lx_stmt_isnull(st, 13) ? json_null() : json_integer(lx_stmt_int(st, 13)));
+	return o;
+}
+
+json_t *lx_outbox_list(lx_db *db, int64_t case_id, bool pending_only, int64_t before, int limit)
+{
+	static const char *const sql[4] = {
+		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
+		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? ORDER BY id DESC LIMIT ?",
+		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
+		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? AND pending = 1 ORDER BY id DESC LIMIT ?",
+		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
+		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? AND case_id = ? "
+		"ORDER BY id DESC LIMIT ?",
+		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
+		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? AND case_id = ? AND pending = 1 "
+		"ORDER BY id DESC LIMIT ?",
+	};
+	lx_stmt *st = lx_db_prepare(db, sql[(case_id > 0 ? 2 : 0) + (pending_only ? 1 : 0)]);
+	if (!st)
+		return NULL;
+	int i = 1;
+	lx_stmt_bind_int(st, i++, before > 0 ? before : INT64_MAX);
+	if (case_id > 0)
+		lx_stmt_bind_int(st, i++, case_id);
+	lx_stmt_bind_int(st, i, limit + 1);
+	return lx_rows_json(st, lx_outbox_row, NULL);
+}
+
+int lx_notify_settle_simulated(lx_db *db, lx_ms delivered_before, lx_ms read_before)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE outbox SET pending = 0, attempts = 1, delivered_at = created_at + 2000 "
+					"WHERE pending = 1 AND created_at < ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, delivered_before);
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	if (rc != LX_DONE)
+		return LX_ERR;
+	/* staff read what came in within the working day it came */
+	st = lx_db_prepare(db, "UPDATE inbox SET read_at = created_at + 1200000 WHERE read_at IS NULL AND created_at < ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, read_before);
+	rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
+/* ---------------- templates ---------------- */
+
+int lx_template_get(lx_db *db, const char *event, const char *channel, char **text)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT text FROM notify_templates WHERE event = ? AND channel = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, event);
+	lx_stmt_bind_text(st, 2, channel);
+	return lx_stmt_one_text(st, text);
+}
+
+static json_t *lx_template_row(lx_stmt *st, void *arg)
+{
+	(void)arg;
+	return json_pack("{s:s, s:s, s:s, s:I}", "event", lx_stmt_text(st, 0), "channel", lx_stmt_text(st, 1), "text",
+			 lx_stmt_text(st, 2), "updated_at", (json_int_t)lx_stmt_int(st, 3));
+}
+
+json_t *lx_templates_list(lx_db *db)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT event, channel, text, updated_at FROM notify_templates "
+					"ORDER BY event, channel");
+	return st ? lx_rows_json(st, lx_template_row, NULL) : NULL;
+}
+
+int lx_template_set(lx_db *db, const char *event, const char *channel, const char *text, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE notify_templates SET text = ?, updated_at = ? "
+					"WHERE event = ? AND channel = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, text);
+	lx_stmt_bind_int(st, 2, now);
+	lx_stmt_bind_text(st, 3, event);
+	lx_stmt_bind_text(st, 4, channel);
+	return lx_change_one(db, st, LX_NOTFOUND);
+}
