@@ -279,6 +279,25 @@ int lx_api_templates_list(lx_req *r);
 int lx_api_templates_put(lx_req *r);
 int lx_api_outbox_list(lx_req *r);
 
+/* resident.c, resident_cases.c: residents on their own phones. */
+extern const lx_schema lx_resident_code_schema, lx_resident_login_schema, lx_resident_intake_schema,
+	lx_resident_rate_schema;
+/* Authenticates a resident's token (not a staff one) into r->user: role
+ * LX_ROLE_RESIDENT, the proved number in r->user.phone, a scope no unit
+ * has. LX_OK, or replied 401 / the store's error. */
+int lx_resident_auth_or_reply(lx_req *r);
+int lx_api_resident_code(lx_req *r);
+int lx_api_resident_login(lx_req *r);
+int lx_api_resident_login_reply(lx_req *r);
+int lx_api_resident_logout(lx_req *r);
+int lx_api_resident_cases_list(lx_req *r);
+int lx_api_resident_case_get(lx_req *r);
+int lx_api_resident_cases_create_read(lx_req *r);
+int lx_api_resident_cases_create(lx_req *r);
+int lx_api_resident_cases_create_reply(lx_req *r);
+int lx_api_resident_rate(lx_req *r);
+int lx_api_resident_lookup(lx_req *r);
+
 /* Why an intake failed (the engine's error: status, snake_case code, the
  * field at fault or NULL, a message); each API shapes it in its own format. */
 typedef lx_flow_error lx_intake_error;

@@ -126,6 +126,8 @@ static int lx_check_caller(lx_req *r, const lx_route *rt)
 {
 	if (rt->flags & LX_RT_PUBLIC)
 		return LX_OK;
+	if (rt->flags & LX_RT_RESIDENT)
+		return lx_resident_auth_or_reply(r);
 	int rc = lx_req_auth(r);
 	if (rc != LX_OK)
 		return rc;

@@ -42,6 +42,8 @@ static json_t *lx_roles_list(unsigned roles)
 	for (int i = 0; lx_role_names[i]; i++)
 		if (roles & (1u << i))
 			json_array_append_new(a, json_string(lx_role_names[i]));
+	if (roles & LX_ROLE_RESIDENT)
+		json_array_append_new(a, json_string("resident"));
 	return a;
 }
 
@@ -173,6 +175,7 @@ json_t *lx_api_routes_json(void)
 		json_object_set_new(o, "path", json_string(rt->path));
 		json_object_set_new(o, "roles", lx_roles_list(public ? 0 : rt->roles));
 		json_object_set_new(o, "public", json_boolean(public));
+		json_object_set_new(o, "resident", json_boolean((rt->flags & LX_RT_RESIDENT) != 0));
 		json_object_set_new(o, "write", json_boolean((rt->flags & LX_RT_WRITE) != 0));
 		json_object_set_new(o, "body", rt->body ? json_string(rt->body->name) : json_null());
 		/* the roles are checked once the object is found in scope (404 first) */

@@ -27,6 +27,8 @@ enum {
 				       * scope stays 404 whatever the role (no existence leak) */
 	LX_RT_PRE_AUTH = 1 << 5,      /* usable before a forced password change or a required
 				       * second factor's enrolment (lx_auth_gate_or_reply) */
+	LX_RT_RESIDENT = 1 << 7,      /* a resident's session, not a staff one (lx_resident_auth_or_reply):
+				       * a staff token is 401 here, a resident's 401 everywhere else */
 	LX_RT_UPLOAD = 1 << 6,        /* the body is a file, up to attachment_max_bytes rather
 				       * than body_limit (lx_api_upload_route); with LX_RT_RAW */
 };

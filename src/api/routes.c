@@ -20,6 +20,7 @@
 #define DESK (LX_ROLE_ADMIN | LX_ROLE_DISPATCHER)
 #define W LX_RT_WRITE
 #define PUB LX_RT_PUBLIC
+#define RES LX_RT_RESIDENT
 #define PRE LX_RT_PRE_AUTH
 #define REG_R LX_REG_READ
 #define REG_W LX_REG_WRITE
@@ -113,6 +114,26 @@ static const lx_route lx_declared[] = {
 	 .summary = "remove one's own file within 10 minutes", .tag = "attachments"},
 	{"GET", "/api/v1/stats/summary", lx_api_stats_summary, ANY, NULL, 0,
 	 .summary = "the three rates for a unit and period", .tag = "stats"},
+	/* residents on their own phones (resident.c, resident_cases.c): a code by SMS, then a
+	 * resident's session that opens only these rows */
+	{"POST", "/api/v1/resident/code", lx_api_resident_code, 0, &lx_resident_code_schema, PUB | W,
+	 .summary = "send a 6-digit code to a mobile number (5 an hour a number, 20 an address)", .tag = "resident"},
+	{"POST", "/api/v1/resident/login", lx_api_resident_login, 0, &lx_resident_login_schema, PUB | W,
+	 .done = lx_api_resident_login_reply,
+	 .summary = "the code for a resident's token (5 tries, then 15 minutes locked)", .tag = "resident"},
+	{"POST", "/api/v1/resident/logout", lx_api_resident_logout, LX_ROLE_RESIDENT, NULL,
+	 RES | W | LX_RT_BODY_OPTIONAL, .summary = "end the resident's session", .tag = "resident"},
+	{"GET", "/api/v1/resident/cases", lx_api_resident_cases_list, LX_ROLE_RESIDENT, NULL, RES,
+	 .summary = "every case filed with the resident's number, from any channel", .tag = "resident"},
+	{"POST", "/api/v1/resident/cases", lx_api_resident_cases_create, LX_ROLE_RESIDENT, &lx_resident_intake_schema,
+	 RES | W, .prepare = lx_api_resident_cases_create_read, .done = lx_api_resident_cases_create_reply,
+	 .summary = "file a request (channel web, the reporter the resident; anonymous allowed)", .tag = "resident"},
+	{"GET", "/api/v1/resident/cases/:id", lx_api_resident_case_get, LX_ROLE_RESIDENT, NULL, RES,
+	 .summary = "one's own case: status, reply, the timeline in plain words", .tag = "resident"},
+	{"POST", "/api/v1/resident/cases/:id/rate", lx_api_resident_rate, LX_ROLE_RESIDENT, &lx_resident_rate_schema,
+	 RES | W, .summary = "rate the answer (counts as the desk's callback does)", .tag = "resident"},
+	{"GET", "/api/v1/resident/lookup", lx_api_resident_lookup, 0, NULL, PUB,
+	 .summary = "one case by its number and the phone's last 4 digits, without a login", .tag = "resident"},
 	/* notifications (inbox.c): one's own inbox; the texts and deliveries for the admin */
 	{"GET", "/api/v1/inbox", lx_api_inbox_list, ANY, NULL, 0,
 	 .summary = "one's inbox, newest first, with the unread count (unread, limit, cursor)", .tag = "notify"},
@@ -260,7 +281,8 @@ static void lx_add_action(void *arg, const char *action, unsigned roles)
 		/* an assisting unit's part is a task of the case */
 		.path = task ? "/api/v1/cases/:id/tasks/:task/done" : lx_xasprintf("/api/v1/cases/:id/%s", action),
 		.fn = lx_api_case_action,
-		.roles = roles,
+		/* staff routes: a resident rates through their own route (resident_cases.c) */
+		.roles = roles & LX_ROLE__ALL,
 		.body = lx_flow_input_schema(action),
 		/* the engine checks the roles once the case is found in scope */
 		.flags = LX_RT_WRITE | LX_RT_BODY_OPTIONAL | LX_RT_ROLES_IN_SCOPE,

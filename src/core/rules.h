@@ -20,6 +20,9 @@ enum {
 	LX_ROLE_DEPUTY = 1 << 5,
 	LX_ROLE_VOLUNTEER = 1 << 6,
 	LX_ROLE__ALL = (1 << 7) - 1,
+	/* a resident on their own phone (P10): not a staff role, never a user's;
+	 * a resident's session opens only the /api/v1/resident routes */
+	LX_ROLE_RESIDENT = 1 << 7,
 	/* the government's own people (not volunteers, not deputies): their
 	 * passwords need ten characters (P7) */
 	LX_ROLE__STAFF = LX_ROLE_ADMIN | LX_ROLE_DISPATCHER | LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER |

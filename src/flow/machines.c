@@ -132,10 +132,14 @@ static const lx_flow_transition lx_hotline_common[] = {
 };
 
 /* The resident (or voter) rates the answer: satisfied or basic and solved
- * closes the case, anything else sends it back to the same unit. */
+ * closes the case, anything else sends it back to the same unit. The desk
+ * rates what the resident said on the callback; the resident may rate on
+ * their own phone (the resident API checks the case is theirs first), and
+ * the rating counts the same. */
 static const lx_flow_transition lx_hotline_rated[] = {
 	{"rate", {"resolved"}, NULL, .outcome = "by_rating",
-	 .roles = R_DESK | LX_ROLE_GRID_WORKER | LX_ROLE_DEPUTY, .input = "rate", .effects = {"rating"}},
+	 .roles = R_DESK | LX_ROLE_GRID_WORKER | LX_ROLE_DEPUTY | LX_ROLE_RESIDENT, .input = "rate",
+	 .effects = {"rating"}},
 	{.action = NULL},
 };
 

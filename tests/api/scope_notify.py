@@ -44,6 +44,12 @@ def build_inbox(w, rt, role, where, m, p):
     return m_.Call(m, m_.fill(p, id=eid), body=None, snap=snap)
 
 
+def build_resident(w, rt, role, where, m, p):
+    m_ = _m()
+    body = {} if m != "GET" else None
+    return m_.Call(m, m_.fill(p, id=1), body=body)
+
+
 def check_inbox(w, role, where, b, h):
     mine = entry(w, role)
     ids = {e["id"] for e in b["items"]}
@@ -53,7 +59,26 @@ def check_inbox(w, role, where, b, h):
     assert isinstance(b["unread"], int)
 
 
+def _phone():
+    import uuid
+    return "139%08d" % (uuid.uuid4().int % 10 ** 8)
+
+
+RESIDENT = "a resident's own session: every staff token is 401 here"
+
 SCOPE_NOTIFY = {
+    # residents (P10): public entry points, then the resident's own routes
+    "POST /api/v1/resident/code": dict(target="none", why="anyone may ask a code for a number",
+                                       body=lambda w, where, role: {"phone": _phone()}),
+    "POST /api/v1/resident/login": dict(target="none", ok=(401,), why="a code nobody sent: refused, counted",
+                                        body=lambda w, where, role: {"phone": _phone(), "code": "123456"}),
+    "GET /api/v1/resident/lookup": dict(target="none", ok=(404,), query="number=20260101000001&digits=0000",
+                                        why="a case number and digits: nothing of a unit's"),
+    "POST /api/v1/resident/logout": dict(target="resident", why=RESIDENT),
+    "GET /api/v1/resident/cases": dict(target="resident", why=RESIDENT),
+    "POST /api/v1/resident/cases": dict(target="resident", why=RESIDENT),
+    "GET /api/v1/resident/cases/:id": dict(target="resident", why=RESIDENT),
+    "POST /api/v1/resident/cases/:id/rate": dict(target="resident", why=RESIDENT),
     "GET /api/v1/inbox": dict(target="inbox", wheres=("inside",), why="one's own inbox: no unit filter"),
     "POST /api/v1/inbox/read-all": dict(target="none", why="marks the caller's own entries only"),
     "POST /api/v1/inbox/:id/read": dict(target="inbox"),

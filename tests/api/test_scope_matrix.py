@@ -305,7 +305,7 @@ def wheres(d):
         return ("inside",)
     if "wheres" in d:
         return d["wheres"]
-    if d["target"] in ("none", "login", "session", "me", "open311"):
+    if d["target"] in ("none", "login", "session", "me", "open311", "resident"):
         return ("inside",)
     base = ("inside",) if d.get("outside", 404) is None else ("inside", "outside")
     return base + tuple(d.get("more", {}))
@@ -674,6 +674,8 @@ def build(w, rt, d, role, where):
         return build_field(w, rt, d, role, where, m, p, body, k, with_query)
     if t == "inbox":
         return build_inbox(w, rt, role, where, m, p)
+    if t == "resident":
+        return build_resident(w, rt, role, where, m, p)
     if t == "names":
         inside, outside = w.units["in_grid"]["id"], w.units["out_grid"]["id"]
 
@@ -881,7 +883,7 @@ def check_stats(w, role, where, b, h):
 LIST_CHECKS = {"cases": check_cases, "export_csv": check_export_csv, "export_xlsx": check_export_xlsx,
                "users": check_users, "units": check_units, "stats": check_stats}
 from scope_field import LIST_CHECKS_FIELD, build_field, build_new_field  # noqa: E402 (the P9 routes)
-from scope_notify import SCOPE_NOTIFY, build_inbox  # noqa: E402 (the P10 routes)
+from scope_notify import SCOPE_NOTIFY, build_inbox, build_resident  # noqa: E402 (the P10 routes)
 LIST_CHECKS.update(LIST_CHECKS_FIELD)
 SCOPE.update(SCOPE_NOTIFY)
 
@@ -894,6 +896,8 @@ def expected(rt, d, role, where):
         return set(d.get("ok", (200,))), "public"
     if role is None:
         return {401}, "no token"
+    if rt.get("resident"):
+        return {401}, "a staff token does not open a resident's route"
     if role not in rt["roles"]:
         if rt["roles_in_scope"] and where == "outside":
             return {404}, "roles checked in scope: outside is 404 whatever the role"
@@ -971,7 +975,7 @@ def test_every_decision_is_well_formed():
     for k, d in SCOPE.items():
         assert d["target"] in ("none", "login", "session", "me", "list", "new", "point", "user", "unit",
                                "category", "apikey", "open311", "case", "task", "attachment", "names",
-                               "registry", "form", "plan", "visit", "inbox"), k
+                               "registry", "form", "plan", "visit", "inbox", "resident"), k
         if d.get("outside", 404) is None:
             assert d.get("why"), "%s: no outside target needs a why" % k
         if d["target"] in ("case", "task"):
