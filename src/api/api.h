@@ -274,6 +274,7 @@ typedef struct lx_intake {
 extern const lx_schema lx_template_schema;
 int lx_api_inbox_list(lx_req *r);
 int lx_api_inbox_read(lx_req *r);
+int lx_api_inbox_stream(lx_req *r);
 int lx_api_inbox_read_all(lx_req *r);
 int lx_api_templates_list(lx_req *r);
 int lx_api_templates_put(lx_req *r);

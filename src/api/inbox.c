@@ -82,6 +82,40 @@ int lx_api_inbox_list(lx_req *r)
 	return lx_page_reply(r, rows, limit, json_pack("{s:I}", "unread", (json_int_t)unread));
 }
 
+/* The live inbox: an event whenever the newest entry or the unread count
+ * changes (and one at once), polled by the stream about once a second. */
+struct lx_inbox_stream {
+	lx_pool *pool;
+	int64_t user_id, newest, unread;
+	bool sent;
+};
+
+static int lx_inbox_poll(void *cls, lx_buf *out)
+{
+	struct lx_inbox_stream *s = cls;
+	lx_db *db = lx_pool_conn(s->pool);
+	int64_t newest = 0, unread = 0;
+	if (!db || lx_inbox_newest(db, s->user_id, &newest) != LX_OK ||
+	    lx_inbox_unread(db, s->user_id, &unread) != LX_OK)
+		return LX_ERR;
+	if (!s->sent || newest != s->newest || unread != s->unread)
+		lx_buf_printf(out, "event: inbox\ndata: {\"unread\":%lld,\"newest\":%lld}\n\n", (long long)unread,
+			      (long long)newest);
+	s->sent = true;
+	s->newest = newest;
+	s->unread = unread;
+	return LX_OK;
+}
+
+int lx_api_inbox_stream(lx_req *r)
+{
+	struct lx_inbox_stream *s = lx_xcalloc(1, sizeof *s);
+	s->pool = r->app->pool;
+	s->user_id = r->user.id;
+	/* ten minutes, then the browser comes back with the session as it is then */
+	return lx_reply_events(r, 10 * 60 * 1000, lx_inbox_poll, s, free);
+}
+
 int lx_api_inbox_read(lx_req *r)
 {
 	int64_t id, unread = 0;

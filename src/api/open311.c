@@ -257,6 +257,11 @@ bool lx_o311_key_or_reply(lx_req *r, lx_o311_fmt fmt, const lx_o311_form *form, 
 		lx_o311_reply_store_error(r, fmt, rc);
 		return false;
 	}
+	if (strcmp(key->kind, "open311") != 0) {
+		lx_o311_error(r, fmt, 403, "this api_key is a %s key: it does not open Open311", key->kind);
+		lx_apikey_clear(key);
+		return false;
+	}
 	if (!lx_rate_take(key->id, key->rate_limit, lx_now_ms(), &retry)) {
 		lx_o311_error(r, fmt, 429, "more than %d requests a minute with this api_key: retry in %d s",
 			      key->rate_limit, retry);

@@ -17,6 +17,8 @@ static json_t *lx_apikey_json(lx_req *r, const lx_apikey *k)
 	json_object_set_new(o, "id", json_integer(k->id));
 	json_object_set_new(o, "name", json_string(k->name));
 	json_object_set_new(o, "rate_limit", json_integer(k->rate_limit));
+	json_object_set_new(o, "kind", json_string(k->kind[0] ? k->kind : "open311"));
+	json_object_set_new(o, "unit_id", k->unit_id ? json_integer(k->unit_id) : json_null());
 	json_object_set_new(o, "created_at", lx_o311_time(r, k->created_at));
 	json_object_set_new(o, "revoked_at", lx_o311_time(r, k->revoked_at));
 	return o;
@@ -52,12 +54,23 @@ struct lx_apikey_in {
 	const char *name;
 	int64_t rate_limit;
 	bool has_rate_limit;
+	int kind; /* LX_F_ENUM: lx_apikey_kinds */
+	bool has_kind;
+	int64_t unit_id;
+	bool has_unit_id;
 };
+
+/* What a key opens: Open311's routes, or the press-9 gateway's. */
+static const char *const lx_apikey_kinds[] = {"open311", "telephony", NULL};
 
 static const lx_field lx_apikey_fields[] = {
 	LX_FIELD(struct lx_apikey_in, name, LX_F_STR, .required = true, .max = 100, .doc = "who the key is for"),
 	LX_FIELD_HAS(struct lx_apikey_in, rate_limit, LX_F_INT, .min = 1, .max = LX_APIKEY_RATE_MAX,
 		     .code = "out_of_range", .doc = "requests per minute"),
+	LX_FIELD_HAS(struct lx_apikey_in, kind, LX_F_ENUM, .values = lx_apikey_kinds, .code = "unknown_kind",
+		     .doc = "open311 (default) or telephony: each kind works only on its routes"),
+	LX_FIELD_HAS(struct lx_apikey_in, unit_id, LX_F_INT, .min = 1, .max = 1LL << 53,
+		     .doc = "its jurisdiction: what it files that cannot be located goes to this unit's desk"),
 	LX_FIELD_END,
 };
 const lx_schema lx_apikey_schema = {"apikey", lx_apikey_fields, NULL, sizeof(struct lx_apikey_in)};
@@ -71,7 +84,20 @@ int lx_api_apikeys_create(lx_req *r)
 	lx_token_hash(secret, hash);
 	k.name = lx_xstrdup(in->name);
 	k.rate_limit = in->has_rate_limit ? (int)in->rate_limit : LX_APIKEY_RATE_DEFAULT;
-	int rc = lx_apikey_insert(r->db, &k, hash, r->user.id);
+	snprintf(k.kind, sizeof k.kind, "%s", lx_apikey_kinds[in->has_kind ? in->kind : 0]);
+	int rc = LX_OK;
+	if (in->has_unit_id) {
+		lx_unit u = {0};
+		rc = lx_unit_get(r->db, r->user.scope, in->unit_id, &u);
+		lx_unit_clear(&u);
+		if (rc == LX_NOTFOUND) {
+			lx_apikey_clear(&k);
+			return lx_reply_error(r, 422, "unknown_unit", "unit_id", "no such unit in your scope");
+		}
+		k.unit_id = in->unit_id;
+	}
+	if (rc == LX_OK)
+		rc = lx_apikey_insert(r->db, &k, hash, r->user.id);
 	if (rc != LX_OK) {
 		rc = lx_reply_store_error(r, rc);
 	} else {

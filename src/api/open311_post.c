@@ -282,7 +282,8 @@ static void lx_o311_actor(lx_req *r, const lx_apikey *k)
 	r->user.name = lx_xstrdup(k->name);
 	r->user.phone = NULL;
 	r->user.roles = LX_ROLE_DISPATCHER;
-	r->user.unit_id = 0;
+	/* its jurisdiction: what cannot be located goes to that unit's desk */
+	r->user.unit_id = k->unit_id;
 	r->user.scope = lx_xstrdup("/");
 	r->user.active = true;
 	char target[32];

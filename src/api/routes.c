@@ -137,6 +137,8 @@ static const lx_route lx_declared[] = {
 	/* notifications (inbox.c): one's own inbox; the texts and deliveries for the admin */
 	{"GET", "/api/v1/inbox", lx_api_inbox_list, ANY, NULL, 0,
 	 .summary = "one's inbox, newest first, with the unread count (unread, limit, cursor)", .tag = "notify"},
+	{"GET", "/api/v1/inbox/stream", lx_api_inbox_stream, ANY, NULL, 0,
+	 .summary = "the unread count, live (text/event-stream: event inbox, data {unread, newest})", .tag = "notify"},
 	{"POST", "/api/v1/inbox/read-all", lx_api_inbox_read_all, ANY, NULL, W | LX_RT_BODY_OPTIONAL,
 	 .summary = "mark every entry of one's inbox read", .tag = "notify"},
 	{"POST", "/api/v1/inbox/:id/read", lx_api_inbox_read, ANY, NULL, W | LX_RT_BODY_OPTIONAL,

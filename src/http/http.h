@@ -135,6 +135,23 @@ void lx_reply_header(lx_req *r, const char *name, const char *fmt, ...)
 int lx_reply_stream(lx_req *r, int status, const char *ctype, uint64_t size,
 		    ssize_t (*read)(void *cls, uint64_t pos, char *buf, size_t max),
 		    void *cls, void (*free_cls)(void *cls));
+/* What a stream's read function returns when the stream is complete (a
+ * reply of unknown size: an event stream). */
+#define LX_STREAM_END ((ssize_t)-2)
+/* An event stream (text/event-stream) as r's reply: poll(cls, out) is
+ * called when the client may take more and appends what is new as SSE
+ * lines ("event: x\ndata: {...}\n\n"; nothing: the stream waits,
+ * suspended, and is asked again within a second). It ends after life_ms
+ * (the browser reconnects, authenticated afresh) or at shutdown. cls is
+ * owned by the stream from this call (free_cls). Returns LX_OK (or a 503
+ * when the node holds too many streams). */
+int lx_reply_events(lx_req *r, lx_ms life_ms, int (*poll)(void *cls, lx_buf *out), void *cls,
+		    void (*free_cls)(void *cls));
+/* The ticker that resumes waiting streams: started by lx_http_serve, and
+ * stopped (every stream ended) before the daemon stops. */
+int lx_events_start(void);
+void lx_events_stop(void);
+
 /* Maps a store status to the right reply (404 not found, 409 conflict,
  * 503 busy, 500 otherwise). */
 int lx_reply_store_error(lx_req *r, int rc);

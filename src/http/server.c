@@ -77,6 +77,8 @@ static ssize_t lx_stream_read(void *p, uint64_t pos, char *buf, size_t max)
 {
 	struct lx_stream *s = p;
 	ssize_t n = s->read(s->cls, pos, buf, max);
+	if (n == LX_STREAM_END)
+		return (ssize_t)MHD_CONTENT_READER_END_OF_STREAM;
 	return n < 0 ? (ssize_t)MHD_CONTENT_READER_END_WITH_ERROR : n;
 }
 
@@ -91,7 +93,7 @@ int lx_reply_stream(lx_req *r, int status, const char *ctype, uint64_t size,
 	*r->stream = (struct lx_stream){size, read, cls, free_cls};
 	r->status = status;
 	r->ctype = ctype;
-	r->outlen = (size_t)size;
+	r->outlen = size == MHD_SIZE_UNKNOWN ? 0 : (size_t)size;
 	return LX_OK;
 }
 
@@ -509,13 +511,19 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (lx_events_start() != LX_OK) {
+		fprintf(stderr, "lianxin: cannot start the event streams' ticker\n");
+		return LX_ERR;
+	}
 	if (lx_guard_start(app) != LX_OK) {
 		fprintf(stderr, "lianxin: cannot start the connection guard\n");
 		lx_guard_stop(app);
+		lx_events_stop();
 		return LX_ERR;
 	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			MHD_ALLOW_SUSPEND_RESUME, /* event streams wait suspended (events.c) */
 		(uint16_t)port, NULL, NULL, lx_access, app,
 		MHD_OPTION_EXTERNAL_LOGGER, lx_mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
@@ -536,6 +544,7 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 	if (!d) {
 		fprintf(stderr, "lianxin: cannot listen on %s:%d: %s\n", bind, port, strerror(errno));
 		lx_guard_stop(app);
+		lx_events_stop();
 		return LX_ERR;
 	}
 	fprintf(stderr, "lianxin: serving http://%s:%d/ (db %s, %u threads)\n", bind, port,
@@ -545,6 +554,7 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 	fprintf(stderr, "lianxin: signal %d, finishing in-flight requests\n", sig);
 	app->stopping = 1;
 	MHD_quiesce_daemon(d);
+	lx_events_stop(); /* every live stream resumed and ended */
 	MHD_stop_daemon(d);
 	lx_guard_stop(app);
 	fprintf(stderr, "lianxin: stopped\n");

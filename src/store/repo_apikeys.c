@@ -8,10 +8,11 @@
 #include "repo_open311.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define LX_KEY_COLS "id, name, rate_limit, created_at, revoked_at"
+#define LX_KEY_COLS "id, name, rate_limit, created_at, revoked_at, kind, unit_id"
 
 void lx_apikey_clear(lx_apikey *k)
 {
@@ -27,6 +28,8 @@ static void lx_apikey_row(lx_stmt *st, lx_apikey *k)
 	k->rate_limit = (int)lx_stmt_int(st, 2);
 	k->created_at = lx_stmt_int(st, 3);
 	k->revoked_at = lx_stmt_isnull(st, 4) ? 0 : lx_stmt_int(st, 4);
+	snprintf(k->kind, sizeof k->kind, "%s", lx_stmt_text(st, 5) ? lx_stmt_text(st, 5) : "open311");
+	k->unit_id = lx_stmt_int(st, 6);
 }
 
 int lx_apikey_insert(lx_db *db, lx_apikey *k, const char *key_hash, int64_t created_by)
@@ -34,7 +37,7 @@ int lx_apikey_insert(lx_db *db, lx_apikey *k, const char *key_hash, int64_t crea
 	assert(k->name && key_hash && k->rate_limit > 0);
 	lx_ms now = lx_now_ms();
 	lx_stmt *st = lx_db_prepare(db, "INSERT INTO api_keys(name, key_hash, rate_limit, created_by, "
-					"created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+					"created_at, kind, unit_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, k->name);
@@ -45,6 +48,8 @@ int lx_apikey_insert(lx_db *db, lx_apikey *k, const char *key_hash, int64_t crea
 	else
 		lx_stmt_bind_null(st, 4);
 	lx_stmt_bind_int(st, 5, now);
+	lx_stmt_bind_text(st, 6, k->kind[0] ? k->kind : "open311");
+	lx_bind_id(st, 7, k->unit_id);
 	int rc = lx_stmt_step(st);
 	if (rc == LX_ROW) {
 		k->id = lx_stmt_int(st, 0);

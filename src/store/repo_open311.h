@@ -19,13 +19,15 @@ typedef struct lx_apikey {
 	int64_t id;
 	char *name;
 	int rate_limit;      /* requests per minute */
+	char kind[16];       /* which routes it opens: open311 or telephony */
+	int64_t unit_id;     /* its jurisdiction (0: none) */
 	lx_ms created_at;
 	lx_ms revoked_at;    /* 0: live */
 } lx_apikey;
 
 /* Frees k's strings and zeroes it. */
 void lx_apikey_clear(lx_apikey *k);
-/* Inserts k (name, rate_limit) with the hash of its secret, created by user
+/* Inserts k (name, rate_limit, kind, unit_id) with the hash of its secret, created by user
  * created_by (0: none); sets k->id and k->created_at. LX_OK or LX_ERR. */
 int lx_apikey_insert(lx_db *db, lx_apikey *k, const char *key_hash, int64_t created_by);
 /* Loads key id, revoked or not. LX_OK, LX_NOTFOUND, LX_ERR. */

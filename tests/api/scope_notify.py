@@ -50,6 +50,22 @@ def build_resident(w, rt, role, where, m, p):
     return m_.Call(m, m_.fill(p, id=1), body=body)
 
 
+def stream_get(w, path, token):
+    """A stream's status and headers (the body never ends), as the matrix's
+    (status, body, headers); an error's JSON body is read whole."""
+    import http.client
+    import json
+    import urllib.parse
+    u = urllib.parse.urlsplit(w.api.base)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.request("GET", path, headers={"Authorization": "Bearer " + token} if token else {})
+    resp = conn.getresponse()
+    body = json.loads(resp.read()) if resp.status >= 400 else {}
+    headers = dict(resp.getheaders())
+    conn.close()
+    return resp.status, body, headers
+
+
 def check_inbox(w, role, where, b, h):
     mine = entry(w, role)
     ids = {e["id"] for e in b["items"]}
@@ -80,6 +96,7 @@ SCOPE_NOTIFY = {
     "GET /api/v1/resident/cases/:id": dict(target="resident", why=RESIDENT),
     "POST /api/v1/resident/cases/:id/rate": dict(target="resident", why=RESIDENT),
     "GET /api/v1/inbox": dict(target="inbox", wheres=("inside",), why="one's own inbox: no unit filter"),
+    "GET /api/v1/inbox/stream": dict(target="none", stream=True, why="one's own inbox, live: no unit in it"),
     "POST /api/v1/inbox/read-all": dict(target="none", why="marks the caller's own entries only"),
     "POST /api/v1/inbox/:id/read": dict(target="inbox"),
     "GET /api/v1/notify/templates": dict(target="none", why=GLOBAL),

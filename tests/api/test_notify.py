@@ -402,3 +402,77 @@ def test_two_nodes_send_each_message_once(pristine_db, gateway):
     finally:
         assert a.stop() == 0
         assert b.stop() == 0
+
+
+# ---------------------------------------------------------------- the live inbox
+
+class EventReader:
+    """Reads an SSE response on a thread of its own (blocking reads, as a
+    browser's EventSource does) into a queue of events ({field: value})."""
+
+    def __init__(self, resp):
+        import queue
+        self.q = queue.Queue()
+        self.resp = resp
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        ev = {}
+        try:
+            while True:
+                line = self.resp.readline()
+                if not line:
+                    return
+                line = line.decode().rstrip("\r\n")
+                if not line:
+                    if ev:
+                        self.q.put(ev)
+                    ev = {}
+                elif not line.startswith(":"):
+                    k, _, v = line.partition(":")
+                    ev[k] = v.strip()
+        except (OSError, ValueError, AttributeError):
+            return  # the test closed the connection
+
+    def next_inbox(self, timeout=10):
+        """The data of the next `inbox` event."""
+        deadline = time.time() + timeout
+        while True:
+            ev = self.q.get(timeout=max(0.01, deadline - time.time()))
+            if ev.get("event") == "inbox":
+                return json.loads(ev["data"])
+
+
+def test_the_inbox_streams_live(own_server):
+    import http.client
+    s = own_server()
+    api = s.client
+    disp, heat = api.login("dispatcher"), api.login("handler_heat")
+    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+    conn.request("GET", "/api/v1/inbox/stream", headers={"Authorization": "Bearer " + heat})
+    resp = conn.getresponse()
+    assert resp.status == 200 and resp.getheader("Content-Type").startswith("text/event-stream")
+    assert resp.getheader("Cache-Control") == "no-store"
+    events = EventReader(resp)
+    start = events.next_inbox()
+    assert start["unread"] >= 0 and start["newest"] >= 0, start
+    # work arrives: the stream says so by itself, within a few seconds
+    case = heating_case(api, disp)
+    now = events.next_inbox()
+    assert now["unread"] == start["unread"] + 1 and now["newest"] > start["newest"], (start, now)
+    st, b = api.get("/api/v1/inbox?limit=1", heat)
+    assert b["items"][0]["id"] == now["newest"] and b["items"][0]["case_id"] == case["id"]
+    # reading it changes the count on the stream too
+    api.post("/api/v1/inbox/%d/read" % now["newest"], {}, heat)
+    assert events.next_inbox()["unread"] == start["unread"]
+    # other requests are served meanwhile; a second stream stays open while the server stops
+    assert api.get("/healthz")[0] == 200
+    other = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
+    other.request("GET", "/api/v1/inbox/stream", headers={"Authorization": "Bearer " + disp})
+    assert other.getresponse().status == 200
+    import socket
+    conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader's blocked read
+    conn.close()
+    st, b = api.get("/api/v1/inbox/stream")
+
+    assert st == 401, b

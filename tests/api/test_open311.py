@@ -834,3 +834,33 @@ def test_update_errors(api, admin, key, grid, fmt):
     for qs in ("start_date=bad", "page_size=5000", "end_date=2026-01-01"):
         st, err = get(api, "/open311/v2/servicerequestupdates.%s?%s" % (fmt, qs))
         is_error(st, err, 400)
+
+
+def test_key_kinds_open_only_their_routes_and_a_key_carries_its_jurisdiction(api, admin, grid):
+    st, tel = api.post("/api/v1/api-keys", {"name": "电话网关", "kind": "telephony"}, admin)
+    assert st == 201 and tel["kind"] == "telephony" and tel["unit_id"] is None, tel
+    # a telephony key does not open Open311
+    st, err = post(api, "/open311/v2/requests.json", [
+        ("api_key", tel["api_key"]), ("service_code", "0301"), ("address_string", "无名小区门口"),
+        ("description", "垃圾堆积")])
+    is_error(st, err, 403)
+    for bad, field in (({"name": "x", "kind": "sms"}, "kind"), ({"name": "x", "unit_id": 99999999}, "unit_id"),
+                       ({"name": "x", "unit_id": 0}, "unit_id")):
+        st, e = api.post("/api/v1/api-keys", bad, admin)
+        assert st == 422 and e["error"]["field"] == field, (bad, e)
+    # a key of 桥头街道: what it files that nobody can place goes to that street's desk
+    street = grid["street"]
+    st, k = api.post("/api/v1/api-keys", {"name": "桥头街道小程序", "unit_id": street["id"], "rate_limit": 1000}, admin)
+    assert st == 201 and k["kind"] == "open311" and k["unit_id"] == street["id"], k
+    st, lst = api.get("/api/v1/api-keys", admin)
+    assert [x for x in lst["items"] if x["id"] == k["id"]][0]["unit_id"] == street["id"]
+    st, body = post(api, "/open311/v2/requests.json", [
+        ("api_key", k["api_key"]), ("service_code", "0301"), ("address_string", "无名小区门口"),
+        ("description", "垃圾堆积")])
+    assert st == 200, body
+    sid = body[0].get("service_request_id")
+    if sid is None:
+        j = both(api, "/open311/v2/tokens/" + body[0]["token"], "service_requests")
+        sid = j[0]["service_request_id"]
+    c = case(api, admin, sid)
+    assert c["unit_id"] == street["id"], c

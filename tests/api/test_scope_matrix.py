@@ -883,7 +883,7 @@ def check_stats(w, role, where, b, h):
 LIST_CHECKS = {"cases": check_cases, "export_csv": check_export_csv, "export_xlsx": check_export_xlsx,
                "users": check_users, "units": check_units, "stats": check_stats}
 from scope_field import LIST_CHECKS_FIELD, build_field, build_new_field  # noqa: E402 (the P9 routes)
-from scope_notify import SCOPE_NOTIFY, build_inbox, build_resident  # noqa: E402 (the P10 routes)
+from scope_notify import SCOPE_NOTIFY, build_inbox, build_resident, stream_get  # noqa: E402 (the P10 routes)
 LIST_CHECKS.update(LIST_CHECKS_FIELD)
 SCOPE.update(SCOPE_NOTIFY)
 
@@ -930,7 +930,9 @@ def run(w, rt, role, where):
     hdrs = dict(call.headers)
     if call.body is not None:
         hdrs.update(JSON)
-    if k.endswith(".xlsx") or (call.method == "GET" and ("/attachments/" in k or "/media/" in k)):
+    if d.get("stream"):
+        st, b, h = stream_get(w, call.path, token)
+    elif k.endswith(".xlsx") or (call.method == "GET" and ("/attachments/" in k or "/media/" in k)):
         st, b, h = raw_get(w, call.path, token)
     else:
         st, b, h = w.api.request(call.method, call.path, body=call.body, raw=call.raw, token=token, headers=hdrs)
