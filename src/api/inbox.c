@@ -7,6 +7,7 @@
  * marked read. A user sees only their own entries.
  */
 #include "api.h"
+#include "notify.h"
 #include "repo_notify.h"
 #include "scrub.h"
 
@@ -171,6 +172,7 @@ int lx_api_templates_put(lx_req *r)
 		return lx_reply_error(r, 422, "invalid", "text", "a template needs its text");
 	/* texts reach residents' phones: only the templates the system sends */
 	int rc = lx_template_set(r->db, in->event, in->channel, in->text, lx_now_ms());
+	lx_notify_templates_changed();
 	if (rc == LX_NOTFOUND)
 		return lx_reply_error(r, 404, "not_found", "event", "there is no %s template of %s", in->channel,
 				      in->event);

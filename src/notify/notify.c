@@ -7,6 +7,7 @@
 #include "repo_notify.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,18 +67,79 @@ char *lx_notice_render(const char *tmpl, const lx_notice *ev)
 	return lx_buf_steal(&b);
 }
 
+/* The templates, kept for LX_TEMPLATE_TTL_MS: every notice of an intake
+ * would otherwise read them in the writer's transaction. An edit on this
+ * node is seen at once (lx_notify_templates_changed), on another node
+ * within the TTL. */
+#define LX_TEMPLATE_TTL_MS 10000
+#define LX_TEMPLATE_SLOTS 64
+
+struct lx_tmpl_slot {
+	char event[64], channel[16];
+	char *text; /* NULL: the event has no template on that channel */
+	lx_ms at;
+};
+static struct lx_tmpl_slot lx_tmpl[LX_TEMPLATE_SLOTS];
+static int lx_ntmpl;
+static pthread_mutex_t lx_tmpl_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void lx_notify_templates_changed(void)
+{
+	pthread_mutex_lock(&lx_tmpl_mu);
+	for (int i = 0; i < lx_ntmpl; i++)
+		free(lx_tmpl[i].text);
+	lx_ntmpl = 0;
+	pthread_mutex_unlock(&lx_tmpl_mu);
+}
+
+/* The template of event on channel (malloc'd, or NULL for none): from the
+ * cache, else the store. LX_OK or LX_ERR. */
+static int lx_template_cached(lx_db *db, const char *event, const char *channel, char **out)
+{
+	lx_ms now = lx_now_ms();
+	*out = NULL;
+	pthread_mutex_lock(&lx_tmpl_mu);
+	for (int i = 0; i < lx_ntmpl; i++) {
+		struct lx_tmpl_slot *t = &lx_tmpl[i];
+		if (strcmp(t->event, event) == 0 && strcmp(t->channel, channel) == 0 && now - t->at < LX_TEMPLATE_TTL_MS) {
+			*out = t->text ? lx_xstrdup(t->text) : NULL;
+			pthread_mutex_unlock(&lx_tmpl_mu);
+			return LX_OK;
+		}
+	}
+	pthread_mutex_unlock(&lx_tmpl_mu);
+	int rc = lx_template_get(db, event, channel, out);
+	if (rc != LX_OK && rc != LX_NOTFOUND)
+		return LX_ERR;
+	pthread_mutex_lock(&lx_tmpl_mu);
+	struct lx_tmpl_slot *t = NULL;
+	for (int i = 0; i < lx_ntmpl && !t; i++)
+		if (strcmp(lx_tmpl[i].event, event) == 0 && strcmp(lx_tmpl[i].channel, channel) == 0)
+			t = &lx_tmpl[i];
+	if (!t && lx_ntmpl < LX_TEMPLATE_SLOTS)
+		t = &lx_tmpl[lx_ntmpl++];
+	if (t) {
+		free(t->text);
+		snprintf(t->event, sizeof t->event, "%s", event);
+		snprintf(t->channel, sizeof t->channel, "%s", channel);
+		t->text = *out ? lx_xstrdup(*out) : NULL;
+		t->at = now;
+	}
+	pthread_mutex_unlock(&lx_tmpl_mu);
+	return LX_OK;
+}
+
 /* The event's text for channel, rendered; NULL when it has no template
  * (*rc stays LX_OK) or the store failed (*rc = LX_ERR). */
 static char *lx_notice_text(lx_db *db, const lx_notice *ev, const char *channel, int *rc)
 {
 	char *tmpl = NULL;
-	int got = lx_template_get(db, ev->event, channel, &tmpl);
-	if (got == LX_NOTFOUND)
-		return NULL;
-	if (got != LX_OK) {
+	if (lx_template_cached(db, ev->event, channel, &tmpl) != LX_OK) {
 		*rc = LX_ERR;
 		return NULL;
 	}
+	if (!tmpl)
+		return NULL;
 	char *text = lx_notice_render(tmpl, ev);
 	free(tmpl);
 	return text;

@@ -64,6 +64,9 @@ typedef struct lx_recipient {
  * change is never committed without its notices). */
 int lx_notify(lx_db *db, const lx_notice *ev, const lx_recipient *to, size_t n, lx_ms now);
 
+/* Forgets the templates this process keeps (an admin changed one). */
+void lx_notify_templates_changed(void);
+
 /* The template text with {name} placeholders filled from ev (an unknown
  * one is left out): malloc'd, the caller frees. */
 char *lx_notice_render(const char *tmpl, const lx_notice *ev);
