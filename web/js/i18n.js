@@ -42,12 +42,19 @@ export function label(kind, value) {
   return has(k) ? t(k) : String(value);
 }
 
+/* What goes before the title: the inbox's unread count, "(3) " (inbox.js). */
+let titlePrefix = '';
+export function setTitlePrefix(p) {
+  titlePrefix = p;
+  document.title = titlePrefix + t('app.title');
+}
+
 export async function setLocale(l) {
   if (!dicts[l]) return;
   locale.value = l;
   try { localStorage.setItem('lx.locale', l); } catch { /* private mode */ }
   document.documentElement.lang = l === 'en' ? 'en' : 'zh-CN';
-  document.title = t('app.title');
+  document.title = titlePrefix + t('app.title');
   const { Locale } = await import('./vant.js');
   if (l === 'en') {
     const m = await import('../vendor/vant-en-US.mjs');

@@ -11,6 +11,7 @@ import { session, restore, mainRole, hasRole, clearCaches, gate, forgetMe, reche
 import { route, go, defineRoutes, startRouter, routeTable } from './router.js';
 import { registerCommon } from './components/common.js';
 import { NAV, navItems, navLabel, homePath } from './nav.js';
+import { startInbox, stopInbox } from './inbox.js';
 
 window.__lxStarted = true;
 
@@ -213,6 +214,12 @@ restore();
  * asks the server again once it answers. */
 watch(() => session.user && session.user.id, (id) => {
   if (id && VISITORS.some((r) => session.user.roles.includes(r))) import('./field.js').then((m) => m.startSync()).catch(() => null);
+});
+/* The inbox's count, live, while someone is logged in and past the gate
+ * (inbox.js): a new login starts it afresh, a logout stops it. */
+watch(() => (session.user && !gate() ? session.user.id : 0), (id) => {
+  stopInbox();
+  if (id) startInbox();
 });
 window.addEventListener('online', () => recheck());
 app.mount('#app');
