@@ -45,6 +45,7 @@ const views = {
   plans: view(() => import('./views/plans.js')),
   forms: view(() => import('./views/forms.js')),
   form: view(() => import('./views/form.js')),
+  inbox: view(() => import('./views/inbox.js')),
 };
 
 defineRoutes([
@@ -69,6 +70,7 @@ defineRoutes([
   { name: 'plans', path: '/plans', title: 'nav.plans' },
   { name: 'forms', path: '/forms', title: 'nav.forms' },
   { name: 'form', path: '/form/:id', title: 'nav.form', back: true, up: '/forms' },
+  { name: 'inbox', path: '/inbox', title: 'nav.inbox', back: true },
 ]);
 
 const ROUTE_ROLES = {
@@ -111,7 +113,7 @@ const Shell = {
     const activeTab = computed(() => {
       let i = tabs.value.findIndex((x) => x.name === route.name);
       if (i < 0 && def.value.up) i = tabs.value.findIndex((x) => x.path === def.value.up);
-      return i < 0 ? (route.name === 'case' ? -1 : tabs.value.length - 1) : i;
+      return i < 0 ? (route.name === 'case' || route.name === 'inbox' ? -1 : tabs.value.length - 1) : i;
     });
     const showBack = computed(() => !!def.value.back);
     function onBack() {

@@ -41,6 +41,16 @@ export function fmtShort(s) {
   return s.slice(5, 16).replace('T', ' ');
 }
 
+/* How long ago: "刚刚", "5分钟前", "3小时前", then the date as fmtShort. */
+export function fmtAgo(s, nowMs = Date.now()) {
+  if (!s) return '';
+  const ago = nowMs - Date.parse(s);
+  if (ago < 60e3) return t('time.just_now');
+  if (ago < 3600e3) return t('time.min_ago', { n: Math.floor(ago / 60e3) });
+  if (ago < 86400e3) return t('time.h_ago', { n: Math.floor(ago / 3600e3) });
+  return fmtShort(s);
+}
+
 /* A duration in ms as "2天3小时", "3小时12分", "4分30秒". */
 export function fmtDuration(ms) {
   ms = Math.abs(ms);

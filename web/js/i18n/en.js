@@ -5,7 +5,7 @@ export default {
     login: 'Sign in', desk: 'Intake desk', report: 'Report', work: 'My work', case: 'Case', board: 'Dispatch board', cases: 'Cases',
     dash: 'Dashboard', map: 'Grid map', admin: 'Administration', users: 'Users', me: 'Me', home: 'Home', security: 'Account security',
     registry: 'Registry', registry_import: 'Import', registry_item: 'Registry record', visits: 'Visits', visit: 'Visit',
-    hazards: 'Hazard ledger', coverage: 'Visit coverage', plans: 'Visit plans', forms: 'Forms', form: 'Form editor',
+    hazards: 'Hazard ledger', coverage: 'Visit coverage', plans: 'Visit plans', forms: 'Forms', form: 'Form editor', inbox: 'Messages',
   },
   common: {
     loading: 'Loading…', reload: 'Reload', retry: 'Retry', back: 'Back', cancel: 'Cancel', confirm: 'Confirm ', done: 'Done',
@@ -47,6 +47,7 @@ export default {
   time: {
     dh: '{d} d {h} h', hm: '{h} h {m} min', m: '{m} min', ms: '{m} min {s} s', s: '{s} s',
     left: '{d} left', overdue: 'overdue by {d}', workdays: ({ n }) => (n === 1 ? '1 working day' : n + ' working days'), hours: '{n} h',
+    just_now: 'just now', min_ago: '{n} min ago', h_ago: '{n} h ago',
   },
   deadline: { accept: 'Accept by', resolve: 'Resolve by', paused: 'Suspended · clock stopped', wd: ' ({n})' },
   status: {
@@ -464,5 +465,10 @@ export default {
   place_type: { building: 'Building', shop: 'Shop', small_venue: 'Small venue', facility: 'Facility', other: 'Other' },
   org_type: { enterprise: 'Enterprise', social_org: 'Social organisation', school: 'School', hospital: 'Clinic or hospital', other: 'Other' },
   freq: { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly', every_n_months: 'Every N months', once: 'Once' },
+  inbox: {
+    bell: 'Messages ({n} unread)', unread: 'Unread', read_all: 'Mark all read', marked: ({ n }) => (n === 1 ? '1 message marked read' : n + ' messages marked read'),
+    empty: 'No messages yet: work dispatched to your unit, supervision and requests to approve appear here', empty_unread: 'No unread messages',
+  },
+  inbox_event: { case_dispatched: 'New work', case_supervised: 'Supervised', case_approval: 'To approve', case_deadline: 'Due soon' },
   qtype: { yes_no: 'Yes/no', choice: 'Choice', number: 'Number', text: 'Text', photo: 'Photo', geopoint: 'Position' },
 };

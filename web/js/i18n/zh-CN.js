@@ -6,7 +6,7 @@ export default {
     login: '登录', desk: '受理台', report: '上报', work: '我的工作', case: '案件详情', board: '调度台', cases: '案件查询',
     dash: '驾驶舱', map: '网格地图', admin: '系统管理', users: '用户管理', me: '我的', home: '首页', security: '账号安全',
     registry: '登记', registry_import: '批量导入', registry_item: '登记详情', visits: '走访', visit: '入户走访',
-    hazards: '隐患台账', coverage: '走访覆盖率', plans: '走访计划', forms: '表单', form: '表单编辑',
+    hazards: '隐患台账', coverage: '走访覆盖率', plans: '走访计划', forms: '表单', form: '表单编辑', inbox: '消息',
   },
   common: {
     loading: '加载中…', reload: '重新加载', retry: '重试', back: '返回', cancel: '取消', confirm: '确认', done: '完成',
@@ -47,6 +47,7 @@ export default {
   time: {
     dh: '{d}天{h}小时', hm: '{h}小时{m}分', m: '{m}分钟', ms: '{m}分{s}秒', s: '{s}秒',
     left: '剩余{d}', overdue: '已超期{d}', workdays: '{n}个工作日', hours: '{n}小时',
+    just_now: '刚刚', min_ago: '{n}分钟前', h_ago: '{n}小时前',
   },
   deadline: { accept: '签收时限', resolve: '办结时限', paused: '已挂起 · 计时暂停', wd: '（{n}）' },
   /* status labels come from the workflow machines (GET /workflows) */
@@ -460,5 +461,10 @@ export default {
   place_type: { building: '楼栋', shop: '商铺', small_venue: '九小场所', facility: '公共设施', other: '其他' },
   org_type: { enterprise: '企业', social_org: '社会组织', school: '学校', hospital: '医疗机构', other: '其他' },
   freq: { daily: '每天', weekly: '每周', monthly: '每月', every_n_months: '每N个月', once: '一次' },
+  inbox: {
+    bell: '消息（{n} 条未读）', unread: '未读', read_all: '全部已读', marked: '已将 {n} 条标为已读',
+    empty: '还没有消息：派给本单位的工单、督办和待审批的申请会出现在这里', empty_unread: '没有未读消息',
+  },
+  inbox_event: { case_dispatched: '新工单', case_supervised: '督办', case_approval: '待审批', case_deadline: '即将超期' },
   qtype: { yes_no: '是/否', choice: '单选', number: '数字', text: '文字', photo: '照片', geopoint: '位置' },
 };
