@@ -11,7 +11,7 @@ import { session, restore, mainRole, hasRole, clearCaches, gate, forgetMe, reche
 import { route, go, defineRoutes, startRouter, routeTable } from './router.js';
 import { registerCommon } from './components/common.js';
 import { NAV, navItems, navLabel, homePath } from './nav.js';
-import { startInbox, stopInbox } from './inbox.js';
+import { inbox, startInbox, stopInbox } from './inbox.js';
 
 window.__lxStarted = true;
 
@@ -121,7 +121,7 @@ const Shell = {
       else go(def.value.up || homePath());
     }
     function switchLang() { setLocale(locale.value === 'en' ? 'zh-CN' : 'en'); }
-    return { items, tabs, current, title, activeTab, showBack, onBack, route, routeDef, session, go, switchLang, locale, t };
+    return { items, tabs, current, title, activeTab, showBack, onBack, route, routeDef, session, inbox, go, switchLang, locale, t };
   },
   template: `
   <div class="lx-shell" :class="'lx-route-' + route.name">
@@ -130,6 +130,10 @@ const Shell = {
       <nav>
         <a v-for="it in items" :key="it.name" :href="'#' + it.path" class="lx-side-item" :class="{active: route.name === it.name}" :data-nav="it.name">
           <van-icon :name="it.icon" /> <span>{{ it.label }}</span>
+        </a>
+        <a href="#/inbox" class="lx-side-item" :class="{active: route.name === 'inbox'}" data-nav="inbox" data-test="inbox-bell">
+          <van-icon name="bell" /> <span class="lx-flex1">{{ t('nav.inbox') }}</span>
+          <van-badge v-if="inbox.unread" :content="inbox.unread" max="99" data-test="inbox-count" />
         </a>
         <a href="#/me" class="lx-side-item" :class="{active: route.name === 'me'}" data-nav="me"><van-icon name="user-o" /> <span>{{ t('nav.me') }}</span></a>
       </nav>
@@ -140,7 +144,12 @@ const Shell = {
     </aside>
     <div class="lx-main">
       <van-nav-bar class="lx-topbar" :title="title" :left-arrow="showBack" @click-left="onBack" fixed placeholder safe-area-inset-top>
-        <template #right><span class="lx-lang" @click="switchLang" role="button" :aria-label="'language'">{{ locale === 'en' ? '中' : 'EN' }}</span></template>
+        <template #right>
+          <a href="#/inbox" class="lx-bell" data-test="inbox-bell" :aria-label="t('inbox.bell', { n: inbox.unread })">
+            <van-icon name="bell" /><van-badge v-if="inbox.unread" :content="inbox.unread" max="99" data-test="inbox-count" />
+          </a>
+          <span class="lx-lang" @click="switchLang" role="button" :aria-label="'language'">{{ locale === 'en' ? '中' : 'EN' }}</span>
+        </template>
       </van-nav-bar>
       <div v-if="session.offline" class="lx-offline-bar" data-test="offline-bar">{{ t('field.offline_start') }}</div>
       <header class="lx-wide-head">
