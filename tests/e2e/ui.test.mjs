@@ -167,7 +167,7 @@ test('every i18n key used by the UI exists in zh-CN and en', async () => {
   }
   // keys built at run time
   // (status labels come from GET /workflows in Chinese; engine.test.mjs checks the English ones)
-  const dynamic = ['action', 'type', 'channel', 'kind', 'role', 'rating', 'event', 'done', 'need', 'note_ph', 'reason_ph', 'pending', 'records', 'audit_kind', 'audit_detail'];
+  const dynamic = ['action', 'type', 'channel', 'kind', 'role', 'rating', 'event', 'done', 'need', 'note_ph', 'reason_ph', 'pending', 'records', 'audit_kind', 'audit_detail', 'inbox_event'];
   for (const ns of dynamic)
     for (const k of Object.keys(zh[ns])) if (get(en, ns + '.' + k) === undefined) missing.push('en: ' + ns + '.' + k);
   assert.deepEqual(missing, []);
