@@ -63,6 +63,13 @@ static void lx_code_hash(const char *phone_key, const char *code, char out[33])
 	sodium_memzero(both, sizeof both);
 }
 
+/* 429 for a number locked for left_ms more, with Retry-After. */
+static int lx_locked_reply(lx_req *r, const char *field, lx_ms left_ms)
+{
+	lx_reply_header(r, "Retry-After", "%lld", (long long)(left_ms / 1000 + 1));
+	return lx_reply_error(r, 429, "locked", field, "too many wrong codes: try again in 15 minutes");
+}
+
 int lx_api_resident_code(lx_req *r)
 {
 	const struct lx_phone_in *in = r->in;
@@ -81,10 +88,8 @@ int lx_api_resident_code(lx_req *r)
 		return lx_reply_error(r, 429, "too_many_codes", NULL, "too many codes asked for this hour; try later");
 	}
 	rc = lx_resident_code_get(r->db, key, &cur);
-	if (rc == LX_OK && cur.locked_until > now) {
-		lx_reply_header(r, "Retry-After", "%lld", (long long)((cur.locked_until - now) / 1000 + 1));
-		return lx_reply_error(r, 429, "locked", "phone", "too many wrong codes: try again in 15 minutes");
-	}
+	if (rc == LX_OK && cur.locked_until > now)
+		return lx_locked_reply(r, "phone", cur.locked_until - now);
 	if (rc != LX_OK && rc != LX_NOTFOUND)
 		return lx_reply_store_error(r, rc);
 	char code[7], hash[33];
@@ -112,10 +117,8 @@ static int lx_code_ok_or_reply(lx_req *r, const char *key, const char *code, lx_
 	int rc = lx_resident_code_get(r->db, key, &cur);
 	if (rc != LX_OK && rc != LX_NOTFOUND)
 		return lx_reply_store_error(r, rc);
-	if (rc == LX_OK && cur.locked_until > now) {
-		lx_reply_header(r, "Retry-After", "%lld", (long long)((cur.locked_until - now) / 1000 + 1));
-		return lx_reply_error(r, 429, "locked", "code", "too many wrong codes: try again in 15 minutes");
-	}
+	if (rc == LX_OK && cur.locked_until > now)
+		return lx_locked_reply(r, "code", cur.locked_until - now);
 	char hash[33];
 	lx_code_hash(key, code, hash);
 	bool live = rc == LX_OK && cur.code_hash[0] && cur.expires_at > now;

@@ -112,6 +112,19 @@ static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool st
 	return rc;
 }
 
+/* Replies status with the case as its reporter reads it (lx_resident_case_write). */
+static int lx_resident_case_reply(lx_req *r, int status, const lx_case *c, bool steps)
+{
+	lx_buf b;
+	lx_jw w;
+	lx_buf_init(&b);
+	lx_jw_init(&w, &b);
+	int rc = lx_resident_case_write(r, &w, c, steps);
+	rc = rc == LX_OK ? lx_reply_jw(r, status, &w) : lx_reply_store_error(r, rc);
+	lx_buf_free(&b);
+	return rc;
+}
+
 /* Case id of r's path when it was filed with the resident's number, into
  * *c (the caller clears it); a 404 otherwise. */
 static int lx_own_case_or_reply(lx_req *r, lx_case *c)
@@ -179,13 +192,7 @@ int lx_api_resident_case_get(lx_req *r)
 	lx_db_read_begin(r->db);
 	int rc = lx_own_case_or_reply(r, &c);
 	if (rc == LX_OK) {
-		lx_buf b;
-		lx_jw w;
-		lx_buf_init(&b);
-		lx_jw_init(&w, &b);
-		rc = lx_resident_case_write(r, &w, &c, true);
-		rc = rc == LX_OK ? lx_reply_jw(r, 200, &w) : lx_reply_store_error(r, rc);
-		lx_buf_free(&b);
+		rc = lx_resident_case_reply(r, 200, &c, true);
 		lx_case_clear(&c);
 	}
 	lx_db_read_end(r->db);
@@ -261,14 +268,7 @@ int lx_api_resident_cases_create(lx_req *r)
 
 int lx_api_resident_cases_create_reply(lx_req *r)
 {
-	lx_buf b;
-	lx_jw w;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	int rc = lx_resident_case_write(r, &w, lx_api_intake_case(r->state), false);
-	rc = rc == LX_OK ? lx_reply_jw(r, 201, &w) : lx_reply_store_error(r, rc);
-	lx_buf_free(&b);
-	return rc;
+	return lx_resident_case_reply(r, 201, lx_api_intake_case(r->state), false);
 }
 
 /* ---------------- rating ---------------- */
@@ -315,13 +315,7 @@ int lx_api_resident_rate(lx_req *r)
 	lx_flow_ctx_free(x);
 	if (rc != LX_OK)
 		return lx_reply_flow_error(r, &err, rc);
-	lx_buf b;
-	lx_jw w;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	rc = lx_resident_case_write(r, &w, &c, false);
-	rc = rc == LX_OK ? lx_reply_jw(r, 200, &w) : lx_reply_store_error(r, rc);
-	lx_buf_free(&b);
+	rc = lx_resident_case_reply(r, 200, &c, false);
 	lx_case_clear(&c);
 	return rc;
 }
@@ -376,13 +370,7 @@ int lx_api_resident_lookup(lx_req *r)
 			return lx_reply_store_error(r, LX_ERR);
 		return lx_reply_error(r, 404, "not_found", NULL, "no case with that number and those digits");
 	}
-	lx_buf b;
-	lx_jw w;
-	lx_buf_init(&b);
-	lx_jw_init(&w, &b);
-	rc = lx_resident_case_write(r, &w, &c, true);
-	rc = rc == LX_OK ? lx_reply_jw(r, 200, &w) : lx_reply_store_error(r, rc);
-	lx_buf_free(&b);
+	rc = lx_resident_case_reply(r, 200, &c, true);
 	lx_case_clear(&c);
 	return rc;
 }
