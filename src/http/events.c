@@ -138,9 +138,16 @@ static ssize_t lx_events_read(void *p, uint64_t pos, char *buf, size_t max)
 		e->last_sent = now;
 		return lx_events_copy(e, buf, max);
 	}
-	/* nothing new: out of the event loop until the ticker's next round */
-	MHD_suspend_connection(e->conn);
+	/* nothing new: out of the event loop until the ticker's next round. The
+	 * lock makes suspending and lx_events_stop's resuming one order: a stream
+	 * never suspends once the stop has resumed the others (libmicrohttpd
+	 * aborts when it stops with a connection still suspended). */
 	pthread_mutex_lock(&lx_ev_mu);
+	if (lx_ev_stopping) {
+		pthread_mutex_unlock(&lx_ev_mu);
+		return LX_STREAM_END;
+	}
+	MHD_suspend_connection(e->conn);
 	e->next = lx_ev_suspended;
 	lx_ev_suspended = e;
 	pthread_mutex_unlock(&lx_ev_mu);

@@ -476,3 +476,19 @@ def test_the_inbox_streams_live(own_server):
     st, b = api.get("/api/v1/inbox/stream")
 
     assert st == 401, b
+
+
+def test_the_server_stops_cleanly_with_streams_left_open(own_server):
+    """Browsers leave streams behind; a stop must end every one of them
+    (libmicrohttpd aborts when it stops with a connection still waiting)."""
+    import http.client
+    for round_ in range(4):
+        s = own_server()
+        tok = s.client.login("handler_heat")
+        for _ in range(8):
+            c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+            c.request("GET", "/api/v1/inbox/stream", headers={"Authorization": "Bearer " + tok})
+            assert c.getresponse().status == 200
+            c.close()   # gone: the server learns it only when it writes again
+        time.sleep(0.2 * round_)
+        assert s.stop() == 0
