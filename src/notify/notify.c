@@ -86,8 +86,10 @@ static pthread_mutex_t lx_tmpl_mu = PTHREAD_MUTEX_INITIALIZER;
 void lx_notify_templates_changed(void)
 {
 	pthread_mutex_lock(&lx_tmpl_mu);
-	for (int i = 0; i < lx_ntmpl; i++)
+	for (int i = 0; i < lx_ntmpl; i++) {
 		free(lx_tmpl[i].text);
+		lx_tmpl[i].text = NULL; /* the slot is reused: nothing of it may be freed again */
+	}
 	lx_ntmpl = 0;
 	pthread_mutex_unlock(&lx_tmpl_mu);
 }
