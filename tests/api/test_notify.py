@@ -59,10 +59,13 @@ class Gateway:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
-    def got(self, path=None, status=None):
+    def got(self, path=None, status=None, to=None):
+        """What reached the gateway (path, headers, body, status answered),
+        texts to one number only when `to` is given."""
         with self.lock:
-            return [(p, h, json.loads(b), s) for p, h, b, s in self.seen
+            seen = [(p, h, json.loads(b), s) for p, h, b, s in self.seen
                     if (path is None or p == path) and (status is None or s == status)]
+        return [x for x in seen if to is None or x[2].get("to") == to]
 
     def close(self):
         if self.hang is not None:
@@ -198,13 +201,14 @@ def test_the_reporter_is_texted_when_accepted_and_resolved(own_server, gateway):
     disp, heat = api.login("dispatcher"), api.login("handler_heat")
     case = heating_case(api, disp)
     api.post("/api/v1/cases/%d/accept" % case["id"], {}, heat)
-    texts = wait_for(lambda: g.got("/sms", 200), what="the accepted text")
+    texts = wait_for(lambda: g.got("/sms", 200, PHONE), what="the accepted text")
     path, headers, body, _ = texts[0]
     assert body["to"] == PHONE and case["id"] and "受理" in body["text"], body
     assert headers["X-Lianxin-Delivery"] == body["id"]
     st, c = api.post("/api/v1/cases/%d/resolve" % case["id"], {"reply": "已派人检修，暖气恢复正常"}, heat)
     assert st == 200, c
-    texts = wait_for(lambda: len(g.got("/sms", 200)) >= 2 and g.got("/sms", 200), what="the resolved text")
+    texts = wait_for(lambda: len(g.got("/sms", 200, PHONE)) >= 2 and g.got("/sms", 200, PHONE),
+                     what="the resolved text")
     resolved = texts[1][2]
     assert "已派人检修" in resolved["text"] and "/r/" in resolved["text"], resolved
     # the webhook heard every notice, each under its id and signed over the
@@ -248,9 +252,9 @@ def test_a_failing_gateway_is_retried_and_each_text_sent_once(own_server, gatewa
     disp, heat = api.login("dispatcher"), api.login("handler_heat")
     case = heating_case(api, disp)
     api.post("/api/v1/cases/%d/accept" % case["id"], {}, heat)
-    ok = wait_for(lambda: g.got("/sms", 200), what="delivery after three failures")
+    ok = wait_for(lambda: g.got("/sms", 200, PHONE), what="delivery after three failures")
     time.sleep(1.0)  # any duplicate would have come by now: back-off is 100, 200, 400 ms
-    seen = g.got("/sms")
+    seen = g.got("/sms", to=PHONE)
     assert [st for _, _, _, st in seen] == [500, 500, 500, 200], seen
     assert len({b["id"] for _, _, b, _ in seen}) == 1, "each attempt carries the same id"
     assert len(ok) == 1
@@ -258,7 +262,7 @@ def test_a_failing_gateway_is_retried_and_each_text_sent_once(own_server, gatewa
     assert row["state"] == "delivered" and row["attempts"] == 4 and row["last_error"] is None, row
     # once delivered it stays so: nothing more reaches the gateway
     time.sleep(0.5)
-    assert len(g.got("/sms")) == 4
+    assert len(g.got("/sms", to=PHONE)) == 4
 
 
 def test_a_dead_gateway_is_given_up_and_recorded(own_server, gateway):
@@ -335,7 +339,7 @@ def test_templates_are_data_an_admin_edits(own_server, gateway):
     # a notice first, so the node holds the templates when one changes
     first = heating_case(api, disp)
     api.post("/api/v1/cases/%d/accept" % first["id"], {}, heat)
-    wait_for(lambda: g.got("/sms", 200), what="the first text")
+    wait_for(lambda: g.got("/sms", 200, PHONE), what="the first text")
     new = "【连心】{number}号诉求已受理（{unit}），有事请拨12345。"
     st, r, _ = api.request("PUT", "/api/v1/notify/templates", {"event": "case.accepted", "channel": "sms",
                                                            "text": new}, adm)
@@ -351,7 +355,7 @@ def test_templates_are_data_an_admin_edits(own_server, gateway):
     assert st == 403, r
     case = heating_case(api, disp)
     api.post("/api/v1/cases/%d/accept" % case["id"], {}, heat)
-    texts = wait_for(lambda: len(g.got("/sms", 200)) >= 2 and g.got("/sms", 200), what="the text")
+    texts = wait_for(lambda: len(g.got("/sms", 200, PHONE)) >= 2 and g.got("/sms", 200, PHONE), what="the text")
     text = texts[-1][2]["text"]
     # the edit is seen at once on this node, not after the templates' 10 s
     assert text.startswith("【连心】") and "号诉求已受理（供热公司）" in text and "{" not in text, text
@@ -398,9 +402,9 @@ def test_two_nodes_send_each_message_once(pristine_db, gateway):
             st, _ = (b if i % 2 else a).client.post("/api/v1/cases/%d/accept" % c["id"], {}, heat)
             assert st == 200
             ids.append(c["id"])
-        wait_for(lambda: len(g.got("/sms", 200)) >= 20, what="twenty texts")
+        wait_for(lambda: len(g.got("/sms", 200, PHONE)) >= 20, what="twenty texts")
         time.sleep(1.0)
-        got = [body["id"] for _, _, body, _ in g.got("/sms")]
+        got = [body["id"] for _, _, body, _ in g.got("/sms", to=PHONE)]
         assert len(got) == 20 and len(set(got)) == 20, got
         owners = db_rows(db, "SELECT DISTINCT lease_owner FROM outbox WHERE channel = 'sms' AND case_id IN (%s)"
                          % ",".join(map(str, ids)))
