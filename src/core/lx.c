@@ -151,6 +151,14 @@ char *lx_buf_steal(lx_buf *b)
 	return p;
 }
 
+void lx_deadline_in_ms(struct timespec *ts, long long ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	long long ns = ts->tv_nsec + ms * 1000000LL;
+	ts->tv_sec += ns / 1000000000LL;
+	ts->tv_nsec = ns % 1000000000LL;
+}
+
 lx_ms lx_now_ms(void)
 {
 	struct timespec ts;

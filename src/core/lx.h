@@ -66,6 +66,10 @@ typedef int64_t lx_ms;
 
 /* Returns the current wall-clock time in ms. */
 lx_ms lx_now_ms(void);
+/* The CLOCK_REALTIME moment ms milliseconds from now into *ts: the deadline
+ * pthread_cond_timedwait takes. */
+struct timespec;
+void lx_deadline_in_ms(struct timespec *ts, long long ms);
 /* Days from 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31; no
  * range check), and back. */
 int64_t lx_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -54,10 +54,7 @@ static void *lx_ev_ticker(void *arg)
 	pthread_mutex_lock(&lx_ev_mu);
 	while (!lx_ev_stopping) {
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		long long ns = ts.tv_nsec + (long long)LX_EVENTS_TICK_MS * 1000000LL;
-		ts.tv_sec += ns / 1000000000LL;
-		ts.tv_nsec = ns % 1000000000LL;
+		lx_deadline_in_ms(&ts, LX_EVENTS_TICK_MS);
 		pthread_cond_timedwait(&lx_ev_cv, &lx_ev_mu, &ts);
 		lx_resume_all_locked();
 	}

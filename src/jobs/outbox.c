@@ -28,10 +28,7 @@ struct lx_outbox_worker {
 static void lx_wait_ms(lx_outbox_worker *w, int ms)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	long long ns = ts.tv_nsec + (long long)ms * 1000000LL;
-	ts.tv_sec += ns / 1000000000LL;
-	ts.tv_nsec = ns % 1000000000LL;
+	lx_deadline_in_ms(&ts, ms);
 	pthread_mutex_lock(&w->mu);
 	if (!w->stop)
 		pthread_cond_timedwait(&w->cv, &w->mu, &ts);

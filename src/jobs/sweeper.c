@@ -102,10 +102,7 @@ static void *lx_sweeper_main(void *arg)
 		lx_trail_flush(s->app->pool);
 		pthread_mutex_lock(&s->mu);
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		long long ns = ts.tv_nsec + (long long)s->app->sweep_interval_ms * 1000000LL;
-		ts.tv_sec += ns / 1000000000LL;
-		ts.tv_nsec = ns % 1000000000LL;
+		lx_deadline_in_ms(&ts, s->app->sweep_interval_ms);
 		if (!s->stop)
 			pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 	}

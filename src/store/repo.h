@@ -24,6 +24,9 @@
 /* Steps st once: on a row calls fill(st, out) and returns LX_OK; LX_NOTFOUND
  * for no row; the step's error otherwise. Always finishes st. */
 int lx_row_one(lx_stmt *st, void (*fill)(lx_stmt *st, void *out), void *out);
+/* Steps a bound statement that returns no rows (an INSERT, an UPDATE of
+ * any number of rows) and finishes it: LX_OK or LX_ERR. */
+int lx_stmt_exec(lx_stmt *st);
 /* Steps the bound UPDATE st and finishes it: LX_OK when it changed one row,
  * `none` (LX_NOTFOUND, LX_CONFLICT) when it changed none, the store's
  * status otherwise. */

@@ -26,9 +26,7 @@ int lx_inbox_add(lx_db *db, int64_t user_id, const char *event, int64_t case_id,
 	lx_stmt_bind_text(st, 4, text);
 	lx_stmt_bind_text(st, 5, key);
 	lx_stmt_bind_int(st, 6, now);
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	return rc == LX_DONE ? LX_OK : LX_ERR;
+	return lx_stmt_exec(st);
 }
 
 static json_t *lx_inbox_row(lx_stmt *st, void *arg)
@@ -93,9 +91,7 @@ int lx_inbox_read_all(lx_db *db, int64_t user_id, lx_ms now, int64_t *n)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, now);
 	lx_stmt_bind_int(st, 2, user_id);
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	if (rc != LX_DONE)
+	if (lx_stmt_exec(st) != LX_OK)
 		return LX_ERR;
 	*n = lx_db_changes(db);
 	return LX_OK;
@@ -158,8 +154,7 @@ int lx_outbox_add(lx_db *db, const char *key, const char *channel, const char *e
 	lx_stmt_bind_text(st, 7, body);
 	lx_stmt_bind_int(st, 8, now);
 	lx_stmt_bind_int(st, 9, now);
-	rc = lx_stmt_step(st) == LX_DONE ? LX_OK : LX_ERR;
-	lx_stmt_done(st);
+	rc = lx_stmt_exec(st);
 done:
 	free(sealed);
 	return rc;
@@ -292,18 +287,14 @@ int lx_notify_settle_simulated(lx_db *db, lx_ms delivered_before, lx_ms read_bef
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, delivered_before);
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	if (rc != LX_DONE)
+	if (lx_stmt_exec(st) != LX_OK)
 		return LX_ERR;
 	/* staff read what came in within the working day it came */
 	st = lx_db_prepare(db, "UPDATE inbox SET read_at = created_at + 1200000 WHERE read_at IS NULL AND created_at < ?");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, read_before);
-	rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	return rc == LX_DONE ? LX_OK : LX_ERR;
+	return lx_stmt_exec(st);
 }
 
 /* ---------------- templates ---------------- */

@@ -26,13 +26,6 @@ int lx_resident_sends(lx_db *db, const char *phone_key, const char *addr, lx_ms 
 	return lx_stmt_one_int(st, from_addr) == LX_OK ? LX_OK : LX_ERR;
 }
 
-static int lx_step_done(lx_stmt *st)
-{
-	int rc = lx_stmt_step(st);
-	lx_stmt_done(st);
-	return rc == LX_DONE ? LX_OK : LX_ERR;
-}
-
 int lx_resident_send_add(lx_db *db, const char *phone_key, const char *addr, lx_ms now)
 {
 	lx_stmt *st = lx_db_prepare(db, "INSERT INTO resident_code_sends(phone_key, addr, at) VALUES (?, ?, ?)");
@@ -41,7 +34,7 @@ int lx_resident_send_add(lx_db *db, const char *phone_key, const char *addr, lx_
 	lx_stmt_bind_text(st, 1, phone_key);
 	lx_stmt_bind_text(st, 2, addr);
 	lx_stmt_bind_int(st, 3, now);
-	return lx_step_done(st);
+	return lx_stmt_exec(st);
 }
 
 int lx_resident_code_put(lx_db *db, const char *phone_key, const char *addr, const char *code_hash,
@@ -57,7 +50,7 @@ int lx_resident_code_put(lx_db *db, const char *phone_key, const char *addr, con
 	lx_stmt_bind_text(st, 1, phone_key);
 	lx_stmt_bind_text(st, 2, code_hash);
 	lx_stmt_bind_int(st, 3, expires_at);
-	return lx_step_done(st);
+	return lx_stmt_exec(st);
 }
 
 static void lx_code_fill(lx_stmt *st, void *out)
@@ -91,7 +84,7 @@ int lx_resident_code_wrong(lx_db *db, const char *phone_key, int max, lx_ms lock
 	lx_stmt_bind_int(st, 2, lock_until);
 	lx_stmt_bind_int(st, 3, max);
 	lx_stmt_bind_text(st, 4, phone_key);
-	return lx_step_done(st);
+	return lx_stmt_exec(st);
 }
 
 int lx_resident_code_spend(lx_db *db, const char *phone_key)
@@ -100,7 +93,7 @@ int lx_resident_code_spend(lx_db *db, const char *phone_key)
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, phone_key);
-	return lx_step_done(st);
+	return lx_stmt_exec(st);
 }
 
 int lx_resident_session_put(lx_db *db, const char *token_hash, const char *phone, lx_ms now, lx_ms expires_at)
@@ -116,7 +109,7 @@ int lx_resident_session_put(lx_db *db, const char *token_hash, const char *phone
 		lx_stmt_bind_text(st, 2, sealed);
 		lx_stmt_bind_int(st, 3, now);
 		lx_stmt_bind_int(st, 4, expires_at);
-		rc = lx_step_done(st);
+		rc = lx_stmt_exec(st);
 	}
 	free(sealed);
 	return rc;
@@ -149,5 +142,5 @@ int lx_resident_session_revoke(lx_db *db, const char *token_hash, lx_ms now)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, now);
 	lx_stmt_bind_text(st, 2, token_hash);
-	return lx_step_done(st);
+	return lx_stmt_exec(st);
 }

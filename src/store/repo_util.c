@@ -18,6 +18,13 @@ int lx_row_one(lx_stmt *st, void (*fill)(lx_stmt *st, void *out), void *out)
 	return rc;
 }
 
+int lx_stmt_exec(lx_stmt *st)
+{
+	int rc = lx_stmt_step(st);
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
+}
+
 int lx_change_one(lx_db *db, lx_stmt *st, int none)
 {
 	int rc = lx_stmt_step(st);
