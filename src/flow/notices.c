@@ -53,23 +53,15 @@ bool lx_flow_notice_valid(const char *spec)
 
 struct lx_rcpts {
 	lx_recipient to[LX_MAX_RECIPIENTS];
-	char *phones[LX_MAX_RECIPIENTS];
 	size_t n;
-	int64_t skip;       /* the actor: nobody is told of their own step */
-	int64_t unit_found; /* desk: the unit whose dispatchers were found */
+	int64_t skip; /* the actor: nobody is told of their own step */
 };
 
-static void lx_rcpt_add(void *arg, int64_t user_id, const char *phone, int64_t unit_id)
+static void lx_rcpt_add(void *arg, int64_t user_id)
 {
 	struct lx_rcpts *r = arg;
-	if (user_id == r->skip || r->n == LX_MAX_RECIPIENTS)
-		return;
-	if (r->unit_found && r->unit_found != unit_id)
-		return; /* desk: only the nearest level that has dispatchers */
-	r->unit_found = unit_id;
-	r->phones[r->n] = phone ? lx_xstrdup(phone) : NULL;
-	r->to[r->n] = (lx_recipient){.user_id = user_id, .phone = r->phones[r->n]};
-	r->n++;
+	if (user_id != r->skip && r->n < LX_MAX_RECIPIENTS)
+		r->to[r->n++] = (lx_recipient){.user_id = user_id};
 }
 
 static int lx_rcpts_of(lx_flow_ctx *x, const lx_case *c, enum lx_who who, struct lx_rcpts *r)
@@ -83,25 +75,19 @@ static int lx_rcpts_of(lx_flow_ctx *x, const lx_case *c, enum lx_who who, struct
 	if (!c->handler_unit_id)
 		return LX_OK;
 	if (who == LX_WHO_HANDLER)
-		return lx_users_of_units(x->db, &c->handler_unit_id, 1,
-					 LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER | LX_ROLE_DISPATCHER | LX_ROLE_ADMIN,
-					 lx_rcpt_add, r);
+		return lx_users_of_unit(x->db, c->handler_unit_id,
+					LX_ROLE_HANDLER | LX_ROLE_GRID_WORKER | LX_ROLE_DISPATCHER | LX_ROLE_ADMIN,
+					lx_rcpt_add, r);
 	const lx_unit *u = lx_flow_unit(x, c->handler_unit_id);
 	int64_t ids[LX_PATH_MAX_DEPTH];
 	size_t n = u ? lx_path_ids(u->path, ids, LX_PATH_MAX_DEPTH) : 0;
-	/* nearest first: the handler's own unit, then up */
+	/* nearest first: the handler's own unit, then up to the first that has any */
 	for (size_t i = n; i-- > 0 && r->n == 0;) {
-		int rc = lx_users_of_units(x->db, &ids[i], 1, LX_ROLE_DISPATCHER, lx_rcpt_add, r);
+		int rc = lx_users_of_unit(x->db, ids[i], LX_ROLE_DISPATCHER, lx_rcpt_add, r);
 		if (rc != LX_OK)
 			return rc;
 	}
 	return LX_OK;
-}
-
-static void lx_rcpts_clear(struct lx_rcpts *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->phones[i]);
 }
 
 /* A time as people read it in a text: "12月2日 09:30" (local). */
@@ -154,7 +140,6 @@ int lx_flow_notify(lx_flow_ctx *x, const lx_case *c, const lx_event *ev)
 			lx_notice_var(&n, "request", lx_request_word(ev->action));
 			rc = lx_notify(x->db, &n, r.to, r.n, ev->at);
 		}
-		lx_rcpts_clear(&r);
 	}
 	return rc;
 }

@@ -97,27 +97,22 @@ int lx_inbox_read_all(lx_db *db, int64_t user_id, lx_ms now, int64_t *n)
 	return LX_OK;
 }
 
-int lx_users_of_units(lx_db *db, const int64_t *ids, size_t n, unsigned mask,
-		      void (*fn)(void *arg, int64_t user_id, const char *phone, int64_t unit_id), void *arg)
+int lx_users_of_unit(lx_db *db, int64_t unit_id, unsigned mask, void (*fn)(void *arg, int64_t user_id),
+		     void *arg)
 {
-	lx_stmt *st = lx_db_prepare(db, "SELECT id, roles, phone FROM users WHERE unit_id = ? AND active = 1 "
-					"ORDER BY id");
+	lx_stmt *st = lx_db_prepare(db, "SELECT id, roles FROM users WHERE unit_id = ? AND active = 1 ORDER BY id");
 	if (!st)
 		return LX_ERR;
-	for (size_t i = 0; i < n; i++) {
-		lx_stmt_bind_int(st, 1, ids[i]);
-		int rc;
-		while ((rc = lx_stmt_step(st)) == LX_ROW) {
-			unsigned roles = 0;
-			lx_roles_parse_list(lx_stmt_text(st, 1), &roles);
-			if (roles & mask)
-				fn(arg, lx_stmt_int(st, 0), lx_stmt_text(st, 2), ids[i]);
-		}
-		lx_stmt_done(st);
-		if (rc != LX_DONE)
-			return LX_ERR;
+	lx_stmt_bind_int(st, 1, unit_id);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		unsigned roles = 0;
+		lx_roles_parse_list(lx_stmt_text(st, 1), &roles);
+		if (roles & mask)
+			fn(arg, lx_stmt_int(st, 0));
 	}
-	return LX_OK;
+	lx_stmt_done(st);
+	return rc == LX_DONE ? LX_OK : LX_ERR;
 }
 
 /* ---------------- outbox ---------------- */

@@ -34,12 +34,10 @@ int lx_inbox_read(lx_db *db, int64_t user_id, int64_t id, lx_ms now);
 /* Marks every unread entry of user_id read; *n how many. LX_OK or LX_ERR. */
 int lx_inbox_read_all(lx_db *db, int64_t user_id, lx_ms now, int64_t *n);
 
-/* The active users of the units ids[0..n) whose roles meet mask, as user
- * ids with their phones: calls fn(arg, user_id, phone or NULL, unit_id) per
- * user, in the order of ids (nearest first when the caller passes a path
- * reversed). LX_OK or LX_ERR. */
-int lx_users_of_units(lx_db *db, const int64_t *ids, size_t n, unsigned mask,
-		      void (*fn)(void *arg, int64_t user_id, const char *phone, int64_t unit_id), void *arg);
+/* Calls fn(arg, user_id) for each active user of unit unit_id whose roles
+ * meet mask, in id order. LX_OK or LX_ERR. */
+int lx_users_of_unit(lx_db *db, int64_t unit_id, unsigned mask, void (*fn)(void *arg, int64_t user_id),
+		     void *arg);
 
 /* ---------------- outbox ---------------- */
 
