@@ -164,6 +164,9 @@ void lx_api_case_write(lx_jw *w, lx_req *r, const lx_case *c, bool listing);
  * bad_parameter naming the key and return false otherwise. */
 bool lx_query_time_or_reply(lx_req *r, const char *key, lx_ms *out);
 bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *out);
+/* key=true|1 or false|0 (absent: false) into *out; otherwise replies 400
+ * bad_parameter and returns false. */
+bool lx_query_bool_or_reply(lx_req *r, const char *key, bool *out);
 int lx_api_reply_case(lx_req *r, int status, const lx_case *c);
 /* A paged list's reply: lx_api_list_open starts {"items":[ in b (the
  * caller writes the items), lx_api_list_reply closes it with "next_cursor"

@@ -54,6 +54,20 @@ bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *
 	return true;
 }
 
+bool lx_query_bool_or_reply(lx_req *r, const char *key, bool *out)
+{
+	const char *s = lx_query_arg(r, key);
+	*out = false;
+	if (!s || strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+		return true;
+	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0) {
+		*out = true;
+		return true;
+	}
+	lx_reply_error(r, 400, "bad_parameter", key, "%s is true or false", key);
+	return false;
+}
+
 /*
  * Parses the case list's query arguments of r into *q, with the same rules
  * and error replies as GET /api/v1/cases: unknown status or type 422, bad
@@ -66,16 +80,13 @@ bool lx_query_posint_or_reply(lx_req *r, const char *key, int64_t max, int64_t *
  * text is no case number. */
 static bool lx_query_number(lx_req *r, const char *text, lx_case_query *q)
 {
-	size_t n = strlen(text);
 	char day[11];
 	lx_ms start;
-	if (n < 14 || n > 26 || strspn(text, "0123456789") != n)
+	int64_t id;
+	if (!lx_flow_case_number_id(text, &id))
 		return false;
 	snprintf(day, sizeof day, "%.4s-%.2s-%.2s", text, text + 4, text + 6);
 	if (lx_time_parse(day, r->app->tz_offset_min, &start) != LX_OK)
-		return false;
-	long long id = strtoll(text + 8, NULL, 10);
-	if (id <= 0)
 		return false;
 	q->f.id = id;
 	if (!q->f.from || q->f.from < start)

@@ -48,21 +48,6 @@ static int lx_page_reply(lx_req *r, json_t *rows, int64_t limit, json_t *extra)
 	return lx_reply_json(r, 200, j);
 }
 
-/* unread=true|false (400 otherwise) into *out. */
-static bool lx_query_bool_or_reply(lx_req *r, const char *key, bool *out)
-{
-	const char *s = lx_req_arg(r, key);
-	*out = false;
-	if (!s || strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
-		return true;
-	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0) {
-		*out = true;
-		return true;
-	}
-	lx_reply_error(r, 400, "bad_parameter", key, "%s is true or false", key);
-	return false;
-}
-
 int lx_api_inbox_list(lx_req *r)
 {
 	int64_t limit = 0, cursor = 0, unread = 0;

@@ -38,12 +38,13 @@ static const struct {
 	{NULL, NULL},
 };
 
-static const char *lx_step_text(const char *action, const char *to)
+static const char *lx_step_text(const lx_event *e)
 {
-	if (strcmp(action, "suspend") == 0 && to && strcmp(to, "suspended") == 0)
-		return "办理暂缓（待条件具备后继续）";
+	/* a suspension the desk must approve first changes nothing yet */
+	if (strcmp(e->action, "suspend") == 0)
+		return e->from && e->to && strcmp(e->from, e->to) != 0 ? "办理暂缓（待条件具备后继续）" : NULL;
 	for (int i = 0; lx_resident_steps[i].action; i++)
-		if (strcmp(lx_resident_steps[i].action, action) == 0)
+		if (strcmp(lx_resident_steps[i].action, e->action) == 0)
 			return lx_resident_steps[i].text;
 	return NULL;
 }
@@ -56,7 +57,7 @@ struct lx_steps {
 static int lx_step_cb(void *arg, const lx_event_view *v)
 {
 	struct lx_steps *s = arg;
-	const char *text = lx_step_text(v->e->action, v->e->to);
+	const char *text = lx_step_text(v->e);
 	if (!text)
 		return 0;
 	char ts[40];
@@ -67,6 +68,18 @@ static int lx_step_cb(void *arg, const lx_event_view *v)
 	lx_jw_str(s->w, text);
 	lx_jw_close(s->w, '}');
 	return 0;
+}
+
+/* Whether the engine would let the reporter rate c now (an answer waits
+ * for their rating), asked as the machine's probe. */
+static bool lx_resident_may_rate(lx_req *r, const lx_case *c)
+{
+	lx_flow_actor who = {0, LX_ROLE_RESIDENT, "/", false};
+	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &who, lx_now_ms(), r->app->tz_offset_min);
+	lx_flow_error err;
+	bool ok = lx_flow_decide(x, c, "rate", NULL, NULL, &err) == LX_OK;
+	lx_flow_ctx_free(x);
+	return ok;
 }
 
 /* A case as its reporter reads it. With steps, its timeline too. */
@@ -95,7 +108,7 @@ static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool st
 	lx_jw_key(w, "rating");
 	c->rating[0] ? lx_jw_str(w, c->rating) : lx_jw_null(w);
 	lx_jw_key(w, "can_rate");
-	lx_jw_bool(w, strcmp(c->status, "resolved") == 0 && !c->rating[0]);
+	lx_jw_bool(w, lx_resident_may_rate(r, c));
 	int rc = LX_OK;
 	if (steps) {
 		lx_jw_key(w, "description");
@@ -337,8 +350,9 @@ static int lx_resident_miss(lx_req *r)
 int lx_api_resident_lookup(lx_req *r)
 {
 	const char *number = lx_req_arg(r, "number"), *digits = lx_req_arg(r, "digits");
-	if (!number || strlen(number) != 14 || strspn(number, "0123456789") != 14)
-		return lx_reply_error(r, 400, "bad_parameter", "number", "number is the case's 14 digits");
+	int64_t id;
+	if (!lx_flow_case_number_id(number, &id))
+		return lx_reply_error(r, 400, "bad_parameter", "number", "number is the case's number (14 digits or more)");
 	if (!digits || strlen(digits) != 4 || strspn(digits, "0123456789") != 4)
 		return lx_reply_error(r, 400, "bad_parameter", "digits", "digits are the last 4 of the phone");
 	/* guessing is slow: 20 looks an hour from one address, counted as codes are */
@@ -350,7 +364,6 @@ int lx_api_resident_lookup(lx_req *r)
 	if (from_addr >= 20)
 		return lx_reply_error(r, 429, "too_many_lookups", NULL, "too many lookups this hour; try later");
 	lx_case c = {0};
-	int64_t id = strtoll(number + 8, NULL, 10);
 	rc = lx_case_get(r->db, "/", id, &c);
 	char got[32];
 	bool match = false;

@@ -301,6 +301,15 @@ void lx_flow_case_number(int tz_offset_min, const lx_case *c, char out[32])
 	snprintf(out, 32, "%.4s%.2s%.2s%06lld", day, day + 5, day + 8, (long long)c->id);
 }
 
+bool lx_flow_case_number_id(const char *s, int64_t *id)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 14 || n > 26 || strspn(s, "0123456789") != n)
+		return false;
+	*id = strtoll(s + 8, NULL, 10);
+	return *id > 0;
+}
+
 /* ---------------- deciding ---------------- */
 
 /* May the actor fire row t (roles, and the handling unit when asked)? */

@@ -270,6 +270,10 @@ bool lx_flow_notice_valid(const char *spec);
 
 /* The case number (local date of intake + id, "20261123000042") into out. */
 void lx_flow_case_number(int tz_offset_min, const lx_case *c, char out[32]);
+/* The id a case number names (its digits after the date: 6 or more), into
+ * *id. False when s is no case number's shape (14 to 26 digits, an id > 0);
+ * whether the date is the case's is for the caller to compare. */
+bool lx_flow_case_number_id(const char *s, int64_t *id);
 
 /* Records err as the contract's error (printf message). Returns the LX_
  * status matching err->status. */

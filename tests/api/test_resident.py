@@ -203,6 +203,55 @@ def test_a_residents_rating_counts_and_says_who_rated(srv):
     assert rated and "反映人本人评价" in rated[0]["note"] and number[-4:] in rated[0]["note"], rated
     assert number not in str(staff["timeline"]), "the full number is not on the timeline"
     assert "还是漏水" in rated[0]["note"]
+    st, b, _ = c.request("GET", "/api/v1/resident/cases/%d" % case["id"], token=tok)
+    assert b["can_rate"] is False and b["rating"] == "unsatisfied", b
+    # answered again: the resident may rate the new answer, though an old rating stands
+    s.client.post("/api/v1/cases/%d/accept" % case["id"], {}, heat)
+    st, r = s.client.post("/api/v1/cases/%d/resolve" % case["id"], {"reply": "已更换暖气片"}, heat)
+    assert st == 200, r
+    st, b, _ = c.request("GET", "/api/v1/resident/cases/%d" % case["id"], token=tok)
+    assert b["status"] == "resolved" and b["can_rate"] is True, b
+
+
+def test_a_resident_cannot_rate_or_read_anothers_case(srv):
+    s = srv
+    owner, other = login(s, phone()), login(s, phone())
+    c = From(s.port, "127.0.0.1")
+    st, case, _ = c.request("POST", "/api/v1/resident/cases", {
+        "category_code": "0101", "title": "暖气不热", "description": "别人的诉求"}, token=owner)
+    assert st == 201
+    heat = s.client.login("handler_heat")
+    s.client.post("/api/v1/cases/%d/accept" % case["id"], {}, heat)
+    s.client.post("/api/v1/cases/%d/resolve" % case["id"], {"reply": "已处理"}, heat)
+    st, b, _ = c.request("POST", "/api/v1/resident/cases/%d/rate" % case["id"],
+                         {"rating": "unsatisfied", "solved": False}, token=other)
+    assert st == 404 and b["error"]["code"] == "not_found", b
+    st, b, _ = c.request("GET", "/api/v1/resident/cases/%d" % case["id"], token=owner)
+    assert b["status"] == "resolved" and b["rating"] is None, "the stranger's rating changed nothing"
+    st, b, _ = c.request("GET", "/api/v1/resident/cases", token=other)
+    assert st == 200 and b["items"] == [], b
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"description": "没有标题"}, "title"),
+    ({"title": "没有内容"}, "description"),
+    ({"title": "t", "description": "d", "lat": 37.86}, "lon"),
+    ({"title": "t", "description": "d", "lat": 91, "lon": 113.5}, "lat"),
+    ({"title": "t", "description": "d", "category_code": "9999"}, "category_code"),
+    ({"title": "t", "description": "d", "type": "nonsense"}, "type"),
+    ({"title": "t" * 101, "description": "d"}, "title"),
+])
+def test_a_residents_bad_filing_is_refused_and_writes_nothing(srv, body, field):
+    s = srv
+    tok = login(s, phone())
+    c = From(s.port, "127.0.0.1")
+    st, b, _ = c.request("POST", "/api/v1/resident/cases", body, token=tok)
+    assert st in (400, 422) and b["error"]["field"] == field, b
+    st, b, _ = c.request("GET", "/api/v1/resident/cases", token=tok)
+    assert b["items"] == [], b
+    for q in ("limit=0", "limit=x", "cursor=-3"):
+        st, b, _ = c.request("GET", "/api/v1/resident/cases?" + q, token=tok)
+        assert st == 400 and b["error"]["code"] == "bad_parameter", (q, b)
 
 
 def test_a_case_by_its_number_and_digits_without_login(srv):
@@ -220,6 +269,13 @@ def test_a_case_by_its_number_and_digits_without_login(srv):
     assert "赵大爷" not in str(b) and number not in str(b)
     st, b, _ = c.request("GET", "/api/v1/resident/lookup?number=%s&digits=%s" % (num, "0000" if number[-4:] != "0000"
                                                                                  else "1111"))
+    assert st == 404, b
+    # the right id on another day is no case number of it
+    wrong_day = ("20190101" if num[:8] != "20190101" else "20190102") + num[8:]
+    st, b, _ = c.request("GET", "/api/v1/resident/lookup?number=%s&digits=%s" % (wrong_day, number[-4:]))
+    assert st == 404, b
+    # a number of more than 14 digits (ids past 999,999) is a number all the same
+    st, b, _ = c.request("GET", "/api/v1/resident/lookup?number=%s&digits=%s" % (num[:8] + "0" + num[8:], number[-4:]))
     assert st == 404, b
     for q in ("number=123&digits=1234", "number=%s&digits=12" % num, "digits=1234", "number=%s" % num):
         st, b, _ = c.request("GET", "/api/v1/resident/lookup?" + q)
