@@ -134,8 +134,16 @@ static int lx_code_ok_or_reply(lx_req *r, const char *key, const char *code, lx_
  * so it counts): the token, or the failure it recorded. */
 struct lx_resident_login {
 	char token[65];
-	bool ok;
+	char *phone_mask; /* set once the session is written */
 };
+
+static void lx_resident_login_free(void *p)
+{
+	struct lx_resident_login *s = p;
+	sodium_memzero(s->token, sizeof s->token);
+	free(s->phone_mask);
+	free(s);
+}
 
 int lx_api_resident_login(lx_req *r)
 {
@@ -152,7 +160,7 @@ int lx_api_resident_login(lx_req *r)
 		return LX_OK;
 	struct lx_resident_login *s = lx_xcalloc(1, sizeof *s);
 	r->state = s;
-	r->state_free = free;
+	r->state_free = lx_resident_login_free;
 	char hash[65];
 	lx_token_new(s->token);
 	lx_token_hash(s->token, hash);
@@ -161,24 +169,17 @@ int lx_api_resident_login(lx_req *r)
 		rc = lx_resident_session_put(r->db, hash, phone, now, now + LX_RESIDENT_SESSION_MS);
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
-	s->ok = true;
+	s->phone_mask = lx_mask_phone(phone);
 	return LX_OK;
 }
 
 int lx_api_resident_login_reply(lx_req *r)
 {
 	const struct lx_resident_login *s = r->state;
-	if (!s || !s->ok)
+	if (!s || !s->phone_mask)
 		return LX_OK; /* replied in the job: a wrong, spent or locked code */
-	char *mask = NULL;
-	const struct lx_phone_in *in = r->in;
-	char phone[24];
-	if (!lx_phone_check(in->phone, phone))
-		mask = lx_mask_phone(phone);
-	int rc = lx_reply_json(r, 200, json_pack("{s:s, s:s, s:s?}", "token", s->token, "role", "resident", "phone",
-						 mask));
-	free(mask);
-	return rc;
+	return lx_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "token", s->token, "role", "resident", "phone",
+					       s->phone_mask));
 }
 
 int lx_api_resident_logout(lx_req *r)

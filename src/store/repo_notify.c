@@ -252,18 +252,15 @@ static json_t *lx_outbox_row(lx_stmt *st, void *arg)
 
 json_t *lx_outbox_list(lx_db *db, int64_t case_id, bool pending_only, int64_t before, int limit)
 {
+#define LX_OUTBOX_LIST "SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, " \
+		       "last_error, created_at, delivered_at, gave_up_at FROM outbox WHERE id < ?"
 	static const char *const sql[4] = {
-		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
-		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? ORDER BY id DESC LIMIT ?",
-		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
-		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? AND pending = 1 ORDER BY id DESC LIMIT ?",
-		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
-		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? AND case_id = ? "
-		"ORDER BY id DESC LIMIT ?",
-		"SELECT id, msg_key, channel, event, case_id, to_mask, body, pending, attempts, next_at, last_error, "
-		"created_at, delivered_at, gave_up_at FROM outbox WHERE id < ? AND case_id = ? AND pending = 1 "
-		"ORDER BY id DESC LIMIT ?",
+		LX_OUTBOX_LIST " ORDER BY id DESC LIMIT ?",
+		LX_OUTBOX_LIST " AND pending = 1 ORDER BY id DESC LIMIT ?",
+		LX_OUTBOX_LIST " AND case_id = ? ORDER BY id DESC LIMIT ?",
+		LX_OUTBOX_LIST " AND case_id = ? AND pending = 1 ORDER BY id DESC LIMIT ?",
 	};
+#undef LX_OUTBOX_LIST
 	lx_stmt *st = lx_db_prepare(db, sql[(case_id > 0 ? 2 : 0) + (pending_only ? 1 : 0)]);
 	if (!st)
 		return NULL;

@@ -364,6 +364,12 @@ def test_templates_are_data_an_admin_edits(own_server, gateway):
 def test_the_outbox_list_is_the_system_admins(api):
     st, b = api.get("/api/v1/notify/outbox?limit=5", api.login("admin"))
     assert st == 200 and len(b["items"]) <= 5, b
+    st, p1 = api.get("/api/v1/notify/outbox?limit=2", api.login("admin"))
+    assert len(p1["items"]) == 2 and p1["next_cursor"], p1
+    st, p2 = api.get("/api/v1/notify/outbox?limit=2&cursor=" + p1["next_cursor"], api.login("admin"))
+    assert st == 200 and p2["items"][0]["id"] < p1["items"][-1]["id"], p2
+    st, pend = api.get("/api/v1/notify/outbox?pending=true&limit=200", api.login("admin"))
+    assert all(r["state"] == "pending" for r in pend["items"]), pend
     for r in b["items"]:
         assert r["to"] is None or "****" in r["to"], r
     for q in ("limit=0", "pending=perhaps", "case_id=x"):
