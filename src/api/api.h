@@ -301,6 +301,21 @@ int lx_api_resident_cases_create(lx_req *r);
 int lx_api_resident_cases_create_reply(lx_req *r);
 int lx_api_resident_rate(lx_req *r);
 int lx_api_resident_lookup(lx_req *r);
+int lx_api_resident_categories(lx_req *r);
+/* Whether c was filed with the number r's resident proved. */
+bool lx_resident_owns(const lx_req *r, const lx_case *c);
+/* Case id into *c (the caller clears it) when it is r's resident's; else
+ * replies 404 (or the store's error) and returns that. */
+int lx_resident_case_or_reply(lx_req *r, int64_t id, lx_case *c);
+/* A resident's photos (attachments.c): upload to their open case (stage
+ * intake), read those of their case they may see (intake and resolve). */
+int lx_api_resident_attachment_check(lx_req *r);
+int lx_api_resident_attachment_add(lx_req *r);
+int lx_api_resident_attachment_added(lx_req *r);
+int lx_api_resident_attachment_get(lx_req *r);
+int lx_api_resident_attachment_thumb(lx_req *r);
+/* Writes the JSON array of the photos of case_id a resident sees. LX_OK or LX_ERR. */
+int lx_api_resident_files_write(lx_jw *w, lx_req *r, int64_t case_id);
 
 /* Why an intake failed (the engine's error: status, snake_case code, the
  * field at fault or NULL, a message); each API shapes it in its own format. */

@@ -50,9 +50,10 @@ static void lx_upload_free(void *p)
 	free(u);
 }
 
-void lx_api_attachment_write(lx_jw *w, lx_req *r, const lx_attachment *a)
+/* The attachment's JSON with its addresses under base. */
+static void lx_attachment_write_at(lx_jw *w, lx_req *r, const lx_attachment *a, const char *base)
 {
-	char url[64];
+	char url[96];
 	lx_jw_open(w, '{');
 	lx_jw_key(w, "id");
 	lx_jw_int(w, a->id);
@@ -79,18 +80,25 @@ void lx_api_attachment_write(lx_jw *w, lx_req *r, const lx_attachment *a)
 	lx_jw_time(w, a->created_at, r->app->tz_offset_min);
 	lx_jw_key(w, "created_by");
 	lx_jw_id(w, a->created_by);
-	snprintf(url, sizeof url, "/api/v1/attachments/%lld", (long long)a->id);
+	snprintf(url, sizeof url, "%s/%lld", base, (long long)a->id);
 	lx_jw_key(w, "url");
 	lx_jw_str(w, url);
 	lx_jw_key(w, "thumb_url");
 	if (a->has_thumb) {
-		snprintf(url, sizeof url, "/api/v1/attachments/%lld/thumb", (long long)a->id);
+		snprintf(url, sizeof url, "%s/%lld/thumb", base, (long long)a->id);
 		lx_jw_str(w, url);
 	} else {
 		lx_jw_null(w);
 	}
 	lx_jw_close(w, '}');
 }
+
+void lx_api_attachment_write(lx_jw *w, lx_req *r, const lx_attachment *a)
+{
+	lx_attachment_write_at(w, r, a, "/api/v1/attachments");
+}
+
+static int lx_upload_name_or_reply(lx_req *r, struct lx_upload *u, const char *name);
 
 /* ?stage= (default: intake before the case was accepted, else handling)
  * and ?name= into u->a. Replies on a bad one. */
@@ -106,6 +114,12 @@ static int lx_upload_params_or_reply(lx_req *r, struct lx_upload *u)
 		return lx_reply_error(r, 422, "invalid", "stage",
 				      "stage is one of intake, handling, resolve, verify");
 	snprintf(u->a.stage, sizeof u->a.stage, "%s", stage);
+	return lx_upload_name_or_reply(r, u, name);
+}
+
+/* ?name= (may be absent) into u->a.name. Replies 422 on a bad one. */
+static int lx_upload_name_or_reply(lx_req *r, struct lx_upload *u, const char *name)
+{
 	if (name && *name) {
 		size_t n = strlen(name);
 		if (n > LX_ATT_NAME_MAX || !lx_utf8_valid(name, n))
@@ -491,6 +505,152 @@ int lx_api_open311_media(lx_req *r)
 		rc = lx_reply_error(r, 404, "not_found", NULL, "no such media");
 	else if (rc == LX_OK)
 		rc = lx_att_send(r, &a);
+	lx_attachment_clear(&a);
+	return rc;
+}
+
+/* ---------------- a resident's photos ---------------- */
+
+#define LX_RESIDENT_FILES "/api/v1/resident/attachments"
+
+/* What a resident sees of their case's files: their own photos and the
+ * handler's after-photos (not the handling's or the verification's). */
+static bool lx_resident_sees(const lx_attachment *a)
+{
+	return strcmp(a->stage, "intake") == 0 || strcmp(a->stage, "resolve") == 0;
+}
+
+/* POST /api/v1/resident/cases/:id/attachments?name=: a photo of the
+ * resident's own open case, stage intake; an image only. */
+int lx_api_resident_attachment_check(lx_req *r)
+{
+	int64_t id;
+	lx_media_kind k = LX_MEDIA_UNKNOWN;
+	if (!lx_req_id(r, 0, &id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such case of yours");
+	struct lx_upload *u = lx_xcalloc(1, sizeof *u);
+	r->state = u;
+	r->state_free = lx_upload_free;
+	int rc = lx_resident_case_or_reply(r, id, &u->c);
+	if (rc != LX_OK)
+		return rc;
+	const lx_flow_state *s = lx_flow_state_of(u->c.type, u->c.status);
+	if (!s || !s->open)
+		return lx_reply_error(r, 409, "case_not_open", NULL, "photos are added while the case is being handled");
+	snprintf(u->a.stage, sizeof u->a.stage, "intake");
+	if ((rc = lx_upload_name_or_reply(r, u, lx_req_arg(r, "name"))) != LX_OK ||
+	    (rc = lx_upload_room_or_reply(r, u)) != LX_OK || (rc = lx_upload_kind_or_reply(r, &k)) != LX_OK)
+		return rc;
+	if (k == LX_MEDIA_PDF)
+		return lx_reply_error(r, 415, "unsupported_media_type", NULL, "a photo is a JPEG, PNG or WebP");
+	return lx_upload_prepare_or_reply(r, u, k);
+}
+
+int lx_api_resident_attachment_add(lx_req *r)
+{
+	struct lx_upload *u = r->state;
+	lx_flow_actor who = {0, LX_ROLE_RESIDENT, "/", false};
+	int rc = lx_upload_room_or_reply(r, u);
+	if (rc != LX_OK)
+		return rc;
+	u->a.case_id = u->c.id;
+	u->a.created_at = lx_now_ms();
+	rc = lx_attachment_insert(r->db, &u->a, u->bytes, u->len, u->m.thumb, u->m.thumb_len);
+	if (rc != LX_OK)
+		return rc;
+	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &who, u->a.created_at, r->app->tz_offset_min);
+	char *note = lx_xasprintf("反映人上传照片%s%s", u->a.name ? "：" : "", u->a.name ? u->a.name : "");
+	rc = lx_flow_note(x, &u->c, "attach", note);
+	free(note);
+	lx_flow_ctx_free(x);
+	return rc;
+}
+
+int lx_api_resident_attachment_added(lx_req *r)
+{
+	struct lx_upload *u = r->state;
+	lx_buf b;
+	lx_jw w;
+	lx_buf_init(&b);
+	lx_jw_init(&w, &b);
+	lx_attachment_write_at(&w, r, &u->a, LX_RESIDENT_FILES);
+	return lx_reply_jw(r, 201, &w);
+}
+
+struct lx_rfiles {
+	lx_jw *w;
+	lx_req *r;
+};
+
+static int lx_rfile_cb(void *arg, const lx_attachment *a)
+{
+	struct lx_rfiles *f = arg;
+	if (lx_resident_sees(a))
+		lx_attachment_write_at(f->w, f->r, a, LX_RESIDENT_FILES);
+	return 0;
+}
+
+int lx_api_resident_files_write(lx_jw *w, lx_req *r, int64_t case_id)
+{
+	struct lx_rfiles f = {w, r};
+	lx_jw_open(w, '[');
+	int rc = lx_attachments_each(r->db, case_id, lx_rfile_cb, &f);
+	lx_jw_close(w, ']');
+	return rc;
+}
+
+/* The attachment of path capture 0 when the resident may see it (a photo
+ * lx_resident_sees of their own case). Replies 404 otherwise. */
+static int lx_resident_file_or_reply(lx_req *r, lx_attachment *a)
+{
+	int64_t id;
+	lx_case c = {0};
+	if (!lx_req_id(r, 0, &id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such photo");
+	int rc = lx_attachment_get(r->db, "/", 0, id, a);
+	if (rc == LX_OK && (!a->case_id || !lx_resident_sees(a)))
+		rc = LX_NOTFOUND;
+	if (rc == LX_OK && (rc = lx_case_get(r->db, "/", a->case_id, &c)) == LX_OK && !lx_resident_owns(r, &c))
+		rc = LX_NOTFOUND;
+	lx_case_clear(&c);
+	if (rc == LX_NOTFOUND)
+		return lx_reply_error(r, 404, "not_found", NULL, "no such photo");
+	return rc == LX_OK ? LX_OK : lx_reply_store_error(r, rc);
+}
+
+int lx_api_resident_attachment_get(lx_req *r)
+{
+	lx_attachment a = {0};
+	int rc = lx_resident_file_or_reply(r, &a);
+	if (rc == LX_OK)
+		rc = lx_att_send(r, &a);
+	lx_attachment_clear(&a);
+	return rc;
+}
+
+int lx_api_resident_attachment_thumb(lx_req *r)
+{
+	lx_attachment a = {0};
+	lx_buf b;
+	lx_buf_init(&b);
+	int rc = lx_resident_file_or_reply(r, &a);
+	if (rc != LX_OK)
+		goto cleanup;
+	if (!a.has_thumb) {
+		rc = lx_reply_error(r, 404, "not_found", NULL, "no thumbnail");
+		goto cleanup;
+	}
+	if (lx_att_headers(r, &a, true)) {
+		rc = lx_reply_raw(r, 304, "image/jpeg", lx_xstrdup(""), 0);
+		goto cleanup;
+	}
+	rc = lx_attachment_thumb(r->db, "/", 0, a.id, &b);
+	if (rc == LX_OK) {
+		size_t n = b.len;
+		rc = lx_reply_raw(r, 200, "image/jpeg", lx_buf_steal(&b), n);
+	}
+cleanup:
+	lx_buf_free(&b);
 	lx_attachment_clear(&a);
 	return rc;
 }

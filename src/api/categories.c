@@ -36,7 +36,7 @@ struct lx_cat_in {
 	int64_t accept_workdays, resolve_workdays, max_extensions;
 	bool has_accept_workdays, has_resolve_workdays, has_max_extensions;
 	bool verify, has_verify, suspend_approval, has_suspend_approval;
-	bool photo_on_resolve, has_photo_on_resolve, on_spot, has_on_spot;
+	bool photo_on_resolve, has_photo_on_resolve, on_spot, has_on_spot, anonymous_ok, has_anonymous_ok;
 	json_t *responsible;
 	bool has_responsible;
 };
@@ -57,6 +57,7 @@ struct lx_cat_in {
 	LX_FIELD_HAS(CI, photo_on_resolve, LX_F_BOOL, .doc = "resolve needs an after-photo (stage resolve)"), \
 	LX_FIELD_HAS(CI, on_spot, LX_F_BOOL, \
 		     .doc = "a grid worker may resolve on the spot what they reported in their own grid"), \
+	LX_FIELD_HAS(CI, anonymous_ok, LX_F_BOOL, .doc = "may be filed anonymously (default true)"), \
 	LX_FIELD_HAS(CI, responsible, LX_F_JSON, .nullable = true, \
 		     .doc = "the duty list's rule: {unit_id}, {unit_kind} or {unit_name}; null: none")
 static const lx_field lx_cat_create_fields[] = {
@@ -170,6 +171,8 @@ static int lx_category_apply_or_reply(lx_req *r, const struct lx_cat_in *in, lx_
 		c->photo_on_resolve = in->photo_on_resolve;
 	if (in->has_on_spot)
 		c->on_spot = in->on_spot;
+	if (in->has_anonymous_ok || creating)
+		c->anonymous_ok = in->has_anonymous_ok ? in->anonymous_ok : true;
 	if (in->has_max_extensions || creating)
 		c->max_extensions = in->has_max_extensions ? (int)in->max_extensions : 1;
 	if (in->has_responsible)

@@ -82,8 +82,9 @@ static bool lx_resident_may_rate(lx_req *r, const lx_case *c)
 	return ok;
 }
 
-/* A case as its reporter reads it. With steps, its timeline too. */
-static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool steps)
+/* A case as its reporter reads it. With steps, its timeline too, and with
+ * files the photos a resident sees (not for a lookup without a login). */
+static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool steps, bool with_files)
 {
 	char number[32], ts[40];
 	lx_flow_case_number(r->app->tz_offset_min, c, number);
@@ -120,45 +121,59 @@ static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool st
 		struct lx_steps s = {w, r->app->tz_offset_min};
 		rc = lx_case_events_each(r->db, c->id, lx_step_cb, &s);
 		lx_jw_close(w, ']');
+		if (rc == LX_OK && with_files) {
+			lx_jw_key(w, "attachments");
+			rc = lx_api_resident_files_write(w, r, c->id);
+		}
 	}
 	lx_jw_close(w, '}');
 	return rc;
 }
 
 /* Replies status with the case as its reporter reads it (lx_resident_case_write). */
-static int lx_resident_case_reply(lx_req *r, int status, const lx_case *c, bool steps)
+static int lx_resident_case_reply(lx_req *r, int status, const lx_case *c, bool steps, bool with_files)
 {
 	lx_buf b;
 	lx_jw w;
 	lx_buf_init(&b);
 	lx_jw_init(&w, &b);
-	int rc = lx_resident_case_write(r, &w, c, steps);
+	int rc = lx_resident_case_write(r, &w, c, steps, with_files);
 	rc = rc == LX_OK ? lx_reply_jw(r, status, &w) : lx_reply_store_error(r, rc);
 	lx_buf_free(&b);
 	return rc;
 }
 
-/* Case id of r's path when it was filed with the resident's number, into
- * *c (the caller clears it); a 404 otherwise. */
-static int lx_own_case_or_reply(lx_req *r, lx_case *c)
+bool lx_resident_owns(const lx_req *r, const lx_case *c)
 {
-	int64_t id;
+	char *mine = lx_phone_key(r->user.phone), *theirs = lx_phone_key(c->reporter_phone);
+	bool own = mine && theirs && strcmp(mine, theirs) == 0;
+	free(mine);
+	free(theirs);
+	return own;
+}
+
+int lx_resident_case_or_reply(lx_req *r, int64_t id, lx_case *c)
+{
 	memset(c, 0, sizeof *c);
-	if (!lx_req_id(r, 0, &id))
-		return lx_reply_error(r, 404, "not_found", NULL, "no such case of yours");
 	int rc = lx_case_get(r->db, "/", id, c);
 	if (rc == LX_OK) {
-		char *mine = lx_phone_key(r->user.phone), *theirs = lx_phone_key(c->reporter_phone);
-		bool own = mine && theirs && strcmp(mine, theirs) == 0;
-		free(mine);
-		free(theirs);
-		if (own)
+		if (lx_resident_owns(r, c))
 			return LX_OK;
 		lx_case_clear(c);
 		rc = LX_NOTFOUND;
 	}
 	return rc == LX_NOTFOUND ? lx_reply_error(r, 404, "not_found", NULL, "no such case of yours")
 				 : lx_reply_store_error(r, rc);
+}
+
+/* The case of r's path when it is the resident's (lx_resident_case_or_reply). */
+static int lx_own_case_or_reply(lx_req *r, lx_case *c)
+{
+	int64_t id;
+	memset(c, 0, sizeof *c);
+	if (!lx_req_id(r, 0, &id))
+		return lx_reply_error(r, 404, "not_found", NULL, "no such case of yours");
+	return lx_resident_case_or_reply(r, id, c);
 }
 
 struct lx_rlist {
@@ -171,7 +186,7 @@ struct lx_rlist {
 static int lx_rlist_cb(void *arg, const lx_case *c)
 {
 	struct lx_rlist *l = arg;
-	l->rc = lx_resident_case_write(l->r, l->w, c, false);
+	l->rc = lx_resident_case_write(l->r, l->w, c, false, false);
 	l->last = c->id;
 	return l->rc != LX_OK;
 }
@@ -205,7 +220,7 @@ int lx_api_resident_case_get(lx_req *r)
 	lx_db_read_begin(r->db);
 	int rc = lx_own_case_or_reply(r, &c);
 	if (rc == LX_OK) {
-		rc = lx_resident_case_reply(r, 200, &c, true);
+		rc = lx_resident_case_reply(r, 200, &c, true, true);
 		lx_case_clear(&c);
 	}
 	lx_db_read_end(r->db);
@@ -246,6 +261,56 @@ static int lx_resident_intake_check(const void *out, lx_schema_error *err)
 const lx_schema lx_resident_intake_schema = {"resident_intake", lx_resident_intake_fields, lx_resident_intake_check,
 					     sizeof(struct lx_resident_intake)};
 
+/* True, having replied 422, when category code is one a resident may not
+ * file anonymously (its anonymous_ok is off). An unknown code passes: the
+ * intake names it. */
+static bool lx_anonymous_refused_or_reply(lx_req *r, const char *code)
+{
+	lx_category cat = {0};
+	int rc = lx_category_get(r->db, code, &cat);
+	bool refused = rc == LX_OK && !cat.anonymous_ok;
+	lx_category_clear(&cat);
+	if (rc != LX_OK && rc != LX_NOTFOUND) {
+		lx_reply_store_error(r, rc);
+		return true;
+	}
+	if (refused)
+		lx_reply_error(r, 422, "anonymous_not_allowed", "anonymous",
+			       "this matter is handled only for a named reporter; file it with your name");
+	return refused;
+}
+
+/* GET /api/v1/resident/categories: what a resident may file about, in
+ * plain words: every category under a group but the deputies' (suggestion)
+ * and the press-9 call's,
+ * with its group's name and whether it may be anonymous. */
+int lx_api_resident_categories(lx_req *r)
+{
+	json_t *all = lx_category_list(r->db), *items = json_array(), *c;
+	size_t i;
+	if (!all) {
+		json_decref(items);
+		return lx_reply_store_error(r, LX_ERR);
+	}
+	json_array_foreach(all, i, c) {
+		const char *parent = json_string_value(json_object_get(c, "parent_code"));
+		const char *type = json_string_value(json_object_get(c, "case_type"));
+		if (!parent || (type && (strcmp(type, "suggestion") == 0 || strcmp(type, "onekey") == 0)))
+			continue;
+		const char *group = NULL;
+		size_t j;
+		json_t *p;
+		json_array_foreach(all, j, p)
+			if (strcmp(json_string_value(json_object_get(p, "code")), parent) == 0)
+				group = json_string_value(json_object_get(p, "name"));
+		json_array_append_new(items, json_pack("{s:O, s:O, s:s?, s:O}", "code", json_object_get(c, "code"),
+						       "name", json_object_get(c, "name"), "group", group,
+						       "anonymous_ok", json_object_get(c, "anonymous_ok")));
+	}
+	json_decref(all);
+	return lx_reply_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
 int lx_api_resident_cases_create_read(lx_req *r)
 {
 	struct lx_resident_intake *b = r->in;
@@ -262,6 +327,8 @@ int lx_api_resident_cases_create_read(lx_req *r)
 	in->reporter_name = b->name;
 	in->reporter_phone = r->user.phone;
 	in->anonymous = b->anonymous;
+	if (b->anonymous && b->category_code && lx_anonymous_refused_or_reply(r, b->category_code))
+		return LX_BADREQ;
 	/* a resident places a case anywhere: by its point, else at the desk */
 	free(r->user.scope);
 	r->user.scope = lx_xstrdup("/");
@@ -281,7 +348,7 @@ int lx_api_resident_cases_create(lx_req *r)
 
 int lx_api_resident_cases_create_reply(lx_req *r)
 {
-	return lx_resident_case_reply(r, 201, lx_api_intake_case(r->state), false);
+	return lx_resident_case_reply(r, 201, lx_api_intake_case(r->state), false, false);
 }
 
 /* ---------------- rating ---------------- */
@@ -328,7 +395,7 @@ int lx_api_resident_rate(lx_req *r)
 	lx_flow_ctx_free(x);
 	if (rc != LX_OK)
 		return lx_reply_flow_error(r, &err, rc);
-	rc = lx_resident_case_reply(r, 200, &c, false);
+	rc = lx_resident_case_reply(r, 200, &c, false, false);
 	lx_case_clear(&c);
 	return rc;
 }
@@ -383,7 +450,7 @@ int lx_api_resident_lookup(lx_req *r)
 			return lx_reply_store_error(r, LX_ERR);
 		return lx_reply_error(r, 404, "not_found", NULL, "no case with that number and those digits");
 	}
-	rc = lx_resident_case_reply(r, 200, &c, true);
+	rc = lx_resident_case_reply(r, 200, &c, true, false);
 	lx_case_clear(&c);
 	return rc;
 }

@@ -84,18 +84,23 @@ int lx_api_static(lx_req *r)
 	const char *root = r->app->web_root;
 	if (!root || strncmp(r->url, "/api/", 5) == 0 || strstr(r->url, ".."))
 		return LX_NOTFOUND;
-	const char *rel = strcmp(r->url, "/") == 0 ? "/index.html" : r->url;
-	char *path = lx_xasprintf("%s%s", root, rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd < 0)
-		return LX_NOTFOUND;
+	/* a folder's address (/, /r/) is its index.html */
+	size_t len = strlen(r->url);
+	char *rel = lx_xasprintf("%s%s", r->url, len && r->url[len - 1] == '/' ? "index.html" : "");
+	char *path = lx_xasprintf("%s%s", root, rel), *buf = NULL;
+	int rc = LX_NOTFOUND, fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > 32 * 1024 * 1024) {
-		close(fd);
-		return LX_NOTFOUND;
+	if (fd < 0 || fstat(fd, &sb) != 0)
+		goto cleanup;
+	if (S_ISDIR(sb.st_mode)) { /* /r: the folder's page is at /r/ */
+		lx_reply_header(r, "Location", "%s/", r->url);
+		r->route = "static";
+		rc = lx_reply_raw(r, 301, "text/plain; charset=utf-8", lx_xstrdup(""), 0);
+		goto cleanup;
 	}
-	char *buf = lx_xmalloc((size_t)sb.st_size + 1);
+	if (!S_ISREG(sb.st_mode) || sb.st_size > 32 * 1024 * 1024)
+		goto cleanup;
+	buf = lx_xmalloc((size_t)sb.st_size + 1);
 	ssize_t got = 0;
 	while (got < sb.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)(sb.st_size - got));
@@ -103,11 +108,16 @@ int lx_api_static(lx_req *r)
 			break;
 		got += n;
 	}
-	close(fd);
-	if (got != sb.st_size) {
-		free(buf);
-		return LX_NOTFOUND;
-	}
+	if (got != sb.st_size)
+		goto cleanup;
 	r->route = "static";
-	return lx_reply_raw(r, 200, lx_mime(rel), buf, (size_t)got);
+	rc = lx_reply_raw(r, 200, lx_mime(rel), buf, (size_t)got);
+	buf = NULL;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(path);
+	free(rel);
+	return rc;
 }

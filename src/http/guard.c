@@ -118,10 +118,11 @@ static void *lx_guard_main(void *arg)
 	return NULL;
 }
 
-/* The sha256 of every inline <script> in index.html, as CSP sources. */
-static void lx_guard_script_hashes(const char *web_root, lx_buf *out)
+/* The sha256 of every inline <script> of the page at rel under web_root,
+ * as CSP sources appended to out. */
+static void lx_guard_page_hashes(const char *web_root, const char *rel, lx_buf *out)
 {
-	char *path = lx_xasprintf("%s/index.html", web_root);
+	char *path = lx_xasprintf("%s/%s", web_root, rel);
 	FILE *f = fopen(path, "rb");
 	free(path);
 	if (!f)
@@ -169,8 +170,11 @@ int lx_guard_start(lx_app *app)
 	lx_buf csp;
 	lx_buf_init(&csp);
 	lx_buf_puts(&csp, "default-src 'self'; script-src 'self' 'unsafe-eval'");
-	if (app->web_root)
-		lx_guard_script_hashes(app->web_root, &csp);
+	/* the staff's app and the residents' page (/r/) each have an import map inline */
+	if (app->web_root) {
+		lx_guard_page_hashes(app->web_root, "index.html", &csp);
+		lx_guard_page_hashes(app->web_root, "r/index.html", &csp);
+	}
 	lx_buf_puts(&csp, "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
 			  "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
 			  "form-action 'self'; frame-ancestors 'none'");

@@ -236,6 +236,7 @@ typedef struct lx_category {
 	bool photo_on_resolve;/* resolve needs an after-photo (a `resolve` attachment) */
 	bool on_spot;         /* a grid worker may resolve on the spot what they reported
 			       * in their own grid (即知即办) */
+	bool anonymous_ok;    /* a resident may file it without name and number */
 } lx_category;
 
 void lx_category_clear(lx_category *c);

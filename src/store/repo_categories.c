@@ -9,7 +9,7 @@
 
 #define LX_CAT_COLS "code, name, parent_code, case_type, accept_hours, resolve_hours, " \
 		    "resp_kind, resp_value, accept_workdays, resolve_workdays, verify, suspend_approval, " \
-		    "max_extensions, photo_on_resolve, on_spot"
+		    "max_extensions, photo_on_resolve, on_spot, anonymous_ok"
 
 void lx_category_clear(lx_category *c)
 {
@@ -39,6 +39,7 @@ static void lx_category_row(lx_stmt *st, lx_category *c)
 	c->max_extensions = (int)lx_stmt_int(st, 12);
 	c->photo_on_resolve = lx_stmt_int(st, 13) != 0;
 	c->on_spot = lx_stmt_int(st, 14) != 0;
+	c->anonymous_ok = lx_stmt_int(st, 15) != 0;
 }
 
 static void lx_category_fill(lx_stmt *st, void *out)
@@ -72,11 +73,11 @@ int lx_category_put(lx_db *db, const lx_category *c, bool update)
 		? "UPDATE categories SET name = ?, parent_code = ?, case_type = ?, accept_hours = ?, "
 		  "resolve_hours = ?, resp_kind = ?, resp_value = ?, accept_workdays = ?, "
 		  "resolve_workdays = ?, verify = ?, suspend_approval = ?, max_extensions = ?, "
-		  "updated_at = ?, photo_on_resolve = ?16, on_spot = ?17 WHERE code = ?14"
+		  "updated_at = ?, photo_on_resolve = ?16, on_spot = ?17, anonymous_ok = ?18 WHERE code = ?14"
 		: "INSERT INTO categories(name, parent_code, case_type, accept_hours, resolve_hours, "
 		  "resp_kind, resp_value, accept_workdays, resolve_workdays, verify, suspend_approval, "
-		  "max_extensions, updated_at, code, created_at, photo_on_resolve, on_spot) "
-		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?16, ?17)");
+		  "max_extensions, updated_at, code, created_at, photo_on_resolve, on_spot, anonymous_ok) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?16, ?17, ?18)");
 	if (!st)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, c->name);
@@ -97,6 +98,7 @@ int lx_category_put(lx_db *db, const lx_category *c, bool update)
 		lx_stmt_bind_int(st, 15, now);
 	lx_stmt_bind_int(st, 16, c->photo_on_resolve);
 	lx_stmt_bind_int(st, 17, c->on_spot);
+	lx_stmt_bind_int(st, 18, c->anonymous_ok);
 	int rc = lx_stmt_step(st);
 	lx_stmt_done(st);
 	if (rc == LX_DONE && update && lx_db_changes(db) == 0)
@@ -120,6 +122,7 @@ json_t *lx_category_json(const lx_category *c)
 	json_object_set_new(o, "max_extensions", json_integer(c->max_extensions));
 	json_object_set_new(o, "photo_on_resolve", json_boolean(c->photo_on_resolve));
 	json_object_set_new(o, "on_spot", json_boolean(c->on_spot));
+	json_object_set_new(o, "anonymous_ok", json_boolean(c->anonymous_ok));
 	if (c->resp_kind && c->resp_value) {
 		resp = json_object();
 		if (strcmp(c->resp_kind, "unit_id") == 0)

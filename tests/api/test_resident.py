@@ -298,3 +298,120 @@ def test_anonymous_filing_hides_the_reporter(srv):
     assert st == 201, case
     st, staff = s.client.get("/api/v1/cases/%d" % case["id"], s.client.login("handler_heat"))
     assert st == 200 and number not in str(staff) and "不留名" not in str(staff), staff
+
+
+def raw(s, method, path, data, ctype, token, source="127.0.0.1"):
+    """A raw-bodied request (an upload) from source; (status, body or bytes, headers)."""
+    import http.client
+    import json
+    conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30, source_address=(source, 0))
+    hdrs = {"Authorization": "Bearer " + token} if token else {}
+    if ctype:
+        hdrs["Content-Type"] = ctype
+    conn.request(method, path, body=data, headers=hdrs)
+    r = conn.getresponse()
+    body = r.read()
+    conn.close()
+    if r.getheader("Content-Type", "").startswith("application/json"):
+        body = json.loads(body)
+    return r.status, body, dict(r.getheaders())
+
+
+def test_a_resident_adds_photos_and_sees_their_own_and_the_after_photo(srv):
+    from test_attachments import jpeg, pdf, upload
+    s, number = srv, phone()
+    tok, other = login(s, number), login(s, phone())
+    c = From(s.port, "127.0.0.1")
+    st, case, _ = c.request("POST", "/api/v1/resident/cases", {
+        "category_code": "0101", "title": "暖气漏水", "description": "见照片"}, token=tok)
+    assert st == 201, case
+    path = "/api/v1/resident/cases/%d/attachments?name=%%E6%%BC%%8F%%E6%%B0%%B4.jpg" % case["id"]
+    st, a, _ = raw(s, "POST", path, jpeg(), "image/jpeg", tok)
+    assert st == 201 and a["stage"] == "intake" and a["name"] == "漏水.jpg", a
+    assert a["url"] == "/api/v1/resident/attachments/%d" % a["id"] and a["thumb_url"].endswith("/thumb"), a
+    # refused: a PDF, bytes that are not what the header says, another's case, a staff token
+    for data, ctype, token, code in ((pdf(), "application/pdf", tok, 415), (jpeg(), "image/png", tok, 415),
+                                     (b"", "image/jpeg", tok, 400)):
+        st, b, _ = raw(s, "POST", path, data, ctype, token)
+        assert st == code, (ctype, b)
+    st, b, _ = raw(s, "POST", path, jpeg(), "image/jpeg", other)
+    assert st == 404, b
+    desk = s.client.login("dispatcher")
+    st, b, _ = raw(s, "POST", path, jpeg(), "image/jpeg", desk)
+    assert st == 401, b
+    # the staff see the resident's photo on the case; the thumbnail reads for its owner only
+    st, staff = s.client.get("/api/v1/cases/%d" % case["id"], desk)
+    assert [x["id"] for x in staff["attachments"]] == [a["id"]], staff["attachments"]
+    st, b, h = raw(s, "GET", a["thumb_url"], None, None, tok)
+    assert st == 200 and h["Content-Type"] == "image/jpeg" and b[:2] == b"\xff\xd8"
+    for token in (other, desk):
+        st, b, _ = raw(s, "GET", a["url"], None, None, token)
+        assert st in (401, 404), b
+    # the handler's working photo stays internal; the after-photo is the resident's to see
+    heat = s.client.login("handler_heat")
+    s.client.post("/api/v1/cases/%d/accept" % case["id"], {}, heat)
+    ids = {}
+    for stage in ("handling", "resolve"):
+        st, x = upload(s.client, heat, case["id"], jpeg(), "image/jpeg", stage)
+        assert st == 201, x
+        ids[stage] = x["id"]
+    st, r = s.client.post("/api/v1/cases/%d/resolve" % case["id"], {"reply": "已更换阀门"}, heat)
+    assert st == 200, r
+    st, b, _ = c.request("GET", "/api/v1/resident/cases/%d" % case["id"], token=tok)
+    assert [x["id"] for x in b["attachments"]] == [a["id"], ids["resolve"]], b["attachments"]
+    st, got, _ = raw(s, "GET", "/api/v1/resident/attachments/%d" % ids["resolve"], None, None, tok)
+    assert st == 200 and got[:2] == b"\xff\xd8"
+    st, got, _ = raw(s, "GET", "/api/v1/resident/attachments/%d" % ids["handling"], None, None, tok)
+    assert st == 404, got
+    # a lookup without a login shows no photos
+    st, b, _ = c.request("GET", "/api/v1/resident/lookup?number=%s&digits=%s" % (case["number"], number[-4:]))
+    assert st == 200 and "attachments" not in b, b
+
+
+def test_nine_photos_at_most_and_none_once_closed(srv):
+    from test_attachments import jpeg
+    s = srv
+    tok = login(s, phone())
+    c = From(s.port, "127.0.0.1")
+    st, case, _ = c.request("POST", "/api/v1/resident/cases", {
+        "category_code": "0201", "title": "路灯不亮", "description": "整条街"}, token=tok)
+    path = "/api/v1/resident/cases/%d/attachments" % case["id"]
+    small = jpeg(120, 90, gps=False)
+    for i in range(9):
+        st, b, _ = raw(s, "POST", path, small, "image/jpeg", tok)
+        assert st == 201, (i, b)
+    st, b, _ = raw(s, "POST", path, small, "image/jpeg", tok)
+    assert st == 409 and b["error"]["code"] == "attachment_limit", b
+    st, case2, _ = c.request("POST", "/api/v1/resident/cases", {
+        "category_code": "0101", "title": "暖气", "description": "不热"}, token=tok)
+    disp = s.client.login("dispatcher")
+    st, r = s.client.post("/api/v1/cases/%d/invalid" % case2["id"], {"reason": "重复反映"}, disp)
+    assert st == 200 and r["status"] == "closed", r
+    st, b, _ = raw(s, "POST", "/api/v1/resident/cases/%d/attachments" % case2["id"], small, "image/jpeg", tok)
+    assert st == 409 and b["error"]["code"] == "case_not_open", b
+
+
+def test_residents_choose_among_plain_categories_and_some_need_a_name(srv):
+    s = srv
+    tok = login(s, phone())
+    c = From(s.port, "127.0.0.1")
+    st, b, _ = c.request("GET", "/api/v1/resident/categories", token=tok)
+    assert st == 200, b
+    by = {x["code"]: x for x in b["items"]}
+    assert by["0101"]["group"] == "供暖供水供电燃气" and by["0101"]["anonymous_ok"] is True, by["0101"]
+    assert "01" not in by and "1002" not in by, "groups and the deputies' suggestions are not offered"
+    assert by["0802"]["anonymous_ok"] is False
+    st, b, _ = c.request("GET", "/api/v1/resident/categories", token=s.client.login("dispatcher"))
+    assert st == 401, b
+    st, b, _ = c.request("POST", "/api/v1/resident/cases", {
+        "category_code": "0802", "title": "欠薪", "description": "工地拖欠工资", "anonymous": True}, token=tok)
+    assert st == 422 and b["error"]["code"] == "anonymous_not_allowed" and b["error"]["field"] == "anonymous", b
+    st, b, _ = c.request("GET", "/api/v1/resident/cases", token=tok)
+    assert b["items"] == [], "the refused filing wrote nothing"
+    st, b, _ = c.request("POST", "/api/v1/resident/cases", {
+        "category_code": "0802", "title": "欠薪", "description": "工地拖欠工资"}, token=tok)
+    assert st == 201, b
+    # an admin may open a category to anonymous reports
+    admin = s.client.login("admin")
+    st, cat = s.client.patch("/api/v1/categories/0802", {"anonymous_ok": True}, admin)
+    assert st == 200 and cat["anonymous_ok"] is True, cat
