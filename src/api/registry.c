@@ -222,8 +222,10 @@ struct lx_resident_in {
 	bool has_household_id, has_unit_id, has_version;
 	const char *name, *gender, *birth_date, *phone, *id_number;
 	bool has_gender, has_birth_date, has_phone, has_id_number;
-	json_t *tags, *carers;
-	bool has_tags, has_carers;
+	json_t *tags, *contacts, *carers;
+	bool has_tags, has_contacts, has_carers;
+	const char *device_id;
+	bool has_device_id;
 };
 #define RI struct lx_resident_in
 #define LX_RES_FIELDS                                                                                  \
@@ -236,7 +238,10 @@ struct lx_resident_in {
 	LX_FIELD_HAS(RI, id_number, LX_F_STR, .max = 24, .nullable = true, .quiet = true, \
 		     .doc = "GB 11643, check digit checked (422); sealed"), \
 	LX_FIELD_HAS(RI, tags, LX_F_JSON, .nullable = true, .doc = "tag names (GET /api/v1/registry/tags)"), \
-	LX_FIELD_HAS(RI, carers, LX_F_JSON, .nullable = true, .doc = "up to 5 {name, phone, relation}")
+	LX_FIELD_HAS(RI, contacts, LX_F_JSON, .nullable = true, .doc = "family contacts: up to 5 {name, phone, relation}"), \
+	LX_FIELD_HAS(RI, carers, LX_F_JSON, .nullable = true, \
+		     .doc = "the 代理儿女 volunteers who come when the resident presses 9: up to 5 user ids, in order"), \
+	LX_FIELD_HAS(RI, device_id, LX_F_STR, .max = 64, .nullable = true, .doc = "the press-9 device's id")
 static const lx_field lx_resident_create_fields[] = {
 	LX_FIELD(RI, name, LX_F_STR, .required = true, .max = 32),
 	LX_RES_FIELDS,
@@ -288,10 +293,10 @@ static int lx_resident_place_or_reply(lx_req *r, const RI *in, lx_resident *p)
 	return LX_OK;
 }
 
-/* The carers as sent, with a masked phone (as the record showed it) read
- * as "unchanged": the stored phone of the carer of that name whose mask it
+/* The contacts as sent, with a masked phone (as the record showed it) read
+ * as "unchanged": the stored phone of the contact of that name whose mask it
  * is. A new array the caller owns. */
-static json_t *lx_carers_unmasked(const json_t *sent, const json_t *stored)
+static json_t *lx_contacts_unmasked(const json_t *sent, const json_t *stored)
 {
 	json_t *out = json_deep_copy(sent);
 	size_t i, k;
@@ -315,6 +320,40 @@ static json_t *lx_carers_unmasked(const json_t *sent, const json_t *stored)
 	return out;
 }
 
+/* The carers sent (null: none) into p: distinct active users the caller's
+ * scope holds, at most LX_CARERS_MAX. Replies 422 naming carers. */
+static int lx_carers_or_reply(lx_req *r, const json_t *in, lx_resident *p)
+{
+	size_t i;
+	json_t *v;
+	int n = 0;
+	int64_t ids[LX_CARERS_MAX];
+	if (in && !json_is_null(in) && (!json_is_array(in) || json_array_size(in) > LX_CARERS_MAX))
+		return lx_reply_error(r, 422, "invalid", "carers", "carers is a list of at most %d user ids",
+				      LX_CARERS_MAX);
+	json_array_foreach(in, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return lx_reply_error(r, 422, "invalid", "carers", "a carer is a user id");
+		int64_t id = json_integer_value(v);
+		for (int k = 0; k < n; k++)
+			if (ids[k] == id)
+				return lx_reply_error(r, 422, "invalid", "carers", "user %lld is named twice", (long long)id);
+		lx_user u = {0};
+		int rc = lx_user_get(r->db, r->user.scope, id, &u);
+		bool ok = rc == LX_OK && u.active;
+		lx_user_clear(&u);
+		if (rc != LX_OK && rc != LX_NOTFOUND)
+			return lx_reply_store_error(r, rc);
+		if (!ok)
+			return lx_reply_error(r, 422, "unknown_user", "carers", "no active user %lld in your scope",
+					      (long long)id);
+		ids[n++] = id;
+	}
+	memcpy(p->carers, ids, (size_t)n * sizeof ids[0]);
+	p->ncarers = n;
+	return LX_OK;
+}
+
 /* The body over p's current values, checked; replies on error. A caller
  * without registry_sensitive keeps the sensitive tags it cannot see. */
 static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, const lx_reg_tags *tags)
@@ -328,7 +367,7 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 		if (!sens && tag && tag->sensitive)
 			json_array_append(kept, t);
 	}
-	json_t *carers = in->has_carers && json_is_array(in->carers) ? lx_carers_unmasked(in->carers, p->carers) : NULL;
+	json_t *contacts = in->has_contacts && json_is_array(in->contacts) ? lx_contacts_unmasked(in->contacts, p->contacts) : NULL;
 	lx_resident_text txt = {
 		.name = in->name ? in->name : p->name,
 		.gender = in->has_gender ? in->gender : p->gender,
@@ -336,7 +375,7 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 		.phone = in->has_phone ? in->phone : p->phone,
 		.id_number = in->has_id_number ? in->id_number : p->id_number,
 		.tags = in->has_tags ? in->tags : p->tags,
-		.carers = in->has_carers ? (carers ? carers : in->carers) : p->carers,
+		.contacts = in->has_contacts ? (contacts ? contacts : in->contacts) : p->contacts,
 	};
 	/* the text borrows p's strings: check into a fresh struct */
 	lx_resident n = {0};
@@ -368,13 +407,19 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 	p->id_number = n.id_number, n.id_number = NULL;
 	json_decref(p->tags);
 	p->tags = n.tags, n.tags = NULL;
-	json_decref(p->carers);
-	p->carers = n.carers, n.carers = NULL;
+	json_decref(p->contacts);
+	p->contacts = n.contacts, n.contacts = NULL;
+	if (in->has_carers && (rc = lx_carers_or_reply(r, in->carers, p)) != LX_OK)
+		goto cleanup;
+	if (in->has_device_id) {
+		free(p->device_id);
+		p->device_id = in->device_id && *in->device_id ? lx_xstrdup(in->device_id) : NULL;
+	}
 	if (in->has_version && in->version != p->version)
 		rc = lx_reply_error(r, 409, "stale_version", "version", "the resident changed since you read it");
 cleanup:
 	json_decref(kept);
-	json_decref(carers);
+	json_decref(contacts);
 	lx_resident_clear(&n);
 	return rc;
 }
@@ -426,7 +471,7 @@ int lx_api_residents_create(lx_req *r)
 	if (rc != LX_OK)
 		return lx_reply_store_error(r, rc);
 	p.tags = json_array();
-	p.carers = json_array();
+	p.contacts = json_array();
 	rc = lx_resident_place_or_reply(r, r->in, &p);
 	if (rc == LX_OK)
 		rc = lx_resident_apply_or_reply(r, r->in, &p, &tags);

@@ -145,10 +145,10 @@ void lx_reg_resident_write(lx_jw *w, lx_req *r, const lx_resident *p, const lx_r
 			lx_jw_str(w, json_string_value(t));
 	}
 	lx_jw_close(w, ']');
-	lx_jw_key(w, "carers");
+	lx_jw_key(w, "contacts");
 	lx_jw_open(w, '[');
 	json_t *c;
-	json_array_foreach(p->carers, i, c) {
+	json_array_foreach(p->contacts, i, c) {
 		lx_jw_open(w, '{');
 		lx_opt_str(w, "name", json_string_value(json_object_get(c, "name")));
 		lx_jw_key(w, "phone");
@@ -157,6 +157,13 @@ void lx_reg_resident_write(lx_jw *w, lx_req *r, const lx_resident *p, const lx_r
 		lx_jw_close(w, '}');
 	}
 	lx_jw_close(w, ']');
+	lx_jw_key(w, "carers");
+	lx_jw_open(w, '[');
+	for (int k = 0; k < p->ncarers; k++)
+		lx_jw_int(w, p->carers[k]);
+	lx_jw_close(w, ']');
+	lx_jw_key(w, "device_id");
+	lx_jw_str(w, p->device_id);
 	lx_opt_str(w, "address", p->address);
 	lx_times_write(w, r, p->version, p->created_at, p->updated_at);
 	if (!masked) {

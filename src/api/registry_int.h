@@ -34,7 +34,7 @@ void lx_reg_query_clear(lx_reg_query *q);
 int lx_reg_unit_or_reply(lx_req *r, int64_t id, const char *field, lx_unit *out);
 
 /* JSON forms. A masked resident hides the phone (138****5678), the ID
- * number (first and last character), the carers' phones, and the
+ * number (first and last character), the contacts' phones, and the
  * sensitive tags from a caller without registry_sensitive. */
 void lx_reg_resident_write(lx_jw *w, lx_req *r, const lx_resident *p, const lx_reg_tags *tags, bool masked);
 void lx_reg_household_write(lx_jw *w, lx_req *r, const lx_household *h);

@@ -30,7 +30,7 @@ const lx_tag *lx_reg_tag(const lx_reg_tags *tags, const char *s);
 typedef struct lx_resident_text {
 	const char *name, *gender, *birth_date, *phone, *id_number;
 	const json_t *tags;
-	const json_t *carers;
+	const json_t *contacts;
 } lx_resident_text;
 /* An error in a field: its name, the contract's code and why. */
 typedef struct lx_reg_error {
@@ -39,7 +39,7 @@ typedef struct lx_reg_error {
 	char message[200];
 } lx_reg_error;
 /* Checks t into p (name, gender, birth date, normalised phone and ID
- * number, tags, carers; the birth date and gender come from the ID number
+ * number, tags, contacts; the birth date and gender come from the ID number
  * when not given). Tags must be on the list; a sensitive one needs
  * registry_sensitive (sensitive_ok). Returns LX_OK, LX_FORBIDDEN (a
  * sensitive tag without the right), or LX_INVALID, with e filled (p partly filled: the caller clears it either way). */

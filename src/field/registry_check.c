@@ -54,14 +54,14 @@ static bool lx_date_ok(const char *s)
 	return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= md[m - 1] && !(m == 2 && d == 29 && !leap);
 }
 
-/* The carers: up to 5 {"name","phone"?,"relation"?}, phones checked. */
-static int lx_carers_check(const json_t *in, lx_resident *p, lx_reg_error *e)
+/* The contacts: up to 5 {"name","phone"?,"relation"?}, phones checked. */
+static int lx_contacts_check(const json_t *in, lx_resident *p, lx_reg_error *e)
 {
-	p->carers = json_array();
+	p->contacts = json_array();
 	if (!in || json_is_null(in))
 		return LX_OK;
 	if (!json_is_array(in) || json_array_size(in) > 5)
-		return lx_fail(e, "carers", "carers is an array of at most 5 {name, phone, relation}");
+		return lx_fail(e, "contacts", "contacts is an array of at most 5 {name, phone, relation}");
 	size_t i;
 	json_t *c;
 	json_array_foreach(in, i, c) {
@@ -70,10 +70,10 @@ static int lx_carers_check(const json_t *in, lx_resident *p, lx_reg_error *e)
 		const char *rel = json_string_value(json_object_get(c, "relation"));
 		char norm[24];
 		if (!json_is_object(c) || !lx_given(name) || lx_utf8_len(name) > 32 || (rel && lx_utf8_len(rel) > 16))
-			return lx_fail(e, "carers", "a carer needs a name (up to 32 characters) and may have a relation");
+			return lx_fail(e, "contacts", "a contact needs a name (up to 32 characters) and may have a relation");
 		if (lx_given(phone) && lx_phone_check(phone, norm))
-			return lx_fail(e, "carers", "a carer's phone is a mobile or a landline with its area code");
-		json_array_append_new(p->carers, json_pack("{s:s, s:s?, s:s?}", "name", name, "phone",
+			return lx_fail(e, "contacts", "a contact's phone is a mobile or a landline with its area code");
+		json_array_append_new(p->contacts, json_pack("{s:s, s:s?, s:s?}", "name", name, "phone",
 							   lx_given(phone) ? norm : NULL, "relation", rel));
 	}
 	return LX_OK;
@@ -157,8 +157,8 @@ int lx_reg_resident_check(const lx_resident_text *t, const lx_reg_tags *tags, bo
 	int rc = lx_tags_check(t->tags, tags, sensitive_ok, p, e);
 	if (rc != LX_OK)
 		return rc;
-	json_decref(p->carers);
-	p->carers = NULL;
-	return lx_carers_check(t->carers, p, e);
+	json_decref(p->contacts);
+	p->contacts = NULL;
+	return lx_contacts_check(t->contacts, p, e);
 }
 

@@ -6,7 +6,7 @@
  *
  * Every row belongs to a unit and carries its path; every read takes the
  * caller's scope and a row outside it reads as LX_NOTFOUND. Phones, ID
- * numbers and carers are sealed here with the data key (core/pii.h) on
+ * numbers and contacts are sealed here with the data key (core/pii.h) on
  * the way in and opened on the way out: the structs hold plain values,
  * the database never does. Masking is the API's (what a caller may see).
  */
@@ -102,6 +102,8 @@ json_t *lx_household_moves(lx_db *db, int64_t id);
 
 /* ---------------- residents (repo_residents.c) ---------------- */
 
+#define LX_CARERS_MAX 5
+
 typedef struct lx_resident {
 	int64_t id;
 	int64_t household_id;   /* 0: none */
@@ -113,7 +115,10 @@ typedef struct lx_resident {
 	char *phone;            /* plain, normalised (NULL: none) */
 	char *id_number;        /* plain, normalised (NULL: none) */
 	json_t *tags;           /* array of tag names (owned) */
-	json_t *carers;         /* array of {"name","phone","relation"}, plain (owned) */
+	json_t *contacts;       /* family contacts: array of {"name","phone","relation"}, plain (owned) */
+	int64_t carers[LX_CARERS_MAX]; /* 代理儿女 volunteers' user ids, in the order called */
+	int ncarers;
+	char *device_id;        /* the press-9 device's id, or NULL */
 	char *address;          /* the household's (read only; NULL without one) */
 	int version;
 	lx_ms created_at, updated_at;
@@ -128,6 +133,9 @@ int lx_resident_get(lx_db *db, const char *scope, int64_t id, lx_resident *out);
 /* Writes every field of p (version + 1) with its tag rows. LX_OK,
  * LX_CONFLICT (stale version, or the ID number is another resident's), LX_ERR. */
 int lx_resident_update(lx_db *db, lx_resident *p, lx_ms now);
+/* The resident whose phone (normalised) or press-9 device it is (phone
+ * first; either may be NULL), in any unit. LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_resident_by_caller(lx_db *db, const char *phone, const char *device_id, lx_resident *out);
 /* The resident in scope with this (normalised) ID number. LX_OK,
  * LX_NOTFOUND, LX_ERR. */
 int lx_resident_by_id_number(lx_db *db, const char *scope, const char *id_number, lx_resident *out);

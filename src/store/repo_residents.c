@@ -14,7 +14,8 @@
 
 #define LX_RES_COLS                                                                                \
 	"r.id, r.household_id, r.unit_id, r.unit_path, r.name, r.gender, r.birth_date, r.phone_enc, " \
-	"r.id_enc, r.carers_enc, r.tags, r.version, r.created_at, r.updated_at, h.address"
+	"r.id_enc, r.contacts_enc, r.tags, r.version, r.created_at, r.updated_at, h.address, r.carer_ids, " \
+	"r.device_id"
 #define LX_RES_FROM " FROM residents r LEFT JOIN households h ON h.id = r.household_id"
 
 void lx_resident_clear(lx_resident *p)
@@ -24,8 +25,9 @@ void lx_resident_clear(lx_resident *p)
 	lx_pii_free(p->phone);
 	lx_pii_free(p->id_number);
 	json_decref(p->tags);
-	json_decref(p->carers);
+	json_decref(p->contacts);
 	free(p->address);
+	free(p->device_id);
 	memset(p, 0, sizeof *p);
 }
 
@@ -47,12 +49,12 @@ static void lx_resident_fill(lx_stmt *st, void *out)
 	lx_copy_small(p->birth_date, sizeof p->birth_date, lx_stmt_text(st, 6));
 	p->phone = lx_pii_open(lx_stmt_text(st, 7));
 	p->id_number = lx_pii_open(lx_stmt_text(st, 8));
-	char *carers = lx_pii_open(lx_stmt_text(st, 9));
-	p->carers = carers ? json_loads(carers, 0, NULL) : NULL;
-	lx_pii_free(carers);
-	if (!json_is_array(p->carers)) {
-		json_decref(p->carers);
-		p->carers = json_array();
+	char *contacts = lx_pii_open(lx_stmt_text(st, 9));
+	p->contacts = contacts ? json_loads(contacts, 0, NULL) : NULL;
+	lx_pii_free(contacts);
+	if (!json_is_array(p->contacts)) {
+		json_decref(p->contacts);
+		p->contacts = json_array();
 	}
 	const char *tags = lx_stmt_text(st, 10);
 	p->tags = tags ? json_loads(tags, 0, NULL) : NULL;
@@ -64,6 +66,14 @@ static void lx_resident_fill(lx_stmt *st, void *out)
 	p->created_at = lx_stmt_int(st, 12);
 	p->updated_at = lx_stmt_int(st, 13);
 	p->address = lx_stmt_isnull(st, 14) ? NULL : lx_stmt_dup(st, 14);
+	json_t *carers = lx_stmt_isnull(st, 15) ? NULL : json_loads(lx_stmt_text(st, 15), 0, NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(carers, i, v)
+		if (json_is_integer(v) && p->ncarers < LX_CARERS_MAX)
+			p->carers[p->ncarers++] = json_integer_value(v);
+	json_decref(carers);
+	p->device_id = lx_stmt_isnull(st, 16) ? NULL : lx_stmt_dup(st, 16);
 }
 
 /* Binds a sealed value at i and its hash at i + 1 (hash_kind NULL: no hash
@@ -84,13 +94,13 @@ static void lx_bind_sealed(lx_stmt *st, int i, const char *plain, const char *ha
 	}
 }
 
-static void lx_bind_carers(lx_stmt *st, int i, const json_t *carers)
+static void lx_bind_contacts(lx_stmt *st, int i, const json_t *contacts)
 {
-	if (!carers || json_array_size(carers) == 0) {
+	if (!contacts || json_array_size(contacts) == 0) {
 		lx_stmt_bind_null(st, i);
 		return;
 	}
-	char *s = json_dumps(carers, JSON_COMPACT);
+	char *s = json_dumps(contacts, JSON_COMPACT);
 	lx_bind_sealed(st, i, s, NULL);
 	lx_pii_free(s);
 }
@@ -100,6 +110,68 @@ static void lx_bind_tags(lx_stmt *st, int i, const json_t *tags)
 	char *s = tags ? json_dumps(tags, JSON_COMPACT) : NULL;
 	lx_stmt_bind_text(st, i, s ? s : "[]");
 	free(s);
+}
+
+/* Writes p's carers (the column read back, and their rows in order for a
+ * volunteer's residents) and its device again. */
+static int lx_resident_carer_rows(lx_db *db, const lx_resident *p)
+{
+	json_t *ids = json_array();
+	for (int i = 0; i < p->ncarers; i++)
+		json_array_append_new(ids, json_integer(p->carers[i]));
+	char *text = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	lx_stmt *st = lx_db_prepare(db, "UPDATE residents SET carer_ids = ?, device_id = ? WHERE id = ?");
+	int rc = LX_ERR;
+	if (!st)
+		goto cleanup;
+	lx_stmt_bind_text(st, 1, p->ncarers ? text : NULL);
+	lx_stmt_bind_text(st, 2, p->device_id);
+	lx_stmt_bind_int(st, 3, p->id);
+	if ((rc = lx_stmt_exec(st)) != LX_OK)
+		goto cleanup;
+	rc = LX_ERR;
+	if (!(st = lx_db_prepare(db, "DELETE FROM resident_carers WHERE resident_id = ?")))
+		goto cleanup;
+	lx_stmt_bind_int(st, 1, p->id);
+	if ((rc = lx_stmt_exec(st)) != LX_OK)
+		goto cleanup;
+	for (int i = 0; rc == LX_OK && i < p->ncarers; i++) {
+		rc = LX_ERR;
+		if (!(st = lx_db_prepare(db, "INSERT INTO resident_carers(resident_id, ord, user_id) VALUES (?, ?, ?)")))
+			goto cleanup;
+		lx_stmt_bind_int(st, 1, p->id);
+		lx_stmt_bind_int(st, 2, i);
+		lx_stmt_bind_int(st, 3, p->carers[i]);
+		rc = lx_stmt_exec(st);
+	}
+cleanup:
+	free(text);
+	return rc;
+}
+
+int lx_resident_by_caller(lx_db *db, const char *phone, const char *device_id, lx_resident *out)
+{
+	char h[33];
+	int rc = LX_NOTFOUND;
+	if (phone) {
+		lx_pii_hash("phone", phone, h);
+		lx_stmt *st = lx_db_prepare(db, "SELECT " LX_RES_COLS LX_RES_FROM " WHERE r.phone_hash = ? "
+						"ORDER BY r.id LIMIT 1");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_text(st, 1, h);
+		rc = lx_row_one(st, lx_resident_fill, out);
+	}
+	if (rc == LX_NOTFOUND && device_id) {
+		lx_stmt *st = lx_db_prepare(db, "SELECT " LX_RES_COLS LX_RES_FROM " WHERE r.device_id = ? "
+						"ORDER BY r.id LIMIT 1");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_text(st, 1, device_id);
+		rc = lx_row_one(st, lx_resident_fill, out);
+	}
+	return rc;
 }
 
 /* Writes the tag rows of p again. */
@@ -133,11 +205,11 @@ static int lx_resident_tag_rows(lx_db *db, const lx_resident *p)
 
 int lx_resident_add(lx_db *db, lx_resident *p, lx_ms now)
 {
-	if ((p->phone || p->id_number || (p->carers && json_array_size(p->carers))) && !lx_pii_key_loaded())
+	if ((p->phone || p->id_number || (p->contacts && json_array_size(p->contacts))) && !lx_pii_key_loaded())
 		return LX_ERR; /* never store personal data unsealed */
 	assert(p->unit_id > 0 && p->unit_path && p->name);
 	lx_stmt *st = lx_db_prepare(db, "INSERT INTO residents(household_id, unit_id, unit_path, name, gender, "
-					"birth_date, phone_enc, phone_hash, id_enc, id_hash, carers_enc, tags, "
+					"birth_date, phone_enc, phone_hash, id_enc, id_hash, contacts_enc, tags, "
 					"version, created_at, updated_at) "
 					"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id");
 	if (!st)
@@ -150,7 +222,7 @@ int lx_resident_add(lx_db *db, lx_resident *p, lx_ms now)
 	lx_stmt_bind_text(st, 6, p->birth_date[0] ? p->birth_date : NULL);
 	lx_bind_sealed(st, 7, p->phone, "phone");
 	lx_bind_sealed(st, 9, p->id_number, "id");
-	lx_bind_carers(st, 11, p->carers);
+	lx_bind_contacts(st, 11, p->contacts);
 	lx_bind_tags(st, 12, p->tags);
 	lx_stmt_bind_int(st, 13, now);
 	lx_stmt_bind_int(st, 14, now);
@@ -162,6 +234,8 @@ int lx_resident_add(lx_db *db, lx_resident *p, lx_ms now)
 	if (!p->tags)
 		p->tags = json_array();
 	rc = lx_resident_tag_rows(db, p);
+	if (rc == LX_OK)
+		rc = lx_resident_carer_rows(db, p);
 	return rc == LX_OK ? lx_targets_sync(db, "resident", p->id, now) : rc;
 }
 
@@ -191,11 +265,11 @@ int lx_resident_by_id_number(lx_db *db, const char *scope, const char *id_number
 
 int lx_resident_update(lx_db *db, lx_resident *p, lx_ms now)
 {
-	if ((p->phone || p->id_number || (p->carers && json_array_size(p->carers))) && !lx_pii_key_loaded())
+	if ((p->phone || p->id_number || (p->contacts && json_array_size(p->contacts))) && !lx_pii_key_loaded())
 		return LX_ERR; /* never store personal data unsealed */
 	lx_stmt *st = lx_db_prepare(db, "UPDATE residents SET household_id = ?, unit_id = ?, unit_path = ?, "
 					"name = ?, gender = ?, birth_date = ?, phone_enc = ?, phone_hash = ?, "
-					"id_enc = ?, id_hash = ?, carers_enc = ?, tags = ?, version = version + 1, "
+					"id_enc = ?, id_hash = ?, contacts_enc = ?, tags = ?, version = version + 1, "
 					"updated_at = ? WHERE id = ? AND version = ?");
 	if (!st)
 		return LX_ERR;
@@ -207,7 +281,7 @@ int lx_resident_update(lx_db *db, lx_resident *p, lx_ms now)
 	lx_stmt_bind_text(st, 6, p->birth_date[0] ? p->birth_date : NULL);
 	lx_bind_sealed(st, 7, p->phone, "phone");
 	lx_bind_sealed(st, 9, p->id_number, "id");
-	lx_bind_carers(st, 11, p->carers);
+	lx_bind_contacts(st, 11, p->contacts);
 	lx_bind_tags(st, 12, p->tags);
 	lx_stmt_bind_int(st, 13, now);
 	lx_stmt_bind_int(st, 14, p->id);
@@ -218,6 +292,8 @@ int lx_resident_update(lx_db *db, lx_resident *p, lx_ms now)
 	p->version++;
 	p->updated_at = now;
 	rc = lx_resident_tag_rows(db, p);
+	if (rc == LX_OK)
+		rc = lx_resident_carer_rows(db, p);
 	return rc == LX_OK ? lx_targets_sync(db, "resident", p->id, now) : rc;
 }
 

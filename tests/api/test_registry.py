@@ -102,7 +102,7 @@ def test_a_search_by_id_number_or_phone_finds_the_resident(api, admin, qiaotou_g
 def test_the_database_holds_no_id_number_or_phone_in_plain_text(api, admin, qiaotou_grid, demo_db):
     idn, phone = id_number("19551111"), mobile()
     add_resident(api, admin, qiaotou_grid, id_number=idn, phone=phone,
-                 carers=[{"name": "女儿", "phone": "13600001234", "relation": "女儿"}])
+                 contacts=[{"name": "女儿", "phone": "13600001234", "relation": "女儿"}])
     if is_url(demo_db):
         text = "\n".join(r[0] for r in db_rows(demo_db, "SELECT r::text FROM residents r"))
     else:
@@ -375,18 +375,46 @@ def test_pages_follow_by_cursor_and_end(api, admin, qiaotou_grid):
     assert len(page["items"]) == 3 and page["next_cursor"] is None, "a full last page has no next"
 
 
-def test_a_carers_masked_phone_sent_back_keeps_the_number(api, admin, qiaotou_grid):
-    p, _ = add_resident(api, admin, qiaotou_grid, carers=[{"name": "儿子", "phone": "13600005678", "relation": "子"}])
-    shown = p["carers"]
+def test_a_contacts_masked_phone_sent_back_keeps_the_number(api, admin, qiaotou_grid):
+    p, _ = add_resident(api, admin, qiaotou_grid, contacts=[{"name": "儿子", "phone": "13600005678", "relation": "子"}])
+    shown = p["contacts"]
     assert shown[0]["phone"] == "136****5678"
     st, ch = api.patch("/api/v1/registry/residents/%d" % p["id"],
-                       {"carers": shown + [{"name": "邻居", "phone": "13700001234"}]}, admin)
+                       {"contacts": shown + [{"name": "邻居", "phone": "13700001234"}]}, admin)
     assert st == 200, ch
     st, full = api.get("/api/v1/registry/residents/%d/unmasked?reason=核对联系人" % p["id"], admin)
-    assert [c["phone"] for c in full["carers"]] == ["13600005678", "13700001234"]
-    st, e = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": [{"name": "别人", "phone": "136****5678"}]},
+    assert [c["phone"] for c in full["contacts"]] == ["13600005678", "13700001234"]
+    st, e = api.patch("/api/v1/registry/residents/%d" % p["id"], {"contacts": [{"name": "别人", "phone": "136****5678"}]},
                       admin)
     check_error(st, e, 422)
+
+
+def test_carers_are_volunteers_user_ids_in_the_order_they_are_called(api, admin, qiaotou_grid):
+    st, users = api.get("/api/v1/users?limit=500", admin)
+    assert st == 200, users
+    items = users["items"] if isinstance(users, dict) else users
+    by = {u["login"]: u["id"] for u in items}
+    vol, gw = by["volunteer"], by["gw_qiaotou"]
+    p, _ = add_resident(api, admin, qiaotou_grid, carers=[vol, gw], device_id="OK-9-000123")
+    assert p["carers"] == [vol, gw] and p["device_id"] == "OK-9-000123", p
+    st, q = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": [gw, vol]}, admin)
+    assert st == 200 and q["carers"] == [gw, vol], q
+    st, q = api.get("/api/v1/registry/residents/%d" % p["id"], admin)
+    assert q["carers"] == [gw, vol] and q["device_id"] == "OK-9-000123", "the order is kept"
+    # a volunteer serves several residents
+    other, _ = add_resident(api, admin, qiaotou_grid, carers=[vol])
+    assert other["carers"] == [vol]
+    for bad in ([vol, vol], [0], ["x"], [999999999], list(range(1, 8)), {"a": 1}):
+        st, e = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": bad}, admin)
+        assert st == 422 and e["error"]["field"] == "carers", (bad, e)
+    st, q = api.get("/api/v1/registry/residents/%d" % p["id"], admin)
+    assert q["carers"] == [gw, vol], "a refused change changed nothing"
+    # a user outside the writer's scope is no carer of theirs
+    gw_tok = api.login("gw_qiaotou")
+    st, e = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": [by["handler_heat"]]}, gw_tok)
+    assert st == 422 and e["error"]["code"] == "unknown_user", e
+    st, q = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": None}, admin)
+    assert st == 200 and q["carers"] == [], q
 
 
 def test_place_and_organisation_searches_and_stale_versions(api, admin, qiaotou_grid):

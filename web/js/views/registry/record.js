@@ -23,7 +23,7 @@ import { loadTags, age, mayWrite, PLACE_TYPES, ORG_TYPES, KINDS } from '../regis
 import { rfc3339 } from '../../field.js';
 
 /* The fields each kind edits, in order. type: text | int | num | date |
- * secret (masked when read: blank keeps it) | enum | unit | tags | carers. */
+ * secret (masked when read: blank keeps it) | enum | unit | tags | contacts. */
 const FIELDS = {
   residents: [
     { key: 'name', type: 'text', required: true, max: 32 },
@@ -33,7 +33,7 @@ const FIELDS = {
     { key: 'id_number', type: 'secret', max: 18 },
     { key: 'unit_id', type: 'unit', createOnly: true },
     { key: 'tags', type: 'tags' },
-    { key: 'carers', type: 'carers' },
+    { key: 'contacts', type: 'contacts' },
   ],
   households: [
     { key: 'address', type: 'text', required: true, max: 200 },
@@ -92,7 +92,7 @@ export default {
         let v = r ? r[fd.key] : undefined;
         if (fd.type === 'secret') v = '';
         else if (fd.type === 'tags') v = [...((r && r.tags) || [])];
-        else if (fd.type === 'carers') v = ((r && r.carers) || []).map((c) => ({ name: c.name || '', phone: c.phone || '', relation: c.relation || '' }));
+        else if (fd.type === 'contacts') v = ((r && r.contacts) || []).map((c) => ({ name: c.name || '', phone: c.phone || '', relation: c.relation || '' }));
         else if (v === null || v === undefined) v = fd.type === 'int' && !r ? (kind === 'households' ? 1 : '') : '';
         form[fd.key] = v;
       }
@@ -143,8 +143,8 @@ export default {
       if (i >= 0) form.tags.splice(i, 1);
       else form.tags.push(name);
     }
-    const addCarer = () => form.carers.push({ name: '', phone: '', relation: '' });
-    const removeCarer = (i) => form.carers.splice(i, 1);
+    const addContact = () => form.contacts.push({ name: '', phone: '', relation: '' });
+    const removeContact = (i) => form.contacts.splice(i, 1);
 
     /* The value of a field as the API takes it, or undefined for "leave out". */
     function valueOf(fd) {
@@ -154,7 +154,7 @@ export default {
         case 'int': case 'num': return v === '' || v === null || v === undefined ? null : Number(v);
         case 'unit': return v ? Number(v) : null;
         case 'tags': return [...v];
-        case 'carers': return v.filter((c) => c.name.trim() || c.phone.trim()).map((c) => {
+        case 'contacts': return v.filter((c) => c.name.trim() || c.phone.trim()).map((c) => {
           const o = { name: c.name.trim() };
           if (c.phone.trim()) o.phone = c.phone.trim();
           if (c.relation.trim()) o.relation = c.relation.trim();
@@ -175,11 +175,11 @@ export default {
         if ((fd.type === 'int' || fd.type === 'num') && v !== null && (Number.isNaN(v) || v < fd.min || v > fd.max)) fieldErrors[fd.key] = t('reg.range', { min: fd.min, max: fd.max });
       }
       if (kind === 'residents' && creating && !household.value && !form.unit_id) fieldErrors.unit_id = t('reg.need_unit');
-      /* a carer's phone is shown masked: a changed list needs it typed again */
+      /* a contact's phone is shown masked: a changed list needs it typed again */
       if (kind === 'residents') {
-        const now = valueOf(fields.find((x) => x.key === 'carers'));
-        const before = rec.value ? rec.value.carers : [];
-        if (!same(now, before) && now.some((c) => isMasked(c.phone))) fieldErrors.carers = t('reg.carer_phone_again');
+        const now = valueOf(fields.find((x) => x.key === 'contacts'));
+        const before = rec.value ? rec.value.contacts : [];
+        if (!same(now, before) && now.some((c) => isMasked(c.phone))) fieldErrors.contacts = t('reg.contact_phone_again');
       }
       return !Object.keys(fieldErrors).length;
     }
@@ -278,7 +278,7 @@ export default {
 
     return {
       kind, creating, id, fields, rec, shown, loading, error, load, editing, form, fieldErrors, busy, tags, usableTags, sensitive, toggleTag,
-      addCarer, removeCarer, startEdit, cancelEdit, save, household, openUnit, pickUnit, showUnit, unitFor, full, unmask, askUnmask,
+      addContact, removeContact, startEdit, cancelEdit, save, household, openUnit, pickUnit, showUnit, unitFor, full, unmask, askUnmask,
       unmaskClose, REASONS, move, askMove, moveClose, moveTime, title, typeLabel, mayWrite, unitName, unitPathNames, age, fmtTime, label, t, go,
     };
   },
@@ -320,16 +320,16 @@ export default {
                 </div>
               </template>
             </van-field>
-            <div v-else-if="fd.type === 'carers'" class="lx-carers" data-field="carers">
-              <div class="lx-block-title">{{ t('reg.f_carers') }}<span class="lx-muted"> {{ t('reg.carers_hint') }}</span></div>
-              <div v-for="(c, i) in form.carers" :key="i" class="lx-carer-row">
-                <input v-model="c.name" class="lx-date" :placeholder="t('reg.carer_name')" :aria-label="t('reg.carer_name')" />
-                <input v-model="c.relation" class="lx-date" :placeholder="t('reg.carer_relation')" :aria-label="t('reg.carer_relation')" />
-                <input v-model="c.phone" class="lx-date" inputmode="tel" :placeholder="t('reg.carer_phone')" :aria-label="t('reg.carer_phone')" />
-                <button type="button" class="lx-link" @click="removeCarer(i)" :aria-label="t('photo.remove')"><van-icon name="cross" /></button>
+            <div v-else-if="fd.type === 'contacts'" class="lx-contacts" data-field="contacts">
+              <div class="lx-block-title">{{ t('reg.f_contacts') }}<span class="lx-muted"> {{ t('reg.contacts_hint') }}</span></div>
+              <div v-for="(c, i) in form.contacts" :key="i" class="lx-contact-row">
+                <input v-model="c.name" class="lx-date" :placeholder="t('reg.contact_name')" :aria-label="t('reg.contact_name')" />
+                <input v-model="c.relation" class="lx-date" :placeholder="t('reg.contact_relation')" :aria-label="t('reg.contact_relation')" />
+                <input v-model="c.phone" class="lx-date" inputmode="tel" :placeholder="t('reg.contact_phone')" :aria-label="t('reg.contact_phone')" />
+                <button type="button" class="lx-link" @click="removeContact(i)" :aria-label="t('photo.remove')"><van-icon name="cross" /></button>
               </div>
-              <div v-if="fieldErrors.carers" class="lx-q-msg">{{ fieldErrors.carers }}</div>
-              <button v-if="form.carers.length < 5" type="button" class="lx-link" @click="addCarer"><van-icon name="plus" /> {{ t('reg.carer_add') }}</button>
+              <div v-if="fieldErrors.contacts" class="lx-q-msg">{{ fieldErrors.contacts }}</div>
+              <button v-if="form.contacts.length < 5" type="button" class="lx-link" @click="addContact"><van-icon name="plus" /> {{ t('reg.contact_add') }}</button>
             </div>
           </template>
         </template>
@@ -357,8 +357,8 @@ export default {
             <dt>{{ t('reg.f_id_number') }}</dt><dd class="lx-num lx-big-num" data-test="id-number">{{ shown.id_number || '—' }}</dd>
             <dt>{{ t('reg.f_address') }}</dt><dd><a v-if="rec.household_id" :href="'#/registry/households/' + rec.household_id" class="lx-link-text">{{ rec.address || t('reg.one_households') }}</a><template v-else>{{ rec.address || '—' }}</template></dd>
             <dt>{{ t('reg.f_tags') }}</dt><dd><span v-if="!rec.tags.length">—</span><van-tag v-for="tg in rec.tags" :key="tg" :type="sensitive(tg) ? 'warning' : 'primary'" plain class="lx-tag-gap">{{ tg }}</van-tag></dd>
-            <dt>{{ t('reg.f_carers') }}</dt>
-            <dd><span v-if="!shown.carers.length">—</span><div v-for="(c, i) in shown.carers" :key="i">{{ c.name }}<template v-if="c.relation">（{{ c.relation }}）</template> <span class="lx-num">{{ c.phone }}</span></div></dd>
+            <dt>{{ t('reg.f_contacts') }}</dt>
+            <dd><span v-if="!shown.contacts.length">—</span><div v-for="(c, i) in shown.contacts" :key="i">{{ c.name }}<template v-if="c.relation">（{{ c.relation }}）</template> <span class="lx-num">{{ c.phone }}</span></div></dd>
           </template>
           <template v-else-if="kind === 'households'">
             <dt>{{ t('reg.f_members') }}</dt><dd>{{ t('reg.members_n', { n: rec.members }) }}</dd>
