@@ -245,7 +245,7 @@ export default {
           <van-field v-model="q.constraint" :label="t('fe.constraint')" :placeholder="t('fe.constraint_ph')" class="lx-mono" :error-message="problems[i].constraint || errAt(i, 'constraint')" data-field="constraint" />
           <div v-if="q.type === 'choice'" class="lx-fe-block" data-field="choices">
             <div class="lx-block-title">{{ t('fe.choices') }}</div>
-            <div v-for="(c, k) in q.choices" :key="k" class="lx-carer-row">
+            <div v-for="(c, k) in q.choices" :key="k" class="lx-contact-row">
               <input v-model="c.value" class="lx-date lx-mono" :placeholder="t('fe.choice_value')" :aria-label="t('fe.choice_value')" />
               <input v-model="c.label" class="lx-date" :placeholder="t('fe.choice_label')" :aria-label="t('fe.choice_label')" />
               <button type="button" class="lx-link" @click="q.choices.splice(k, 1)" :aria-label="t('photo.remove')"><van-icon name="cross" /></button>
