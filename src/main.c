@@ -127,6 +127,7 @@ static int lx_cmd_serve(lx_config *c)
 		goto cleanup;
 	}
 	lx_notify_configure(c->webhook_url != NULL, c->public_url, app.tz_offset_min);
+	lx_onekey_configure(c->onekey_step_minutes);
 	lx_deliver_conf dc = {.sms_url = c->sms_url, .webhook_url = c->webhook_url,
 			      .webhook_secret = c->webhook_secret, .timeout_ms = c->notify_timeout_ms,
 			      .retry_ms = c->notify_retry_ms, .give_up_s = c->notify_give_up_s,

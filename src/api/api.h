@@ -283,6 +283,24 @@ int lx_api_templates_list(lx_req *r);
 int lx_api_templates_put(lx_req *r);
 int lx_api_outbox_list(lx_req *r);
 
+/* onekey.c, onekey_read.c: the press-9 call. */
+extern const lx_schema lx_onekey_call_schema, lx_onekey_note_schema, lx_sms_reply_schema;
+int lx_api_onekey_call_read(lx_req *r);
+int lx_api_onekey_call(lx_req *r);
+int lx_api_onekey_call_reply(lx_req *r);
+int lx_api_onekey_action(lx_req *r);
+int lx_api_onekey_action_reply(lx_req *r);
+int lx_api_onekey_sms_reply(lx_req *r);
+int lx_api_onekey_get(lx_req *r);
+int lx_api_onekey_list(lx_req *r);
+int lx_api_onekey_stats(lx_req *r);
+/* Call id into *k (the caller clears it) when r's user may see it: it
+ * reached them (*told), or its place is in their scope. Replies 404 (or
+ * the store's error) and returns false otherwise. */
+bool lx_onekey_call_or_reply(lx_req *r, int64_t id, lx_onekey_call *k, bool *told);
+/* Replies status with call id as staff read it, its steps and timeline. */
+int lx_api_onekey_reply(lx_req *r, int status, int64_t id);
+
 /* resident.c, resident_cases.c: residents on their own phones. */
 extern const lx_schema lx_resident_code_schema, lx_resident_login_schema, lx_resident_intake_schema,
 	lx_resident_rate_schema;

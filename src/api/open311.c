@@ -188,9 +188,7 @@ struct lx_rl_slot {
 static struct lx_rl_slot lx_rl[LX_RL_SLOTS];
 static pthread_mutex_t lx_rl_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* Counts one call of key_id in the current minute. Returns true when it is
- * within limit; *retry_s receives the seconds left in the window. */
-static bool lx_rate_take(int64_t key_id, int limit, lx_ms now, int *retry_s)
+bool lx_apikey_rate_take(int64_t key_id, int limit, lx_ms now, int *retry_s)
 {
 	int64_t minute = now / 60000;
 	struct lx_rl_slot *slot = NULL;
@@ -262,7 +260,7 @@ bool lx_o311_key_or_reply(lx_req *r, lx_o311_fmt fmt, const lx_o311_form *form, 
 		lx_apikey_clear(key);
 		return false;
 	}
-	if (!lx_rate_take(key->id, key->rate_limit, lx_now_ms(), &retry)) {
+	if (!lx_apikey_rate_take(key->id, key->rate_limit, lx_now_ms(), &retry)) {
 		lx_o311_error(r, fmt, 429, "more than %d requests a minute with this api_key: retry in %d s",
 			      key->rate_limit, retry);
 		lx_reply_header(r, "Retry-After", "%d", retry);

@@ -99,6 +99,17 @@ bool lx_o311_line_or_reply(lx_req *r, lx_o311_fmt fmt, const char *key, const ch
  * counts the call against the key's rate. A missing key is fine when not
  * required (key->id stays 0). On failure answers 400, 403 or 429 and
  * returns false. *key is the caller's to clear on success. */
+/* Counts one call of key_id in the current minute. Returns true when it is
+ * within limit; *retry_s receives the seconds left in the window. */
+bool lx_apikey_rate_take(int64_t key_id, int limit, lx_ms now, int *retry_s);
+/* The live key of kind in the X-Api-Key header into *key (the caller
+ * clears it), within its rate. Replies 401 (none), 403 (unknown, revoked,
+ * another kind) or 429 and returns false otherwise. */
+bool lx_apikey_or_reply(lx_req *r, const char *kind, lx_apikey *key);
+/* Makes r->user the synthetic actor a key's client acts as: a dispatcher
+ * with the whole system as scope and the key's jurisdiction as its unit
+ * (what cannot be located goes there), user id 0, named after the key. */
+void lx_apikey_act_as(lx_req *r, const lx_apikey *k);
 bool lx_o311_key_or_reply(lx_req *r, lx_o311_fmt fmt, const lx_o311_form *form, bool required,
 			  lx_apikey *key);
 /* The start every GeoReport POST shares: parse the form, check the api_key,

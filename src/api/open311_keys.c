@@ -6,9 +6,66 @@
 #include "open311.h"
 #include "secret.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define LX_APIKEY_RATE_DEFAULT 60
+
+void lx_apikey_act_as(lx_req *r, const lx_apikey *k)
+{
+	lx_user_clear(&r->user);
+	r->user.id = 0;
+	r->user.login = lx_xasprintf("%s:%lld", k->kind, (long long)k->id);
+	r->user.name = lx_xstrdup(k->name);
+	r->user.phone = NULL;
+	r->user.roles = LX_ROLE_DISPATCHER;
+	/* its jurisdiction: what cannot be located goes to that unit's desk */
+	r->user.unit_id = k->unit_id;
+	r->user.scope = lx_xstrdup("/");
+	r->user.active = true;
+	char target[32];
+	snprintf(target, sizeof target, "apikey:%lld", (long long)k->id);
+	lx_trail_defer(r, "apikey_used", target, k->name);
+}
+
+bool lx_apikey_or_reply(lx_req *r, const char *kind, lx_apikey *key)
+{
+	const char *k = lx_req_header(r, "X-Api-Key");
+	char hash[65];
+	int retry;
+	memset(key, 0, sizeof *key);
+	if (!k || !*k) {
+		lx_reply_error(r, 401, "api_key_required", NULL, "send the %s key in the X-Api-Key header", kind);
+		return false;
+	}
+	if (strlen(k) > 128) {
+		lx_reply_error(r, 403, "invalid_api_key", NULL, "invalid or revoked api key");
+		return false;
+	}
+	lx_token_hash(k, hash);
+	int rc = lx_apikey_by_hash(r->db, hash, key);
+	if (rc != LX_OK) {
+		if (rc == LX_NOTFOUND)
+			lx_reply_error(r, 403, "invalid_api_key", NULL, "invalid or revoked api key");
+		else
+			lx_reply_store_error(r, rc);
+		return false;
+	}
+	if (strcmp(key->kind, kind) != 0) {
+		lx_reply_error(r, 403, "wrong_key_kind", NULL, "this is a %s key: these routes take a %s key",
+			       key->kind, kind);
+		lx_apikey_clear(key);
+		return false;
+	}
+	if (!lx_apikey_rate_take(key->id, key->rate_limit, lx_now_ms(), &retry)) {
+		lx_reply_header(r, "Retry-After", "%d", retry);
+		lx_reply_error(r, 429, "rate_limited", NULL, "more than %d requests a minute with this key: retry in %d s",
+			       key->rate_limit, retry);
+		lx_apikey_clear(key);
+		return false;
+	}
+	return true;
+}
 #define LX_APIKEY_RATE_MAX 100000
 
 static json_t *lx_apikey_json(lx_req *r, const lx_apikey *k)

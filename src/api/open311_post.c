@@ -272,24 +272,6 @@ static int lx_o311_address_unit(lx_db *db, const char *address_id, lx_unit *out)
 	return rc;
 }
 
-/* Makes r->user the synthetic actor Open311 files cases as: a dispatcher
- * with the whole system as scope and no unit (id 0), named after the key. */
-static void lx_o311_actor(lx_req *r, const lx_apikey *k)
-{
-	lx_user_clear(&r->user);
-	r->user.id = 0;
-	r->user.login = lx_xasprintf("open311:%lld", (long long)k->id);
-	r->user.name = lx_xstrdup(k->name);
-	r->user.phone = NULL;
-	r->user.roles = LX_ROLE_DISPATCHER;
-	/* its jurisdiction: what cannot be located goes to that unit's desk */
-	r->user.unit_id = k->unit_id;
-	r->user.scope = lx_xstrdup("/");
-	r->user.active = true;
-	char target[32];
-	snprintf(target, sizeof target, "apikey:%lld", (long long)k->id);
-	lx_trail_defer(r, "apikey_used", target, k->name);
-}
 
 /* The reporter's name from first_name and last_name: family name first
  * without a space when either is Chinese, "given family" otherwise. */
@@ -562,7 +544,7 @@ static int lx_o311_post_intake_or_reply(lx_req *r, struct lx_o311_post_state *st
 				      .media_url = p->media, .attributes = st->answers_text};
 	in->after = lx_o311_after_intake;
 	in->after_arg = &st->after;
-	lx_o311_actor(r, &st->key);
+	lx_apikey_act_as(r, &st->key);
 	int rc = lx_api_intake_prepare(r, in, &st->job, &st->err);
 	return rc == LX_OK ? LX_OK : lx_o311_reply_intake_error(r, st, rc);
 }

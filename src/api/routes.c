@@ -114,6 +114,30 @@ static const lx_route lx_declared[] = {
 	 .summary = "remove one's own file within 10 minutes", .tag = "attachments"},
 	{"GET", "/api/v1/stats/summary", lx_api_stats_summary, ANY, NULL, 0,
 	 .summary = "the three rates for a unit and period", .tag = "stats"},
+	/* the press-9 call (onekey.c, onekey_read.c): the telephony gateway's key posts calls
+	 * and texts answered; whoever a call reached answers it */
+	{"POST", "/api/v1/onekey/calls", lx_api_onekey_call, 0, &lx_onekey_call_schema, PUB | W,
+	 .prepare = lx_api_onekey_call_read, .done = lx_api_onekey_call_reply,
+	 .summary = "a press-9 call (X-Api-Key: a telephony key): its case, its ladder, the first step told",
+	 .tag = "onekey"},
+	{"POST", "/api/v1/onekey/sms-reply", lx_api_onekey_sms_reply, 0, &lx_sms_reply_schema, PUB | W,
+	 .summary = "a text answering a call (X-Api-Key: telephony): 1 acknowledges as its sender", .tag = "onekey"},
+	{"GET", "/api/v1/onekey/calls", lx_api_onekey_list, ANY, NULL, 0,
+	 .summary = "calls in scope, the ones nobody acknowledged first (?open=true, limit, cursor)", .tag = "onekey"},
+	{"GET", "/api/v1/onekey/stats", lx_api_onekey_stats, ANY & ~LX_ROLE_VOLUNTEER, NULL, 0,
+	 .summary = "time to acknowledge and to arrive (median, 90th percentile) per community and month; "
+		    "calls never acknowledged (from, to, unit_id)", .tag = "onekey"},
+	{"GET", "/api/v1/onekey/calls/:id", lx_api_onekey_get, ANY, NULL, 0,
+	 .summary = "a call with every step of its ladder and its timeline", .tag = "onekey"},
+	{"POST", "/api/v1/onekey/calls/:id/ack", lx_api_onekey_action, ANY, &lx_onekey_note_schema,
+	 W | LX_RT_BODY_OPTIONAL, .done = lx_api_onekey_action_reply, .data = "ack",
+	 .summary = "acknowledge: I am coming (those the call reached, or the desk)", .tag = "onekey"},
+	{"POST", "/api/v1/onekey/calls/:id/arrive", lx_api_onekey_action, ANY, &lx_onekey_note_schema,
+	 W | LX_RT_BODY_OPTIONAL, .done = lx_api_onekey_action_reply, .data = "arrive",
+	 .summary = "arrived at the resident's", .tag = "onekey"},
+	{"POST", "/api/v1/onekey/calls/:id/close", lx_api_onekey_action, ANY, &lx_onekey_note_schema,
+	 W | LX_RT_BODY_OPTIONAL, .done = lx_api_onekey_action_reply, .data = "close",
+	 .summary = "close the call with a note of what happened", .tag = "onekey"},
 	/* residents on their own phones (resident.c, resident_cases.c): a code by SMS, then a
 	 * resident's session that opens only these rows */
 	{"POST", "/api/v1/resident/code", lx_api_resident_code, 0, &lx_resident_code_schema, PUB | W,

@@ -15,6 +15,7 @@ typedef struct lx_config {
 	char *db, *bind, *web_root, *public_url, *metrics_token, *key_file, *data_key_file;
 	char *sms_url, *webhook_url, *webhook_secret;
 	long long notify_timeout_ms, notify_retry_ms, notify_give_up_s, notify_poll_ms;
+	double onekey_step_minutes;
 	long long port, tz_offset_min, body_limit, threads, conn_timeout_s, sweep_ms;
 	long long per_ip_connections, request_deadline_s, idle_timeout_min, session_hours;
 	long long password_max_age_days, desk_unit_id;

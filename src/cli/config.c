@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum lx_setting_kind { LX_SET_STR, LX_SET_INT, LX_SET_ROLES };
+enum lx_setting_kind { LX_SET_STR, LX_SET_INT, LX_SET_NUM, LX_SET_ROLES };
 
 struct lx_setting {
 	const char *key, *env, *flag;
@@ -23,10 +23,13 @@ struct lx_setting {
 	size_t offset;
 	long long min, max;
 	const char *help;
+	double dmin, dmax; /* LX_SET_NUM's bounds */
 };
 
-#define S_STR(k, e, f, m, h) {k, e, f, LX_SET_STR, offsetof(lx_config, m), 0, 0, h}
-#define S_INT(k, e, f, m, lo, hi, h) {k, e, f, LX_SET_INT, offsetof(lx_config, m), lo, hi, h}
+#define S_STR(k, e, f, m, h) {k, e, f, LX_SET_STR, offsetof(lx_config, m), 0, 0, h, 0, 0}
+#define S_INT(k, e, f, m, lo, hi, h) {k, e, f, LX_SET_INT, offsetof(lx_config, m), lo, hi, h, 0, 0}
+/* a decimal setting (a double) */
+#define S_NUM(k, e, f, m, lo, hi, h) {k, e, f, LX_SET_NUM, offsetof(lx_config, m), 0, 0, h, lo, hi}
 
 static const struct lx_setting lx_settings[] = {
 	S_STR("db", "LIANXIN_DB", "--db", db, "database: a SQLite path or postgresql://..."),
@@ -58,15 +61,15 @@ static const struct lx_setting lx_settings[] = {
 	      "the data key sealing ID numbers and phones (PATH.datakey beside a SQLite db; ./lianxin.datakey); "
 	      "LIANXIN_DATA_KEY (64 hex) instead"),
 	{"unmask_roles", "LIANXIN_UNMASK_ROLES", NULL, LX_SET_ROLES, offsetof(lx_config, unmask_roles), 0, 0,
-	 "roles granted unmask: a resident's full ID number and phone, audited (admin)"},
+	 "roles granted unmask: a resident's full ID number and phone, audited (admin)", 0, 0},
 	{"registry_sensitive_roles", "LIANXIN_REGISTRY_SENSITIVE_ROLES", NULL, LX_SET_ROLES,
 	 offsetof(lx_config, registry_sensitive_roles), 0, 0,
-	 "roles granted registry_sensitive: health, disability and minors' tags (admin,grid_worker)"},
+	 "roles granted registry_sensitive: health, disability and minors' tags (admin,grid_worker)", 0, 0},
 	S_STR("metrics_token", "LIANXIN_METRICS_TOKEN", NULL, metrics_token,
 	      "bearer token /metrics asks of anything but loopback"),
 	{"totp_required_roles", "LIANXIN_TOTP_REQUIRED_ROLES", NULL, LX_SET_ROLES,
 	 offsetof(lx_config, totp_required_roles), 0, 0,
-	 "roles that must use a second factor, e.g. admin (none)"},
+	 "roles that must use a second factor, e.g. admin (none)", 0, 0},
 	S_INT("idle_timeout_minutes", "LIANXIN_IDLE_TIMEOUT", NULL, idle_timeout_min, 1, 24 * 60,
 	      "a session unused this long ends (30)"),
 	S_INT("session_hours", "LIANXIN_SESSION_HOURS", NULL, session_hours, 1, 24 * 30,
@@ -91,6 +94,8 @@ static const struct lx_setting lx_settings[] = {
 	      "a message not delivered this long is given up, and recorded so, seconds (86400)"),
 	S_INT("notify_poll_ms", "LIANXIN_NOTIFY_POLL_MS", NULL, notify_poll_ms, 10, 60000,
 	      "how often an idle delivery thread looks for messages, ms (100)"),
+	S_NUM("onekey_step_minutes", "LIANXIN_ONEKEY_STEP_MINUTES", NULL, onekey_step_minutes, 0.001, 1440,
+	      "a press-9 call's time for each step of its ladder to acknowledge, minutes, decimals allowed (3)"),
 };
 #define LX_NSETTINGS (sizeof lx_settings / sizeof lx_settings[0])
 
@@ -121,6 +126,15 @@ static int lx_config_set(lx_config *c, const char *key, const char *val)
 		if (*val && strcmp(val, "none") != 0 && lx_roles_parse_list(val, &mask) != LX_OK)
 			return LX_INVALID;
 		*(unsigned *)(void *)field = mask;
+		return LX_OK;
+	}
+	case LX_SET_NUM: {
+		char *end = NULL;
+		errno = 0;
+		double v = strtod(val, &end);
+		if (!*val || *end || errno || !(v >= s->dmin && v <= s->dmax))
+			return LX_INVALID;
+		*(double *)(void *)field = v;
 		return LX_OK;
 	}
 	case LX_SET_INT: {
@@ -216,6 +230,7 @@ int lx_config_load(lx_config *c, int argc, char **argv)
 	c->notify_retry_ms = 2000;
 	c->notify_give_up_s = 86400;
 	c->notify_poll_ms = 100;
+	c->onekey_step_minutes = 3;
 	c->idle_timeout_min = 30;
 	c->session_hours = 12;
 	c->public_point_decimals = 3;

@@ -413,8 +413,8 @@ static void lx_sim_intake(struct lx_sim *s, lx_ms t, const char *code)
 	const char *channel = ch < 0.55 ? "hotline" : ch < 0.70 ? "web" : ch < 0.85 ? "grid_visit"
 			      : ch < 0.90 ? "deputy_station" : ch < 0.95 ? "inspection" : "onekey";
 	const char *type = s->cat->case_type;
-	if (strcmp(channel, "onekey") == 0 && strcmp(type, "request") == 0)
-		type = "onekey";
+	/* a request by the press-9 device's call button stays a request; the
+	 * press-9 calls themselves are demo_onekey.c's */
 	if (strcmp(channel, "deputy_station") == 0 && strcmp(type, "request") == 0 && lx_demo_chance(rng, 0.5))
 		type = "suggestion";
 	/* 帮代办: grid workers file errands for residents (pensions, insurance) */

@@ -754,5 +754,8 @@ const lx_named_effect lx_flow_effects[] = {
 	{"reschedule", e_reschedule},
 	{"redispatch", e_redispatch},
 	{"stamp_closed", e_stamp_closed},
+	{"onekey_acked", lx_effect_onekey_acked},
+	{"onekey_arrived", lx_effect_onekey_arrived},
+	{"onekey_closed", lx_effect_onekey_closed},
 	{NULL, NULL},
 };

@@ -26,6 +26,7 @@
 
 #include "lx.h"
 #include "repo.h"
+#include "repo_onekey.h"
 #include "schema.h"
 
 #include <jansson.h>
@@ -274,6 +275,33 @@ void lx_flow_case_number(int tz_offset_min, const lx_case *c, char out[32]);
  * *id. False when s is no case number's shape (14 to 26 digits, an id > 0);
  * whether the date is the case's is for the caller to compare. */
 bool lx_flow_case_number_id(const char *s, int64_t *id);
+
+/* ---------------- the press-9 call (onekey.c) ---------------- */
+
+#define LX_ONEKEY_MAX_STEPS 8 /* 5 carers (LX_CARERS_MAX), the grid, the community, the desk */
+
+/* Sets the time each step of a ladder has to acknowledge (the setting
+ * onekey_step_minutes; decimals allowed). Call before threads start. */
+void lx_onekey_configure(double step_minutes);
+/* That time, ms. */
+lx_ms lx_onekey_step_ms(void);
+/* The ladder of a call at unit `at` for the resident's carers (user ids in
+ * order): steps[0..*n) of at most LX_ONEKEY_MAX_STEPS, carers then the
+ * grid's workers, the community's staff and the district desk (always
+ * last); the community's id into *community (0: none). LX_OK or LX_ERR. */
+int lx_onekey_ladder(lx_flow_ctx *x, const lx_unit *at, const int64_t *carers, int ncarers, lx_onekey_step *steps,
+		     int *n, int64_t *community);
+/* Opens call k for the case c just created at unit `at` (in its write
+ * transaction): makes the ladder, writes the call (sets k->id, its steps
+ * and times) and tells the first step (a copy of it into *first when not
+ * NULL). k's resident, place, caller, device and emergency are the
+ * caller's. LX_OK, LX_INVALID (nobody to tell at all), LX_ERR. */
+int lx_onekey_open(lx_flow_ctx *x, lx_onekey_call *k, const lx_case *c, const lx_unit *at, const int64_t *carers,
+		   int ncarers, lx_onekey_step *first);
+/* The sweep's part: moves up to limit calls whose step ran out
+ * unacknowledged at x->now to their next step and tells it; how many into
+ * *moved. In the caller's write transaction. LX_OK or LX_ERR. */
+int lx_onekey_sweep(lx_flow_ctx *x, int limit, int *moved);
 
 /* Records err as the contract's error (printf message). Returns the LX_
  * status matching err->status. */

@@ -37,6 +37,11 @@ typedef struct lx_named_outcome {
 /* The hazard machine's effects (hazard.c). */
 int lx_effect_reinspection(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err);
 int lx_effect_count_failure(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err);
+/* The press-9 call's (onekey.c): only those it reached, or the desk; the call's marks. */
+int lx_guard_onekey_told(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err);
+int lx_effect_onekey_acked(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err);
+int lx_effect_onekey_arrived(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err);
+int lx_effect_onekey_closed(lx_flow_ctx *x, lx_case *c, const lx_flow_input *in, lx_event *ev, lx_flow_error *err);
 extern const lx_named_guard lx_flow_guards[];
 extern const lx_named_effect lx_flow_effects[];
 extern const lx_named_outcome lx_flow_outcomes[];

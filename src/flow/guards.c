@@ -203,6 +203,16 @@ static int g_own_task(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in,
 	return LX_OK;
 }
 
+/* note_given: the step says what happened (a press-9 call's close) */
+static int g_note_given(lx_flow_ctx *x, const lx_case *c, const lx_flow_input *in, lx_flow_error *err)
+{
+	(void)x;
+	(void)c;
+	if (in && in->note && in->note[0])
+		return LX_OK;
+	return lx_flow_fail(err, 422, "required", "note", "say what happened (note)");
+}
+
 const lx_named_guard lx_flow_guards[] = {
 	{"no_pending", g_no_pending},
 	{"pending_suspension", g_pending_suspension},
@@ -220,6 +230,8 @@ const lx_named_guard lx_flow_guards[] = {
 	{"resolve_photo", g_resolve_photo},
 	{"after_photo", g_after_photo},
 	{"on_spot", g_on_spot},
+	{"onekey_told", lx_guard_onekey_told},
+	{"note_given", g_note_given},
 	{NULL, NULL},
 };
 

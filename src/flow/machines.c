@@ -161,6 +161,48 @@ static const lx_flow_transition lx_hazard_rows[] = {
 	{.action = NULL},
 };
 
+/* 一键呼叫: an elderly resident pressed 9. The call climbs its ladder
+ * (onekey.c) while it is `calling`; whoever it reached (or the desk)
+ * acknowledges, arrives and closes it with a note. The clocks are the
+ * category's (respond within the hour, finish within the day); a call is
+ * not rated. */
+static const lx_flow_state lx_onekey_states[] = {
+	{"calling", LX_GRP_INITIAL, .open = true, .label = "呼叫中"},
+	{"acked", LX_GRP_ACTIVE, .open = true, .label = "已响应"},
+	{"arrived", LX_GRP_ACTIVE, .open = true, .label = "已到场"},
+	{"closed", LX_GRP_INACTIVE, .done = true, .on_enter = {"stamp_closed"}, .label = "已结束"},
+	{.name = NULL},
+};
+
+/* anyone a call reached: a volunteer, a grid worker, the community, the desk */
+#define R_CARE R_ALL
+
+static const lx_flow_transition lx_onekey_rows[] = {
+	/* the duty list names the community at intake; the call stays calling */
+	{"dispatch", {"calling"}, NULL, .roles = R_DESK, .system = true, .input = "dispatch", .effects = {"assign"}},
+	{"ack", {"calling"}, "acked", .roles = R_CARE, .input = "note", .guards = {"onekey_told"},
+	 .effects = {"stamp_accepted"}, .after = {"onekey_acked"}, .notices = {"reporter:onekey.acked"}},
+	{"arrive", {"acked"}, "arrived", .roles = R_CARE, .input = "note", .guards = {"onekey_told"},
+	 .after = {"onekey_arrived"}},
+	{"close", {"acked", "arrived"}, "closed", .roles = R_CARE, .input = "note",
+	 .guards = {"onekey_told", "note_given"}, .after = {"onekey_closed"}},
+	{"comment", {"calling", "acked", "arrived", "closed"}, NULL, .roles = R_ALL, .input = "comment"},
+	{"supervise", {"calling", "acked", "arrived"}, NULL, .roles = R_DESK | R_LEAD, .input = "supervise",
+	 .effects = {"supervise"}},
+	{"accept_overdue", {"calling"}, NULL, .system = true, .input = "none", .effects = {"mark_accept_overdue"}},
+	{"overdue", {"calling", "acked", "arrived"}, NULL, .system = true, .input = "none", .effects = {"mark_overdue"}},
+	{"reschedule", {"calling", "acked", "arrived"}, NULL, .system = true, .input = "none", .effects = {"reschedule"}},
+	{.action = NULL},
+};
+
+static const lx_flow_clock lx_onekey_clocks[] = {
+	{"accept", LX_CLOCK_ACCEPT, {"calling"}, "accept_overdue"},
+	{"resolve", LX_CLOCK_RESOLVE, {"calling", "acked", "arrived"}, "overdue"},
+	{.name = NULL},
+};
+
+static const lx_flow_transition *const lx_parts_onekey[] = {lx_onekey_rows, NULL};
+
 static const lx_flow_transition *const lx_parts_rated[] = {lx_hotline_common, lx_hotline_rated, NULL};
 /* Hazards and public-opinion reports are verified and closed by the desk,
  * not rated by a resident. */
@@ -174,6 +216,6 @@ const lx_flow_decl lx_flow_machines[] = {
 	{"proxy", "帮代办", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
 	{"opinion", "社情民意", lx_hotline_states, lx_parts_unrated, lx_hotline_clocks},
 	{"suggestion", "代表建议", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
-	{"onekey", "一键呼叫", lx_hotline_states, lx_parts_rated, lx_hotline_clocks},
+	{"onekey", "一键呼叫", lx_onekey_states, lx_parts_onekey, lx_onekey_clocks},
 	{.type = NULL},
 };

@@ -51,9 +51,39 @@ static int lx_sweep_alerts(lx_db *db, lx_ms now, int tz_offset_min)
 	}
 }
 
+/* The press-9 ladders: calls whose step ran out move on (flow/onekey.c),
+ * in batches, each its own transaction. The count, or -1. */
+static int lx_sweep_onekey(lx_db *db, lx_ms now, int tz_offset_min)
+{
+	int total = 0;
+	for (;;) {
+		int n = 0;
+		if (lx_db_begin(db, true) != LX_OK)
+			return -1;
+		lx_flow_actor sys = {0, 0, "/", true};
+		lx_flow_ctx *x = lx_flow_ctx_new(db, &sys, now, tz_offset_min);
+		int rc = lx_onekey_sweep(x, 50, &n);
+		lx_flow_ctx_free(x);
+		if (rc == LX_OK)
+			rc = lx_db_commit(db);
+		else
+			lx_db_rollback(db);
+		if (rc != LX_OK)
+			return -1;
+		total += n;
+		if (n < 50)
+			return total;
+	}
+}
+
 int lx_sweep_once(lx_db *db, lx_ms now, int tz_offset_min)
 {
 	int total = 0;
+	/* a call waiting for somebody comes before every clock */
+	int moved = lx_sweep_onekey(db, now, tz_offset_min);
+	if (moved < 0)
+		return -1;
+	total += moved;
 	int alerts = lx_sweep_alerts(db, now, tz_offset_min);
 	if (alerts < 0)
 		return -1;
