@@ -249,3 +249,40 @@ export function uiHelpers(page, base) {
   }
   return { login, gotoHash, toast, confirmDialog, action, submitAction, until };
 }
+
+/*
+ * An SMS gateway on 127.0.0.1 for `lianxin serve` (LIANXIN_SMS_URL): it
+ * records every JSON post ({to, text, id}) and answers 200. Returns {url
+ * (of /sms), texts (the bodies, in order), codeFor(phone, after) (the
+ * 6-digit code of the first text to phone past the first `after` ones,
+ * waited for), close}. env() is what startServer's opts.env needs.
+ */
+export async function smsGateway() {
+  const http = await import('node:http');
+  const texts = [];
+  const srv = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      try { texts.push(JSON.parse(Buffer.concat(chunks).toString('utf8'))); } catch { texts.push({ raw: Buffer.concat(chunks).toString('utf8') }); }
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 2 });
+      res.end('{}');
+    });
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const url = 'http://127.0.0.1:' + srv.address().port + '/sms';
+  const to = (phone) => texts.filter((t) => t.to === phone);
+  async function codeFor(phone, after = 0, ms = 15000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const mine = to(phone).slice(after);
+      const m = mine.map((t) => /(\d{6})/.exec(t.text || '')).find(Boolean);
+      if (m) return m[1];
+      if (Date.now() > end) throw new Error('no code texted to ' + phone + ': ' + JSON.stringify(texts.slice(-3)));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const env = () => ({ LIANXIN_SMS_URL: url, LIANXIN_WEBHOOK_URL: '', LIANXIN_NOTIFY_RETRY_MS: '100', LIANXIN_NOTIFY_POLL_MS: '50' });
+  const close = () => new Promise((resolve) => { srv.closeAllConnections?.(); srv.close(() => resolve()); });
+  return { url, texts, to, codeFor, env, close };
+}

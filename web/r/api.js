@@ -160,6 +160,8 @@ const SAY = {
   bad_image: '照片无法识别，请换一张。',
   case_not_open: '诉求已办结，不能再补充照片。',
   attachment_limit: '最多上传9张照片。',
+  anonymous_not_allowed: '这类问题需要实名反映，请关掉“匿名反映”后再提交。',
+  empty_body: '照片是空的，请重新选择。',
   illegal_transition: '这件诉求现在不能这样操作，请刷新后再看。',
   rate_limited: '操作太频繁了，请稍后再试。',
   unavailable: '系统繁忙，请稍后再试。',

@@ -6,7 +6,7 @@
  * rating (POST /resident/cases/{id}/rate). CaseBody shows a case; the
  * lookup without login (lookup.js) uses it too, without photos.
  */
-import { ref, reactive, computed, onMounted, onBeforeUnmount } from 'vue';
+import { ref, reactive, computed, watch, onMounted, onBeforeUnmount } from 'vue';
 import { api, imageUrl, forgetImages, say } from './api.js';
 import { route, go } from './router.js';
 import { showImagePreview, showSuccessToast, showToast, showNotify } from './vant.js';
@@ -85,7 +85,7 @@ export const CaseBody = {
     </div>
 
     <div v-if="c.reply" class="r-card r-reply" data-test="reply">
-      <div class="r-section-title"><van-icon name="chat-o" /> 办理答复</div>
+      <div class="r-section-title"><van-icon name="chat-o" /> {{ c.status === 'reopened' ? '上次的答复（正在重新办理）' : '办理答复' }}</div>
       <div class="r-reply-text">{{ c.reply }}</div>
     </div>
     <div v-else class="r-card r-muted" data-test="no-reply">还没有答复，承办单位正在处理，请耐心等待。</div>
@@ -126,6 +126,7 @@ const RateForm = {
     const errors = reactive({ rating: '', solved: '', comment: '' });
     const busy = ref(false);
     const unhappy = computed(() => f.rating === 'unsatisfied');
+    watch(() => [f.comment, f.rating], () => { errors.comment = ''; });
     async function submit() {
       errors.rating = f.rating ? '' : '请选择您是否满意';
       errors.solved = f.solved === null ? '请选择问题是否解决了' : '';

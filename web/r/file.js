@@ -7,7 +7,7 @@
  * photos. POST /resident/cases, then each photo on its own; then the case
  * number, big, with a copy button, and the way to follow it.
  */
-import { ref, reactive, computed, onMounted } from 'vue';
+import { ref, reactive, computed, watch, onMounted } from 'vue';
 import { api, auth, say } from './api.js';
 import { go } from './router.js';
 import { showNotify, showSuccessToast, showToast } from './vant.js';
@@ -32,6 +32,8 @@ export default {
     const created = ref(null);
     const sentPhotos = ref(0);
     let suggested = '';
+    /* a field's complaint goes once it is changed */
+    for (const k of ['title', 'description', 'address', 'name']) watch(() => f[k], () => { errors[k] = ''; });
 
     async function loadCats() {
       catsLoading.value = true;
@@ -197,7 +199,7 @@ export default {
     <div class="r-note">紧急情况（火灾、治安、急病）请直接拨打 119、110、120。</div>
     <van-form @submit="submit">
       <van-cell-group inset title="反映什么问题">
-        <van-field :model-value="f.category ? (f.category.group ? f.category.group + ' · ' : '') + f.category.name : ''" label="问题类型" placeholder="请选择"
+        <van-field :model-value="f.category ? f.category.name : ''" label="问题类型" placeholder="请选择"
                    readonly is-link required :error-message="errors.category" @click="showCats = true" data-test="category" />
         <van-field v-model="f.title" label="标题" placeholder="一句话说明问题" :maxlength="TITLE_MAX" required show-word-limit
                    :error-message="errors.title" data-test="title" />

@@ -57,6 +57,10 @@ export default {
         <van-button round block type="primary" size="large" native-type="submit" :loading="busy" loading-text="正在查询…" data-test="lookup-submit">查 询</van-button>
       </div>
     </van-form>
-    <CaseBody v-if="found" :c="found" />
+    <CaseBody v-if="found" :c="found">
+      <div v-if="found.can_rate" class="r-card" data-test="lookup-rate-hint">
+        已经答复了。<a :href="'#/cases/' + found.id" class="r-link" data-test="lookup-rate">验证手机号后评价</a>
+      </div>
+    </CaseBody>
   </div>`,
 };
