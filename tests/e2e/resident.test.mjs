@@ -13,6 +13,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, startBrowser, apiClient, shot, uiHelpers, screenshotOnFailure, smsGateway, ROOT } from './harness.mjs';
 
@@ -261,6 +262,38 @@ uiTest('我的诉求 reads on page by page as the resident scrolls', async () =>
   }, 'the next page on scrolling');
   await page.locator('.van-list__finished-text', { hasText: '没有更多了' }).waitFor();
   assert.equal(await items.last().getAttribute('data-case-id'), String(state.caseId), 'the first case last');
+});
+
+uiTest('a photo the server refuses says why on the success page; it may be sent again or left out', async () => {
+  await page.goto(R() + '#/new');
+  await page.locator('[data-test=category]').click();
+  await page.locator('[data-test=category-picker] [data-code="0201"]').click();
+  await page.locator('[data-test=category-picker]').waitFor({ state: 'hidden' });
+  await page.locator('[data-test=description] textarea').fill('小区门口路灯不亮，晚上看不清路。');
+  const input = page.locator('[data-test=photos] input[type=file]');
+  await input.setInputFiles([{ name: 'before.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(PHOTO) }, { name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo at all') }]);
+  await page.locator('[data-test=photos][data-count="2"]').waitFor();
+  await page.locator('[data-test=submit]').click();
+  const done = page.locator('[data-test=done]');
+  const photos = done.locator('[data-test=done-photos][data-busy=false]');
+  await photos.waitFor();
+  assert.equal(await photos.getAttribute('data-done'), '1');
+  assert.equal(await photos.getAttribute('data-failed'), '1');
+  const failed = done.locator('[data-test=photo-failed]');
+  assert.match(await failed.textContent(), /broken\.jpg：只能上传照片/);
+  await shot(page, 'resident-photo-failed-phone');
+  const sent = page.waitForResponse((r) => r.request().method() === 'POST' && /\/resident\/cases\/\d+\/attachments\?name=broken\.jpg$/.test(r.url()));
+  await failed.locator('[data-test=photo-retry]').click();
+  assert.equal((await sent).status(), 415, 'sent again, refused again');
+  await done.locator('[data-test=done-photos][data-done="1"][data-failed="1"]').waitFor();
+  await done.locator('.van-uploader__mask', { hasText: '上传失败' }).waitFor();
+  await failed.locator('[data-test=photo-drop]').click();
+  await done.locator('[data-test=done-photos][data-failed="0"]').waitFor();
+  assert.equal(await failed.count(), 0);
+  const number = (await done.locator('[data-test=done-number]').textContent()).trim();
+  const found = await api.get('/cases?q=' + number, 'dispatcher');
+  const c = await api.get('/cases/' + found.items[0].id, 'dispatcher');
+  assert.equal(c.attachments.length, 1, 'only the good photo is on the case');
 });
 
 uiTest('退出 ends the session: the token is dead and 我的诉求 asks for the phone again', async () => {

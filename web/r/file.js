@@ -148,7 +148,7 @@ export default {
       }
     }
 
-    const failed = computed(() => photos.value.filter((it) => it.status === 'failed'));
+    const failed = computed(() => photos.value.filter((it) => it.error && it.status !== 'done'));
     async function retry(it) {
       if (await sendPhoto(created.value.id, it)) {
         sentPhotos.value++;
@@ -179,13 +179,13 @@ export default {
     <div v-if="photos.length" class="r-done-photos" data-test="done-photos" :data-done="sentPhotos" :data-failed="failed.length" :data-busy="busy ? 'true' : 'false'">
       <div class="r-section-title">照片</div>
       <div v-if="busy" class="r-muted"><van-loading size="14" /> 正在上传照片…</div>
-      <div v-else-if="!failed.length" class="r-ok">已上传 {{ sentPhotos }} 张照片</div>
+      <div v-else :class="failed.length ? 'r-muted' : 'r-ok'">已上传 {{ sentPhotos }} 张照片<template v-if="failed.length">，{{ failed.length }} 张没有传上</template></div>
       <van-uploader :model-value="photos" :deletable="false" :show-upload="false" preview-size="76" />
       <div v-for="(it, i) in failed" :key="i" class="r-photo-failed" data-test="photo-failed">
         <div>{{ it.file && it.file.name }}：{{ it.error }}</div>
         <div class="r-row">
-          <van-button size="small" type="primary" @click="retry(it)" data-test="photo-retry">重新上传</van-button>
-          <van-button size="small" @click="drop(it)" data-test="photo-drop">不传这张了</van-button>
+          <van-button type="primary" :loading="it.status === 'uploading'" @click="retry(it)" data-test="photo-retry">重新上传</van-button>
+          <van-button @click="drop(it)" data-test="photo-drop">不传这张了</van-button>
         </div>
       </div>
     </div>
