@@ -74,7 +74,7 @@ export const CaseBody = {
     <div class="r-card">
       <div class="r-case-head">
         <h2 data-test="case-title">{{ c.title }}</h2>
-        <van-tag :type="statusType(c.status)" size="large" round data-test="case-status">{{ c.status_label }}</van-tag>
+        <van-tag :type="statusType(c)" size="large" round data-test="case-status">{{ c.status_label }}</van-tag>
       </div>
       <div class="r-kv"><span>诉求编号</span><b class="r-mono" data-test="case-number">{{ c.number }}</b>
         <button type="button" class="r-link" @click="copy" data-test="case-copy">复制</button></div>
@@ -85,7 +85,7 @@ export const CaseBody = {
     </div>
 
     <div v-if="c.reply" class="r-card r-reply" data-test="reply">
-      <div class="r-section-title"><van-icon name="chat-o" /> {{ c.status === 'reopened' ? '上次的答复（正在重新办理）' : '办理答复' }}</div>
+      <div class="r-section-title"><van-icon name="chat-o" /> 办理答复</div>
       <div class="r-reply-text">{{ c.reply }}</div>
     </div>
     <div v-else class="r-card r-muted" data-test="no-reply">还没有答复，承办单位正在处理，请耐心等待。</div>
@@ -240,7 +240,7 @@ export const CasesView = {
       <div class="r-list" data-test="cases-list">
         <button v-for="c in items" :key="c.id" type="button" class="r-item" @click="go('/cases/' + c.id)" :data-case-id="c.id" :data-number="c.number">
           <div class="r-item-head"><b class="r-item-title">{{ c.title }}</b>
-            <van-tag :type="statusType(c.status)" round>{{ c.status_label }}</van-tag></div>
+            <van-tag :type="statusType(c)" round>{{ c.status_label }}</van-tag></div>
           <div class="r-muted">{{ fmtTime(c.created_at) }} · {{ CHANNELS[c.channel] || c.channel }} · 编号 {{ c.number }}</div>
           <div v-if="c.can_rate" class="r-item-todo">已答复，请您评价</div>
           <div v-else-if="c.reply" class="r-item-reply">答复：{{ c.reply }}</div>

@@ -29,12 +29,13 @@ export function fmtTime(s) {
   return s ? s.slice(0, 16).replace('T', ' ') : '';
 }
 
-/* The tag colour of a status: done green, sent back orange, else blue. */
-export function statusType(status) {
-  if (['resolved', 'closed'].includes(status)) return 'success';
-  if (['reopened', 'returned', 'suspended'].includes(status)) return 'warning';
-  if (['merged', 'invalid', 'cancelled'].includes(status)) return 'default';
-  return 'primary';
+/* The tag colour of a case: green once answered, orange when the answer
+ * was rated 不满意, else blue. (Status names are the machines' and are
+ * not spelled out in the UI: the label is the server's, and /workflows,
+ * which tells open from done, is for staff.) */
+export function statusType(c) {
+  if (c && c.rating === 'unsatisfied') return 'warning';
+  return c && c.reply ? 'success' : 'primary';
 }
 
 export const CHANNELS = {
