@@ -50,6 +50,53 @@ def build_resident(w, rt, role, where, m, p):
     return m_.Call(m, m_.fill(p, id=1), body=body)
 
 
+def onekey_call(w, where, fresh=False):
+    """A press-9 call at the grid inside (桥头) or outside (蔡洼): a resident
+    registered there presses 9; the ladder's first step is that grid's (or
+    its community's) grid workers. fresh: a new one (a write spends it)."""
+    m_ = _m()
+    if "onekey_key" not in w.shared:
+        st, b = w.api.post("/api/v1/api-keys", {"name": "矩阵电话网关", "kind": "telephony"}, w.root)
+        assert st == 201, b
+        w.shared["onekey_key"] = b["api_key"]
+    key = ("onekey", where)
+    if key not in w.shared or fresh:
+        grid = w.units["in_grid" if where == "inside" else "out_grid"]
+        phone = _phone()
+        st, b = w.api.post("/api/v1/registry/residents", {"unit_id": grid["id"], "name": "矩阵老人" + m_.word()[:4],
+                                                          "phone": phone}, w.root)
+        assert st == 201, b
+        st, b, _ = w.api.request("POST", "/api/v1/onekey/calls", {"caller": phone},
+                                 headers={"X-Api-Key": w.shared["onekey_key"]})
+        assert st == 201, b
+        if fresh:
+            return b["id"]
+        w.shared[key] = b["id"]
+    return w.shared[key]
+
+
+def build_onekey(w, rt, role, where, m, p):
+    m_ = _m()
+    if "/:id" not in p:
+        inside, outside = onekey_call(w, "inside"), onekey_call(w, "outside")
+
+        def check(st, b, h):
+            got = {k["id"] for k in b["items"]}
+            assert inside in got and outside not in got, b
+        return m_.Call(m, p + "?limit=200", check=check)
+    spend = m != "GET" and where == "inside" and role in rt["roles"]
+    cid = onekey_call(w, where, fresh=spend)
+
+    def snap():
+        st, b = w.api.get("/api/v1/onekey/calls/%d" % cid, w.root)
+        return b["status"], b["acked_at"], b["arrived_at"], b["closed_at"]
+
+    def check(st, b, h):
+        assert b["id"] == cid, b
+    return m_.Call(m, m_.fill(p, id=cid), body={} if m != "GET" else None, snap=snap if m != "GET" else None,
+                   check=check)
+
+
 def stream_get(w, path, token):
     """A stream's status and headers (the body never ends), as the matrix's
     (status, body, headers); an error's JSON body is read whole."""
@@ -99,6 +146,19 @@ SCOPE_NOTIFY = {
     "POST /api/v1/resident/cases/:id/attachments": dict(target="resident", why=RESIDENT),
     "GET /api/v1/resident/attachments/:id": dict(target="resident", why=RESIDENT),
     "GET /api/v1/resident/attachments/:id/thumb": dict(target="resident", why=RESIDENT),
+    # the press-9 call (P10): the gateway's own key, then calls seen where they are or by whom they reached
+    "POST /api/v1/onekey/calls": dict(target="none", ok=(401,), why="the telephony gateway's key, no user's token",
+                                      body=lambda w, where, role: {"caller": _phone()}),
+    "POST /api/v1/onekey/sms-reply": dict(target="none", ok=(401,), why="the telephony gateway's key, no user's token",
+                                          body=lambda w, where, role: {"from": _phone(), "text": "1"}),
+    "GET /api/v1/onekey/calls": dict(target="onekey", wheres=("inside",), why="the calls in the caller's scope"),
+    "GET /api/v1/onekey/calls/:id": dict(target="onekey"),
+    "GET /api/v1/onekey/stats": dict(target="none", why="the figures of the caller's scope (test_onekey: unit_id)"),
+    "POST /api/v1/onekey/calls/:id/ack": dict(
+        target="onekey", narrow=dict(roles=("admin", "dispatcher", "grid_worker"), status=403, wheres=("inside",),
+                                     why="only those the call reached (here the grid worker) or the desk answer it")),
+    "POST /api/v1/onekey/calls/:id/arrive": dict(target="onekey", ok=(409,), why="a call is acknowledged first"),
+    "POST /api/v1/onekey/calls/:id/close": dict(target="onekey", ok=(409,), why="a call is acknowledged first"),
     "GET /api/v1/inbox": dict(target="inbox", wheres=("inside",), why="one's own inbox: no unit filter"),
     "GET /api/v1/inbox/stream": dict(target="none", stream=True, why="one's own inbox, live: no unit in it"),
     "POST /api/v1/inbox/read-all": dict(target="none", why="marks the caller's own entries only"),

@@ -249,6 +249,9 @@ SCOPE = {
     "POST /api/v1/cases/:id/merge": A("new", lambda w, where, role: {"into_id": w.master("inside")},
                                       more={"outside_ref": 422}),
     "POST /api/v1/cases/:id/rate": A("resolved", {"rating": "satisfied", "solved": True}),
+    # a press-9 call's steps (test_onekey.py fires them on calls): a request has none
+    "POST /api/v1/cases/:id/ack": A("dispatched", ok=(403,), why="no such step for a request: the engine refuses it"),
+    "POST /api/v1/cases/:id/arrive": A("dispatched", ok=(403,), why="no such step for a request: the engine refuses it"),
 }
 
 # How a case reaches a state: (who, action, body) from a new case; "root" is
@@ -676,6 +679,8 @@ def build(w, rt, d, role, where):
         return build_inbox(w, rt, role, where, m, p)
     if t == "resident":
         return build_resident(w, rt, role, where, m, p)
+    if t == "onekey":
+        return build_onekey(w, rt, role, where, m, p)
     if t == "names":
         inside, outside = w.units["in_grid"]["id"], w.units["out_grid"]["id"]
 
@@ -883,7 +888,7 @@ def check_stats(w, role, where, b, h):
 LIST_CHECKS = {"cases": check_cases, "export_csv": check_export_csv, "export_xlsx": check_export_xlsx,
                "users": check_users, "units": check_units, "stats": check_stats}
 from scope_field import LIST_CHECKS_FIELD, build_field, build_new_field  # noqa: E402 (the P9 routes)
-from scope_notify import SCOPE_NOTIFY, build_inbox, build_resident, stream_get  # noqa: E402 (the P10 routes)
+from scope_notify import SCOPE_NOTIFY, build_inbox, build_onekey, build_resident, stream_get  # noqa: E402 (the P10 routes)
 LIST_CHECKS.update(LIST_CHECKS_FIELD)
 SCOPE.update(SCOPE_NOTIFY)
 
@@ -977,7 +982,7 @@ def test_every_decision_is_well_formed():
     for k, d in SCOPE.items():
         assert d["target"] in ("none", "login", "session", "me", "list", "new", "point", "user", "unit",
                                "category", "apikey", "open311", "case", "task", "attachment", "names",
-                               "registry", "form", "plan", "visit", "inbox", "resident"), k
+                               "registry", "form", "plan", "visit", "inbox", "resident", "onekey"), k
         if d.get("outside", 404) is None:
             assert d.get("why"), "%s: no outside target needs a why" % k
         if d["target"] in ("case", "task"):
