@@ -13,7 +13,7 @@
  * Service workers run only on https or localhost; elsewhere the UI works
  * the same, just without this cache.
  */
-const CACHE = 'lianxin-static-v3';
+const CACHE = 'lianxin-static-v4';
 
 const SHELL = [
   './', 'index.html', 'favicon.svg', 'css/app.css',
@@ -40,6 +40,8 @@ self.addEventListener('fetch', (e) => {
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.includes('/api/') || url.pathname.endsWith('/healthz') || url.pathname.endsWith('/metrics')) return;
+  /* the residents' page (/r/) is another app: this worker neither caches it nor stands in for it */
+  if (url.pathname.startsWith(new URL('r/', self.registration.scope).pathname)) return;
   e.respondWith(caches.open(CACHE).then(async (cache) => {
     const hit = await cache.match(req, { ignoreSearch: false });
     const fresh = fetch(req).then((res) => {

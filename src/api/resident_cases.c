@@ -40,6 +40,9 @@ static const struct {
 
 static const char *lx_step_text(const lx_event *e)
 {
+	/* a rating that sends the answer back says so */
+	if (strcmp(e->action, "rate") == 0 && e->to && strcmp(e->to, "reopened") == 0)
+		return "已评价，问题将重新办理";
 	/* a suspension the desk must approve first changes nothing yet */
 	if (strcmp(e->action, "suspend") == 0)
 		return e->from && e->to && strcmp(e->from, e->to) != 0 ? "办理暂缓（待条件具备后继续）" : NULL;
@@ -82,9 +85,10 @@ static bool lx_resident_may_rate(lx_req *r, const lx_case *c)
 	return ok;
 }
 
-/* A case as its reporter reads it. With steps, its timeline too, and with
- * files the photos a resident sees (not for a lookup without a login). */
-static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool steps, bool with_files)
+/* A case as its reporter reads it. With steps, its timeline too; when own
+ * (the resident proved the number, not a lookup by number and digits), the
+ * description, the address and the photos as well. */
+static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool steps, bool own)
 {
 	char number[32], ts[40];
 	lx_flow_case_number(r->app->tz_offset_min, c, number);
@@ -110,18 +114,25 @@ static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool st
 	c->rating[0] ? lx_jw_str(w, c->rating) : lx_jw_null(w);
 	lx_jw_key(w, "can_rate");
 	lx_jw_bool(w, lx_resident_may_rate(r, c));
+	/* the machine's flags, so a page never spells out a status */
+	lx_jw_key(w, "open");
+	lx_jw_bool(w, st && st->open);
+	lx_jw_key(w, "done");
+	lx_jw_bool(w, st && st->done);
 	int rc = LX_OK;
-	if (steps) {
+	if (steps && own) {
 		lx_jw_key(w, "description");
 		lx_jw_str(w, c->description);
 		lx_jw_key(w, "address");
 		c->address ? lx_jw_str(w, c->address) : lx_jw_null(w);
+	}
+	if (steps) {
 		lx_jw_key(w, "timeline");
 		lx_jw_open(w, '[');
 		struct lx_steps s = {w, r->app->tz_offset_min};
 		rc = lx_case_events_each(r->db, c->id, lx_step_cb, &s);
 		lx_jw_close(w, ']');
-		if (rc == LX_OK && with_files) {
+		if (rc == LX_OK && own) {
 			lx_jw_key(w, "attachments");
 			rc = lx_api_resident_files_write(w, r, c->id);
 		}
@@ -131,13 +142,13 @@ static int lx_resident_case_write(lx_req *r, lx_jw *w, const lx_case *c, bool st
 }
 
 /* Replies status with the case as its reporter reads it (lx_resident_case_write). */
-static int lx_resident_case_reply(lx_req *r, int status, const lx_case *c, bool steps, bool with_files)
+static int lx_resident_case_reply(lx_req *r, int status, const lx_case *c, bool steps, bool own)
 {
 	lx_buf b;
 	lx_jw w;
 	lx_buf_init(&b);
 	lx_jw_init(&w, &b);
-	int rc = lx_resident_case_write(r, &w, c, steps, with_files);
+	int rc = lx_resident_case_write(r, &w, c, steps, own);
 	rc = rc == LX_OK ? lx_reply_jw(r, status, &w) : lx_reply_store_error(r, rc);
 	lx_buf_free(&b);
 	return rc;

@@ -168,8 +168,8 @@ static int lx_demo_units_insert(struct lx_demo *d)
 	return LX_OK;
 }
 
-static int lx_demo_user(struct lx_demo *d, const char *login, const char *name, unsigned roles,
-			size_t unit_index, int64_t *id)
+int lx_demo_user(struct lx_demo *d, const char *login, const char *name, unsigned roles, size_t unit_index,
+		 int64_t *id)
 {
 	if (id == &d->handler_of[unit_index])
 		d->roles_of[unit_index] = roles;
@@ -242,7 +242,7 @@ static int lx_demo_users(struct lx_demo *d)
 			 strcmp(d->du[d->du[i].parent].name, "桥头街道") == 0) {
 			rc = lx_demo_user(d, "gw_qiaotou", "桥头街道网格员", LX_ROLE_GRID_WORKER, i, NULL);
 			if (rc == LX_OK)
-				rc = lx_demo_user(d, "volunteer", "代理儿女志愿者", LX_ROLE_VOLUNTEER, i, NULL);
+				rc = lx_demo_user(d, "volunteer", "代理儿女志愿者", LX_ROLE_VOLUNTEER, i, &d->volunteer_id);
 			qiaotou_done = true;
 		}
 	}
@@ -559,11 +559,15 @@ static int lx_city_build(const char *url, int copies, long ncases, long nhouseho
 		rc = lx_demo_photos(&d);
 	if (rc == LX_OK && !bulk)
 		rc = lx_demo_field(&d, now);
+	if (rc == LX_OK && !bulk)
+		rc = lx_demo_onekey(&d, now);
 	/* the simulated notices: every text delivered (none may reach a real
 	 * gateway when the demo is served), inboxes read but for the last two
 	 * days' */
 	if (rc == LX_OK && !bulk)
 		rc = lx_notify_settle_simulated(d.db, now + 1, now - 2 * LX_DAY_MS);
+	if (rc == LX_OK && !bulk)
+		rc = lx_case_warnings_settle(d.db, now);
 	if (rc == LX_OK)
 		rc = lx_db_commit(d.db);
 	else

@@ -32,6 +32,7 @@ struct lx_demo {
 	lx_category *cats;   /* the category list, loaded once */
 	size_t ncats;
 	int64_t dispatcher_id;
+	int64_t volunteer_id; /* the demo's `volunteer` (a 代理儿女 of 桥头's first community) */
 	uint64_t rng;
 	char *hash;
 	bool bulk;           /* a generated city: speed over durability */
@@ -68,6 +69,14 @@ bool lx_demo_chance(uint64_t *rng, double p);
  * monthly fire check), their visits, the hazards they found and how those
  * were put right, the alerts of the last days. LX_OK or an error. */
 int lx_demo_field(struct lx_demo *d, lx_ms now);
+/* A year of press-9 calls (demo_onekey.c): two volunteers per community
+ * as the carers of its elderly living alone, their calls through the
+ * ladder, acknowledged, arrived at and closed. LX_OK or an error. */
+int lx_demo_onekey(struct lx_demo *d, lx_ms now);
+/* Inserts a demo user of roles at unit instance unit_index (a phone, the
+ * demo's password), its id into *id when not NULL. LX_OK or an error. */
+int lx_demo_user(struct lx_demo *d, const char *login, const char *name, unsigned roles, size_t unit_index,
+		 int64_t *id);
 /* The category code (cached list), or NULL. */
 const lx_category *lx_demo_cat(struct lx_demo *d, const char *code);
 /* The demo index of the unit the category's duty rule names for grid g, or -1. */

@@ -161,6 +161,8 @@ static void lx_compile_machine(const lx_flow_decl *d, lx_cmachine *m)
 		m->trans[i].action = a;
 	}
 	for (const lx_flow_clock *c = d->clocks; c && c->name; c++) {
+		if (c->warning && (!lx_flow_notice_valid(c->warning) || c->slot != LX_CLOCK_RESOLVE))
+			lx_die(d->type, "a clock's warning is a resolve clock's who:event notice", c->warning);
 		bool found = false;
 		for (size_t i = 0; i < m->ntrans; i++)
 			found |= strcmp(m->trans[i].d->action, c->overdue) == 0 && m->trans[i].d->system;
@@ -732,6 +734,34 @@ int lx_flow_tick(lx_flow_ctx *x, lx_case *c, bool write, void (*keep)(void *arg,
 	return rc;
 }
 
+/* The deadlines an hour off: each warned of once, as its machine's resolve
+ * clock declares (a "who:event" notice written like a step's). */
+static int lx_flow_warn_sweep(lx_flow_ctx *x, int limit, int *n)
+{
+	lx_case *found = NULL;
+	int cnt = 0;
+	int rc = lx_case_warn_due(x->db, x->now, LX_FLOW_WARN_AHEAD_MS, limit, &found, &cnt);
+	for (int i = 0; i < cnt; i++) {
+		const lx_cmachine *m = lx_flow_machine(found[i].type);
+		const lx_flow_clock *clock = m ? m->clocks[LX_CLOCK_RESOLVE] : NULL;
+		int r = rc;
+		if (rc == LX_OK)
+			r = lx_case_warned(x->db, found[i].id, found[i].resolve_due_at, x->now);
+		if (r == LX_OK && clock && clock->warning) {
+			lx_event ev = {.case_id = found[i].id, .at = x->now, .action = "deadline",
+				       .notices = {clock->warning}};
+			r = lx_flow_notify(x, &found[i], &ev);
+			if (r == LX_OK)
+				(*n)++;
+		}
+		if (r != LX_OK && r != LX_CONFLICT) /* conflict: another node warned of it */
+			rc = r;
+		lx_case_clear(&found[i]);
+	}
+	free(found);
+	return rc;
+}
+
 int lx_flow_sweep(lx_flow_ctx *x, int limit, int *n)
 {
 	lx_flow_error err;
@@ -752,6 +782,8 @@ int lx_flow_sweep(lx_flow_ctx *x, int limit, int *n)
 		}
 		free(found);
 	}
+	if (rc == LX_OK)
+		rc = lx_flow_warn_sweep(x, limit, n);
 	/* suspensions that end by themselves */
 	lx_case *found = NULL;
 	int cnt = 0;

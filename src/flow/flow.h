@@ -72,7 +72,12 @@ typedef struct lx_flow_clock {
 	int slot;                  /* LX_CLOCK_*: which deadline of the case it is */
 	const char *runs_in[LX_FLOW_MAX_LIST];
 	const char *overdue;       /* the system action fired when it passes */
+	const char *warning;       /* "who:event" told an hour before it runs out (NULL: none; the
+				    * sweep, lx_flow_sweep; only the resolve clock is swept for it) */
 } lx_flow_clock;
+
+/* How long before a clock runs out its warning is written. */
+#define LX_FLOW_WARN_AHEAD_MS (3600 * 1000)
 
 typedef struct lx_flow_decl {
 	const char *type;

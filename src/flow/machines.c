@@ -144,8 +144,8 @@ static const lx_flow_transition lx_hotline_rated[] = {
 };
 
 static const lx_flow_clock lx_hotline_clocks[] = {
-	{"accept", LX_CLOCK_ACCEPT, {S_WAITING}, "accept_overdue"},
-	{"resolve", LX_CLOCK_RESOLVE, {S_HANDLING}, "overdue"},
+	{"accept", LX_CLOCK_ACCEPT, {S_WAITING}, "accept_overdue", .warning = NULL},
+	{"resolve", LX_CLOCK_RESOLVE, {S_HANDLING}, "overdue", .warning = "handler:case.deadline"},
 	{.name = NULL},
 };
 
@@ -196,8 +196,8 @@ static const lx_flow_transition lx_onekey_rows[] = {
 };
 
 static const lx_flow_clock lx_onekey_clocks[] = {
-	{"accept", LX_CLOCK_ACCEPT, {"calling"}, "accept_overdue"},
-	{"resolve", LX_CLOCK_RESOLVE, {"calling", "acked", "arrived"}, "overdue"},
+	{"accept", LX_CLOCK_ACCEPT, {"calling"}, "accept_overdue", .warning = NULL},
+	{"resolve", LX_CLOCK_RESOLVE, {"calling", "acked", "arrived"}, "overdue", .warning = NULL},
 	{.name = NULL},
 };
 

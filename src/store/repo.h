@@ -437,6 +437,16 @@ int lx_task_list_write(lx_db *db, int64_t case_id, int offset_min, lx_jw *w);
 int lx_case_due(lx_db *db, int slot, lx_ms now, int limit, lx_case **out, int *n);
 /* Loads the suspended cases whose `until` came before now (the same way). */
 int lx_case_until_due(lx_db *db, lx_ms now, int limit, lx_case **out, int *n);
+/* Up to limit open cases whose resolve deadline falls in [now, now +
+ * ahead_ms) and was not warned of yet, in id order (as lx_case_due). */
+int lx_case_warn_due(lx_db *db, lx_ms now, lx_ms ahead_ms, int limit, lx_case **out, int *n);
+/* Records the warning of case_id's deadline due_at. LX_OK, LX_CONFLICT
+ * (another node warned of it first), LX_ERR. */
+int lx_case_warned(lx_db *db, int64_t case_id, lx_ms due_at, lx_ms now);
+/* Records every current deadline as warned of (a simulation's cases: the
+ * demo's own notices are settled, none is written when it is served).
+ * LX_OK or LX_ERR. */
+int lx_case_warnings_settle(lx_db *db, lx_ms now);
 /* Loads up to limit open cases with a clock in working days and an id
  * above after_id, in id order: what a change of the calendar may move. */
 int lx_case_workday_open(lx_db *db, int64_t after_id, int limit, lx_case **out, int *n);

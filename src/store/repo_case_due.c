@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SQL_DUE_ACCEPT, SQL_DUE_RESOLVE, SQL_UNTIL, SQL_WORKDAYS, SQL_COUNTS, SQL__N };
+enum { SQL_DUE_ACCEPT, SQL_DUE_RESOLVE, SQL_UNTIL, SQL_WORKDAYS, SQL_COUNTS, SQL_WARN, SQL__N };
 static char *lx_due_sql[SQL__N];
 static pthread_once_t lx_due_once = PTHREAD_ONCE_INIT;
 
@@ -43,6 +43,12 @@ static void lx_due_sql_build(void)
 		"SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE (c.accept_workdays IS NOT NULL "
 		"OR c.resolve_workdays IS NOT NULL) AND c.id > ? AND c.status IN %s ORDER BY c.id LIMIT ?",
 		lx_store_states_sql(LX_STATES_OPEN));
+	/* resolve: the deadline is near (?1 now, ?3 the horizon), not warned of yet */
+	lx_due_sql[SQL_WARN] = lx_xasprintf(
+		"SELECT " LX_CASE_ROW_COLS " FROM cases c WHERE c.status IN %s AND c.overdue = 0 "
+		"AND c.resolve_due_at >= ?1 AND c.resolve_due_at < ?3 AND NOT EXISTS (SELECT 1 FROM case_warnings w "
+		"WHERE w.case_id = c.id AND w.due_at = c.resolve_due_at) LIMIT ?2",
+		lx_store_states_sql(LX_STATES_RESOLVE_CLOCK));
 	lx_due_sql[SQL_COUNTS] = lx_xasprintf(
 		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN resolve_due_at < ? AND (overdue = 1 OR status IN %s) "
 		"THEN 1 ELSE 0 END), 0) FROM cases WHERE status IN %s",
@@ -104,6 +110,45 @@ int lx_case_due(lx_db *db, int slot, lx_ms now, int limit, lx_case **out, int *n
 	 * finds a newer version and skips the case. */
 	assert(slot == 0 || slot == 1);
 	return lx_case_load_list(db, slot == 0 ? SQL_DUE_ACCEPT : SQL_DUE_RESOLVE, now, limit, out, n);
+}
+
+int lx_case_warn_due(lx_db *db, lx_ms now, lx_ms ahead_ms, int limit, lx_case **out, int *n)
+{
+	lx_stmt *st = lx_db_prepare(db, lx_due_text(SQL_WARN));
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	lx_stmt_bind_int(st, 2, limit);
+	lx_stmt_bind_int(st, 3, now + ahead_ms);
+	int rc = lx_case_rows(st, limit, out, n);
+	if (rc == LX_OK)
+		qsort(*out, (size_t)*n, sizeof **out, lx_case_id_cmp);
+	return rc;
+}
+
+int lx_case_warned(lx_db *db, int64_t case_id, lx_ms due_at, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_warnings(case_id, due_at, at) VALUES (?, ?, ?) "
+					"ON CONFLICT DO NOTHING");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, case_id);
+	lx_stmt_bind_int(st, 2, due_at);
+	lx_stmt_bind_int(st, 3, now);
+	int rc = lx_stmt_exec(st);
+	if (rc != LX_OK)
+		return rc;
+	return lx_db_changes(db) ? LX_OK : LX_CONFLICT;
+}
+
+int lx_case_warnings_settle(lx_db *db, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO case_warnings(case_id, due_at, at) SELECT id, resolve_due_at, ? "
+					"FROM cases WHERE resolve_due_at IS NOT NULL AND overdue = 0 ON CONFLICT DO NOTHING");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, now);
+	return lx_stmt_exec(st);
 }
 
 int lx_case_until_due(lx_db *db, lx_ms now, int limit, lx_case **out, int *n)

@@ -158,6 +158,30 @@ def test_work_arriving_fills_the_units_inbox(own_server):
     assert b["unread"] == 0
 
 
+def test_an_hour_before_the_deadline_the_handler_is_told_once(own_server):
+    s = own_server(LIANXIN_SWEEP_MS="100")
+    api = s.client
+    admin, disp, heat = api.login("admin"), api.login("dispatcher"), api.login("handler_heat")
+    code = "DL" + uuid.uuid4().hex[:6].upper()
+    st, cat = api.post("/api/v1/categories", {"code": code, "name": "半小时办结", "parent_code": "01",
+                                              "case_type": "request", "accept_hours": 0.2, "resolve_hours": 0.5,
+                                              "responsible": {"unit_name": "供热公司"}}, admin)
+    assert st == 201, cat
+    early = heating_case(api, disp)                       # due in a day: no warning yet
+    soon = heating_case(api, disp, category_code=code)    # due in half an hour
+    st, b = api.post("/api/v1/cases/%d/accept" % soon["id"], {}, heat)
+    assert st == 200, b
+
+    def warned():
+        st, b = api.get("/api/v1/inbox?limit=200", heat)
+        return [e for e in b["items"] if e["event"] == "case.deadline"]
+    got = wait_for(warned, what="the deadline's inbox entry")
+    assert [e["case_id"] for e in got] == [soon["id"]] and "即将超期" in got[0]["text"], got
+    time.sleep(0.6)                                       # several sweeps later: still one
+    assert len(warned()) == 1, warned()
+    assert early["id"] not in [e["case_id"] for e in warned()]
+
+
 def test_inbox_pages_and_bad_parameters(api):
     heat = api.login("handler_heat")
     st, p1 = api.get("/api/v1/inbox?limit=2", heat)

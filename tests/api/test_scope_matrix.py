@@ -240,7 +240,10 @@ SCOPE = {
     "POST /api/v1/cases/:id/resolve": A("accepted", {"reply": "矩阵办结"}),
     "POST /api/v1/cases/:id/verify": A("verifying", {"passed": True}),
     "POST /api/v1/cases/:id/reopen": A("resolved", {"reason": "矩阵重办"}),
-    "POST /api/v1/cases/:id/close": A("resolved"),
+    # the route opens to everyone a press-9 call reached (the onekey machine's close); a request's is the desk's
+    "POST /api/v1/cases/:id/close": A("resolved", narrow=dict(roles=("admin", "dispatcher"), status=403,
+                                                              wheres=("inside",),
+                                                              why="the desk closes a request")),
     "POST /api/v1/cases/:id/supervise": A("accepted", {"note": "矩阵督办"}),
     "POST /api/v1/cases/:id/comment": A("dispatched", {"note": "矩阵留言"}),
     "POST /api/v1/cases/:id/appeal": A("reopened", {"reason": "矩阵申诉"}),
