@@ -241,6 +241,13 @@ def test_bad_calls_are_refused_and_write_nothing(ladder):
 def test_the_figures_count_acknowledgement_and_arrival_per_community(ladder):
     L = ladder
     s = L["s"]
+    desk = s.client.login("dispatcher")
+    q = "/api/v1/onekey/stats?unit_id=%d" % L["community"]
+    st, before = s.client.get(q, desk)
+    assert st == 200, before
+    # the demo's year: every call acknowledged, most within minutes
+    assert before["total"]["calls"] > 0 and before["total"]["never_acked"] == 0, before["total"]
+    assert 0 < before["total"]["ack_median_s"] <= before["total"]["ack_p90_s"] < 15 * 60, before["total"]
     ids = []
     for _ in range(3):
         st, c = call(s, L["key"], {"caller": L["res_phone"]})
@@ -250,13 +257,18 @@ def test_the_figures_count_acknowledgement_and_arrival_per_community(ladder):
     for cid in ids[:2]:
         assert s.client.post("/api/v1/onekey/calls/%d/ack" % cid, {}, tok)[0] == 200
     assert s.client.post("/api/v1/onekey/calls/%d/arrive" % ids[0], {}, tok)[0] == 200
-    st, f = s.client.get("/api/v1/onekey/stats?unit_id=%d" % L["community"], s.client.login("dispatcher"))
+    st, f = s.client.get(q, desk)
     assert st == 200, f
-    assert f["total"]["calls"] == 3 and f["total"]["acked"] == 2 and f["total"]["never_acked"] == 1, f
-    assert f["total"]["arrived"] == 1 and f["total"]["ack_median_s"] >= 0 and f["total"]["ack_p90_s"] >= 0
-    row = f["by_community"][0]
-    assert row["unit_id"] == L["community"] and re.fullmatch(r"\d{4}-\d{2}", row["month"]), row
+    t, b = f["total"], before["total"]
+    assert (t["calls"], t["acked"], t["arrived"], t["never_acked"]) == (
+        b["calls"] + 3, b["acked"] + 2, b["arrived"] + 1, b["never_acked"] + 1), (b, t)
+    month = f["by_community"][0]
+    assert month["unit_id"] == L["community"] and re.fullmatch(r"\d{4}-\d{2}", month["month"]), month
+    assert month["never_acked"] == 1 and month["calls"] >= 3, month
+    assert sorted(f["by_community"], key=lambda g: g["month"], reverse=True) == f["by_community"]
     st, f = s.client.get("/api/v1/onekey/stats", L["v1"][1])
     assert st == 403, f
-    st, f = s.client.get("/api/v1/onekey/stats?from=2026-12-31&to=2026-01-01", s.client.login("dispatcher"))
+    st, f = s.client.get("/api/v1/onekey/stats?from=2026-12-31&to=2026-01-01", desk)
     assert st == 422, f
+    st, f = s.client.get("/api/v1/onekey/stats?unit_id=999999", desk)
+    assert st == 404, f
