@@ -51,6 +51,7 @@ struct lx_onekey_post {
 	lx_intake_job *job;
 	int tz;
 	bool emergency;
+	const char *device_id; /* the body's (it outlives the request's phases) */
 	lx_onekey_call call; /* written by the intake's after hook */
 	lx_onekey_step first;
 };
@@ -80,6 +81,8 @@ static int lx_onekey_after(lx_db *db, lx_case *c, void *arg)
 		return LX_ERR;
 	lx_flow_actor who = {0, LX_ROLE_DISPATCHER, "/", false};
 	lx_flow_ctx *x = lx_flow_ctx_new(db, &who, c->created_at, st->tz);
+	lx_onekey_call_clear(&st->call); /* a write job run again starts afresh */
+	st->call.device_id = st->device_id ? lx_xstrdup(st->device_id) : NULL;
 	st->call.resident_id = st->has_res ? st->res.id : 0;
 	st->call.unit_id = at.id;
 	st->call.unit_path = lx_xstrdup(at.path);
@@ -129,6 +132,7 @@ int lx_api_onekey_call_read(lx_req *r)
 	r->state_free = lx_onekey_post_free;
 	st->tz = r->app->tz_offset_min;
 	st->emergency = b->emergency;
+	st->device_id = b->device_id;
 	if (!lx_apikey_or_reply(r, "telephony", &st->key))
 		return LX_FORBIDDEN;
 	if (lx_phone_check(b->caller, st->caller))
@@ -148,8 +152,6 @@ int lx_api_onekey_call_read(lx_req *r)
 int lx_api_onekey_call(lx_req *r)
 {
 	struct lx_onekey_post *st = r->state;
-	const struct lx_onekey_body *b = r->in;
-	st->call.device_id = b->device_id ? lx_xstrdup(b->device_id) : NULL;
 	int rc = lx_api_intake_write(r->db, st->job);
 	return rc == LX_OK ? LX_OK : lx_reply_flow_error(r, &st->err, rc);
 }
