@@ -12,6 +12,7 @@ import { route, go, defineRoutes, startRouter, routeTable } from './router.js';
 import { registerCommon } from './components/common.js';
 import { NAV, navItems, navLabel, homePath } from './nav.js';
 import { inbox, startInbox, stopInbox } from './inbox.js';
+import { onekey, startOnekey, stopOnekey, ONEKEY_ROLES } from './onekey.js';
 
 window.__lxStarted = true;
 
@@ -46,6 +47,7 @@ const views = {
   forms: view(() => import('./views/forms.js')),
   form: view(() => import('./views/form.js')),
   inbox: view(() => import('./views/inbox.js')),
+  onekey: view(() => import('./views/onekey.js')),
 };
 
 defineRoutes([
@@ -71,6 +73,8 @@ defineRoutes([
   { name: 'forms', path: '/forms', title: 'nav.forms' },
   { name: 'form', path: '/form/:id', title: 'nav.form', back: true, up: '/forms' },
   { name: 'inbox', path: '/inbox', title: 'nav.inbox', back: true },
+  /* press-9 calls (一键呼叫) */
+  { name: 'onekey', path: '/onekey', title: 'nav.onekey' },
 ]);
 
 const ROUTE_ROLES = {
@@ -89,6 +93,8 @@ const ROUTE_ROLES = {
   plans: ['admin', 'dispatcher', 'grid_worker', 'leader', 'handler'],
   forms: ['admin'],
   form: ['admin'],
+  /* press-9 calls (who answers them, and the leader who watches) */
+  onekey: ONEKEY_ROLES,
 };
 /* who does field work (has a due list and an outbox to send) */
 const VISITORS = ROUTE_ROLES.visits;
@@ -121,7 +127,9 @@ const Shell = {
       else go(def.value.up || homePath());
     }
     function switchLang() { setLocale(locale.value === 'en' ? 'zh-CN' : 'en'); }
-    return { items, tabs, current, title, activeTab, showBack, onBack, route, routeDef, session, inbox, go, switchLang, locale, t };
+    /* the press-9 calls nobody acknowledged (onekey.js) */
+    const redCount = computed(() => onekey.red + (onekey.more ? '+' : ''));
+    return { items, tabs, current, title, activeTab, showBack, onBack, route, routeDef, session, inbox, onekey, redCount, go, switchLang, locale, t };
   },
   template: `
   <div class="lx-shell" :class="'lx-route-' + route.name">
@@ -129,7 +137,8 @@ const Shell = {
       <div class="lx-brand"><span class="lx-brand-mark">连心</span><span class="lx-brand-sub">{{ t('app.subtitle') }}</span></div>
       <nav>
         <a v-for="it in items" :key="it.name" :href="'#' + it.path" class="lx-side-item" :class="{active: route.name === it.name}" :data-nav="it.name">
-          <van-icon :name="it.icon" /> <span>{{ it.label }}</span>
+          <van-icon :name="it.icon" /> <span class="lx-flex1">{{ it.label }}</span>
+          <van-badge v-if="it.name === 'onekey' && onekey.red" :content="redCount" data-test="onekey-count" />
         </a>
         <a href="#/inbox" class="lx-side-item" :class="{active: route.name === 'inbox'}" data-nav="inbox" data-test="inbox-bell">
           <van-icon name="bell" /> <span class="lx-flex1">{{ t('nav.inbox') }}</span>
@@ -160,7 +169,8 @@ const Shell = {
         <component :is="current" v-if="current" :key="route.name + '-' + route.seq" />
       </main>
       <van-tabbar class="lx-tabbar" :model-value="activeTab" fixed placeholder safe-area-inset-bottom>
-        <van-tabbar-item v-for="(it, i) in tabs" :key="it.name" :icon="it.icon" :name="i" @click="go(it.path)" :data-tab="it.name">{{ it.label }}</van-tabbar-item>
+        <van-tabbar-item v-for="(it, i) in tabs" :key="it.name" :icon="it.icon" :name="i" @click="go(it.path)" :data-tab="it.name"
+          :badge="it.name === 'onekey' && onekey.red ? redCount : undefined">{{ it.label }}</van-tabbar-item>
       </van-tabbar>
     </div>
   </div>`,
@@ -231,6 +241,9 @@ watch(() => session.user && session.user.id, (id) => {
 watch(() => (session.user && !gate() ? session.user.id : 0), (id) => {
   stopInbox();
   if (id) startInbox();
+  /* the red dot of the press-9 calls nobody acknowledged, for those who answer them */
+  stopOnekey();
+  if (id && hasRole(...ONEKEY_ROLES)) startOnekey();
 });
 window.addEventListener('online', () => recheck());
 app.mount('#app');

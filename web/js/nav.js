@@ -10,17 +10,19 @@ export const NAV = {
   admin: { icon: 'setting-o' }, me: { icon: 'user-o' },
   visits: { icon: 'guide-o' }, registry: { icon: 'friends-o' }, plans: { icon: 'calendar-o' },
   forms: { icon: 'notes-o' }, hazards: { icon: 'warning-o' }, coverage: { icon: 'bar-chart-o' },
+  onekey: { icon: 'phone-circle-o' },
 };
 /* The first four of a role's list are its tab bar on a phone (then 我的);
- * the first is its home page. */
+ * the first is its home page. 一键呼叫 is on the tab bar of those who
+ * answer press-9 calls (the volunteers, grid workers and the desk). */
 export const ROLE_NAV = {
-  admin: ['admin', 'board', 'cases', 'dash', 'map', 'desk', 'work', 'registry', 'plans', 'forms', 'hazards', 'coverage'],
-  dispatcher: ['desk', 'board', 'cases', 'map', 'dash', 'admin', 'registry', 'plans', 'hazards', 'coverage'],
-  leader: ['dash', 'cases', 'map', 'coverage', 'hazards'],
-  handler: ['work', 'cases', 'map'],
-  grid_worker: ['work', 'visits', 'desk', 'cases', 'map', 'registry'],
+  admin: ['admin', 'board', 'onekey', 'cases', 'dash', 'map', 'desk', 'work', 'registry', 'plans', 'forms', 'hazards', 'coverage'],
+  dispatcher: ['desk', 'board', 'onekey', 'cases', 'map', 'dash', 'admin', 'registry', 'plans', 'hazards', 'coverage'],
+  leader: ['dash', 'cases', 'map', 'coverage', 'hazards', 'onekey'],
+  handler: ['work', 'cases', 'map', 'onekey'],
+  grid_worker: ['work', 'onekey', 'visits', 'desk', 'cases', 'map', 'registry'],
   deputy: ['desk', 'cases', 'dash', 'map'],
-  volunteer: ['desk', 'visits', 'cases', 'map'],
+  volunteer: ['desk', 'onekey', 'visits', 'cases', 'map'],
 };
 
 export function navItems() {
