@@ -48,6 +48,7 @@ const views = {
   form: view(() => import('./views/form.js')),
   inbox: view(() => import('./views/inbox.js')),
   onekey: view(() => import('./views/onekey.js')),
+  onekey_call: view(() => import('./views/onekey/call.js')),
 };
 
 defineRoutes([
@@ -75,6 +76,7 @@ defineRoutes([
   { name: 'inbox', path: '/inbox', title: 'nav.inbox', back: true },
   /* press-9 calls (一键呼叫) */
   { name: 'onekey', path: '/onekey', title: 'nav.onekey' },
+  { name: 'onekey_call', path: '/onekey/:id', title: 'nav.onekey_call', back: true, up: '/onekey' },
 ]);
 
 const ROUTE_ROLES = {
@@ -95,6 +97,7 @@ const ROUTE_ROLES = {
   form: ['admin'],
   /* press-9 calls (who answers them, and the leader who watches) */
   onekey: ONEKEY_ROLES,
+  onekey_call: ONEKEY_ROLES,
 };
 /* who does field work (has a due list and an outbox to send) */
 const VISITORS = ROUTE_ROLES.visits;
