@@ -49,6 +49,7 @@ const views = {
   inbox: view(() => import('./views/inbox.js')),
   onekey: view(() => import('./views/onekey.js')),
   onekey_call: view(() => import('./views/onekey/call.js')),
+  onekey_stats: view(() => import('./views/onekey/stats.js')),
 };
 
 defineRoutes([
@@ -74,8 +75,9 @@ defineRoutes([
   { name: 'forms', path: '/forms', title: 'nav.forms' },
   { name: 'form', path: '/form/:id', title: 'nav.form', back: true, up: '/forms' },
   { name: 'inbox', path: '/inbox', title: 'nav.inbox', back: true },
-  /* press-9 calls (一键呼叫) */
+  /* press-9 calls (一键呼叫); /onekey/stats before /onekey/:id, which would take it */
   { name: 'onekey', path: '/onekey', title: 'nav.onekey' },
+  { name: 'onekey_stats', path: '/onekey/stats', title: 'nav.onekey_stats', back: true, up: '/onekey' },
   { name: 'onekey_call', path: '/onekey/:id', title: 'nav.onekey_call', back: true, up: '/onekey' },
 ]);
 
@@ -95,9 +97,11 @@ const ROUTE_ROLES = {
   plans: ['admin', 'dispatcher', 'grid_worker', 'leader', 'handler'],
   forms: ['admin'],
   form: ['admin'],
-  /* press-9 calls (who answers them, and the leader who watches) */
+  /* press-9 calls (who answers them, and the leader who watches); the figures
+   * too, where the server answers a volunteer 403 */
   onekey: ONEKEY_ROLES,
   onekey_call: ONEKEY_ROLES,
+  onekey_stats: ONEKEY_ROLES,
 };
 /* who does field work (has a due list and an outbox to send) */
 const VISITORS = ROUTE_ROLES.visits;
