@@ -10,7 +10,8 @@
  * documents in a strip by stage (components/photos.js); a case the server
  * lets the user resolve before it was accepted (a grid worker's own
  * report) shows 即知即办; 打印 prints the page as a case sheet (app.css
- * @media print).
+ * @media print). A press-9 call's case links to the call's page (its
+ * ladder and its answers: views/onekey/call.js).
  */
 import { ref, computed, onMounted, onBeforeUnmount } from 'vue';
 import { t, label, locale } from '../i18n.js';
@@ -26,6 +27,7 @@ import { showSuccessToast } from '../vant.js';
 import { ORDER, PRIMARY, LxActionForm, onSpot as isOnSpot } from './case/actions.js';
 import { LxCaseBanners, LxEngineRecords, LxMergedCalls, amountText } from './case/engine.js';
 import { LxAttachments } from '../components/photos.js';
+import { ONEKEY_ROLES } from '../onekey.js';
 
 export default {
   components: { LxActionForm, LxCaseBanners, LxEngineRecords, LxMergedCalls, LxAttachments },
@@ -102,6 +104,7 @@ export default {
     function print() { window.print(); }
     const printedAt = () => new Date().toLocaleString(locale.value === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
     const deadline = computed(() => runningClock(c.value));
+    const callLink = computed(() => (c.value && c.value.type === 'onekey' && hasRole(...ONEKEY_ROLES) ? '#/onekey?case=' + c.value.id : ''));
     /* The duty list's unit, unless it is the unit that handed the case back. */
     const dutySuggestion = computed(() => {
       const cs = c.value;
@@ -139,7 +142,7 @@ export default {
     return {
       c, loading, error, load, actions, timeline, handlerName, locatedName, deadline, act, preset, showAct, open, onDone,
       taskDone, myTask, dutySuggestion, newestFirst, inputBits, categoryFullName, fmtTime, fmtDue, label, statusLabel, t,
-      PRIMARY, barActions, moreActions, showMore, onSpot, actLabel, print, printedAt,
+      PRIMARY, barActions, moreActions, showMore, onSpot, actLabel, print, printedAt, callLink,
     };
   },
   template: `
@@ -192,6 +195,9 @@ export default {
             <div class="lx-muted">{{ t('photo.on_spot_hint') }}</div>
             <div class="lx-row-actions"><van-button size="small" type="primary" icon="photograph" @click="open('resolve')" data-test="on-spot">{{ t('photo.on_spot') }}</van-button></div>
           </div>
+          <a v-if="callLink" :href="callLink" class="lx-banner lx-banner-red lx-no-print lx-call-case-banner" data-test="onekey-call-link">
+            <div class="lx-banner-head"><van-icon name="phone-circle-o" color="#ee0a24" /> <b>{{ t('onekey.case_banner') }}</b><span class="lx-flex1"></span><van-icon name="arrow" /></div>
+          </a>
           <lx-attachments :c="c" @changed="load" />
           <lx-case-banners :c="c" :allowed="c.allowed_actions" @act="open" />
 

@@ -2,8 +2,9 @@
  * inbox.js - 消息 (#/inbox): one's inbox (GET /inbox), newest first, page
  * by page: work dispatched to one's unit, supervision, requests waiting
  * for approval. Unread entries are marked; 全部已读 marks them all; a tap
- * marks one read and opens its case. When a new entry arrives (the live
- * store's newest, ../inbox.js) the list is read again.
+ * marks one read and opens its case (a press-9 call's entry: the call's
+ * page, found by its case: #/onekey?case=). When a new entry arrives (the
+ * live store's newest, ../inbox.js) the list is read again.
  */
 import { ref, computed, watch, onMounted } from 'vue';
 import { t, label } from '../i18n.js';
@@ -11,9 +12,11 @@ import { api, cursorList } from '../api.js';
 import { inbox, noteInbox } from '../inbox.js';
 import { go } from '../router.js';
 import { toastError, fmtAgo, fmtTime, now } from '../util.js';
+import { hasRole } from '../session.js';
+import { ONEKEY_ROLES } from '../onekey.js';
 import { showToast } from '../vant.js';
 
-const TAGS = { 'case.supervised': 'warning', 'case.approval': 'danger', 'case.deadline': 'danger' };
+const TAGS = { 'case.supervised': 'warning', 'case.approval': 'danger', 'case.deadline': 'danger', 'onekey.call': 'danger' };
 
 export default {
   setup() {
@@ -35,6 +38,9 @@ export default {
     const minute = computed(() => Math.floor(now.value / 60000));
     const ago = (s) => { void minute.value; return fmtAgo(s); };
     const eventLabel = (e) => label('inbox_event', e.event.replace(/\W/g, '_'));
+    /* a press-9 call's entry opens the call (for those who may see calls) */
+    const isCall = (e) => !!e.case_id && e.event.startsWith('onekey.') && hasRole(...ONEKEY_ROLES);
+    const href = (e) => (isCall(e) ? '#/onekey?case=' + e.case_id : e.case_id ? '#/case/' + e.case_id : null);
 
     async function open(e) {
       if (!e.read_at) {
@@ -44,7 +50,8 @@ export default {
           noteInbox(r.unread);
         } catch (err) { toastError(err); }
       }
-      if (e.case_id) go('/case/' + e.case_id);
+      if (isCall(e)) go('/onekey', { case: e.case_id });
+      else if (e.case_id) go('/case/' + e.case_id);
     }
     async function readAll() {
       busy.value = true;
@@ -56,7 +63,7 @@ export default {
         showToast(t('inbox.marked', { n: r.marked }));
       } catch (err) { toastError(err); } finally { busy.value = false; }
     }
-    return { onlyUnread, busy, items, loading, finished, error, page, inbox, ago, eventLabel, open, readAll, fmtTime, TAGS, t };
+    return { onlyUnread, busy, items, loading, finished, error, page, inbox, ago, eventLabel, href, open, readAll, fmtTime, TAGS, t };
   },
   template: `
   <div class="lx-inbox">
@@ -72,7 +79,7 @@ export default {
       <lx-error v-if="error && !items.length" :error="error" @retry="page(true)" />
       <van-empty v-else-if="!loading && !items.length" image="search" :description="onlyUnread ? t('inbox.empty_unread') : t('inbox.empty')" />
       <div class="lx-grid-list" data-test="inbox-list">
-        <a v-for="e in items" :key="e.id" :href="e.case_id ? '#/case/' + e.case_id : null" class="lx-card lx-inbox-item" :class="{ 'lx-inbox-unread': !e.read_at }"
+        <a v-for="e in items" :key="e.id" :href="href(e)" class="lx-card lx-inbox-item" :class="{ 'lx-inbox-unread': !e.read_at }"
            @click.prevent="open(e)" data-test="inbox-item" :data-id="e.id" :data-case-id="e.case_id" :data-unread="!e.read_at">
           <div class="lx-card-head">
             <i v-if="!e.read_at" class="lx-inbox-dot" :aria-label="t('inbox.unread')"></i>
