@@ -82,7 +82,9 @@ static int lx_onekey_after(lx_db *db, lx_case *c, void *arg)
 	lx_flow_actor who = {0, LX_ROLE_DISPATCHER, "/", false};
 	lx_flow_ctx *x = lx_flow_ctx_new(db, &who, c->created_at, st->tz);
 	lx_onekey_call_clear(&st->call); /* a write job run again starts afresh */
-	st->call.device_id = st->device_id ? lx_xstrdup(st->device_id) : NULL;
+	/* the gateway's device id, else the one the registry knows her by */
+	const char *dev = st->device_id ? st->device_id : st->has_res ? st->res.device_id : NULL;
+	st->call.device_id = dev ? lx_xstrdup(dev) : NULL;
 	st->call.resident_id = st->has_res ? st->res.id : 0;
 	st->call.unit_id = at.id;
 	st->call.unit_path = lx_xstrdup(at.path);

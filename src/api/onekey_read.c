@@ -150,6 +150,12 @@ static int lx_onekey_write(lx_jw *w, lx_req *r, const lx_onekey_call *k, bool de
 	lx_jw_int(w, k->step);
 	lx_jw_key(w, "nsteps");
 	lx_jw_int(w, k->nsteps);
+	lx_onekey_step cur;
+	bool has_cur = lx_onekey_step_get(r->db, k->id, k->step, &cur) == LX_OK;
+	lx_jw_key(w, "step_kind");
+	lx_jw_str(w, has_cur ? cur.kind : NULL);
+	lx_jw_key(w, "step_label");
+	lx_jw_str(w, has_cur ? lx_kind_label(cur.kind) : NULL);
 	lx_time_key(w, "step_due_at", k->step_due_at, tz);
 	lx_time_key(w, "created_at", k->created_at, tz);
 	lx_time_key(w, "acked_at", k->acked_at, tz);
@@ -242,7 +248,8 @@ int lx_api_onekey_list(lx_req *r)
 	bool more = false;
 	lx_db_read_begin(r->db);
 	/* the cursor is the count read so far: the red ones lead, so ids do not order the list */
-	int rc = lx_onekey_list(r->db, r->user.scope, open, (int)limit, (int)cursor, lx_klist_cb, &l, &more);
+	int rc = lx_onekey_list(r->db, r->user.scope, r->user.id, open, (int)limit, (int)cursor, lx_klist_cb, &l,
+				&more);
 	lx_db_read_end(r->db);
 	if (rc != LX_OK || l.rc != LX_OK) {
 		lx_buf_free(&b);

@@ -165,13 +165,15 @@ static int lx_onekey_tell(lx_flow_ctx *x, const lx_onekey_call *k, const lx_case
 		lx_buf_printf(&names, "%s%s", n ? "、" : "", users[n].name ? users[n].name : users[n].login);
 		n++;
 	}
-	char minutes[32];
+	char minutes[32], link[600];
 	snprintf(minutes, sizeof minutes, "%g", (double)lx_onekey_step_ms() / 60000.0);
+	snprintf(link, sizeof link, "%s/#/onekey/%lld", lx_notify_public_url(), (long long)k->id);
 	lx_notice ev = {.event = "onekey.call", .case_id = c->id};
 	snprintf(ev.stem, sizeof ev.stem, "k%lld:s%d", (long long)k->id, s->n);
 	lx_notice_var(&ev, "resident", c->reporter_name ? c->reporter_name : "未登记的来电");
 	lx_notice_var(&ev, "address", c->address ? c->address : "地址不详");
 	lx_notice_var(&ev, "minutes", minutes);
+	lx_notice_var(&ev, "link", link);
 	lx_notice_var(&ev, "advice", k->emergency ? "（来电人称情况紧急：请先拨打120/119）" : "");
 	if (n)
 		rc = lx_notify(x->db, &ev, to, (size_t)n, x->now);

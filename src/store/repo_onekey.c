@@ -275,21 +275,25 @@ static int lx_onekey_rows(lx_stmt *st, int limit, int (*fn)(void *arg, const lx_
 	return rc == LX_ERR ? LX_ERR : LX_OK;
 }
 
-int lx_onekey_list(lx_db *db, const char *scope, bool open_only, int limit, int offset,
+int lx_onekey_list(lx_db *db, const char *scope, int64_t user_id, bool open_only, int limit, int offset,
 		   int (*fn)(void *arg, const lx_onekey_call *k), void *arg, bool *more)
 {
+	/* in the scope, or told to the user (a carer of another unit) */
 	lx_stmt *st = lx_db_prepare(db, open_only
-		? "SELECT " LX_OK_COLS " FROM onekey_calls k WHERE k.unit_path >= ? AND k.unit_path < ? "
+		? "SELECT " LX_OK_COLS " FROM onekey_calls k WHERE ((k.unit_path >= ?1 AND k.unit_path < ?2) OR "
+		  "EXISTS (SELECT 1 FROM onekey_told t WHERE t.call_id = k.id AND t.user_id = ?5)) "
 		  "AND k.closed_at IS NULL ORDER BY CASE WHEN k.acked_at IS NULL THEN 0 ELSE 1 END, k.id DESC "
-		  "LIMIT ? OFFSET ?"
-		: "SELECT " LX_OK_COLS " FROM onekey_calls k WHERE k.unit_path >= ? AND k.unit_path < ? "
+		  "LIMIT ?3 OFFSET ?4"
+		: "SELECT " LX_OK_COLS " FROM onekey_calls k WHERE ((k.unit_path >= ?1 AND k.unit_path < ?2) OR "
+		  "EXISTS (SELECT 1 FROM onekey_told t WHERE t.call_id = k.id AND t.user_id = ?5)) "
 		  "ORDER BY CASE WHEN k.acked_at IS NULL AND k.closed_at IS NULL THEN 0 ELSE 1 END, k.id DESC "
-		  "LIMIT ? OFFSET ?");
+		  "LIMIT ?3 OFFSET ?4");
 	if (!st)
 		return LX_ERR;
 	lx_bind_scope(st, 1, scope);
 	lx_stmt_bind_int(st, 3, limit + 1);
 	lx_stmt_bind_int(st, 4, offset);
+	lx_stmt_bind_int(st, 5, user_id);
 	return lx_onekey_rows(st, limit, fn, arg, more);
 }
 

@@ -69,10 +69,10 @@ int lx_onekey_due(lx_db *db, lx_ms now, int64_t *ids, int max, int *n);
  * LX_NOTFOUND (no call for the case), LX_ERR. */
 int lx_onekey_mark(lx_db *db, int64_t case_id, const char *what, int64_t user, lx_ms now, const char *note);
 
-/* A page of the calls in scope (open ones only when open_only): the ones
- * nobody acknowledged first, then newest first; limit of them from offset,
- * *more when others follow. LX_OK or LX_ERR. */
-int lx_onekey_list(lx_db *db, const char *scope, bool open_only, int limit, int offset,
+/* A page of the calls in scope or told to user_id (open ones only when
+ * open_only): the ones nobody acknowledged first, then newest first; limit
+ * of them from offset, *more when others follow. LX_OK or LX_ERR. */
+int lx_onekey_list(lx_db *db, const char *scope, int64_t user_id, bool open_only, int limit, int offset,
 		   int (*fn)(void *arg, const lx_onekey_call *k), void *arg, bool *more);
 /* Calls fn for each call in scope created in [from, to), for the
  * statistics. LX_OK or LX_ERR. */

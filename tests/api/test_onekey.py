@@ -272,3 +272,24 @@ def test_the_figures_count_acknowledgement_and_arrival_per_community(ladder):
     assert st == 422, f
     st, f = s.client.get("/api/v1/onekey/stats?unit_id=999999", desk)
     assert st == 404, f
+
+
+def test_a_carer_of_another_community_sees_and_answers_the_call(ladder):
+    L = ladder
+    s = L["s"]
+    by = users_by_login(s.client, L["admin"])
+    far = next(u for login, u in sorted(by.items()) if login.startswith("vol_") and u["unit_id"] != L["community"])
+    st, res = s.client.patch("/api/v1/registry/residents/%d" % L["res"]["id"], {"carers": [far["id"]]}, L["admin"])
+    assert st == 200 and res["carers"] == [far["id"]], res
+    tok = s.client.login(far["login"])
+    st, c = call(s, L["key"], {"caller": L["res_phone"]})
+    assert st == 201 and c["notified"] == [far["id"]], c
+    st, lst = s.client.get("/api/v1/onekey/calls?open=true", tok)
+    assert st == 200 and [k["id"] for k in lst["items"]] == [c["id"]], lst
+    k = lst["items"][0]
+    assert k["step_kind"] == "carer" and k["step_label"] == "代理儿女" and k["device_id"] == L["res"]["device_id"], k
+    st, b = s.client.post("/api/v1/onekey/calls/%d/ack" % c["id"], {}, tok)
+    assert st == 200 and b["acked_by"]["id"] == far["id"], b
+    # the ladder's text names where to answer
+    text = wait_for(lambda: texts_to(s, far["phone"]), what="the carer's text")
+    assert any("#/onekey/%d" % c["id"] in t for t in text), text

@@ -75,6 +75,6 @@ INSERT INTO categories(code, name, parent_code, case_type, accept_hours, resolve
 
 INSERT INTO notify_templates (event, channel, text) VALUES
   ('onekey.call', 'inbox', '一键呼叫：{resident}（{address}）按下了呼叫键，请在{minutes}分钟内确认响应{advice}'),
-  ('onekey.call', 'sms', '【连心】一键呼叫：{resident}（{address}）需要帮助，请尽快确认并前往，回复1确认。{advice}'),
+  ('onekey.call', 'sms', '【连心】一键呼叫：{resident}（{address}）需要帮助，请尽快确认并前往：回复1确认，或打开{link}{advice}'),
   ('onekey.acked', 'sms', '【连心】您的呼叫已有人响应：{who}正在赶来。'),
   ('onekey.acked', 'inbox', '一键呼叫：{resident}的呼叫已由{who}响应');
