@@ -55,6 +55,7 @@ export default {
   status: {
     new: 'To dispatch', dispatched: 'To accept', accepted: 'In hand', suspended: 'Suspended', verifying: 'To verify',
     returned: 'Returned', reopened: 'Reopened', resolved: 'Resolved', closed: 'Closed', merged: 'Merged',
+    calling: 'Calling', acked: 'Answered', arrived: 'On site',
   },
   type: {
     request: 'Request', hazard: 'Hazard', dispute: 'Dispute', proxy: 'Errand', opinion: 'Public opinion', suggestion: 'Deputy suggestion', onekey: 'One-key call',
@@ -76,6 +77,7 @@ export default {
     suspend: 'Suspend', resume: 'Resume', suspend_approve: 'Approve suspension', suspend_reject: 'Reject suspension', extend: 'Ask for more time',
     extension_approve: 'Approve extension', extension_reject: 'Reject extension', verify: 'Verify', appeal: 'Appeal', appeal_decide: 'Decide appeal',
     invalid: 'Invalid call', merge: 'Merge into…', assist_done: 'Assistance done',
+    ack: 'I am coming', arrive: 'Arrived',
   },
   event: {
     attach: 'File attached', detach: 'File deleted',
@@ -85,6 +87,7 @@ export default {
     suspend: 'Suspended', resume: 'Resumed', suspend_approve: 'Suspension approved', suspend_reject: 'Suspension rejected', extend: 'Extension asked',
     extension_approve: 'Extension approved', extension_reject: 'Extension rejected', verify: 'Verified', appeal: 'Appealed', appeal_decide: 'Appeal decided',
     invalid: 'Marked invalid', merge: 'Merged', merged_in: 'Repeat call merged in', answer: 'Answered with the master', reschedule: 'Deadlines moved',
+    ack: 'Call answered', arrive: 'Arrived on site', onekey_step: 'Step of the call told', deadline: 'Deadline near',
   },
   unit: { pick: 'Choose a unit', search: 'Search unit name or code', suggested: 'Suggested (duty list)', all: 'All units' },
   desk: {
@@ -137,6 +140,7 @@ export default {
     resume: 'Resumed', suspend_approve: 'Suspension approved', suspend_reject: 'Suspension rejected', extend: 'Extension asked',
     extension_approve: 'Extension approved', extension_reject: 'Extension rejected', verify: 'Verification recorded', appeal: 'Appeal filed',
     appeal_decide: 'Appeal decided', invalid: 'Marked as an invalid call', merge: 'Merged', assist_done: 'Assistance done',
+    ack: 'Answered: on the way', arrive: 'Arrival recorded',
   },
   need: {
     reason: 'Give a reason', reply: 'Write the reply', note: 'Write something', unit_id: 'Choose a unit', unit_ids: 'Choose the assisting units',

@@ -73,6 +73,7 @@ export default {
     suspend: '挂起', resume: '恢复办理', suspend_approve: '批准挂起', suspend_reject: '驳回挂起', extend: '申请延期',
     extension_approve: '批准延期', extension_reject: '驳回延期', verify: '核查', appeal: '申诉', appeal_decide: '申诉审核',
     invalid: '无效诉求', merge: '合并到主件', assist_done: '完成协办',
+    ack: '我来处理', arrive: '已到达',
   },
   event: {
     attach: '上传附件', detach: '删除附件',
@@ -82,6 +83,7 @@ export default {
     suspend: '挂起', resume: '恢复办理', suspend_approve: '批准挂起', suspend_reject: '驳回挂起申请', extend: '申请延期',
     extension_approve: '批准延期', extension_reject: '驳回延期申请', verify: '核查', appeal: '申诉', appeal_decide: '申诉审核',
     invalid: '无效诉求', merge: '合并', merged_in: '重复来电并入', answer: '随主件答复', reschedule: '时限调整',
+    ack: '呼叫已响应', arrive: '已到场', onekey_step: '呼叫通知', deadline: '即将超期',
   },
   unit: { pick: '选择单位', search: '搜索单位名称或编码', suggested: '推荐（按履职事项清单）', all: '全部单位' },
   desk: {
@@ -134,6 +136,7 @@ export default {
     resume: '已恢复办理', suspend_approve: '已批准挂起', suspend_reject: '已驳回挂起申请', extend: '已提交延期申请',
     extension_approve: '已批准延期', extension_reject: '已驳回延期申请', verify: '已记录核查结果', appeal: '已提交申诉',
     appeal_decide: '已审核申诉', invalid: '已标记为无效诉求', merge: '已合并到主件', assist_done: '协办已完成',
+    ack: '已响应，正在前往', arrive: '已记录到场',
   },
   need: {
     reason: '请填写原因', reply: '请填写答复内容', note: '请填写内容', unit_id: '请选择派发单位', unit_ids: '请选择协办单位',
