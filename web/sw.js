@@ -19,7 +19,7 @@ const SHELL = [
   './', 'index.html', 'favicon.svg', 'css/app.css',
   'vendor/vue.esm-browser.prod.js', 'vendor/vant.min.js', 'vendor/vant.css', 'vendor/vant-icon.woff2', 'vendor/vant-en-US.mjs',
   'js/main.js', 'js/vant.js', 'js/i18n.js', 'js/i18n/zh-CN.js', 'js/i18n/en.js', 'js/api.js', 'js/session.js',
-  'js/router.js', 'js/nav.js', 'js/util.js', 'js/field.js', 'js/inbox.js', 'js/onekey.js',
+  'js/router.js', 'js/nav.js', 'js/util.js', 'js/field.js', 'js/inbox.js', 'js/onekey.js', 'js/image.js',
   'js/components/common.js', 'js/components/photos.js', 'js/components/formlogic.js', 'js/components/questions.js',
   'js/views/login.js', 'js/views/gate.js', 'js/views/me.js', 'js/views/visits.js', 'js/views/visit.js',
 ];

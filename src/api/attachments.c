@@ -406,29 +406,31 @@ int lx_api_attachment_get(lx_req *r)
 	return rc;
 }
 
-int lx_api_attachment_thumb(lx_req *r)
+/* Replies a's thumbnail (304 when the client has it; 404 for a PDF's),
+ * read as scope and user_id may. */
+static int lx_att_thumb_reply(lx_req *r, const lx_attachment *a, const char *scope, int64_t user_id)
 {
-	lx_attachment a = {0};
+	if (!a->has_thumb)
+		return lx_reply_error(r, 404, "not_found", NULL, "a PDF has no thumbnail");
+	if (lx_att_headers(r, a, true))
+		return lx_reply_raw(r, 304, "image/jpeg", lx_xstrdup(""), 0);
 	lx_buf b;
 	lx_buf_init(&b);
-	int rc = lx_att_find_or_reply(r, &a);
-	if (rc != LX_OK)
-		goto cleanup;
-	if (!a.has_thumb) {
-		rc = lx_reply_error(r, 404, "not_found", NULL, "a PDF has no thumbnail");
-		goto cleanup;
-	}
-	if (lx_att_headers(r, &a, true)) {
-		rc = lx_reply_raw(r, 304, "image/jpeg", lx_xstrdup(""), 0);
-		goto cleanup;
-	}
-	rc = lx_attachment_thumb(r->db, r->user.scope, r->user.id, a.id, &b);
+	int rc = lx_attachment_thumb(r->db, scope, user_id, a->id, &b);
 	if (rc == LX_OK) {
 		size_t n = b.len;
 		rc = lx_reply_raw(r, 200, "image/jpeg", lx_buf_steal(&b), n);
 	}
-cleanup:
 	lx_buf_free(&b);
+	return rc;
+}
+
+int lx_api_attachment_thumb(lx_req *r)
+{
+	lx_attachment a = {0};
+	int rc = lx_att_find_or_reply(r, &a);
+	if (rc == LX_OK)
+		rc = lx_att_thumb_reply(r, &a, r->user.scope, r->user.id);
 	lx_attachment_clear(&a);
 	return rc;
 }
@@ -631,26 +633,9 @@ int lx_api_resident_attachment_get(lx_req *r)
 int lx_api_resident_attachment_thumb(lx_req *r)
 {
 	lx_attachment a = {0};
-	lx_buf b;
-	lx_buf_init(&b);
 	int rc = lx_resident_file_or_reply(r, &a);
-	if (rc != LX_OK)
-		goto cleanup;
-	if (!a.has_thumb) {
-		rc = lx_reply_error(r, 404, "not_found", NULL, "no thumbnail");
-		goto cleanup;
-	}
-	if (lx_att_headers(r, &a, true)) {
-		rc = lx_reply_raw(r, 304, "image/jpeg", lx_xstrdup(""), 0);
-		goto cleanup;
-	}
-	rc = lx_attachment_thumb(r->db, "/", 0, a.id, &b);
-	if (rc == LX_OK) {
-		size_t n = b.len;
-		rc = lx_reply_raw(r, 200, "image/jpeg", lx_buf_steal(&b), n);
-	}
-cleanup:
-	lx_buf_free(&b);
+	if (rc == LX_OK)
+		rc = lx_att_thumb_reply(r, &a, "/", 0);
 	lx_attachment_clear(&a);
 	return rc;
 }

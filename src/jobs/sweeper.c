@@ -1,7 +1,9 @@
 /*
- * sweeper.c - the clocks' sweep: fires the machines' overdue actions on
- * cases whose deadline passed, and resumes suspensions whose end came
- * (flow/: lx_flow_sweep). Each pass is one write transaction per batch;
+ * sweeper.c - the timed work of every node, each tick: the press-9 calls
+ * whose step ran out move on (flow/onekey.c), the field's two-day alerts
+ * are raised, and the clocks' sweep fires the machines' overdue actions on
+ * cases whose deadline passed, warns of deadlines an hour off and resumes
+ * suspensions whose end came (flow/: lx_flow_sweep). Each pass is one write transaction per batch;
  * every change goes through the engine's versioned update, so a second
  * node's pass over the same case is a no-op and running it on every node
  * marks each case once.
@@ -23,9 +25,12 @@ struct lx_sweeper {
 	bool stop;
 };
 
-/* The field's alerts: a person of a daily plan nobody saw for two days
- * (field/visits.c), in batches, each its own transaction. The count, or -1. */
-static int lx_sweep_alerts(lx_db *db, lx_ms now, int tz_offset_min)
+/* One pass of a sweep in batches of `batch`, each its own write
+ * transaction, until a batch comes back short: the count, or -1. A batch
+ * another node got to first (LX_NOTFOUND) ends the pass: its pass does the
+ * rest. */
+static int lx_sweep_batches(lx_db *db, lx_ms now, int tz_offset_min, int batch,
+			    int (*pass)(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n))
 {
 	int total = 0;
 	for (;;) {
@@ -34,78 +39,50 @@ static int lx_sweep_alerts(lx_db *db, lx_ms now, int tz_offset_min)
 			return -1;
 		lx_flow_actor sys = {0, 0, "/", true};
 		lx_flow_ctx *x = lx_flow_ctx_new(db, &sys, now, tz_offset_min);
-		int rc = lx_visits_alert_sweep(x, db, now, tz_offset_min, 50, &n);
+		int rc = pass(x, db, now, tz_offset_min, batch, &n);
 		lx_flow_ctx_free(x);
 		if (rc == LX_OK)
 			rc = lx_db_commit(db);
 		else
 			lx_db_rollback(db);
-		/* another node raised one of them first: its pass does the rest */
 		if (rc == LX_NOTFOUND)
 			return total;
 		if (rc != LX_OK)
 			return -1;
 		total += n;
-		if (n < 50)
+		if (n < batch)
 			return total;
 	}
 }
 
-/* The press-9 ladders: calls whose step ran out move on (flow/onekey.c),
- * in batches, each its own transaction. The count, or -1. */
-static int lx_sweep_onekey(lx_db *db, lx_ms now, int tz_offset_min)
+/* The press-9 ladders: calls whose step ran out move on (flow/onekey.c). */
+static int lx_pass_onekey(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n)
 {
-	int total = 0;
-	for (;;) {
-		int n = 0;
-		if (lx_db_begin(db, true) != LX_OK)
-			return -1;
-		lx_flow_actor sys = {0, 0, "/", true};
-		lx_flow_ctx *x = lx_flow_ctx_new(db, &sys, now, tz_offset_min);
-		int rc = lx_onekey_sweep(x, 50, &n);
-		lx_flow_ctx_free(x);
-		if (rc == LX_OK)
-			rc = lx_db_commit(db);
-		else
-			lx_db_rollback(db);
-		if (rc != LX_OK)
-			return -1;
-		total += n;
-		if (n < 50)
-			return total;
-	}
+	(void)db, (void)now, (void)tz;
+	return lx_onekey_sweep(x, limit, n);
+}
+
+/* The field's alerts: a person of a daily plan nobody saw for two days
+ * (field/visits.c). */
+static int lx_pass_alerts(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n)
+{
+	return lx_visits_alert_sweep(x, db, now, tz, limit, n);
+}
+
+/* The clocks: the engine's sweep (overdue, warnings, suspensions ending). */
+static int lx_pass_clocks(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n)
+{
+	(void)db, (void)now, (void)tz;
+	return lx_flow_sweep(x, limit, n);
 }
 
 int lx_sweep_once(lx_db *db, lx_ms now, int tz_offset_min)
 {
-	int total = 0;
 	/* a call waiting for somebody comes before every clock */
-	int moved = lx_sweep_onekey(db, now, tz_offset_min);
-	if (moved < 0)
-		return -1;
-	total += moved;
-	int alerts = lx_sweep_alerts(db, now, tz_offset_min);
-	if (alerts < 0)
-		return -1;
-	total += alerts;
-	for (;;) {
-		int n = 0;
-		if (lx_db_begin(db, true) != LX_OK)
-			return -1;
-		lx_flow_actor sys = {0, 0, "/", true};
-		lx_flow_ctx *x = lx_flow_ctx_new(db, &sys, now, tz_offset_min);
-		int rc = lx_flow_sweep(x, 200, &n);
-		lx_flow_ctx_free(x);
-		if (rc == LX_OK)
-			rc = lx_db_commit(db);
-		else
-			lx_db_rollback(db);
-		if (rc != LX_OK)
-			return -1;
-		total += n;
-		if (n < 200)
-			return total;
-	}
+	int moved = lx_sweep_batches(db, now, tz_offset_min, 50, lx_pass_onekey);
+	int alerts = moved < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 50, lx_pass_alerts);
+	int marked = alerts < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 200, lx_pass_clocks);
+	return marked < 0 ? -1 : moved + alerts + marked;
 }
 
 static void *lx_sweeper_main(void *arg)

@@ -8,54 +8,9 @@
  * the server's reason on its item and may be sent again.
  */
 import { request, say } from './api.js';
+import { shrinkImage } from '../js/image.js';
 
 export const MAX_PHOTOS = 9;
-const LONGEST = 1600;
-const QUALITY = 0.85;
-
-async function decode(file) {
-  if (window.createImageBitmap) {
-    try { return await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* options unknown, or not decodable */ }
-    try { return await createImageBitmap(file); } catch { /* try an <img> */ }
-  }
-  const url = URL.createObjectURL(file);
-  try {
-    return await new Promise((resolve, reject) => {
-      const img = new Image();
-      img.onload = () => resolve(img);
-      img.onerror = () => reject(new Error('decode'));
-      img.src = url;
-    });
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  }
-}
-
-/* The blob to send for file: redrawn smaller as JPEG, or the file itself
- * when this browser cannot decode it (the server then says what is wrong)
- * or it is small already. */
-export async function shrinkImage(file) {
-  let src;
-  try { src = await decode(file); } catch { return file; }
-  const w = src.width || src.naturalWidth, h = src.height || src.naturalHeight;
-  if (!w || !h) return file;
-  if (Math.max(w, h) <= LONGEST && file.size < 300 * 1024 && /^image\/(jpeg|png|webp)$/.test(file.type)) {
-    if (src.close) src.close();
-    return file;
-  }
-  const k = Math.min(1, LONGEST / Math.max(w, h));
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, Math.round(w * k));
-  canvas.height = Math.max(1, Math.round(h * k));
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(src, 0, 0, canvas.width, canvas.height);
-  if (src.close) src.close();
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY));
-  return blob || file;
-}
-
 /* A file name the server takes: no slashes or control characters, not too long. */
 function safeName(name, type) {
   let n = String(name || '').replace(/[\u0000-\u001f\u007f/\\]/g, '_').slice(-80);

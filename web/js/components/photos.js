@@ -23,60 +23,14 @@ import { api, upload, serverUrl } from '../api.js';
 import { session, hasRole, stateInfo } from '../session.js';
 import { isWide, now, fmtTime, toastError } from '../util.js';
 import { showImagePreview, showConfirmDialog, showSuccessToast, showNotify } from '../vant.js';
+import { shrinkImage } from '../image.js';
+
+export { shrinkImage };
 
 export const MAX_PHOTOS = 9;
 /* The stages of the attachment API, in the order a case page lists them. */
 export const STAGES = ['intake', 'handling', 'resolve', 'verify'];
-const LONGEST = 1600;
-const QUALITY = 0.85;
 const DELETE_MS = 10 * 60e3;
-const PDF = 'application/pdf';
-
-/* An image decoded upright (EXIF orientation applied) as something a
- * canvas can draw: an ImageBitmap where the browser has one, else an
- * <img>. Throws when the browser cannot decode it (say HEIC on Chrome). */
-async function decode(file) {
-  if (window.createImageBitmap) {
-    try { return await createImageBitmap(file, { imageOrientation: 'from-image' }); } catch { /* options unknown, or not decodable */ }
-    try { return await createImageBitmap(file); } catch { /* try an <img> */ }
-  }
-  const url = URL.createObjectURL(file);
-  try {
-    return await new Promise((resolve, reject) => {
-      const img = new Image();
-      img.onload = () => resolve(img);
-      img.onerror = () => reject(new Error('decode'));
-      img.src = url;
-    });
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  }
-}
-
-/*
- * The blob to upload for file: an image redrawn on a canvas, its longest
- * edge at most 1600 px, as JPEG of quality 0.85; a PDF, or an image this
- * browser cannot decode, unchanged (the server then says what is wrong:
- * 415 not a supported image, 422 broken).
- */
-export async function shrinkImage(file) {
-  if (file.type === PDF || !/^image\//.test(file.type || 'image/')) return file;
-  let src;
-  try { src = await decode(file); } catch { return file; }
-  const w = src.width || src.naturalWidth, h = src.height || src.naturalHeight;
-  if (!w || !h) return file;
-  const k = Math.min(1, LONGEST / Math.max(w, h));
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, Math.round(w * k));
-  canvas.height = Math.max(1, Math.round(h * k));
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fff'; // a transparent PNG stays readable as JPEG
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(src, 0, 0, canvas.width, canvas.height);
-  if (src.close) src.close();
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY));
-  return blob || file;
-}
 
 /* The Chinese (or English) sentence for a failed upload. */
 export function uploadError(e) {
