@@ -230,26 +230,34 @@ int lx_api_attachment_check(lx_req *r)
 	return lx_upload_prepare_or_reply(r, u, k);
 }
 
-int lx_api_attachment_add(lx_req *r)
+/* The write job's part: u stored on its case by who (counted again inside
+ * the transaction: two uploads may race for the ninth place), with note
+ * on the timeline. */
+static int lx_upload_store(lx_req *r, struct lx_upload *u, const lx_flow_actor *who, const char *note)
 {
-	struct lx_upload *u = r->state;
-	lx_flow_actor who = {r->user.id, r->user.roles, r->user.scope, false};
-	/* counted again inside the transaction: two uploads may race for the ninth place */
 	int rc = lx_upload_room_or_reply(r, u);
 	if (rc != LX_OK)
 		return rc;
 	u->a.case_id = u->c.id;
-	u->a.created_by = r->user.id;
+	u->a.created_by = who->user_id;
 	u->a.created_at = lx_now_ms();
 	rc = lx_attachment_insert(r->db, &u->a, u->bytes, u->len, u->m.thumb, u->m.thumb_len);
 	if (rc != LX_OK)
 		return rc;
-	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &who, u->a.created_at, r->app->tz_offset_min);
+	lx_flow_ctx *x = lx_flow_ctx_new(r->db, who, u->a.created_at, r->app->tz_offset_min);
+	rc = lx_flow_note(x, &u->c, "attach", note);
+	lx_flow_ctx_free(x);
+	return rc;
+}
+
+int lx_api_attachment_add(lx_req *r)
+{
+	struct lx_upload *u = r->state;
+	lx_flow_actor who = {r->user.id, r->user.roles, r->user.scope, false};
 	char *note = lx_xasprintf("%s%s", u->a.name ? u->a.name : u->a.content_type,
 				  strcmp(u->a.stage, "resolve") == 0 ? "（办结照片）" : "");
-	rc = lx_flow_note(x, &u->c, "attach", note);
+	int rc = lx_upload_store(r, u, &who, note);
 	free(note);
-	lx_flow_ctx_free(x);
 	return rc;
 }
 
@@ -552,19 +560,9 @@ int lx_api_resident_attachment_add(lx_req *r)
 {
 	struct lx_upload *u = r->state;
 	lx_flow_actor who = {0, LX_ROLE_RESIDENT, "/", false};
-	int rc = lx_upload_room_or_reply(r, u);
-	if (rc != LX_OK)
-		return rc;
-	u->a.case_id = u->c.id;
-	u->a.created_at = lx_now_ms();
-	rc = lx_attachment_insert(r->db, &u->a, u->bytes, u->len, u->m.thumb, u->m.thumb_len);
-	if (rc != LX_OK)
-		return rc;
-	lx_flow_ctx *x = lx_flow_ctx_new(r->db, &who, u->a.created_at, r->app->tz_offset_min);
 	char *note = lx_xasprintf("反映人上传照片%s%s", u->a.name ? "：" : "", u->a.name ? u->a.name : "");
-	rc = lx_flow_note(x, &u->c, "attach", note);
+	int rc = lx_upload_store(r, u, &who, note);
 	free(note);
-	lx_flow_ctx_free(x);
 	return rc;
 }
 
