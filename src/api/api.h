@@ -284,7 +284,8 @@ int lx_api_templates_put(lx_req *r);
 int lx_api_outbox_list(lx_req *r);
 
 /* onekey.c, onekey_read.c: the press-9 call. */
-extern const lx_schema lx_onekey_call_schema, lx_onekey_note_schema, lx_sms_reply_schema;
+extern const lx_schema lx_onekey_call_schema, lx_onekey_note_schema, lx_sms_reply_schema, lx_fine_schema;
+int lx_api_onekey_fine(lx_req *r);
 int lx_api_onekey_call_read(lx_req *r);
 int lx_api_onekey_call(lx_req *r);
 int lx_api_onekey_call_reply(lx_req *r);

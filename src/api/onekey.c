@@ -313,3 +313,50 @@ int lx_api_onekey_sms_reply(lx_req *r)
 		return rc;
 	return lx_reply_json(r, 200, json_pack("{s:b, s:I}", "acked", 1, "call_id", (json_int_t)m.call_id));
 }
+
+/* ---------------- the daily "I'm fine" ---------------- */
+
+struct lx_fine_body {
+	const char *caller, *device_id;
+};
+static const lx_field lx_fine_fields[] = {
+	LX_FIELD(struct lx_fine_body, caller, LX_F_STR, .max = 24, .quiet = true, .doc = "the number that pressed"),
+	LX_FIELD(struct lx_fine_body, device_id, LX_F_STR, .max = 64, .doc = "the press-9 device's id"),
+	LX_FIELD_END,
+};
+static int lx_fine_check(const void *out, lx_schema_error *err)
+{
+	const struct lx_fine_body *b = out;
+	if (!b->caller && !b->device_id)
+		return lx_schema_fail(err, 422, "required", "caller", "give the caller or the device_id");
+	return LX_OK;
+}
+const lx_schema lx_fine_schema = {"onekey_fine", lx_fine_fields, lx_fine_check, sizeof(struct lx_fine_body)};
+
+int lx_api_onekey_fine(lx_req *r)
+{
+	const struct lx_fine_body *b = r->in;
+	lx_apikey key;
+	char phone[24], day[11];
+	if (!lx_apikey_or_reply(r, "telephony", &key))
+		return LX_FORBIDDEN;
+	lx_apikey_clear(&key);
+	if (b->caller && lx_phone_check(b->caller, phone))
+		return lx_reply_error(r, 422, "invalid", "caller", "caller is a mobile or a landline with its area code");
+	lx_resident p = {0};
+	int rc = lx_resident_by_caller(r->db, b->caller ? phone : NULL, b->device_id, &p);
+	if (rc == LX_NOTFOUND)
+		return lx_reply_error(r, 404, "not_found", "caller", "no resident has this number or device");
+	if (rc != LX_OK)
+		return lx_reply_store_error(r, rc);
+	lx_ms now = lx_now_ms();
+	lx_local_day(now, r->app->tz_offset_min, day);
+	rc = lx_fine_press(r->db, p.id, day, now);
+	bool asked = p.daily_check_since[0] != '\0';
+	int64_t id = p.id;
+	lx_resident_clear(&p);
+	if (rc != LX_OK && rc != LX_CONFLICT)
+		return lx_reply_store_error(r, rc);
+	return lx_reply_json(r, 200, json_pack("{s:I, s:s, s:b, s:b}", "resident_id", (json_int_t)id, "day", day,
+					       "recorded", rc == LX_OK, "daily_check", asked));
+}

@@ -226,6 +226,7 @@ struct lx_resident_in {
 	bool has_tags, has_contacts, has_carers;
 	const char *device_id;
 	bool has_device_id;
+	bool daily_check, has_daily_check;
 };
 #define RI struct lx_resident_in
 #define LX_RES_FIELDS                                                                                  \
@@ -241,7 +242,9 @@ struct lx_resident_in {
 	LX_FIELD_HAS(RI, contacts, LX_F_JSON, .nullable = true, .doc = "family contacts: up to 5 {name, phone, relation}"), \
 	LX_FIELD_HAS(RI, carers, LX_F_JSON, .nullable = true, \
 		     .doc = "the 代理儿女 volunteers who come when the resident presses 9: up to 5 user ids, in order"), \
-	LX_FIELD_HAS(RI, device_id, LX_F_STR, .max = 64, .nullable = true, .doc = "the press-9 device's id")
+	LX_FIELD_HAS(RI, device_id, LX_F_STR, .max = 64, .nullable = true, .doc = "the press-9 device's id"), \
+	LX_FIELD_HAS(RI, daily_check, LX_F_BOOL, \
+		     .doc = "a daily \"I'm fine\" press is expected from today; a day without one raises a follow-up")
 static const lx_field lx_resident_create_fields[] = {
 	LX_FIELD(RI, name, LX_F_STR, .required = true, .max = 32),
 	LX_RES_FIELDS,
@@ -415,6 +418,11 @@ static int lx_resident_apply_or_reply(lx_req *r, const RI *in, lx_resident *p, c
 		free(p->device_id);
 		p->device_id = in->device_id && *in->device_id ? lx_xstrdup(in->device_id) : NULL;
 	}
+	/* asked from today (kept when asked already); not asked: none */
+	if (in->has_daily_check && !in->daily_check)
+		p->daily_check_since[0] = '\0';
+	else if (in->has_daily_check && !p->daily_check_since[0])
+		lx_local_day(lx_now_ms(), r->app->tz_offset_min, p->daily_check_since);
 	if (in->has_version && in->version != p->version)
 		rc = lx_reply_error(r, 409, "stale_version", "version", "the resident changed since you read it");
 cleanup:

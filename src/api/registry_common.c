@@ -164,6 +164,10 @@ void lx_reg_resident_write(lx_jw *w, lx_req *r, const lx_resident *p, const lx_r
 	lx_jw_close(w, ']');
 	lx_jw_key(w, "device_id");
 	lx_jw_str(w, p->device_id);
+	lx_jw_key(w, "daily_check");
+	lx_jw_bool(w, p->daily_check_since[0] != '\0');
+	lx_jw_key(w, "daily_check_since");
+	lx_jw_str(w, p->daily_check_since[0] ? p->daily_check_since : NULL);
 	lx_opt_str(w, "address", p->address);
 	lx_times_write(w, r, p->version, p->created_at, p->updated_at);
 	if (!masked) {

@@ -122,6 +122,9 @@ static const lx_route lx_declared[] = {
 	 .tag = "onekey"},
 	{"POST", "/api/v1/onekey/sms-reply", lx_api_onekey_sms_reply, 0, &lx_sms_reply_schema, PUB | W,
 	 .summary = "a text answering a call (X-Api-Key: telephony): 1 acknowledges as its sender", .tag = "onekey"},
+	{"POST", "/api/v1/onekey/fine", lx_api_onekey_fine, 0, &lx_fine_schema, PUB | W,
+	 .summary = "the daily \"I'm fine\" press (X-Api-Key: telephony): recorded for today; a day without one "
+		    "is followed up", .tag = "onekey"},
 	{"GET", "/api/v1/onekey/calls", lx_api_onekey_list, ANY, NULL, 0,
 	 .summary = "calls in scope, the ones nobody acknowledged first (?open=true, limit, cursor)", .tag = "onekey"},
 	{"GET", "/api/v1/onekey/stats", lx_api_onekey_stats, ANY & ~LX_ROLE_VOLUNTEER, NULL, 0,

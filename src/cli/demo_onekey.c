@@ -7,9 +7,13 @@
  * the ladder, the first step told, the sweep moving an unanswered call on
  * after its three minutes; then the acknowledgement (mostly the first
  * carer within minutes, sometimes the second, now and then the grid
- * worker), the arrival and the close with what it was. Deterministic.
+ * worker), the arrival and the close with what it was. A few of them
+ * press "I'm fine" every morning for the last two months; a day one
+ * forgot was followed up by the grid (field/fine.c) and found well.
+ * Deterministic.
  */
 #include "demo.h"
+#include "field.h"
 #include "repo_registry.h"
 
 #include <stdio.h>
@@ -213,6 +217,76 @@ cleanup:
 	return rc;
 }
 
+#define LX_FINE_DAYS 60
+#define LX_FINE_EVERY 6 /* one elder in six is asked to press daily */
+
+/* The follow-up of a missed day lived on: the grid goes the same morning. */
+static int lx_demo_follow_up_life(struct lx_demo *d, int64_t case_id, lx_ms t, lx_ms now)
+{
+	static const char *const found[] = {"已上门探访，老人安好，昨天手机没电忘了按键", "已上门探访，老人去女儿家住了一天",
+					     "已上门探访，老人身体不适在床休息，已联系社区医生"};
+	lx_flow_actor adm = {d->dispatcher_id, LX_ROLE_ADMIN, "/", false};
+	lx_flow_error err = {0};
+	lx_ms steps[3] = {t + 20 * LX_MIN_MS, t + (lx_ms)((1.5 + lx_demo_unif(&d->rng) * 3) * 60 * LX_MIN_MS), 0};
+	steps[2] = steps[1] + 30 * LX_MIN_MS;
+	const char *actions[3] = {"accept", "resolve", "verify"};
+	for (int i = 0; i < 3; i++) {
+		if (steps[i] > now)
+			return LX_OK;
+		lx_flow_ctx_set_actor(d->x, &adm);
+		lx_flow_ctx_set_now(d->x, steps[i]);
+		lx_flow_input in = {.reply = (char *)found[lx_demo_rand(&d->rng) % 3], .passed = true, .has_passed = true,
+				    .note = i == 2 ? "社区回访确认" : NULL};
+		int rc = lx_flow_fire(d->x, case_id, actions[i], &in, NULL, NULL, &err);
+		if (rc != LX_OK && err.status != 409) {
+			fprintf(stderr, "lianxin demo: a follow-up's %s failed: %s\n", actions[i], err.message);
+			return rc;
+		}
+	}
+	return LX_OK;
+}
+
+/* Two months of the daily "I'm fine" of every LX_FINE_EVERY-th elder: a
+ * press most mornings; each day's sweep just after midnight follows up
+ * the days missed, as the server's does. */
+static int lx_demo_fine(struct lx_demo *d, lx_resident *res, size_t n, lx_ms now)
+{
+	int tz = 480, rc = LX_OK;
+	lx_ms day0 = now - (now + tz * LX_MIN_MS) % LX_DAY_MS - LX_FINE_DAYS * LX_DAY_MS;
+	char since[11], day[11];
+	lx_local_day(day0, tz, since);
+	for (size_t i = 0; rc == LX_OK && i < n; i += LX_FINE_EVERY) {
+		if (!res[i].id || !res[i].ncarers)
+			continue;
+		snprintf(res[i].daily_check_since, sizeof res[i].daily_check_since, "%s", since);
+		rc = lx_resident_update(d->db, &res[i], now);
+	}
+	for (lx_ms t = day0; rc == LX_OK && t < now; t += LX_DAY_MS) {
+		lx_local_day(t, tz, day);
+		for (size_t i = 0; rc == LX_OK && i < n; i += LX_FINE_EVERY) {
+			lx_ms at = t + (lx_ms)((6.5 + lx_demo_unif(&d->rng) * 3) * 60 * LX_MIN_MS);
+			if (res[i].id && res[i].daily_check_since[0] && at < now && lx_demo_chance(&d->rng, 0.97)) {
+				rc = lx_fine_press(d->db, res[i].id, day, at);
+				rc = rc == LX_CONFLICT ? LX_OK : rc;
+			}
+		}
+		lx_ms sweep = t + LX_DAY_MS + 5 * LX_MIN_MS;
+		if (rc != LX_OK || sweep > now)
+			break;
+		lx_flow_actor sys = {0, 0, "/", true};
+		lx_flow_ctx_set_actor(d->x, &sys);
+		lx_flow_ctx_set_now(d->x, sweep);
+		int raised = 0;
+		rc = lx_fine_sweep(d->x, d->db, sweep, tz, 64, &raised);
+		for (size_t i = 0; rc == LX_OK && raised && i < n; i += LX_FINE_EVERY) {
+			int64_t case_id = 0;
+			if (res[i].id && lx_fine_case_of(d->db, res[i].id, day, &case_id) == LX_OK && case_id)
+				rc = lx_demo_follow_up_life(d, case_id, sweep + 7 * 60 * LX_MIN_MS, now);
+		}
+	}
+	return rc;
+}
+
 struct lx_call_at {
 	lx_ms t;
 	size_t elder;
@@ -239,6 +313,7 @@ int lx_demo_onekey(struct lx_demo *d, lx_ms now)
 	for (size_t i = 0; rc == LX_OK && i < e.n; i++) {
 		rc = lx_demo_assign(d, vols, e.v[i].id, &res[i], now);
 		if (rc == LX_NOTFOUND) {
+			lx_resident_clear(&res[i]); /* not in a community: no carers, no calls */
 			rc = LX_OK;
 			continue;
 		}
@@ -257,6 +332,8 @@ int lx_demo_onekey(struct lx_demo *d, lx_ms now)
 	qsort(calls, ncalls, sizeof *calls, lx_call_cmp);
 	for (size_t i = 0; rc == LX_OK && i < ncalls; i++)
 		rc = lx_demo_call(d, &res[calls[i].elder], calls[i].t, now);
+	if (rc == LX_OK)
+		rc = lx_demo_fine(d, res, e.n, now);
 	for (size_t i = 0; i < e.n; i++)
 		lx_resident_clear(&res[i]);
 	free(res);

@@ -447,3 +447,12 @@ char *lx_phone_key(const char *phone)
 	memmove(k, d, strlen(d) + 1);
 	return k;
 }
+
+char *lx_local_day(lx_ms t, int offset_min, char out[11])
+{
+	char iso[40];
+	lx_time_format(t, offset_min, iso, sizeof iso);
+	memcpy(out, iso, 10);
+	out[10] = '\0';
+	return out;
+}

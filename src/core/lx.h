@@ -77,6 +77,8 @@ void lx_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /* Formats t as RFC 3339 with the given offset ("2026-04-01T09:30:00+08:00")
  * into out (at least 32 bytes). Returns out. */
 char *lx_time_format(lx_ms t, int offset_min, char *out, size_t outsz);
+/* The local date of t at offset_min ("2026-12-02") into out. Returns out. */
+char *lx_local_day(lx_ms t, int offset_min, char out[11]);
 /* Parses RFC 3339 / W3C datetime (with Z or +hh:mm, or a plain date
  * YYYY-MM-DD read in the server zone offset_min) into *out.
  * Returns LX_OK or LX_INVALID. */

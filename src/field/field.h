@@ -149,5 +149,10 @@ int lx_visit_record(lx_flow_ctx *x, lx_db *db, const lx_flow_actor *who, lx_ms n
  * once each until they are seen; *n counts them. In the caller's write
  * transaction. LX_OK or LX_ERR. */
 int lx_visits_alert_sweep(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n);
+/* The daily "I'm fine" (fine.c): for up to limit residents asked for it
+ * whose yesterday (at now, zone tz) passed without a press, the follow-up
+ * case at their place (category 0708), once a day each; *n counts them.
+ * In the caller's write transaction. LX_OK or LX_ERR. */
+int lx_fine_sweep(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n);
 
 #endif

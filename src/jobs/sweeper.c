@@ -1,7 +1,8 @@
 /*
  * sweeper.c - the timed work of every node, each tick: the press-9 calls
  * whose step ran out move on (flow/onekey.c), the field's two-day alerts
- * are raised, and the clocks' sweep fires the machines' overdue actions on
+ * are raised and the daily "I'm fine" presses missed yesterday followed
+ * up (field/fine.c), and the clocks' sweep fires the machines' overdue actions on
  * cases whose deadline passed, warns of deadlines an hour off and resumes
  * suspensions whose end came (flow/: lx_flow_sweep). Each pass is one write transaction per batch;
  * every change goes through the engine's versioned update, so a second
@@ -69,6 +70,12 @@ static int lx_pass_alerts(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limi
 	return lx_visits_alert_sweep(x, db, now, tz, limit, n);
 }
 
+/* The daily "I'm fine" presses yesterday missed (field/fine.c). */
+static int lx_pass_fine(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n)
+{
+	return lx_fine_sweep(x, db, now, tz, limit, n);
+}
+
 /* The clocks: the engine's sweep (overdue, warnings, suspensions ending). */
 static int lx_pass_clocks(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n)
 {
@@ -81,8 +88,9 @@ int lx_sweep_once(lx_db *db, lx_ms now, int tz_offset_min)
 	/* a call waiting for somebody comes before every clock */
 	int moved = lx_sweep_batches(db, now, tz_offset_min, 50, lx_pass_onekey);
 	int alerts = moved < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 50, lx_pass_alerts);
-	int marked = alerts < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 200, lx_pass_clocks);
-	return marked < 0 ? -1 : moved + alerts + marked;
+	int missed = alerts < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 50, lx_pass_fine);
+	int marked = missed < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 200, lx_pass_clocks);
+	return marked < 0 ? -1 : moved + alerts + missed + marked;
 }
 
 static void *lx_sweeper_main(void *arg)

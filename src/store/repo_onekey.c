@@ -326,3 +326,71 @@ int lx_onekey_told_open(lx_db *db, int (*fn)(void *arg, int64_t call_id, int64_t
 	lx_stmt_done(st);
 	return rc == LX_ERR ? LX_ERR : LX_OK;
 }
+
+/* ---------------- the daily "I'm fine" ---------------- */
+
+/* Inserts the day's row; LX_CONFLICT when it is there already. */
+static int lx_fine_row(lx_db *db, int64_t resident_id, const char *day, const char *kind, int64_t case_id, lx_ms now)
+{
+	lx_stmt *st = lx_db_prepare(db, "INSERT INTO resident_fine(resident_id, day, kind, at, case_id) "
+					"VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, resident_id);
+	lx_stmt_bind_text(st, 2, day);
+	lx_stmt_bind_text(st, 3, kind);
+	lx_stmt_bind_int(st, 4, now);
+	lx_bind_id(st, 5, case_id);
+	int rc = lx_stmt_exec(st);
+	if (rc != LX_OK)
+		return rc;
+	return lx_db_changes(db) ? LX_OK : LX_CONFLICT;
+}
+
+int lx_fine_press(lx_db *db, int64_t resident_id, const char *day, lx_ms now)
+{
+	return lx_fine_row(db, resident_id, day, "pressed", 0, now);
+}
+
+int lx_fine_missed_record(lx_db *db, int64_t resident_id, const char *day, lx_ms now)
+{
+	return lx_fine_row(db, resident_id, day, "missed", 0, now);
+}
+
+int lx_fine_followed_up(lx_db *db, int64_t resident_id, const char *day, int64_t case_id)
+{
+	lx_stmt *st = lx_db_prepare(db, "UPDATE resident_fine SET case_id = ? WHERE resident_id = ? AND day = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, case_id);
+	lx_stmt_bind_int(st, 2, resident_id);
+	lx_stmt_bind_text(st, 3, day);
+	return lx_change_one(db, st, LX_NOTFOUND);
+}
+
+int lx_fine_missed(lx_db *db, const char *day, int64_t *ids, int max, int *n)
+{
+	*n = 0;
+	lx_stmt *st = lx_db_prepare(db, "SELECT r.id FROM residents r WHERE r.daily_check_since IS NOT NULL "
+					"AND r.daily_check_since <= ?1 AND NOT EXISTS (SELECT 1 FROM resident_fine f "
+					"WHERE f.resident_id = r.id AND f.day = ?1) ORDER BY r.id LIMIT ?2");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_text(st, 1, day);
+	lx_stmt_bind_int(st, 2, max);
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW && *n < max)
+		ids[(*n)++] = lx_stmt_int(st, 0);
+	lx_stmt_done(st);
+	return rc == LX_ERR ? LX_ERR : LX_OK;
+}
+
+int lx_fine_case_of(lx_db *db, int64_t resident_id, const char *day, int64_t *case_id)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT COALESCE(case_id, 0) FROM resident_fine WHERE resident_id = ? AND day = ?");
+	if (!st)
+		return LX_ERR;
+	lx_stmt_bind_int(st, 1, resident_id);
+	lx_stmt_bind_text(st, 2, day);
+	return lx_stmt_one_int(st, case_id);
+}

@@ -84,4 +84,23 @@ int lx_onekey_each_between(lx_db *db, const char *scope, lx_ms from, lx_ms to,
 int lx_onekey_told_open(lx_db *db, int (*fn)(void *arg, int64_t call_id, int64_t user_id, const char *phone),
 			void *arg);
 
+/* ---------------- the daily "I'm fine" (schema 026) ---------------- */
+
+/* Records resident_id's press on local day (YYYY-MM-DD) at now. LX_OK,
+ * LX_CONFLICT (that day is recorded already), LX_ERR. */
+int lx_fine_press(lx_db *db, int64_t resident_id, const char *day, lx_ms now);
+/* The ids of up to max residents asked for a daily press since day or
+ * before whose day has no row (neither a press nor a follow-up), into
+ * ids; their count in *n. LX_OK or LX_ERR. */
+int lx_fine_missed(lx_db *db, const char *day, int64_t *ids, int max, int *n);
+/* Records day as missed by resident_id (its follow-up to come). LX_OK,
+ * LX_CONFLICT (a row for that day came first: a late press, another
+ * node), LX_ERR. */
+int lx_fine_missed_record(lx_db *db, int64_t resident_id, const char *day, lx_ms now);
+/* The follow-up case of resident_id's day into *case_id (0: a press, or
+ * none yet). LX_OK, LX_NOTFOUND (no row), LX_ERR. */
+int lx_fine_case_of(lx_db *db, int64_t resident_id, const char *day, int64_t *case_id);
+/* The follow-up case of a missed day. LX_OK, LX_NOTFOUND, LX_ERR. */
+int lx_fine_followed_up(lx_db *db, int64_t resident_id, const char *day, int64_t case_id);
+
 #endif

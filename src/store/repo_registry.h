@@ -119,6 +119,7 @@ typedef struct lx_resident {
 	int64_t carers[LX_CARERS_MAX]; /* 代理儿女 volunteers' user ids, in the order called */
 	int ncarers;
 	char *device_id;        /* the press-9 device's id, or NULL */
+	char daily_check_since[11]; /* YYYY-MM-DD from which a daily "I'm fine" press is expected, "" none */
 	char *address;          /* the household's (read only; NULL without one) */
 	int version;
 	lx_ms created_at, updated_at;

@@ -15,7 +15,7 @@
 #define LX_RES_COLS                                                                                \
 	"r.id, r.household_id, r.unit_id, r.unit_path, r.name, r.gender, r.birth_date, r.phone_enc, " \
 	"r.id_enc, r.contacts_enc, r.tags, r.version, r.created_at, r.updated_at, h.address, r.carer_ids, " \
-	"r.device_id"
+	"r.device_id, r.daily_check_since"
 #define LX_RES_FROM " FROM residents r LEFT JOIN households h ON h.id = r.household_id"
 
 void lx_resident_clear(lx_resident *p)
@@ -74,6 +74,7 @@ static void lx_resident_fill(lx_stmt *st, void *out)
 			p->carers[p->ncarers++] = json_integer_value(v);
 	json_decref(carers);
 	p->device_id = lx_stmt_isnull(st, 16) ? NULL : lx_stmt_dup(st, 16);
+	lx_copy_small(p->daily_check_since, sizeof p->daily_check_since, lx_stmt_text(st, 17));
 }
 
 /* Binds a sealed value at i and its hash at i + 1 (hash_kind NULL: no hash
@@ -112,8 +113,9 @@ static void lx_bind_tags(lx_stmt *st, int i, const json_t *tags)
 	free(s);
 }
 
-/* Writes p's carers (the column read back, and their rows in order for a
- * volunteer's residents) and its device again. */
+/* Writes p's press-9 fields again: its carers (the column read back, and
+ * their rows in order for a volunteer's residents), its device, its daily
+ * "I'm fine". */
 static int lx_resident_carer_rows(lx_db *db, const lx_resident *p)
 {
 	json_t *ids = json_array();
@@ -121,13 +123,15 @@ static int lx_resident_carer_rows(lx_db *db, const lx_resident *p)
 		json_array_append_new(ids, json_integer(p->carers[i]));
 	char *text = json_dumps(ids, JSON_COMPACT);
 	json_decref(ids);
-	lx_stmt *st = lx_db_prepare(db, "UPDATE residents SET carer_ids = ?, device_id = ? WHERE id = ?");
+	lx_stmt *st = lx_db_prepare(db, "UPDATE residents SET carer_ids = ?, device_id = ?, daily_check_since = ? "
+					"WHERE id = ?");
 	int rc = LX_ERR;
 	if (!st)
 		goto cleanup;
 	lx_stmt_bind_text(st, 1, p->ncarers ? text : NULL);
 	lx_stmt_bind_text(st, 2, p->device_id);
-	lx_stmt_bind_int(st, 3, p->id);
+	lx_stmt_bind_text(st, 3, p->daily_check_since[0] ? p->daily_check_since : NULL);
+	lx_stmt_bind_int(st, 4, p->id);
 	if ((rc = lx_stmt_exec(st)) != LX_OK)
 		goto cleanup;
 	rc = LX_ERR;

@@ -293,3 +293,50 @@ def test_a_carer_of_another_community_sees_and_answers_the_call(ladder):
     # the ladder's text names where to answer
     text = wait_for(lambda: texts_to(s, far["phone"]), what="the carer's text")
     assert any("#/onekey/%d" % c["id"] in t for t in text), text
+
+
+def test_a_day_without_the_daily_press_is_followed_up_once(ladder):
+    from conftest import db_exec
+    import datetime
+    L = ladder
+    s = L["s"]
+    admin = L["admin"]
+    # asked from today: the registry says so; today's press is recorded once
+    st, res = s.client.patch("/api/v1/registry/residents/%d" % L["res"]["id"], {"daily_check": True}, admin)
+    assert st == 200 and res["daily_check"] is True and re.fullmatch(r"\d{4}-\d{2}-\d{2}", res["daily_check_since"]), res
+    fine = lambda body: s.client.request("POST", "/api/v1/onekey/fine", body, headers={"X-Api-Key": L["key"]})[:2]
+    st, b = fine({"caller": L["res_phone"]})
+    assert st == 200 and b["recorded"] is True and b["daily_check"] is True and b["day"] == res["daily_check_since"], b
+    st, b = fine({"device_id": L["res"]["device_id"]})
+    assert st == 200 and b["recorded"] is False, "one press a day counts"
+    for body, code in (({"caller": mobile()}, 404), ({}, 422), ({"caller": "12"}, 422)):
+        st, b = fine(body)
+        assert st == code, (body, b)
+    st, b = s.client.request("POST", "/api/v1/onekey/fine", {"caller": L["res_phone"]})[:2]
+    assert st == 401, b
+    # she was asked three days ago and did not press yesterday; her neighbour did
+    st, other = s.client.post("/api/v1/registry/residents", {"unit_id": L["community"], "name": "周爷爷",
+                                                             "phone": mobile(), "daily_check": True}, admin)
+    assert st == 201, other
+    three = (datetime.date.today() - datetime.timedelta(days=3)).isoformat()
+    yesterday = (datetime.datetime.utcnow() + datetime.timedelta(hours=8) - datetime.timedelta(days=1)).date().isoformat()
+    for rid in (L["res"]["id"], other["id"]):
+        db_exec(s.db, "UPDATE residents SET daily_check_since = '%s' WHERE id = %d" % (three, rid))
+    db_exec(s.db, "INSERT INTO resident_fine(resident_id, day, kind, at) VALUES (%d, '%s', 'pressed', 1)"
+            % (other["id"], yesterday))
+    desk = s.client.login("dispatcher")
+
+    def follow_ups():
+        st, b = s.client.get("/api/v1/cases?q=%s&limit=100" % "未报平安", desk)
+        assert st == 200, b
+        # the demo's two months have follow-ups of their own: these two are the test's
+        return [c for c in b["items"] if c["title"] in ("独居老人未报平安：孙奶奶", "独居老人未报平安：周爷爷")]
+    got = wait_for(follow_ups, what="the follow-up of the missed day")
+    assert len(got) == 1 and "孙奶奶" in got[0]["title"] and got[0]["category_code"] == "0708", got
+    time.sleep(0.5)                                   # more sweeps: still one
+    assert len(follow_ups()) == 1
+    st, case = s.client.get("/api/v1/cases/%d" % got[0]["id"], desk)
+    assert yesterday in case["description"] and any(e["action"] == "fine_missed" for e in case["timeline"]), case
+    # no longer asked: nothing more is expected of her
+    st, res = s.client.patch("/api/v1/registry/residents/%d" % L["res"]["id"], {"daily_check": False}, admin)
+    assert st == 200 and res["daily_check"] is False and res["daily_check_since"] is None, res

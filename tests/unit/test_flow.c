@@ -370,7 +370,7 @@ static void test_unrated_types(void **state)
 {
 	(void)state;
 	lx_flow_ctx *x = ctx();
-	const char *unrated[] = {"hazard", "opinion"}, *rated[] = {"request", "dispute", "proxy", "suggestion", "onekey"};
+	const char *unrated[] = {"hazard", "opinion"}, *rated[] = {"request", "dispute", "proxy", "suggestion"};
 	for (size_t i = 0; i < 2; i++) {
 		lx_case c;
 		spec_case(&c, "resolved");
@@ -380,7 +380,7 @@ static void test_unrated_types(void **state)
 		assert_int_equal(lx_flow_decide(x, &c, "close", NULL, NULL, &err), LX_OK);
 		lx_case_clear(&c);
 	}
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		lx_case c;
 		spec_case(&c, "resolved");
 		snprintf(c.type, sizeof c.type, "%s", rated[i]);
@@ -390,6 +390,20 @@ static void test_unrated_types(void **state)
 	}
 	assert_false(lx_flow_type_known("visit"));
 	assert_true(lx_flow_type_known("hazard"));
+	/* a press-9 call is its own machine: calling, acked, arrived, closed; never rated */
+	const lx_flow_state *calling = lx_flow_state_of("onekey", "calling"), *closed = lx_flow_state_of("onekey", "closed");
+	assert_non_null(calling);
+	assert_non_null(closed);
+	assert_true(calling->open && !calling->done && closed->done && !closed->open);
+	assert_null(lx_flow_state_of("onekey", "resolved"));
+	lx_case c;
+	spec_case(&c, "calling");
+	snprintf(c.type, sizeof c.type, "onekey");
+	lx_flow_error err;
+	assert_int_not_equal(lx_flow_decide(x, &c, "rate", NULL, NULL, &err), LX_OK);
+	assert_int_not_equal(lx_flow_decide(x, &c, "arrive", NULL, NULL, &err), LX_OK); /* acknowledged first */
+	assert_int_equal(err.status, 409);
+	lx_case_clear(&c);
 	lx_flow_ctx_free(x);
 }
 
