@@ -553,7 +553,12 @@ int lx_http_serve(lx_app *app, const char *bind, int port)
 		;
 	fprintf(stderr, "lianxin: signal %d, finishing in-flight requests\n", sig);
 	app->stopping = 1;
-	MHD_quiesce_daemon(d);
+	/* No MHD_quiesce_daemon: with epoll and internal threads it races the
+	 * workers' own removal of the listening socket from their epoll sets
+	 * and libmicrohttpd (0.9.75) aborts when it loses (CI saw "Failed to
+	 * remove listen FD from epoll set" at a SIGTERM). MHD_stop_daemon stops
+	 * accepting as it stops: each worker finishes the handler it is in (a
+	 * write job waits for its commit) before its thread is joined. */
 	lx_events_stop(); /* every live stream resumed and ended */
 	MHD_stop_daemon(d);
 	lx_guard_stop(app);

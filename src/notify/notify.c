@@ -182,6 +182,8 @@ static int lx_notify_webhook(lx_db *db, const lx_notice *ev, const char *text, s
 	return rc;
 }
 
+#define LX_NOTIFY_BATCH 64
+
 int lx_notify(lx_db *db, const lx_notice *ev, const lx_recipient *to, size_t n, lx_ms now)
 {
 	assert(ev && ev->event && ev->stem[0]);
@@ -190,15 +192,26 @@ int lx_notify(lx_db *db, const lx_notice *ev, const lx_recipient *to, size_t n, 
 	char *sms = rc == LX_OK ? lx_notice_text(db, ev, "sms", &rc) : NULL;
 	if (rc != LX_OK || (!inbox && !sms))
 		goto done;
+	/* the inbox entries in one statement per four: the writer's time is intake's */
+	int64_t users[LX_NOTIFY_BATCH];
+	char keys[LX_NOTIFY_BATCH][160];
+	const char *keyp[LX_NOTIFY_BATCH];
+	size_t nu = 0;
 	for (size_t i = 0; rc == LX_OK && i < n; i++) {
 		if (to[i].user_id && inbox) {
-			char key[160];
-			snprintf(key, sizeof key, "%s:%s:u%lld", ev->event, ev->stem, (long long)to[i].user_id);
-			rc = lx_inbox_add(db, to[i].user_id, ev->event, ev->case_id, inbox, key, now);
+			snprintf(keys[nu], sizeof keys[nu], "%s:%s:u%lld", ev->event, ev->stem, (long long)to[i].user_id);
+			keyp[nu] = keys[nu];
+			users[nu++] = to[i].user_id;
+			if (nu == LX_NOTIFY_BATCH) {
+				rc = lx_inbox_add_many(db, users, keyp, nu, ev->event, ev->case_id, inbox, now);
+				nu = 0;
+			}
 		}
 		if (rc == LX_OK && to[i].sms && to[i].phone && to[i].phone[0])
 			rc = lx_notify_sms(db, ev, sms ? sms : inbox, to[i].phone, now);
 	}
+	if (rc == LX_OK && nu)
+		rc = lx_inbox_add_many(db, users, keyp, nu, ev->event, ev->case_id, inbox, now);
 	if (rc == LX_OK && lx_webhook_on)
 		rc = lx_notify_webhook(db, ev, inbox ? inbox : sms, n, now);
 done:

@@ -6,28 +6,13 @@
 #include "rules.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---------------- inbox ---------------- */
-
-int lx_inbox_add(lx_db *db, int64_t user_id, const char *event, int64_t case_id, const char *text,
-		 const char *key, lx_ms now)
-{
-	assert(user_id > 0 && event && text);
-	lx_stmt *st = lx_db_prepare(db, "INSERT INTO inbox(user_id, event, case_id, text, msg_key, created_at) "
-					"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-	if (!st)
-		return LX_ERR;
-	lx_stmt_bind_int(st, 1, user_id);
-	lx_stmt_bind_text(st, 2, event);
-	lx_bind_id(st, 3, case_id);
-	lx_stmt_bind_text(st, 4, text);
-	lx_stmt_bind_text(st, 5, key);
-	lx_stmt_bind_int(st, 6, now);
-	return lx_stmt_exec(st);
-}
 
 static json_t *lx_inbox_row(lx_stmt *st, void *arg)
 {
@@ -97,22 +82,127 @@ int lx_inbox_read_all(lx_db *db, int64_t user_id, lx_ms now, int64_t *n)
 	return LX_OK;
 }
 
+/* The people of a unit, kept a few seconds per unit: every change of a
+ * case that tells its handling unit reads them in the one writer. A
+ * change of a user on this node (lx_users_changed, from repo_users.c)
+ * drops them all; another node's shows within LX_UCACHE_MS. */
+#define LX_UCACHE 256
+#define LX_UCACHE_MS 10000
+#define LX_UCACHE_PEOPLE 32
+
+struct lx_uslot {
+	int64_t unit_id;
+	lx_ms until;
+	uint64_t gen;
+	int n;
+	int64_t ids[LX_UCACHE_PEOPLE];
+	unsigned roles[LX_UCACHE_PEOPLE];
+};
+
+static struct lx_uslot lx_ucache[LX_UCACHE];
+static pthread_mutex_t lx_ucache_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic uint64_t lx_users_gen = 1;
+
+void lx_users_changed(void)
+{
+	atomic_fetch_add(&lx_users_gen, 1);
+}
+
+/* The people of unit_id from the cache into *out; false when not there. */
+static bool lx_ucache_get(int64_t unit_id, lx_ms now, struct lx_uslot *out)
+{
+	pthread_mutex_lock(&lx_ucache_mu);
+	const struct lx_uslot *s = &lx_ucache[(uint64_t)unit_id % LX_UCACHE];
+	bool hit = s->unit_id == unit_id && s->until > now && s->gen == atomic_load(&lx_users_gen);
+	if (hit)
+		*out = *s;
+	pthread_mutex_unlock(&lx_ucache_mu);
+	return hit;
+}
+
+static void lx_ucache_put(const struct lx_uslot *v)
+{
+	pthread_mutex_lock(&lx_ucache_mu);
+	lx_ucache[(uint64_t)v->unit_id % LX_UCACHE] = *v;
+	pthread_mutex_unlock(&lx_ucache_mu);
+}
+
 int lx_users_of_unit(lx_db *db, int64_t unit_id, unsigned mask, void (*fn)(void *arg, int64_t user_id),
 		     void *arg)
 {
-	lx_stmt *st = lx_db_prepare(db, "SELECT id, roles FROM users WHERE unit_id = ? AND active = 1 ORDER BY id");
-	if (!st)
-		return LX_ERR;
-	lx_stmt_bind_int(st, 1, unit_id);
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW) {
-		unsigned roles = 0;
-		lx_roles_parse_list(lx_stmt_text(st, 1), &roles);
-		if (roles & mask)
-			fn(arg, lx_stmt_int(st, 0));
+	struct lx_uslot v;
+	lx_ms now = lx_now_ms();
+	if (!lx_ucache_get(unit_id, now, &v)) {
+		uint64_t gen = atomic_load(&lx_users_gen); /* before the read: a change meanwhile drops it */
+		lx_stmt *st = lx_db_prepare(db, "SELECT id, roles FROM users WHERE unit_id = ? AND active = 1 ORDER BY id");
+		if (!st)
+			return LX_ERR;
+		lx_stmt_bind_int(st, 1, unit_id);
+		int rc;
+		bool all = true;
+		v = (struct lx_uslot){.unit_id = unit_id, .until = now + LX_UCACHE_MS, .gen = gen};
+		while ((rc = lx_stmt_step(st)) == LX_ROW) {
+			unsigned roles = 0;
+			lx_roles_parse_list(lx_stmt_text(st, 1), &roles);
+			if (v.n < LX_UCACHE_PEOPLE) {
+				v.ids[v.n] = lx_stmt_int(st, 0);
+				v.roles[v.n++] = roles;
+			} else {
+				all = false;
+				if (roles & mask) /* a unit too big to keep: told from the rows */
+					fn(arg, lx_stmt_int(st, 0));
+			}
+		}
+		lx_stmt_done(st);
+		if (rc != LX_DONE)
+			return LX_ERR;
+		if (all)
+			lx_ucache_put(&v);
 	}
-	lx_stmt_done(st);
-	return rc == LX_DONE ? LX_OK : LX_ERR;
+	for (int i = 0; i < v.n; i++)
+		if (v.roles[i] & mask)
+			fn(arg, v.ids[i]);
+	return LX_OK;
+}
+
+/* ---------------- inbox, many at once ---------------- */
+
+/* One INSERT for up to four entries (the statement cache keeps each). */
+static const char *const lx_inbox_insert_sql[] = {
+	NULL,
+	"INSERT INTO inbox(user_id, event, case_id, text, msg_key, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+	"ON CONFLICT DO NOTHING",
+	"INSERT INTO inbox(user_id, event, case_id, text, msg_key, created_at) VALUES (?, ?, ?, ?, ?, ?), "
+	"(?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+	"INSERT INTO inbox(user_id, event, case_id, text, msg_key, created_at) VALUES (?, ?, ?, ?, ?, ?), "
+	"(?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+	"INSERT INTO inbox(user_id, event, case_id, text, msg_key, created_at) VALUES (?, ?, ?, ?, ?, ?), "
+	"(?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+};
+
+int lx_inbox_add_many(lx_db *db, const int64_t *users, const char *const *keys, size_t n, const char *event,
+		      int64_t case_id, const char *text, lx_ms now)
+{
+	for (size_t at = 0; at < n;) {
+		size_t k = n - at < 4 ? n - at : 4;
+		lx_stmt *st = lx_db_prepare(db, lx_inbox_insert_sql[k]);
+		if (!st)
+			return LX_ERR;
+		for (size_t i = 0; i < k; i++) {
+			int b = (int)i * 6;
+			assert(users[at + i] > 0);
+			lx_stmt_bind_int(st, b + 1, users[at + i]);
+			lx_stmt_bind_text(st, b + 2, event);
+			lx_bind_id(st, b + 3, case_id);
+			lx_stmt_bind_text(st, b + 4, text);
+			lx_stmt_bind_text(st, b + 5, keys[at + i]);
+			lx_stmt_bind_int(st, b + 6, now);
+		}
+		if (lx_stmt_exec(st) != LX_OK)
+			return LX_ERR;
+		at += k;
+	}
+	return LX_OK;
 }
 
 /* ---------------- outbox ---------------- */

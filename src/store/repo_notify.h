@@ -12,11 +12,6 @@
 
 /* ---------------- inbox ---------------- */
 
-/* Adds an entry for user_id. key, when not NULL, makes the entry unique:
- * a second insert with the same key writes nothing and is LX_OK. case_id 0:
- * none. LX_OK or LX_ERR. */
-int lx_inbox_add(lx_db *db, int64_t user_id, const char *event, int64_t case_id, const char *text,
-		 const char *key, lx_ms now);
 /* The user's entries, newest first, below cursor id `before` (0: from the
  * newest), at most limit + 1 of them (the caller sees whether there is a
  * next page), only unread ones when unread_only. Rows {id, event, case_id,
@@ -35,9 +30,17 @@ int lx_inbox_read(lx_db *db, int64_t user_id, int64_t id, lx_ms now);
 int lx_inbox_read_all(lx_db *db, int64_t user_id, lx_ms now, int64_t *n);
 
 /* Calls fn(arg, user_id) for each active user of unit unit_id whose roles
- * meet mask, in id order. LX_OK or LX_ERR. */
+ * meet mask, in id order (the unit's people kept a few seconds: see
+ * lx_users_changed). LX_OK or LX_ERR. */
 int lx_users_of_unit(lx_db *db, int64_t unit_id, unsigned mask, void (*fn)(void *arg, int64_t user_id),
 		     void *arg);
+/* Forgets the units' people lx_users_of_unit keeps (a user was added or
+ * changed on this node). */
+void lx_users_changed(void);
+/* Inserts the n inbox entries of users[i] with msg_key keys[i] (one that
+ * exists is left alone), in as few statements as may be. LX_OK or LX_ERR. */
+int lx_inbox_add_many(lx_db *db, const int64_t *users, const char *const *keys, size_t n, const char *event,
+		      int64_t case_id, const char *text, lx_ms now);
 
 /* ---------------- outbox ---------------- */
 

@@ -5,6 +5,7 @@
  * database does not hand out live tokens.
  */
 #include "repo.h"
+#include "repo_notify.h"
 #include "rules.h"
 
 #include <stdio.h>
@@ -74,6 +75,7 @@ static void lx_user_bind(lx_stmt *st, int first, const lx_user *u)
 
 int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash)
 {
+	lx_users_changed();
 	lx_ms now = lx_now_ms();
 	lx_stmt *st = lx_db_prepare(db,
 		"INSERT INTO users(name, phone, roles, unit_id, active, login, password_hash, "
@@ -99,6 +101,7 @@ int lx_user_insert(lx_db *db, lx_user *u, const char *password_hash)
 
 int lx_user_update(lx_db *db, const lx_user *u, const char *password_hash)
 {
+	lx_users_changed();
 	lx_ms now = lx_now_ms();
 	lx_stmt *st = lx_db_prepare(db, password_hash
 		? "UPDATE users SET name = ?, phone = ?, roles = ?, unit_id = ?, active = ?, "

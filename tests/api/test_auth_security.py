@@ -545,14 +545,15 @@ def test_unmasked_reads_exports_and_key_use_reach_the_trail(own_server):
     time.sleep(1.0)
     rows = audit(s, kind="unmasked_read")
     target = "case:%d" % case["id"]
-    mine = [a for a in rows if a["target"] == target]
-    assert len(mine) == 1 and mine[0]["login"] == "dispatcher" and mine[0]["addr"] == "127.0.0.1"
+    # the demo's year of the log may hold an admin's read of the same case: this one is the dispatcher's
+    mine = [a for a in rows if a["target"] == target and a["login"] != "admin"]
+    assert len(mine) == 1 and mine[0]["login"] == "dispatcher" and mine[0]["addr"] == "127.0.0.1", mine
     assert not [a for a in rows if a["target"] == target and a["login"] == "leader"]
     assert [a for a in audit(s, kind="export") if a["login"] == "dispatcher" and a["target"] == "cases.csv"]
     # reading it again within ten minutes adds no row
     c.request("GET", "/api/v1/cases/%d" % case["id"], token=desk)
     time.sleep(1.0)
-    assert len([a for a in audit(s, kind="unmasked_read") if a["target"] == target]) == 1
+    assert len([a for a in audit(s, kind="unmasked_read") if a["target"] == target and a["login"] != "admin"]) == 1
 
 
 def test_audit_verify_sees_a_row_removed_from_the_middle(own_server):
