@@ -211,6 +211,7 @@ int lx_api_households_create(lx_req *r);
 int lx_api_households_get(lx_req *r);
 int lx_api_households_patch(lx_req *r);
 int lx_api_residents_list(lx_req *r);
+int lx_api_registry_volunteers(lx_req *r);
 int lx_api_residents_create(lx_req *r);
 int lx_api_residents_get(lx_req *r);
 int lx_api_residents_patch(lx_req *r);

@@ -630,3 +630,13 @@ int lx_api_residents_unmasked(lx_req *r)
 	lx_reg_resident_write(&w, r, &u->p, &u->tags, false);
 	return lx_reply_jw(r, 200, &w);
 }
+
+/* GET /api/v1/registry/volunteers: whom a resident's carers may be, in
+ * the caller's scope (a grid worker does not list users). */
+int lx_api_registry_volunteers(lx_req *r)
+{
+	json_t *v = lx_volunteer_list(r->db, r->user.scope);
+	if (!v)
+		return lx_reply_store_error(r, LX_ERR);
+	return lx_reply_json(r, 200, json_pack("{s:o}", "items", v));
+}

@@ -198,6 +198,10 @@ int lx_user_totp_use(lx_db *db, int64_t id, int64_t step);
 int lx_user_totp_clear(lx_db *db, int64_t id);
 /* Loads a user whose unit lies in scope. LX_OK, LX_NOTFOUND, LX_ERR. */
 int lx_user_get(lx_db *db, const char *scope, int64_t id, lx_user *out);
+/* The active volunteers (代理儿女) of units in scope, with how many residents
+ * each looks after: [{id, name, unit_id, serves}] (the caller owns it), or
+ * NULL on error. */
+json_t *lx_volunteer_list(lx_db *db, const char *scope);
 /* Loads a user and its password hash by login (no scope). *hash is malloc'd. */
 int lx_user_by_login(lx_db *db, const char *login, lx_user *out, char **hash);
 /* Lists users in scope as API objects. NULL on error. */

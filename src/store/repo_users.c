@@ -259,6 +259,33 @@ json_t *lx_user_list(lx_db *db, const char *scope)
 	return lx_rows_json(st, lx_user_row_json, NULL);
 }
 
+json_t *lx_volunteer_list(lx_db *db, const char *scope)
+{
+	lx_stmt *st = lx_db_prepare(db, "SELECT u.id, u.name, u.unit_id, u.roles, (SELECT COUNT(*) FROM resident_carers c "
+					"WHERE c.user_id = u.id) FROM users u JOIN units n ON n.id = u.unit_id "
+					"WHERE n.path >= ? AND n.path < ? AND u.active = 1 ORDER BY u.id");
+	if (!st)
+		return NULL;
+	lx_bind_scope(st, 1, scope);
+	json_t *out = json_array();
+	int rc;
+	while ((rc = lx_stmt_step(st)) == LX_ROW) {
+		unsigned roles = 0;
+		lx_roles_parse_list(lx_stmt_text(st, 3), &roles);
+		if (roles & LX_ROLE_VOLUNTEER)
+			json_array_append_new(out, json_pack("{s:I, s:s, s:I, s:I}", "id", (json_int_t)lx_stmt_int(st, 0),
+							     "name", lx_stmt_text(st, 1) ? lx_stmt_text(st, 1) : "",
+							     "unit_id", (json_int_t)lx_stmt_int(st, 2), "serves",
+							     (json_int_t)lx_stmt_int(st, 4)));
+	}
+	lx_stmt_done(st);
+	if (rc != LX_DONE) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
 int lx_session_insert_from(lx_db *db, const char *token_hash, int64_t user_id, lx_ms expires,
 			   const char *addr)
 {

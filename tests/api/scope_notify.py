@@ -153,6 +153,7 @@ SCOPE_NOTIFY = {
                                           body=lambda w, where, role: {"from": _phone(), "text": "1"}),
     "POST /api/v1/onekey/fine": dict(target="none", ok=(401,), why="the telephony gateway's key, no user's token",
                                      body=lambda w, where, role: {"caller": _phone()}),
+    "GET /api/v1/registry/volunteers": dict(target="none", why="the volunteers of the caller's scope (test_registry)"),
     "GET /api/v1/onekey/calls": dict(target="onekey", wheres=("inside",), why="the calls in the caller's scope"),
     "GET /api/v1/onekey/calls/:id": dict(target="onekey"),
     "GET /api/v1/onekey/stats": dict(target="none", why="the figures of the caller's scope (test_onekey: unit_id)"),

@@ -415,6 +415,12 @@ def test_carers_are_volunteers_user_ids_in_the_order_they_are_called(api, admin,
     assert st == 422 and e["error"]["code"] == "unknown_user", e
     st, q = api.patch("/api/v1/registry/residents/%d" % p["id"], {"carers": None}, admin)
     assert st == 200 and q["carers"] == [], q
+    # whom a grid worker may choose: the volunteers of their scope, with how many each looks after
+    st, v = api.get("/api/v1/registry/volunteers", gw_tok)
+    assert st == 200 and vol in [x["id"] for x in v["items"]], v
+    assert all(x["unit_id"] == qiaotou_grid for x in v["items"]), "only their own community's"
+    assert [x["serves"] for x in v["items"] if x["id"] == vol][0] >= 1
+    assert gw not in [x["id"] for x in v["items"]], "a grid worker is no volunteer"
 
 
 def test_place_and_organisation_searches_and_stale_versions(api, admin, qiaotou_grid):
