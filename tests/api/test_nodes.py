@@ -118,10 +118,13 @@ def test_concurrent_accepts_on_two_nodes_exactly_one_wins(nodes):
 
 
 def lock_waiters(db):
-    """The sessions of lianxin nodes now waiting for a row lock in db."""
+    """The sessions of lianxin nodes now waiting for a lock in db: a sweep's
+    UPDATE of a held case, or its deadline warning, whose foreign key to the
+    held case waits the same (FOR KEY SHARE against FOR UPDATE)."""
     return int(psql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND application_name = 'lianxin' AND wait_event_type = 'Lock' "
-                    "AND query LIKE 'UPDATE cases SET %'", db).strip())
+                    "AND (query LIKE 'UPDATE cases SET %' OR query LIKE 'INSERT INTO case_warnings%' "
+                    "OR query LIKE 'INSERT INTO inbox%')", db).strip())
 
 
 def test_sweeper_on_both_nodes_marks_each_case_once(nodes):

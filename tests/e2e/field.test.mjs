@@ -418,6 +418,26 @@ uiTest('the registry: the full ID number only after a reason; a leader is refuse
   await page.locator('.van-dialog__confirm:visible').click();
   await page.locator('[data-test=record-title]', { hasText: /^郝秀英$/ }).waitFor();
 
+  // her 代理儿女, chosen among the area's volunteers, and the daily "I'm fine"
+  const vols = (await api.get('/registry/volunteers', 'admin')).items;
+  assert.ok(vols.length >= 2, 'the demo has volunteers');
+  await page.locator('[data-test=record-edit]').click();
+  await page.locator('[data-test=carer-add]').click();
+  await page.locator('.van-action-sheet__item:visible').first().click();
+  await page.locator('[data-field=carers] [data-carer]').first().waitFor();
+  await page.locator('[data-test=carer-add]').click();
+  await page.locator('.van-action-sheet__item:visible').first().click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-field=carers] [data-carer]').length === 2);
+  const chosen = await page.locator('[data-field=carers] [data-carer]').evaluateAll((els) => els.map((e) => Number(e.dataset.carer)));
+  await page.locator('[data-field=carers] [data-carer] button').nth(1).click(); // the second one up: order matters
+  await page.locator('[data-field=daily_check] .van-switch').click();
+  await page.locator('[data-test=record-save]').click();
+  await page.locator('[data-test=carers]', { hasText: '2.' }).waitFor();
+  const withCarers = await api.get('/registry/residents/' + r.id, 'admin');
+  assert.deepEqual(withCarers.carers, [chosen[1], chosen[0]]);
+  assert.equal(withCarers.daily_check, true);
+  assert.match(await page.locator('[data-test=daily-check]').textContent(), /自\d{4}-\d\d-\d\d起/);
+
   // a household moves to another grid
   const hh = await api.post('/registry/households', { unit_id: grid, address: '桥头社区99号楼1单元101室', members: 2 }, 'admin');
   await ui.gotoHash('/registry/households/' + hh.id);

@@ -23,7 +23,8 @@ import { loadTags, age, mayWrite, PLACE_TYPES, ORG_TYPES, KINDS } from '../regis
 import { rfc3339 } from '../../field.js';
 
 /* The fields each kind edits, in order. type: text | int | num | date |
- * secret (masked when read: blank keeps it) | enum | unit | tags | contacts. */
+ * secret (masked when read: blank keeps it) | enum | unit | tags | contacts |
+ * carers (volunteers' ids, in the order a press-9 call reaches them) | switch. */
 const FIELDS = {
   residents: [
     { key: 'name', type: 'text', required: true, max: 32 },
@@ -34,6 +35,9 @@ const FIELDS = {
     { key: 'unit_id', type: 'unit', createOnly: true },
     { key: 'tags', type: 'tags' },
     { key: 'contacts', type: 'contacts' },
+    { key: 'carers', type: 'carers' },
+    { key: 'device_id', type: 'text', max: 64 },
+    { key: 'daily_check', type: 'switch' },
   ],
   households: [
     { key: 'address', type: 'text', required: true, max: 200 },
@@ -93,6 +97,8 @@ export default {
         if (fd.type === 'secret') v = '';
         else if (fd.type === 'tags') v = [...((r && r.tags) || [])];
         else if (fd.type === 'contacts') v = ((r && r.contacts) || []).map((c) => ({ name: c.name || '', phone: c.phone || '', relation: c.relation || '' }));
+        else if (fd.type === 'carers') v = [...((r && r.carers) || [])];
+        else if (fd.type === 'switch') v = !!(r && r[fd.key]);
         else if (v === null || v === undefined) v = fd.type === 'int' && !r ? (kind === 'households' ? 1 : '') : '';
         form[fd.key] = v;
       }
@@ -117,6 +123,7 @@ export default {
     onMounted(async () => {
       loadUnits().catch(() => null);
       if (kind === 'residents') loadTags().then((l) => { tags.value = l; }).catch(() => null);
+      if (kind === 'residents') loadVolunteers();
       if (creating) {
         fillForm(null);
         if (route.query.unit_id) form.unit_id = Number(route.query.unit_id);
@@ -143,6 +150,16 @@ export default {
       if (i >= 0) form.tags.splice(i, 1);
       else form.tags.push(name);
     }
+    /* 代理儿女: the volunteers of the caller's scope, chosen in order */
+    const volunteers = ref([]);
+    const pickCarer = ref(false);
+    const loadVolunteers = () => api.get('/registry/volunteers').then((b) => { volunteers.value = b.items; }).catch(() => null);
+    const volunteerName = (uid) => ((volunteers.value.find((v) => v.id === uid) || {}).name) || ('#' + uid);
+    const carerChoices = computed(() => volunteers.value.filter((v) => !form.carers.includes(v.id))
+      .map((v) => ({ name: v.name, subname: t('reg.carer_serves', { n: v.serves }), id: v.id })));
+    const addCarer = (a) => { if (form.carers.length < 5) form.carers.push(a.id); pickCarer.value = false; };
+    const moveCarer = (i, d) => { const c = form.carers; [c[i], c[i + d]] = [c[i + d], c[i]]; };
+    const removeCarer = (i) => form.carers.splice(i, 1);
     const addContact = () => form.contacts.push({ name: '', phone: '', relation: '' });
     const removeContact = (i) => form.contacts.splice(i, 1);
 
@@ -153,7 +170,8 @@ export default {
         case 'secret': return v && v.trim() ? v.trim() : undefined;
         case 'int': case 'num': return v === '' || v === null || v === undefined ? null : Number(v);
         case 'unit': return v ? Number(v) : null;
-        case 'tags': return [...v];
+        case 'tags': case 'carers': return [...v];
+        case 'switch': return !!v;
         case 'contacts': return v.filter((c) => c.name.trim() || c.phone.trim()).map((c) => {
           const o = { name: c.name.trim() };
           if (c.phone.trim()) o.phone = c.phone.trim();
@@ -278,7 +296,7 @@ export default {
 
     return {
       kind, creating, id, fields, rec, shown, loading, error, load, editing, form, fieldErrors, busy, tags, usableTags, sensitive, toggleTag,
-      addContact, removeContact, startEdit, cancelEdit, save, household, openUnit, pickUnit, showUnit, unitFor, full, unmask, askUnmask,
+      addContact, removeContact, pickCarer, carerChoices, addCarer, moveCarer, removeCarer, volunteerName, startEdit, cancelEdit, save, household, openUnit, pickUnit, showUnit, unitFor, full, unmask, askUnmask,
       unmaskClose, REASONS, move, askMove, moveClose, moveTime, title, typeLabel, mayWrite, unitName, unitPathNames, age, fmtTime, label, t, go,
     };
   },
@@ -331,6 +349,21 @@ export default {
               <div v-if="fieldErrors.contacts" class="lx-q-msg">{{ fieldErrors.contacts }}</div>
               <button v-if="form.contacts.length < 5" type="button" class="lx-link" @click="addContact"><van-icon name="plus" /> {{ t('reg.contact_add') }}</button>
             </div>
+            <div v-else-if="fd.type === 'carers'" class="lx-contacts" data-field="carers">
+              <div class="lx-block-title">{{ t('reg.f_carers') }}<span class="lx-muted"> {{ t('reg.carers_hint') }}</span></div>
+              <div v-for="(uid, i) in form.carers" :key="uid" class="lx-contact-row" :data-carer="uid">
+                <span class="lx-flex1">{{ i + 1 }}. {{ volunteerName(uid) }}</span>
+                <button type="button" class="lx-link" :disabled="i === 0" @click="moveCarer(i, -1)" :aria-label="t('reg.carer_up')"><van-icon name="arrow-up" /></button>
+                <button type="button" class="lx-link" :disabled="i === form.carers.length - 1" @click="moveCarer(i, 1)" :aria-label="t('reg.carer_down')"><van-icon name="arrow-down" /></button>
+                <button type="button" class="lx-link" @click="removeCarer(i)" :aria-label="t('photo.remove')"><van-icon name="cross" /></button>
+              </div>
+              <button v-if="form.carers.length < 5" type="button" class="lx-link" @click="pickCarer = true" data-test="carer-add"><van-icon name="plus" /> {{ t('reg.carer_add') }}</button>
+              <van-action-sheet v-model:show="pickCarer" :actions="carerChoices" :cancel-text="t('common.cancel')" @select="addCarer"
+                                :description="carerChoices.length ? '' : t('reg.carer_none')" />
+            </div>
+            <van-cell v-else-if="fd.type === 'switch'" :title="t('reg.f_' + fd.key)" :label="t('reg.' + fd.key + '_hint')" :data-field="fd.key">
+              <template #right-icon><van-switch v-model="form[fd.key]" size="22px" /></template>
+            </van-cell>
           </template>
         </template>
       </van-cell-group>
@@ -359,6 +392,10 @@ export default {
             <dt>{{ t('reg.f_tags') }}</dt><dd><span v-if="!rec.tags.length">—</span><van-tag v-for="tg in rec.tags" :key="tg" :type="sensitive(tg) ? 'warning' : 'primary'" plain class="lx-tag-gap">{{ tg }}</van-tag></dd>
             <dt>{{ t('reg.f_contacts') }}</dt>
             <dd><span v-if="!shown.contacts.length">—</span><div v-for="(c, i) in shown.contacts" :key="i">{{ c.name }}<template v-if="c.relation">（{{ c.relation }}）</template> <span class="lx-num">{{ c.phone }}</span></div></dd>
+            <dt>{{ t('reg.f_carers') }}</dt>
+            <dd data-test="carers"><span v-if="!rec.carers || !rec.carers.length">—</span><div v-for="(uid, i) in rec.carers || []" :key="uid">{{ i + 1 }}. {{ volunteerName(uid) }}</div></dd>
+            <dt>{{ t('reg.f_device_id') }}</dt><dd class="lx-num">{{ rec.device_id || '—' }}</dd>
+            <dt>{{ t('reg.f_daily_check') }}</dt><dd data-test="daily-check">{{ rec.daily_check ? t('reg.daily_since', { d: rec.daily_check_since }) : '—' }}</dd>
           </template>
           <template v-else-if="kind === 'households'">
             <dt>{{ t('reg.f_members') }}</dt><dd>{{ t('reg.members_n', { n: rec.members }) }}</dd>
