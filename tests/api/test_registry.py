@@ -17,8 +17,13 @@ from test_scope import check_error
 W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
-def id_number(birth="19500101", region="140303", seq=None):
-    """A valid GB 11643 number (check digit computed)."""
+def id_number(birth=None, region="140303", seq=None):
+    """A valid GB 11643 number (check digit computed); without a birth date,
+    one drawn from 1930-1989 (a fixed day leaves only 1,000 numbers, and a
+    session's residents drew the same one now and then)."""
+    if birth is None:
+        import datetime
+        birth = (datetime.date(1930, 1, 1) + datetime.timedelta(days=random.randrange(60 * 365))).strftime("%Y%m%d")
     seq = "%03d" % (seq if seq is not None else random.randrange(1000))
     body = region + birth + seq
     return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, W)) % 11]
