@@ -178,3 +178,21 @@ const lx_cal *lx_flow_calendar(lx_flow_ctx *x)
 	x->cal_loaded = true;
 	return &x->cal;
 }
+
+/* Acts as the system (user_id is recorded on the events) until lx_flow_as_before. */
+void lx_flow_as_system(lx_flow_ctx *x, lx_flow_saved_actor *s, int64_t user_id)
+{
+	lx_flow_actor sys = {.user_id = user_id, .scope = "/", .system = true};
+	s->who = x->who;
+	s->scope = x->scope;
+	x->scope = NULL;
+	lx_flow_ctx_set_actor(x, &sys);
+}
+
+void lx_flow_as_before(lx_flow_ctx *x, lx_flow_saved_actor *s)
+{
+	free(x->scope);
+	x->scope = s->scope;
+	x->who = s->who;
+	x->who.scope = x->scope;
+}

@@ -108,6 +108,19 @@ struct lx_flow_ctx {
 	int ntasks;
 };
 
+/* The index of status among m's states, or -1 (engine.c). */
+int lx_flow_state_index(const lx_cmachine *m, const char *status);
+
+/* The actor before a system step, to go back to (ctx.c). */
+typedef struct lx_flow_saved_actor {
+	lx_flow_actor who;
+	char *scope;
+} lx_flow_saved_actor;
+/* Acts as the system (user_id is recorded on the events) until
+ * lx_flow_as_before puts back what *s saved. */
+void lx_flow_as_system(lx_flow_ctx *x, lx_flow_saved_actor *s, int64_t user_id);
+void lx_flow_as_before(lx_flow_ctx *x, lx_flow_saved_actor *s);
+
 /* The category of c (cached; NULL when c has none or it is gone). */
 const lx_category *lx_flow_category(lx_flow_ctx *x, const char *code);
 /* Unit id (cached; NULL when there is none). Scope is not checked here. */

@@ -215,6 +215,18 @@ int lx_onekey_move(lx_db *db, int64_t call_id, int from, int to, lx_ms due)
 	return lx_change_one(db, st, LX_CONFLICT);
 }
 
+/* Column 0 of up to max rows of the bound st into ids, their count in *n;
+ * finishes st. LX_OK or LX_ERR. */
+static int lx_ids_into(lx_stmt *st, int64_t *ids, int max, int *n)
+{
+	int rc = LX_DONE;
+	*n = 0;
+	while (*n < max && (rc = lx_stmt_step(st)) == LX_ROW)
+		ids[(*n)++] = lx_stmt_int(st, 0);
+	lx_stmt_done(st);
+	return rc == LX_ERR ? LX_ERR : LX_OK;
+}
+
 int lx_onekey_due(lx_db *db, lx_ms now, int64_t *ids, int max, int *n)
 {
 	*n = 0;
@@ -224,11 +236,7 @@ int lx_onekey_due(lx_db *db, lx_ms now, int64_t *ids, int max, int *n)
 		return LX_ERR;
 	lx_stmt_bind_int(st, 1, now);
 	lx_stmt_bind_int(st, 2, max);
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW && *n < max)
-		ids[(*n)++] = lx_stmt_int(st, 0);
-	lx_stmt_done(st);
-	return rc == LX_ERR ? LX_ERR : LX_OK;
+	return lx_ids_into(st, ids, max, n);
 }
 
 int lx_onekey_mark(lx_db *db, int64_t case_id, const char *what, int64_t user, lx_ms now, const char *note)
@@ -378,11 +386,7 @@ int lx_fine_missed(lx_db *db, const char *day, int64_t *ids, int max, int *n)
 		return LX_ERR;
 	lx_stmt_bind_text(st, 1, day);
 	lx_stmt_bind_int(st, 2, max);
-	int rc;
-	while ((rc = lx_stmt_step(st)) == LX_ROW && *n < max)
-		ids[(*n)++] = lx_stmt_int(st, 0);
-	lx_stmt_done(st);
-	return rc == LX_ERR ? LX_ERR : LX_OK;
+	return lx_ids_into(st, ids, max, n);
 }
 
 int lx_fine_case_of(lx_db *db, int64_t resident_id, const char *day, int64_t *case_id)
