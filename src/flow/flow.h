@@ -253,6 +253,13 @@ int lx_flow_tick(lx_flow_ctx *x, lx_case *c, bool write, void (*keep)(void *arg,
  * (c is not changed). LX_OK or an error of the store. */
 int lx_flow_clocks_moved(lx_flow_ctx *x, const lx_case *c, bool *moved);
 
+/* The warnings an hour before a resolve deadline, as the machines' clocks
+ * declare them: up to limit cases, each deadline warned of once (a second
+ * node's attempt finds it taken); *n counts them. In the caller's write
+ * transaction, which should hold no case's row lock (a sweep's own: the
+ * warning's foreign key waits on it, and two nodes could deadlock).
+ * LX_OK or LX_ERR. */
+int lx_flow_warn_sweep(lx_flow_ctx *x, int limit, int *n);
 /* One pass of the sweeper: every case whose clock passed, and every
  * suspension whose `until` came. Inside the caller's transaction; at most
  * limit cases per kind. *n counts the actions fired. */

@@ -1,8 +1,9 @@
 /*
  * sweep.c - the engine's timed pass (the sweeper's, jobs/sweeper.c): the
- * machines' overdue actions on cases whose clock ran out, the warning an
- * hour before a resolve deadline (a clock's declared notice), and the
- * suspensions whose end came. Every change goes through lx_flow_apply.
+ * machines' overdue actions on cases whose clock ran out and the
+ * suspensions whose end came; and, in a transaction of its own, the warning
+ * an hour before a resolve deadline (a clock's declared notice).
+ * Every change of a case goes through lx_flow_apply.
  */
 #include "flow_int.h"
 
@@ -45,7 +46,7 @@ int lx_flow_tick(lx_flow_ctx *x, lx_case *c, bool write, void (*keep)(void *arg,
 
 /* The deadlines an hour off: each warned of once, as its machine's resolve
  * clock declares (a "who:event" notice written like a step's). */
-static int lx_flow_warn_sweep(lx_flow_ctx *x, int limit, int *n)
+int lx_flow_warn_sweep(lx_flow_ctx *x, int limit, int *n)
 {
 	lx_case *found = NULL;
 	int cnt = 0;
@@ -91,8 +92,6 @@ int lx_flow_sweep(lx_flow_ctx *x, int limit, int *n)
 		}
 		free(found);
 	}
-	if (rc == LX_OK)
-		rc = lx_flow_warn_sweep(x, limit, n);
 	/* suspensions that end by themselves */
 	lx_case *found = NULL;
 	int cnt = 0;

@@ -76,7 +76,15 @@ static int lx_pass_fine(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit,
 	return lx_fine_sweep(x, db, now, tz, limit, n);
 }
 
-/* The clocks: the engine's sweep (overdue, warnings, suspensions ending). */
+/* The deadlines an hour off (flow/sweep.c), apart from the clocks' own
+ * transaction: they take no case's row lock together. */
+static int lx_pass_warnings(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n)
+{
+	(void)db, (void)now, (void)tz;
+	return lx_flow_warn_sweep(x, limit, n);
+}
+
+/* The clocks: the engine's sweep (overdue, suspensions ending). */
 static int lx_pass_clocks(lx_flow_ctx *x, lx_db *db, lx_ms now, int tz, int limit, int *n)
 {
 	(void)db, (void)now, (void)tz;
@@ -90,7 +98,8 @@ int lx_sweep_once(lx_db *db, lx_ms now, int tz_offset_min)
 	int alerts = moved < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 50, lx_pass_alerts);
 	int missed = alerts < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 50, lx_pass_fine);
 	int marked = missed < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 200, lx_pass_clocks);
-	return marked < 0 ? -1 : moved + alerts + missed + marked;
+	int warned = marked < 0 ? -1 : lx_sweep_batches(db, now, tz_offset_min, 200, lx_pass_warnings);
+	return warned < 0 ? -1 : moved + alerts + missed + marked + warned;
 }
 
 static void *lx_sweeper_main(void *arg)
